@@ -1,0 +1,238 @@
+"""Creating a database, logging in and out, locking and unlocking, recovery.
+
+Order matters for "nothing written on failure": every check that can fail on a person's
+input (file, ring, delay, password) runs before the database is opened for writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app import audit, clock
+from app.accounts import attempts
+from app.errors import AccountDisabled, LoginFailed, StoreError, TooManyAttempts, ValidationError
+from app.i18n import _
+from app.security.guard import requires
+from app.security.passwords import check_password
+from app.security.roles import Permission, Role
+from app.security.session import Session
+from app.store import schema
+from app.store.database import (
+    Database,
+    check_database_file,
+    create_empty,
+    file_salt,
+    keyring_path,
+    open_with_key,
+)
+from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
+
+users_t, roles_t = schema.user, schema.user_role
+
+
+@dataclass(frozen=True)
+class DatabaseCreated:
+    path: Path
+    recovery_code: str
+    kdf: KdfParams
+
+
+def _check_new_username(username: str) -> str:
+    name = username.strip()
+    if not name or len(name) > 64 or any(ch.isspace() or ch in "\t\n" for ch in name):
+        raise ValidationError(_("A username is 1 to 64 characters without spaces."),
+                              field="username")
+    return name
+
+
+def create_database(path: Path, admin: str, password: str, display_name: str = "",
+                    kdf: KdfParams | None = None) -> DatabaseCreated:
+    """A new encrypted database, its key ring, and its first administrator."""
+    path = Path(path)
+    admin = _check_new_username(admin)
+    check_password(admin, password)
+    if path.exists() or keyring_path(path).exists():
+        raise StoreError(_("{name} already exists; choose another file name.")
+                         .format(name=path.name))
+    if not path.parent.is_dir():
+        raise StoreError(_("The folder {folder} does not exist.").format(folder=path.parent))
+    kdf = kdf or tune_kdf()
+    code = new_recovery_code()
+    try:
+        db, key = create_empty(path)
+        try:
+            with db.write() as conn:
+                uid = conn.execute(users_t.insert().values(
+                    username=admin, display_name=display_name or admin,
+                    created_at=clock.stamp(), password_changed_at=clock.stamp())
+                ).inserted_primary_key[0]
+                conn.execute(roles_t.insert().values(user_id=uid, role=Role.ADMIN.value))
+                audit.append(conn, db, actor=admin, action="database.created",
+                             detail={"kdf": kdf.as_dict()})
+                audit.append(conn, db, actor=admin, action="user.created",
+                             detail={"user": admin, "roles": [Role.ADMIN.value]})
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+        ring = KeyRing(db_id=db.db_id, db_salt=file_salt(path), slots=(), kdf=kdf)
+        ring = ring.with_user(admin, password, key).with_recovery(code, key)
+        ring.save(keyring_path(path))
+    except BaseException:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), keyring_path(path)):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+        raise
+    return DatabaseCreated(path, code, kdf)
+
+
+def load_ring(path: Path) -> KeyRing:
+    """The database's ring, after checking that file and ring exist and belong together."""
+    path = Path(path)
+    check_database_file(path)
+    ring = KeyRing.load(keyring_path(path))
+    if file_salt(path) != ring.db_salt:
+        raise StoreError(_("The key ring does not belong to the database {name}.")
+                         .format(name=path.name))
+    return ring
+
+
+def _throttle(path: Path, username: str) -> None:
+    wait = attempts.wait_seconds(path, username)
+    if wait > 0:
+        raise TooManyAttempts(_("Too many failed attempts; try again in {seconds} seconds.")
+                              .format(seconds=int(wait) + 1), retry_after=wait)
+
+
+def _user_row(conn, username: str):
+    return conn.execute(select(users_t).where(
+        func.lower(users_t.c.username) == username.strip().lower())).first()
+
+
+def _roles_of(conn, user_id: int) -> frozenset[Role]:
+    rows = conn.execute(select(roles_t.c.role).where(roles_t.c.user_id == user_id)).scalars()
+    return frozenset(Role(r) for r in rows)
+
+
+def login(path: Path, username: str, password: str) -> Session:
+    """Unwrap the key with the password, open the database, start a session."""
+    path = Path(path)
+    ring = load_ring(path)
+    _throttle(path, username)
+    if ring.is_disabled(username):
+        raise AccountDisabled(_("This account is disabled; ask an administrator."))
+    try:
+        key = ring.unlock(username, password)
+    except LoginFailed:
+        attempts.note_failure(path, username)
+        raise
+    db = open_with_key(path, key, ring.db_id)
+    return _start_session(db, username, action="login")
+
+
+def _start_session(db: Database, username: str, action: str) -> Session:
+    path = db.path
+    pending = attempts.read(path)
+    try:
+        with db.write() as conn:
+            row = _user_row(conn, username)
+            if row is None or row.disabled:
+                raise AccountDisabled(_("This account is disabled; ask an administrator."))
+            for failure in pending:
+                audit.append(conn, db, actor=failure.username or "?", action="login.failed",
+                             outcome="failed", at=failure.at)
+            conn.execute(users_t.update().where(users_t.c.id == row.id)
+                         .values(last_login_at=clock.stamp()))
+            audit.append(conn, db, actor=row.username, action=action)
+            roles = _roles_of(conn, row.id)
+    except BaseException:
+        db.close()
+        raise
+    if pending:
+        attempts.clear(path)
+    return Session(db=db, user_id=row.id, username=row.username,
+                   display_name=row.display_name, roles=roles,
+                   must_change_password=bool(row.must_change_password))
+
+
+def recover(path: Path, code: str, admin: str, new_password: str) -> Session:
+    """The recovery code lets an administrator back in with a new password."""
+    path = Path(path)
+    ring = load_ring(path)
+    _throttle(path, "(recovery)")
+    check_password(admin, new_password)
+    try:
+        key = ring.unlock_recovery(code)
+    except LoginFailed:
+        attempts.note_failure(path, "(recovery)")
+        raise
+    db = open_with_key(path, key, ring.db_id)
+    try:
+        with db.write() as conn:
+            row = _user_row(conn, admin)
+            if row is None or Role.ADMIN not in _roles_of(conn, row.id):
+                raise ValidationError(_("{user} is not an administrator of this database.")
+                                      .format(user=admin), field="username")
+            conn.execute(users_t.update().where(users_t.c.id == row.id).values(
+                disabled=0, must_change_password=0, password_changed_at=clock.stamp()))
+            audit.append(conn, db, actor=row.username, action="recovery.used",
+                         detail={"user": row.username})
+            load_ring(path).with_user(row.username, new_password, key).save(keyring_path(path))
+    except BaseException:
+        db.close()
+        raise
+    return _start_session(db, row.username, action="login.recovery")
+
+
+def logout(session: Session) -> None:
+    if session.ended:
+        return
+    with contextlib.suppress(Exception):
+        audit.record(session.db, actor=session.username, action="logout")
+    session.ended = True
+    session.purposes.clear()
+    session.db.close()
+
+
+def lock(session: Session, reason: str = "manual") -> None:
+    audit.record(session.db, actor=session.username, action="session.locked",
+                 detail={"reason": reason})
+
+
+def unlock(session: Session, password: str) -> None:
+    """The same user proves the password again; failures are logged (the database is open)."""
+    ring = load_ring(session.db.path)
+    _throttle(session.db.path, session.username)
+    try:
+        ring.unlock(session.username, password)
+    except LoginFailed:
+        attempts.note_failure(session.db.path, session.username)
+        audit.record(session.db, actor=session.username, action="unlock.failed",
+                     outcome="failed")
+        raise
+    audit.record(session.db, actor=session.username, action="session.unlocked")
+
+
+@requires(Permission.OWN_ACCOUNT)
+def change_own_password(session: Session, old_password: str, new_password: str) -> None:
+    check_password(session.username, new_password)
+    if old_password == new_password:
+        raise ValidationError(_("The new password must differ from the old one."),
+                              field="password")
+    ring = load_ring(session.db.path)
+    ring.unlock(session.username, old_password)
+    db = session.db
+    with db.write() as conn:
+        conn.execute(users_t.update().where(users_t.c.id == session.user_id).values(
+            must_change_password=0, password_changed_at=clock.stamp()))
+        audit.append(conn, db, actor=session.username, action="user.password_changed",
+                     detail={"user": session.username})
+        load_ring(db.path).with_user(session.username, new_password, db.key) \
+            .save(keyring_path(db.path))
+    session.must_change_password = False
+

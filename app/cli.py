@@ -1,0 +1,270 @@
+"""`custos <command>`: the same services and permissions as the GUI, for scripts and schedulers.
+
+Exit codes: 0 success; 1 a refused or failed action (one sentence on stderr); 2 bad usage.
+Passwords come from CUSTOS_PASSWORD (new ones from CUSTOS_NEW_PASSWORD), else a prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import accounts, i18n
+from app.accounts.login import load_ring
+from app.errors import CustosError, ValidationError
+from app.i18n import _
+from app.security.session import Session
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Refused(CustosError):
+    """A CLI-level refusal (missing password without a terminal, and the like)."""
+
+
+def _secret(env: str, prompt: str, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise Refused(_("No password given: set {variable} or run in a terminal.")
+                      .format(variable=env))
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Repeat: ")) != first:
+        raise ValidationError(_("The two passwords differ."), field="password")
+    return first
+
+
+def _db(args) -> Path:
+    value = args.db or os.environ.get("CUSTOS_DB")
+    if not value:
+        raise Refused(_("Name the database with --db PATH (or CUSTOS_DB)."))
+    return Path(value)
+
+
+def _session(args) -> Session:
+    user = args.user or os.environ.get("CUSTOS_USER")
+    if not user:
+        raise Refused(_("Name the acting user with --user NAME (or CUSTOS_USER)."))
+    path = _db(args)
+    load_ring(path)  # a missing or damaged file is said before a password is asked for
+    return accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")))
+
+
+def _with_session(action: Callable[[Session, argparse.Namespace], int]):
+    def run(args: argparse.Namespace) -> int:
+        session = _session(args)
+        try:
+            return action(session, args)
+        finally:
+            accounts.logout(session)
+    return run
+
+
+# --- commands -----------------------------------------------------------------------------
+
+def cmd_gui(args) -> int:
+    from ui.app import run  # Qt is imported only when a window is wanted
+
+    return run(args.db, args.demo, args.lang)
+
+
+def cmd_init(args) -> int:
+    path = _db(args)
+    password = _secret("CUSTOS_PASSWORD", _("Password for {user}: ").format(user=args.admin),
+                       confirm=True)
+    created = accounts.create_database(path, args.admin, password,
+                                       display_name=args.display_name or "")
+    print(_("Created {path}.").format(path=created.path), file=sys.stderr)
+    print(_("Recovery code (shown once; store it apart from this computer):"), file=sys.stderr)
+    print(created.recovery_code)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from app.demo import DEMO_ACCOUNTS, create_demo
+
+    create_demo(_db(args), customers=args.customers, seed=args.seed)
+    for account in DEMO_ACCOUNTS:
+        print(f"{account.role.value}\t{account.username}\t{account.password}")
+    return EXIT_OK
+
+
+def cmd_recover(args) -> int:
+    code = _secret("CUSTOS_RECOVERY_CODE", _("Recovery code: "))
+    new = _secret("CUSTOS_NEW_PASSWORD", _("New password for {user}: ").format(user=args.admin),
+                  confirm=True)
+    session = accounts.recover(_db(args), code, args.admin, new)
+    accounts.logout(session)
+    print(_("{user} can log in again with the new password.").format(user=args.admin),
+          file=sys.stderr)
+    return EXIT_OK
+
+
+@_with_session
+def cmd_user_add(session, args) -> int:
+    password = _secret("CUSTOS_NEW_PASSWORD", _("Temporary password for {user}: ")
+                       .format(user=args.name), confirm=True)
+    accounts.add_user(session, args.name, args.role, password, args.display_name or "")
+    return EXIT_OK
+
+
+@_with_session
+def cmd_user_list(session, args) -> int:
+    from app.clock import local_text
+
+    for u in accounts.list_users(session):
+        status = "disabled" if u.disabled else ("must-change-password"
+                                                if u.must_change_password else "active")
+        roles = ",".join(sorted(r.value for r in u.roles))
+        print("\t".join((u.username, u.display_name, roles, status,
+                         local_text(u.last_login_at) or "-")))
+    return EXIT_OK
+
+
+@_with_session
+def cmd_user_disable(session, args) -> int:
+    accounts.disable_user(session, args.name)
+    return EXIT_OK
+
+
+@_with_session
+def cmd_user_enable(session, args) -> int:
+    password = _secret("CUSTOS_NEW_PASSWORD", _("Temporary password for {user}: ")
+                       .format(user=args.name), confirm=True)
+    accounts.enable_user(session, args.name, password)
+    return EXIT_OK
+
+
+@_with_session
+def cmd_user_roles(session, args) -> int:
+    accounts.set_roles(session, args.name, args.role)
+    return EXIT_OK
+
+
+def cmd_user_passwd(args) -> int:
+    """Your own name: change your password. Another name: an administrator's reset."""
+    session = _session(args)
+    try:
+        if args.name.casefold() == session.username.casefold():
+            new = _secret("CUSTOS_NEW_PASSWORD", _("New password: "), confirm=True)
+            accounts.change_own_password(session, os.environ.get("CUSTOS_PASSWORD", "")
+                                         or _secret("CUSTOS_PASSWORD", _("Current password: ")),
+                                         new)
+        else:
+            new = _secret("CUSTOS_NEW_PASSWORD", _("Temporary password for {user}: ")
+                          .format(user=args.name), confirm=True)
+            accounts.reset_password(session, args.name, new)
+    finally:
+        accounts.logout(session)
+    return EXIT_OK
+
+
+@_with_session
+def cmd_audit_verify(session, args) -> int:
+    from app.integrity import verify_audit_log
+
+    report = verify_audit_log(session)
+    if report.intact:
+        # This line is a contract scripts parse: it stays English in every language.
+        print(f"intact, {report.count} events, head {report.head}")
+        return EXIT_OK
+    print(f"broken at event {report.first_broken} ({report.reason}); "
+          f"{report.count} events before it are intact", file=sys.stderr)
+    return EXIT_FAILED
+
+
+# --- the parser ---------------------------------------------------------------------------
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help=_("the database file (or CUSTOS_DB)"))
+    common.add_argument("--user", help=_("who acts (or CUSTOS_USER); password from "
+                                         "CUSTOS_PASSWORD or a prompt"))
+    common.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("language"))
+
+    parser = argparse.ArgumentParser(prog="custos", parents=[common],
+                                     description=_("Custos: client records for telecom "
+                                                   "branches."))
+    parser.add_argument("--demo", action="store_true", help=_("open the demo database"))
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help=_("create a new database"))
+    p.add_argument("--admin", required=True, help=_("the first administrator's username"))
+    p.add_argument("--display-name", default="")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help=_("create a demo database"))
+    p.add_argument("--customers", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("recover", parents=[common],
+                       help=_("let an administrator back in with the recovery code"))
+    p.add_argument("--admin", required=True)
+    p.set_defaults(func=cmd_recover)
+
+    user = sub.add_parser("user", help=_("manage accounts")).add_subparsers(
+        dest="user_command", metavar="ACTION", required=True)
+    p = user.add_parser("add", parents=[common], help=_("add an account"))
+    p.add_argument("name")
+    p.add_argument("--role", action="append", required=True,
+                   choices=["counter", "archive", "manager", "admin"])
+    p.add_argument("--display-name", default="")
+    p.set_defaults(func=cmd_user_add)
+    p = user.add_parser("list", parents=[common], help=_("list accounts"))
+    p.set_defaults(func=cmd_user_list)
+    for name, func, text in (("disable", cmd_user_disable, _("disable an account")),
+                             ("enable", cmd_user_enable, _("enable an account again")),
+                             ("passwd", cmd_user_passwd,
+                              _("change your password, or reset another's"))):
+        p = user.add_parser(name, parents=[common], help=text)
+        p.add_argument("name")
+        p.set_defaults(func=func)
+    p = user.add_parser("roles", parents=[common], help=_("set an account's roles"))
+    p.add_argument("name")
+    p.add_argument("--role", action="append", required=True,
+                   choices=["counter", "archive", "manager", "admin"])
+    p.set_defaults(func=cmd_user_roles)
+
+    audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True)
+    p = audit_p.add_parser("verify", parents=[common], help=_("check the hash chain"))
+    p.set_defaults(func=cmd_audit_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.set_language(_language_from(argv))
+    args = _parser().parse_args(argv)  # exits with 2 on bad usage
+    try:
+        return args.func(args)
+    except CustosError as error:
+        print(f"custos: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(_("custos: interrupted; nothing was changed."), file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as error:
+        print(_("custos: {problem}").format(problem=error.strerror or type(error).__name__),
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _language_from(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGUAGES:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in i18n.LANGUAGES:
+            return arg[7:]
+    return i18n.system_language()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Customer records: identity, services, consumption, service cases."""

@@ -1,0 +1,65 @@
+"""The demo database: one account per role and synthetic records — fake people, valid formats.
+
+Demo passwords are printed on the login screen and by `custos demo`; they are for trying
+the program, never for real data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import accounts
+from app.security.roles import Role
+from app.store.keyring import FLOOR
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: Role
+    username: str
+    password: str
+    display_name: str
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(Role.COUNTER, "counter", "counter-demo-1", "王芳"),
+    DemoAccount(Role.ARCHIVE, "archive", "archive-demo-1", "李静"),
+    DemoAccount(Role.MANAGER, "manager", "manager-demo-1", "张强"),
+    DemoAccount(Role.ADMIN, "admin", "admin-demo-1", "刘洋"),
+)
+
+
+def create_demo(path: Path, customers: int = 2000, seed: int = 2026) -> accounts.DatabaseCreated:
+    """Create the demo database at `path` with the demo accounts (and, later, records)."""
+    rng = random.Random(seed)
+    admin = next(a for a in DEMO_ACCOUNTS if a.role is Role.ADMIN)
+    # Demo slots use the Argon2id floor rather than the tuned cost: quick to try, same format.
+    created = accounts.create_database(path, admin.username, admin.password,
+                                       display_name=admin.display_name, kdf=FLOOR)
+    session = accounts.login(path, admin.username, admin.password)
+    try:
+        for account in DEMO_ACCOUNTS:
+            if account is admin:
+                continue
+            accounts.add_user(session, account.username, [account.role], account.password,
+                              display_name=account.display_name)
+        _clear_first_login_change(session)
+        fill_records(session, customers, rng)
+    finally:
+        accounts.logout(session)
+    return created
+
+
+def _clear_first_login_change(session) -> None:
+    # Demo accounts keep their printed passwords; real accounts must change theirs.
+    from app.store import schema
+
+    with session.db.write() as conn:
+        conn.execute(schema.user.update().values(must_change_password=0))
+
+
+def fill_records(session, customers: int, rng: random.Random) -> None:
+    """Customer records arrive with the records capability; the foundation has none yet."""
+    del session, customers, rng

@@ -1,0 +1,55 @@
+"""Errors a person can cause: each carries one clear, translated sentence.
+
+The UI and the CLI show `str(error)`; nothing here ever shows a traceback to a person.
+"""
+
+from __future__ import annotations
+
+
+class CustosError(Exception):
+    """Base of every error that is the person's to fix, not the program's."""
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
+class LoginFailed(CustosError):
+    """Wrong username or password — deliberately never says which."""
+
+
+class AccountDisabled(CustosError):
+    pass
+
+
+class TooManyAttempts(CustosError):
+    def __init__(self, sentence: str, retry_after: float) -> None:
+        super().__init__(sentence)
+        self.retry_after = retry_after
+
+
+class StoreError(CustosError):
+    """The database or its key ring cannot be used: missing, damaged, mismatched."""
+
+
+class PermissionDenied(CustosError):
+    pass
+
+
+class ValidationError(CustosError):
+    """Bad input in one field; `field` names it so a form can point at it."""
+
+    def __init__(self, sentence: str, field: str | None = None) -> None:
+        super().__init__(sentence)
+        self.field = field
+
+
+class NotFound(CustosError):
+    pass
+
+
+class Conflict(CustosError):
+    """The action does not fit the record's current state (already disabled, on loan, ...)."""

@@ -1,0 +1,236 @@
+"""The encrypted database: SQLCipher 4 under a raw 256-bit key, reached through SQLAlchemy Core.
+
+The key is unwrapped once per login (see keyring.py); every pooled connection is then
+opened with it directly, so the slow password KDF never runs per connection. Writes run
+in `BEGIN IMMEDIATE` transactions: two Custos windows on one file queue behind the busy
+timeout instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
+
+from app import clock
+from app.errors import StoreError
+from app.i18n import _
+from app.store import schema
+
+PAGE_SIZE = 4096
+BUSY_TIMEOUT_MS = 15000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def keyring_path(db_path: Path) -> Path:
+    return Path(f"{db_path}.keys")
+
+
+def attempts_path(db_path: Path) -> Path:
+    return Path(f"{db_path}.attempts")
+
+
+def file_salt(db_path: Path) -> str:
+    """The first 16 bytes of an SQLCipher file are its random salt: the file's fingerprint."""
+    with open(db_path, "rb") as fh:
+        return fh.read(16).hex()
+
+
+def check_database_file(db_path: Path) -> None:
+    """Refuse, with one sentence, a file that cannot be a Custos database — before any key work."""
+    name = db_path.name
+    if not db_path.exists():
+        raise StoreError(_("The database file {name} does not exist.").format(name=name))
+    if db_path.is_dir():
+        raise StoreError(_("{name} is a folder, not a Custos database.").format(name=name))
+    size = db_path.stat().st_size
+    with open(db_path, "rb") as fh:
+        head = fh.read(16)
+    if head == SQLITE_HEADER:
+        raise StoreError(_("{name} is an unencrypted SQLite file, not a Custos database.")
+                         .format(name=name))
+    if size < PAGE_SIZE or size % PAGE_SIZE:
+        raise StoreError(_("The database file {name} is damaged (truncated or not a Custos "
+                           "database).").format(name=name))
+
+
+def _keyed(db_path: Path, key: bytes) -> sqlcipher.Connection:
+    """A connection with the raw key set: the first statement on it decides if the key fits."""
+    conn = sqlcipher.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000,
+                             check_same_thread=False, isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
+    return conn
+
+
+def _connect(db_path: Path, key: bytes) -> sqlcipher.Connection:
+    conn = _keyed(db_path, key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        for pragma in ("foreign_keys = ON", "secure_delete = ON", "temp_store = MEMORY",
+                       "cache_size = -65536", f"busy_timeout = {BUSY_TIMEOUT_MS}",
+                       "synchronous = FULL"):
+            conn.execute(f"PRAGMA {pragma}")
+    except sqlcipher.DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+class Database:
+    """An open encrypted database. Holds the key in memory for as long as it is open."""
+
+    def __init__(self, path: Path, key: bytes, db_id: str) -> None:
+        self.path = Path(path)
+        self.db_id = db_id
+        self._key = key
+        self._audit_key: bytes | None = None
+        self.engine: Engine = create_engine(
+            "sqlite://", creator=lambda: _connect(self.path, self._key),
+            module=sqlcipher, poolclass=QueuePool, pool_size=4, max_overflow=4,
+        )
+        event.listen(self.engine, "begin", _begin)
+
+    @property
+    def keyring_path(self) -> Path:
+        return keyring_path(self.path)
+
+    @property
+    def key(self) -> bytes:
+        return self._key
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A consistent snapshot for reading."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: all of it commits, or none of it."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(custos_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    def audit_key(self) -> bytes:
+        if self._audit_key is None:
+            with self.read() as conn:
+                value = conn.execute(select(schema.meta.c.value)
+                                     .where(schema.meta.c.key == "audit_key")).scalar_one()
+            self._audit_key = bytes.fromhex(value)
+        return self._audit_key
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("custos_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) -> Database:
+    """Open and migrate. Wrong key, damage or a mismatched ring: StoreError, nothing written."""
+    db_path = Path(db_path)
+    try:
+        probe = _connect(db_path, key)
+    except sqlcipher.DatabaseError:
+        raise StoreError(_("The database {name} cannot be read with this key ring: it is damaged "
+                           "or belongs to another key ring.").format(name=db_path.name)) from None
+    try:
+        version = probe.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.LATEST:
+            raise StoreError(_("The database {name} was written by a newer version of Custos.")
+                             .format(name=db_path.name))
+        db_id = None
+        if version >= 1:
+            row = probe.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+            db_id = row[0] if row else None
+    except sqlcipher.DatabaseError:
+        raise StoreError(_("The database file {name} is damaged.").format(name=db_path.name)) \
+            from None
+    finally:
+        probe.close()
+    if expected_db_id is not None and db_id != expected_db_id:
+        raise StoreError(_("The key ring does not belong to the database {name}.")
+                         .format(name=db_path.name))
+    if version < schema.LATEST:
+        backup_before_migration(db_path, key, version)
+    db = Database(db_path, key, db_id or "")
+    migrate(db, version)
+    return db
+
+
+def migrate(db: Database, current: int) -> None:
+    for target, _description, step in schema.MIGRATIONS:
+        if target <= current:
+            continue
+        with db.write() as conn:
+            step(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {target}")
+
+
+def backup_before_migration(db_path: Path, key: bytes, version: int) -> Path:
+    """A consistent copy of the database and its ring, taken before its schema changes."""
+    folder = db_path.parent / f"{db_path.name}.migration-backups"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
+    target = folder / f"{db_path.stem}.v{version}.{stamp}.custos"
+    copy_database(db_path, key, target)
+    ring = keyring_path(db_path)
+    if ring.exists():
+        shutil.copy2(ring, keyring_path(target))
+    return target
+
+
+def copy_database(source: Path, key: bytes, target: Path) -> None:
+    """SQLite's online backup: consistent while others use the source; encrypted the same."""
+    src = _connect(source, key)
+    dst = _keyed(target, key)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    os.chmod(target, 0o600)
+
+
+def audit_key_from(key: bytes) -> bytes:
+    """The audit chain's HMAC key, derived from the database key once, at creation.
+
+    It is stored inside the encrypted database so that a later key rotation does not
+    break the chain already written.
+    """
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"custos audit chain v1").derive(key)
+
+
+def create_empty(db_path: Path) -> tuple[Database, bytes]:
+    """A new encrypted database with the current schema; returns it and its fresh key."""
+    key = secrets.token_bytes(32)
+    conn = _keyed(db_path, key)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()
+    os.chmod(db_path, 0o600)
+    db = Database(db_path, key, secrets.token_hex(16))
+    migrate(db, 0)
+    with db.write() as conn:
+        conn.execute(schema.meta.insert(), [
+            {"key": "db_id", "value": db.db_id},
+            {"key": "created_at", "value": clock.stamp()},
+            {"key": "audit_key", "value": audit_key_from(key).hex()},
+        ])
+    return db, key

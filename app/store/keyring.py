@@ -1,0 +1,244 @@
+"""The key ring beside the database: the database key wrapped once per user, plus a recovery slot.
+
+Each slot wraps the random 256-bit database key with AES-256-GCM under a key derived from
+the slot's secret (a user's password or the recovery code) with Argon2id. The associated
+data binds the slot to the database id, the slot id, its kind and its user, so a slot
+copied into another ring, or renamed to another user, does not open. The file holds no
+password, no key and no customer data in the clear; it is written atomically.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app.errors import LoginFailed, StoreError
+from app.i18n import _
+from app.store.atomic import write_atomic
+
+FORMAT = "custos-keyring"
+VERSION = 1
+KEY_BYTES = 32
+RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is typed from paper
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost. The floor is OWASP's recommendation (19 MiB, t=2, p=1)."""
+
+    time_cost: int = 2
+    memory_kib: int = 19456
+    parallelism: int = 1
+
+    def as_dict(self) -> dict[str, int]:
+        return {"t": self.time_cost, "m": self.memory_kib, "p": self.parallelism}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> KdfParams:
+        params = cls(int(data["t"]), int(data["m"]), int(data["p"]))
+        if params.time_cost < 1 or params.memory_kib < 8 * params.parallelism:
+            raise ValueError("implausible KDF parameters")
+        return params
+
+
+FLOOR = KdfParams()
+
+
+def derive(secret: str, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(
+        secret.encode("utf-8"), salt, params.time_cost, params.memory_kib,
+        params.parallelism, KEY_BYTES, Type.ID,
+    )
+
+
+def tune_kdf(target_seconds: float = 0.5) -> KdfParams:
+    """Raise memory, then passes, until one derivation takes about `target_seconds` here."""
+    params = FLOOR
+    salt = secrets.token_bytes(16)
+
+    def measure(p: KdfParams) -> float:
+        start = time.perf_counter()
+        derive("calibration", salt, p)
+        return time.perf_counter() - start
+
+    elapsed = measure(params)
+    while elapsed < target_seconds / 4 and params.memory_kib < 131072:
+        params = replace(params, memory_kib=params.memory_kib * 2)
+        elapsed = measure(params)
+    passes = max(FLOOR.time_cost, round(params.time_cost * target_seconds / max(elapsed, 1e-3)))
+    return replace(params, time_cost=min(passes, 16))
+
+
+def new_recovery_code() -> str:
+    """25 characters from a 32-letter alphabet (125 bits), in groups of five."""
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _i in range(25))
+    return "-".join(raw[i : i + 5] for i in range(0, 25, 5))
+
+
+def normalise_recovery_code(text: str) -> str:
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    return "-".join(raw[i : i + 5] for i in range(0, len(raw), 5))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+@dataclass(frozen=True)
+class Slot:
+    id: str
+    kind: str  # "user", "recovery", or "disabled" (a tombstone that holds no key material)
+    user: str | None
+    salt: bytes = b""
+    kdf: KdfParams = FLOOR
+    nonce: bytes = b""
+    wrapped: bytes = b""
+
+    def as_dict(self) -> dict:
+        data: dict = {"id": self.id, "kind": self.kind, "user": self.user}
+        if self.kind != "disabled":
+            data.update(salt=_b64(self.salt), kdf=self.kdf.as_dict(),
+                        nonce=_b64(self.nonce), wrapped=_b64(self.wrapped))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Slot:
+        if data["kind"] == "disabled":
+            return cls(id=data["id"], kind="disabled", user=data["user"])
+        return cls(id=data["id"], kind=data["kind"], user=data.get("user"),
+                   salt=_unb64(data["salt"]), kdf=KdfParams.from_dict(data["kdf"]),
+                   nonce=_unb64(data["nonce"]), wrapped=_unb64(data["wrapped"]))
+
+
+def _user_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    db_id: str
+    db_salt: str  # hex of the database file's first 16 bytes: which file this ring belongs to
+    slots: tuple[Slot, ...]
+    kdf: KdfParams = FLOOR  # cost used for new slots
+
+    # --- reading and writing -------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Path) -> KeyRing:
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise StoreError(_("The key ring {name} is missing; it must lie beside the database.")
+                             .format(name=Path(path).name)) from None
+        return cls.load_bytes(raw)
+
+    @classmethod
+    def load_bytes(cls, raw: bytes) -> KeyRing:
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError("not a key ring")
+            if int(data.get("version", 0)) > VERSION:
+                raise StoreError(_("The key ring was written by a newer version of Custos."))
+            return cls(db_id=str(data["db_id"]), db_salt=str(data["db_salt"]),
+                       slots=tuple(Slot.from_dict(s) for s in data["slots"]),
+                       kdf=KdfParams.from_dict(data.get("kdf", FLOOR.as_dict())))
+        except StoreError:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise StoreError(_("The key ring is damaged or is not a Custos key ring.")) from None
+
+    def to_bytes(self) -> bytes:
+        data = {"format": FORMAT, "version": VERSION, "db_id": self.db_id,
+                "db_salt": self.db_salt, "kdf": self.kdf.as_dict(),
+                "slots": [s.as_dict() for s in self.slots]}
+        return json.dumps(data, indent=1, ensure_ascii=True).encode("ascii")
+
+    def save(self, path: Path) -> None:
+        write_atomic(Path(path), self.to_bytes())
+
+    # --- slots ---------------------------------------------------------------------------
+    def _aad(self, slot_id: str, kind: str, user: str | None) -> bytes:
+        return "\x00".join(("custos-keyring-v1", self.db_id, slot_id, kind,
+                            _user_key(user) if user else "")).encode("utf-8")
+
+    def _wrap(self, kind: str, user: str | None, secret: str, db_key: bytes) -> Slot:
+        slot_id = secrets.token_hex(8)
+        salt = secrets.token_bytes(16)
+        kek = derive(secret, salt, self.kdf)
+        nonce = os.urandom(12)
+        wrapped = AESGCM(kek).encrypt(nonce, db_key, self._aad(slot_id, kind, user))
+        return Slot(slot_id, kind, user, salt, self.kdf, nonce, wrapped)
+
+    def _try(self, slot: Slot, secret: str) -> bytes | None:
+        kek = derive(secret, slot.salt, slot.kdf)
+        try:
+            return AESGCM(kek).decrypt(slot.nonce, slot.wrapped,
+                                       self._aad(slot.id, slot.kind, slot.user))
+        except InvalidTag:
+            return None
+
+    def slot_for(self, user: str) -> Slot | None:
+        for slot in self.slots:
+            if slot.user is not None and _user_key(slot.user) == _user_key(user):
+                return slot
+        return None
+
+    def users(self) -> list[str]:
+        return [s.user for s in self.slots if s.kind == "user" and s.user]
+
+    def is_disabled(self, user: str) -> bool:
+        slot = self.slot_for(user)
+        return slot is not None and slot.kind == "disabled"
+
+    def unlock(self, user: str, password: str) -> bytes:
+        """The database key, or LoginFailed — the same sentence for unknown user and bad password."""
+        slot = self.slot_for(user)
+        if slot is None or slot.kind != "user":
+            # Spend the same time as a real attempt: the delay must not tell who exists.
+            derive(password, b"\x00" * 16, self.kdf)
+            raise LoginFailed(_("Wrong username or password."))
+        key = self._try(slot, password)
+        if key is None:
+            raise LoginFailed(_("Wrong username or password."))
+        return key
+
+    def unlock_recovery(self, code: str) -> bytes:
+        code = normalise_recovery_code(code)
+        for slot in self.slots:
+            if slot.kind == "recovery":
+                key = self._try(slot, code)
+                if key is not None:
+                    return key
+        raise LoginFailed(_("The recovery code is not correct."))
+
+    def with_user(self, user: str, password: str, db_key: bytes) -> KeyRing:
+        """A ring where `user` opens with `password` (new user, reset or changed password)."""
+        others = tuple(s for s in self.slots
+                       if s.user is None or _user_key(s.user) != _user_key(user))
+        return replace(self, slots=others + (self._wrap("user", user, password, db_key),))
+
+    def without_user(self, user: str, tombstone: bool = True) -> KeyRing:
+        """Remove a user's key material; a tombstone remembers that the account is disabled."""
+        others = tuple(s for s in self.slots
+                       if s.user is None or _user_key(s.user) != _user_key(user))
+        if tombstone:
+            others += (Slot(secrets.token_hex(8), "disabled", user),)
+        return replace(self, slots=others)
+
+    def with_recovery(self, code: str, db_key: bytes) -> KeyRing:
+        others = tuple(s for s in self.slots if s.kind != "recovery")
+        return replace(self, slots=others + (self._wrap("recovery", None,
+                                                         normalise_recovery_code(code), db_key),))

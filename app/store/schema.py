@@ -1,0 +1,96 @@
+"""The tables, as SQLAlchemy Core objects, and the numbered migrations that create them.
+
+Migration N brings a database from `user_version` N-1 to N. Each creates only its own
+tables, so a database made by an old version upgrades through every step in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Connection
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+setting = Table(
+    "setting", metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+user = Table(
+    "user", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", Text, nullable=False, unique=True),
+    Column("display_name", Text, nullable=False, default=""),
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("must_change_password", Integer, nullable=False, default=0),
+    Column("created_at", Text, nullable=False),
+    Column("last_login_at", Text),
+    Column("password_changed_at", Text),
+)
+
+user_role = Table(
+    "user_role", metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False),
+    Column("role", Text, nullable=False),
+    PrimaryKeyConstraint("user_id", "role"),
+)
+
+audit_event = Table(
+    "audit_event", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("outcome", Text, nullable=False, default="ok"),
+    Column("customer_ref", Text),
+    Column("purpose", Text),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("prev_hash", Text, nullable=False),
+    Column("hash", Text, nullable=False),
+)
+Index("audit_by_time", audit_event.c.at)
+Index("audit_by_actor", audit_event.c.actor, audit_event.c.at)
+Index("audit_by_customer", audit_event.c.customer_ref, audit_event.c.at)
+Index("audit_by_action", audit_event.c.action, audit_event.c.at)
+
+_AUDIT_TRIGGERS = (
+    """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+)
+
+
+def _v1_foundation(conn: Connection) -> None:
+    for table in (meta, setting, user, user_role, audit_event):
+        table.create(conn)
+    for trigger in _AUDIT_TRIGGERS:
+        conn.exec_driver_sql(trigger)
+
+
+Migration = Callable[[Connection], None]
+
+# (version reached, short description, step). Append only; never edit a released step.
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "accounts, settings and the audit log", _v1_foundation),
+]
+
+LATEST = MIGRATIONS[-1][0]

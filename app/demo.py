@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app import accounts
 from app.security.roles import Role
+from app.demo_records import fill_records
 from app.store.keyring import FLOOR
 
 
@@ -60,6 +61,3 @@ def _clear_first_login_change(session) -> None:
         conn.execute(schema.user.update().values(must_change_password=0))
 
 
-def fill_records(session, customers: int, rng: random.Random) -> None:
-    """Customer records arrive with the records capability; the foundation has none yet."""
-    del session, customers, rng

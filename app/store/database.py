@@ -25,7 +25,7 @@ from sqlalchemy.pool import QueuePool
 from app import clock
 from app.errors import StoreError
 from app.i18n import _
-from app.store import schema
+from app.store import migrations, schema
 
 PAGE_SIZE = 4096
 BUSY_TIMEOUT_MS = 15000
@@ -150,7 +150,7 @@ def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) 
                            "or belongs to another key ring.").format(name=db_path.name)) from None
     try:
         version = probe.execute("PRAGMA user_version").fetchone()[0]
-        if version > schema.LATEST:
+        if version > migrations.LATEST:
             raise StoreError(_("The database {name} was written by a newer version of Custos.")
                              .format(name=db_path.name))
         db_id = None
@@ -165,7 +165,7 @@ def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) 
     if expected_db_id is not None and db_id != expected_db_id:
         raise StoreError(_("The key ring does not belong to the database {name}.")
                          .format(name=db_path.name))
-    if version < schema.LATEST:
+    if version < migrations.LATEST:
         backup_before_migration(db_path, key, version)
     db = Database(db_path, key, db_id or "")
     migrate(db, version)
@@ -173,11 +173,12 @@ def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) 
 
 
 def migrate(db: Database, current: int) -> None:
-    for target, _description, step in schema.MIGRATIONS:
+    for target, _description, script in migrations.MIGRATIONS:
         if target <= current:
             continue
         with db.write() as conn:
-            step(conn)
+            for statement in migrations.statements(script):
+                conn.exec_driver_sql(statement)
             conn.exec_driver_sql(f"PRAGMA user_version = {target}")
 
 

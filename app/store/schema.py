@@ -1,12 +1,6 @@
-"""The tables, as SQLAlchemy Core objects, and the numbered migrations that create them.
-
-Migration N brings a database from `user_version` N-1 to N. Each creates only its own
-tables, so a database made by an old version upgrades through every step in order.
-"""
+"""The foundation's tables as SQLAlchemy Core objects (their DDL is in migrations.py)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy import (
     Column,
@@ -18,7 +12,6 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.engine import Connection
 
 metadata = MetaData()
 
@@ -70,27 +63,3 @@ Index("audit_by_time", audit_event.c.at)
 Index("audit_by_actor", audit_event.c.actor, audit_event.c.at)
 Index("audit_by_customer", audit_event.c.customer_ref, audit_event.c.at)
 Index("audit_by_action", audit_event.c.action, audit_event.c.at)
-
-_AUDIT_TRIGGERS = (
-    """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-)
-
-
-def _v1_foundation(conn: Connection) -> None:
-    for table in (meta, setting, user, user_role, audit_event):
-        table.create(conn)
-    for trigger in _AUDIT_TRIGGERS:
-        conn.exec_driver_sql(trigger)
-
-
-Migration = Callable[[Connection], None]
-
-# (version reached, short description, step). Append only; never edit a released step.
-MIGRATIONS: list[tuple[int, str, Migration]] = [
-    (1, "accounts, settings and the audit log", _v1_foundation),
-]
-
-LATEST = MIGRATIONS[-1][0]

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from app import accounts
 from app.errors import LoginFailed, StoreError, TooManyAttempts
-from app.store import database, schema
+from app.store import database, migrations
 from app.store.keyring import FLOOR
 
 from ..conftest import ADMIN_PW
@@ -33,7 +33,7 @@ def test_pragmas_on_every_connection(db_path):
     assert values["journal_mode"] == "wal"
     assert values["foreign_keys"] == 1 and values["secure_delete"] == 1
     assert values["temp_store"] == 2  # MEMORY
-    assert values["user_version"] == schema.LATEST
+    assert values["user_version"] == migrations.LATEST
     assert values["cipher_version"].startswith("4.")
 
 
@@ -111,15 +111,14 @@ def test_escalating_delay_then_failures_become_audit_events(db_path, monkeypatch
 
 
 def test_migration_takes_a_backup_first(db_path, monkeypatch):
-    def v2(conn):
-        conn.exec_driver_sql("CREATE TABLE extra (x INTEGER)")
-
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, (2, "extra", v2)])
-    monkeypatch.setattr(schema, "LATEST", 2)
+    nxt = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS,
+                                                   (nxt, "extra", "CREATE TABLE extra (x INTEGER);")])
+    monkeypatch.setattr(migrations, "LATEST", nxt)
     session = accounts.login(db_path, "admin", ADMIN_PW)
     try:
         with session.db.read() as conn:
-            assert conn.exec_driver_sql("PRAGMA user_version").scalar() == 2
+            assert conn.exec_driver_sql("PRAGMA user_version").scalar() == nxt
             conn.exec_driver_sql("SELECT count(*) FROM extra").scalar()
         key = session.db.key
     finally:
@@ -132,7 +131,7 @@ def test_migration_takes_a_backup_first(db_path, monkeypatch):
 
 
 def test_newer_database_is_refused(db_path, monkeypatch):
-    monkeypatch.setattr(schema, "LATEST", 0)
+    monkeypatch.setattr(migrations, "LATEST", 0)
     with pytest.raises(StoreError, match="newer version"):
         accounts.login(db_path, "admin", ADMIN_PW)
 
@@ -161,3 +160,20 @@ def test_two_windows_write_concurrently_without_locked_errors(db_path):
     finally:
         accounts.logout(first)
         accounts.logout(second)
+
+
+def test_migrations_yield_exactly_the_core_tables(db_path):
+    import app.customers.tables  # noqa: F401  (registers its tables in the shared metadata)
+    from app.store.schema import metadata
+
+    session = accounts.login(db_path, "admin", ADMIN_PW)
+    try:
+        with session.db.read() as conn:
+            names = [r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            actual = {n: {r[1] for r in conn.exec_driver_sql(f'PRAGMA table_info("{n}")')}
+                      for n in names}
+    finally:
+        accounts.logout(session)
+    expected = {t.name: {c.name for c in t.columns} for t in metadata.sorted_tables}
+    assert actual == expected

@@ -1,0 +1,117 @@
+"""Customer records as SQLAlchemy Core tables (their DDL is migration 2 in store/migrations.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, Table, Text
+
+from app.store.schema import metadata
+
+customer = Table(
+    "customer", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_no", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("name_pinyin", Text, nullable=False),
+    Column("name_initials", Text, nullable=False),
+    Column("id_type", Text, nullable=False),
+    Column("id_number", Text, nullable=False),
+    Column("id_rev", Text, nullable=False),  # reversed: "last N digits" becomes an index range
+    Column("birth_date", Text),
+    Column("gender", Text),
+    Column("phone", Text, nullable=False),
+    Column("email", Text),
+    Column("province", Text, nullable=False),
+    Column("city", Text, nullable=False),
+    Column("district", Text, nullable=False),
+    Column("street", Text, nullable=False),
+    Column("verified_how", Text, nullable=False),
+    Column("verified_by", Text, nullable=False),
+    Column("verified_at", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("restricted_at", Text),
+    Column("restricted_by", Text),
+    Column("restriction_reason", Text),
+    Column("created_at", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+plan = Table(
+    "plan", metadata,
+    Column("code", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("monthly_fee_fen", Integer, nullable=False),
+    Column("active", Integer, nullable=False),
+)
+
+service = Table(
+    "service", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False),
+    Column("service_no", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("plan_code", Text, ForeignKey("plan.code"), nullable=False),
+    Column("account_no", Text, nullable=False),
+    Column("agreement_no", Text, nullable=False),
+    Column("start_date", Text, nullable=False),
+    Column("end_date", Text),
+    Column("status", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+consumption = Table(
+    "consumption", metadata,
+    Column("service_id", Integer, ForeignKey("service.id"), primary_key=True),
+    Column("period", Text, primary_key=True),
+    Column("voice_minutes", Integer, nullable=False),
+    Column("sms_count", Integer, nullable=False),
+    Column("data_mb", Integer, nullable=False),
+    Column("billed_fen", Integer, nullable=False),
+)
+
+payment = Table(
+    "payment", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("service_id", Integer, ForeignKey("service.id"), nullable=False),
+    Column("paid_on", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+    Column("period", Text),
+)
+
+service_case = Table(
+    "service_case", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_no", Text, nullable=False, unique=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False),
+    Column("service_id", Integer, ForeignKey("service.id")),
+    Column("kind", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("details", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("assignee", Text),
+    Column("due_date", Text, nullable=False),
+    Column("resolution", Text),
+    Column("satisfaction", Integer),
+    Column("created_at", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Column("resolved_at", Text),
+    Column("closed_at", Text),
+)
+
+consent_event = Table(
+    "consent_event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("granted", Integer, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    Column("note", Text, nullable=False),
+)

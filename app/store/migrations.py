@@ -1,0 +1,205 @@
+"""Numbered schema migrations, frozen as SQL text.
+
+Step N brings a database from `PRAGMA user_version` N-1 to N and is never edited once
+released: a database written by any earlier version upgrades through every step in order.
+The Core tables used by queries live beside each feature (schema.py, customers/tables.py);
+a test checks that migrating an empty database yields exactly those tables and columns.
+"""
+
+from __future__ import annotations
+
+V1_FOUNDATION = """
+CREATE TABLE meta (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE setting (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE user (
+    id INTEGER NOT NULL PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    last_login_at TEXT,
+    password_changed_at TEXT
+);
+CREATE TABLE user_role (
+    user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    PRIMARY KEY (user_id, role)
+);
+CREATE TABLE audit_event (
+    seq INTEGER NOT NULL PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    customer_ref TEXT,
+    purpose TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_by_actor ON audit_event (actor, at);
+CREATE INDEX audit_by_customer ON audit_event (customer_ref, at);
+CREATE INDEX audit_by_action ON audit_event (action, at);
+CREATE INDEX audit_by_time ON audit_event (at);
+CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+V2_CUSTOMERS = """
+CREATE TABLE customer (
+    id INTEGER NOT NULL PRIMARY KEY,
+    customer_no TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL DEFAULT 'person',
+    name TEXT NOT NULL,
+    name_pinyin TEXT NOT NULL,
+    name_initials TEXT NOT NULL,
+    id_type TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    id_rev TEXT NOT NULL,
+    birth_date TEXT,
+    gender TEXT,
+    phone TEXT NOT NULL,
+    email TEXT,
+    province TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    district TEXT NOT NULL DEFAULT '',
+    street TEXT NOT NULL DEFAULT '',
+    verified_how TEXT NOT NULL,
+    verified_by TEXT NOT NULL,
+    verified_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    restricted_at TEXT,
+    restricted_by TEXT,
+    restriction_reason TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX customer_by_id_number ON customer (id_number);
+CREATE INDEX customer_by_id_rev ON customer (id_rev);
+CREATE INDEX customer_by_phone ON customer (phone);
+CREATE INDEX customer_by_name ON customer (name);
+CREATE INDEX customer_by_pinyin ON customer (name_pinyin);
+CREATE INDEX customer_by_initials ON customer (name_initials);
+CREATE TABLE plan (
+    code TEXT NOT NULL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    monthly_fee_fen INTEGER NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE service (
+    id INTEGER NOT NULL PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    service_no TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    plan_code TEXT NOT NULL REFERENCES plan (code),
+    account_no TEXT NOT NULL,
+    agreement_no TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    end_date TEXT,
+    status TEXT NOT NULL DEFAULT 'active',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX service_by_customer ON service (customer_id);
+CREATE INDEX service_by_no ON service (service_no);
+CREATE TABLE consumption (
+    service_id INTEGER NOT NULL REFERENCES service (id),
+    period TEXT NOT NULL,
+    voice_minutes INTEGER NOT NULL,
+    sms_count INTEGER NOT NULL,
+    data_mb INTEGER NOT NULL,
+    billed_fen INTEGER NOT NULL,
+    PRIMARY KEY (service_id, period)
+) WITHOUT ROWID;
+CREATE TABLE payment (
+    id INTEGER NOT NULL PRIMARY KEY,
+    service_id INTEGER NOT NULL REFERENCES service (id),
+    paid_on TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL,
+    period TEXT
+);
+CREATE INDEX payment_by_service ON payment (service_id, paid_on);
+CREATE TABLE service_case (
+    id INTEGER NOT NULL PRIMARY KEY,
+    case_no TEXT NOT NULL UNIQUE,
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    service_id INTEGER REFERENCES service (id),
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    assignee TEXT,
+    due_date TEXT NOT NULL,
+    resolution TEXT,
+    satisfaction INTEGER,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    resolved_at TEXT,
+    closed_at TEXT
+);
+CREATE INDEX case_by_customer ON service_case (customer_id, created_at);
+CREATE INDEX case_by_status ON service_case (status, due_date);
+CREATE INDEX case_by_assignee ON service_case (assignee, status);
+CREATE TABLE consent_event (
+    id INTEGER NOT NULL PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    purpose TEXT NOT NULL,
+    granted INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX consent_by_customer ON consent_event (customer_id, purpose, id);
+INSERT INTO plan (code, kind, name_zh, name_en, monthly_fee_fen) VALUES
+    ('M19', 'mobile', '畅享19元套餐', 'Basic 19', 1900),
+    ('M39', 'mobile', '畅享39元套餐', 'Smart 39', 3900),
+    ('M59', 'mobile', '畅享59元套餐', 'Smart 59', 5900),
+    ('M99', 'mobile', '畅享99元套餐', 'Plus 99', 9900),
+    ('M129', 'mobile', '尊享129元套餐', 'Premium 129', 12900),
+    ('B100', 'broadband', '100M宽带', 'Broadband 100M', 4900),
+    ('B300', 'broadband', '300M宽带', 'Broadband 300M', 7900),
+    ('B1000', 'broadband', '千兆宽带', 'Broadband 1000M', 12900),
+    ('F10', 'fixed_line', '固定电话基本月租', 'Fixed line basic', 1000);
+CREATE TRIGGER consent_event_no_update BEFORE UPDATE ON consent_event
+BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+CREATE TRIGGER consent_event_no_delete BEFORE DELETE ON consent_event
+BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+"""
+
+# (version reached, what it adds, SQL). Append only.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "accounts, settings and the audit log", V1_FOUNDATION),
+    (2, "customers, plans, services, consumption, payments, cases, consents", V2_CUSTOMERS),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into statements; trigger bodies keep their inner semicolons."""
+    out, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER")
+                                   or text.upper().endswith("END;")):
+            out.append(text)
+            current = []
+    if current and "\n".join(current).strip():
+        out.append("\n".join(current).strip())
+    return out

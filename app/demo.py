@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import accounts
-from app.security.roles import Role
 from app.demo_records import fill_records
+from app.security.roles import Role
 from app.store.keyring import FLOOR
 
 

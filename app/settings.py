@@ -1,4 +1,4 @@
-"""Settings stored in the database, with their defaults and limits."""
+"""Settings stored in the database, with their defaults, limits and who may change them."""
 
 from __future__ import annotations
 
@@ -15,34 +15,68 @@ from app.store import schema
 from app.store.database import Database
 
 IDLE_LOCK_MINUTES = "idle_lock_minutes"
-DEFAULTS = {IDLE_LOCK_MINUTES: "5"}
+BRANCH_NAME = "branch_name"
+BRANCH_ADDRESS = "branch_address"
+PRIVACY_CONTACT = "privacy_contact"
+BRANCH_KEYS = (BRANCH_NAME, BRANCH_ADDRESS, PRIVACY_CONTACT)
+DEFAULTS = {IDLE_LOCK_MINUTES: "5", BRANCH_NAME: "", BRANCH_ADDRESS: "", PRIVACY_CONTACT: ""}
 
 
-def _get(db: Database, key: str) -> str:
+def read(db: Database, key: str) -> str:
     with db.read() as conn:
         value = conn.execute(select(schema.setting.c.value)
                              .where(schema.setting.c.key == key)).scalar()
     return value if value is not None else DEFAULTS[key]
 
 
+def _write(session: Session, values: dict[str, str]) -> None:
+    """Change settings in one transaction, each change an audit event with before/after."""
+    db = session.db
+    with db.write() as conn:
+        for key, value in values.items():
+            before = conn.execute(select(schema.setting.c.value)
+                                  .where(schema.setting.c.key == key)).scalar()
+            if before == value:
+                continue
+            conn.execute(upsert(schema.setting).values(key=key, value=value)
+                         .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+            audit.append(conn, db, actor=session.username, action="setting.changed",
+                         detail={"key": key, "before": before if before is not None
+                                 else DEFAULTS[key], "after": value})
+
+
 def idle_lock_minutes(session: Session) -> int:
     """Every role needs this to run its own lock timer, so it is not guarded."""
-    return int(_get(session.db, IDLE_LOCK_MINUTES))
+    return int(read(session.db, IDLE_LOCK_MINUTES))
 
 
 @requires(Permission.SECURITY_SETTINGS)
 def set_idle_lock_minutes(session: Session, minutes: int) -> None:
-    if not 1 <= int(minutes) <= 60:
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        minutes = 0
+    if not 1 <= minutes <= 60:
         raise ValidationError(_("The idle lock must be between 1 and 60 minutes."),
                               field="minutes")
-    db = session.db
-    with db.write() as conn:
-        before = conn.execute(select(schema.setting.c.value)
-                              .where(schema.setting.c.key == IDLE_LOCK_MINUTES)).scalar()
-        conn.execute(upsert(schema.setting).values(key=IDLE_LOCK_MINUTES, value=str(int(minutes)))
-                     .on_conflict_do_update(index_elements=["key"],
-                                            set_={"value": str(int(minutes))}))
-        audit.append(conn, db, actor=session.username, action="setting.changed",
-                     detail={"key": IDLE_LOCK_MINUTES,
-                             "before": before or DEFAULTS[IDLE_LOCK_MINUTES],
-                             "after": str(int(minutes))})
+    _write(session, {IDLE_LOCK_MINUTES: str(minutes)})
+
+
+def branch_details(session: Session) -> dict[str, str]:
+    """Name, address and data-protection contact: printed on every PDF, so not guarded."""
+    return {key: read(session.db, key) for key in BRANCH_KEYS}
+
+
+def branch_name(db: Database) -> str:
+    return read(db, BRANCH_NAME) or _("Custos branch")
+
+
+@requires(Permission.BRANCH_SETTINGS)
+def set_branch_details(session: Session, name: str, address: str, privacy_contact: str) -> None:
+    values = {BRANCH_NAME: " ".join(name.split()), BRANCH_ADDRESS: " ".join(address.split()),
+              PRIVACY_CONTACT: " ".join(privacy_contact.split())}
+    if not values[BRANCH_NAME]:
+        raise ValidationError(_("Please enter the branch's name."), field="name")
+    if any(len(v) > 300 for v in values.values()):
+        raise ValidationError(_("At most 300 characters per field."), field="name")
+    _write(session, values)

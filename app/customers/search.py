@@ -64,6 +64,8 @@ def classify(query: str, names_only_view: bool = False) -> list[tuple[str, str]]
                 readings.append(("phone", phones.normalise_phone(q)))
             except phones.InvalidPhone:
                 pass
+            if 7 <= len(q) <= 10 and q[0] == "1":
+                readings.append(("phone_prefix", q))  # a mobile number being typed
             if len(q) >= 5:
                 readings.append(("service_no", q))
     elif q.startswith("+") or "-" in q:
@@ -94,6 +96,8 @@ def _condition(kind: str, value: str):
         return _prefix(c.id_rev, value[::-1])
     if kind == "phone":
         return c.phone == value
+    if kind == "phone_prefix":
+        return _prefix(c.phone, value)
     if kind == "service_no":
         return c.id.in_(select(service.c.customer_id).where(_prefix(service.c.service_no, value)))
     raise ValueError(kind)

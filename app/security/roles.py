@@ -49,6 +49,7 @@ class Permission(StrEnum):
     KEYS_MANAGE = "keys.manage"
     BACKUPS = "backups"
     SECURITY_SETTINGS = "settings.security"
+    BRANCH_SETTINGS = "settings.branch"
     OWN_ACCOUNT = "own.account"
 
     @property
@@ -79,6 +80,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.KEYS_MANAGE: frozenset({D}),
     Permission.BACKUPS: frozenset({D}),
     Permission.SECURITY_SETTINGS: frozenset({D}),
+    Permission.BRANCH_SETTINGS: frozenset({M, D}),        # branch name, address, DP contact
     Permission.OWN_ACCOUNT: frozenset({C, A, M, D}),
 }
 
@@ -102,6 +104,7 @@ _PERMISSION_LABELS = {
     Permission.KEYS_MANAGE: N_("manage keys"),
     Permission.BACKUPS: N_("manage backups"),
     Permission.SECURITY_SETTINGS: N_("change security settings"),
+    Permission.BRANCH_SETTINGS: N_("change the branch details"),
     Permission.OWN_ACCOUNT: N_("change your own password"),
 }
 

@@ -181,10 +181,121 @@ CREATE TRIGGER consent_event_no_delete BEFORE DELETE ON consent_event
 BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
 """
 
+V3_ARCHIVE = """
+CREATE TABLE paper_file (
+    id INTEGER NOT NULL PRIMARY KEY,
+    file_no TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    customer_id INTEGER REFERENCES customer (id),
+    description TEXT NOT NULL DEFAULT '',
+    room TEXT NOT NULL DEFAULT '',
+    cabinet TEXT NOT NULL DEFAULT '',
+    shelf TEXT NOT NULL DEFAULT '',
+    box TEXT NOT NULL DEFAULT '',
+    received_on TEXT NOT NULL,
+    retain_until TEXT NOT NULL,
+    retain_override_reason TEXT,
+    status TEXT NOT NULL DEFAULT 'in_archive',
+    sensitive INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX paper_file_by_customer ON paper_file (customer_id);
+CREATE INDEX paper_file_by_status ON paper_file (status, retain_until);
+CREATE INDEX paper_file_by_box ON paper_file (box);
+CREATE TRIGGER paper_file_destroyed_is_final BEFORE UPDATE ON paper_file
+WHEN OLD.status = 'destroyed'
+BEGIN SELECT RAISE(ABORT, 'a destroyed file''s record can no longer be changed'); END;
+CREATE TRIGGER paper_file_never_deleted BEFORE DELETE ON paper_file
+BEGIN SELECT RAISE(ABORT, 'paper-file records are kept; mark them destroyed instead'); END;
+CREATE TABLE loan (
+    id INTEGER NOT NULL PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES paper_file (id),
+    borrower_kind TEXT NOT NULL,
+    borrower TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    status TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    needs_approval INTEGER NOT NULL DEFAULT 0,
+    decided_by TEXT,
+    decided_at TEXT,
+    decision_note TEXT,
+    lent_at TEXT,
+    lent_by TEXT,
+    renewals INTEGER NOT NULL DEFAULT 0,
+    returned_at TEXT,
+    received_by TEXT,
+    condition TEXT,
+    condition_note TEXT,
+    closed_note TEXT,
+    escalation INTEGER NOT NULL DEFAULT 0,
+    anonymised_at TEXT
+);
+CREATE INDEX loan_by_file ON loan (file_id, requested_at);
+CREATE INDEX loan_by_status ON loan (status, due_date);
+CREATE INDEX loan_by_borrower ON loan (borrower, requested_at);
+CREATE TABLE file_transfer (
+    id INTEGER NOT NULL PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES paper_file (id),
+    to_unit TEXT NOT NULL,
+    receiver TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    transferred_on TEXT
+);
+CREATE INDEX file_transfer_by_file ON file_transfer (file_id);
+CREATE TABLE destruction_batch (
+    id INTEGER NOT NULL PRIMARY KEY,
+    batch_no TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    proposed_by TEXT NOT NULL,
+    proposed_at TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    decision_note TEXT,
+    method TEXT,
+    certificate_no TEXT,
+    destroyed_on TEXT,
+    witness_1 TEXT,
+    witness_2 TEXT,
+    recorded_by TEXT,
+    recorded_at TEXT
+);
+CREATE TABLE destruction_item (
+    batch_id INTEGER NOT NULL REFERENCES destruction_batch (id),
+    file_id INTEGER NOT NULL REFERENCES paper_file (id),
+    PRIMARY KEY (batch_id, file_id)
+);
+CREATE INDEX destruction_item_by_file ON destruction_item (file_id);
+CREATE TRIGGER destruction_batch_done_is_final BEFORE UPDATE ON destruction_batch
+WHEN OLD.status = 'destroyed'
+BEGIN SELECT RAISE(ABORT, 'a recorded destruction can no longer be changed'); END;
+CREATE TABLE notification (
+    id INTEGER NOT NULL PRIMARY KEY,
+    audience TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_at TEXT,
+    acknowledge_note TEXT
+);
+CREATE INDEX notification_open ON notification (audience, acknowledged_at, created_at);
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
     (2, "customers, plans, services, consumption, payments, cases, consents", V2_CUSTOMERS),
+    (3, "paper files, loans, transfers, destruction, notifications", V3_ARCHIVE),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,1 @@
+"""The archive room: paper files, their loans and returns, transfers and destruction."""

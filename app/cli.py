@@ -235,6 +235,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.customers import commands as customer_commands
 
     customer_commands.register(sub, common, _with_session)
+    from app.rights import commands as rights_commands
+
+    rights_commands.register(sub, common, _with_session)
 
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)

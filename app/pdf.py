@@ -90,7 +90,7 @@ def _numbered_canvas(frame: PageFrame):
             super().__init__(*args, **kwargs)
             self._saved: list[dict] = []
 
-        def showPage(self):  # noqa: N802 (reportlab's name)
+        def showPage(self):
             self._saved.append(dict(self.__dict__))
             self._startPage()
 
@@ -123,17 +123,29 @@ def _numbered_canvas(frame: PageFrame):
     return NumberedCanvas
 
 
+def encrypt(data: bytes, password: str) -> bytes:
+    """AES-256 (PDF 2.0, revision 6): what current readers open and old RC4 is not."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
+    writer.encrypt(password, owner_password=None, algorithm="AES-256")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def build(story: list, frame: PageFrame, out: Path | BytesIO | None = None,
-          pagesize=A4, encrypt: str | None = None, metadata_title: str = "") -> bytes:
+          pagesize=A4, password: str | None = None, metadata_title: str = "") -> bytes:
     """Lay out `story` on framed pages; returns the PDF bytes (also written to `out`)."""
     register_font()
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=20 * mm, bottomMargin=20 * mm,
-                            title=metadata_title or frame.title, author="Custos",
-                            encrypt=encrypt)
+                            title=metadata_title or frame.title, author="Custos")
     doc.build(story, canvasmaker=_numbered_canvas(frame))
     data = buffer.getvalue()
+    if password:
+        data = encrypt(data, password)
     if isinstance(out, BytesIO):
         out.write(data)
     elif out is not None:

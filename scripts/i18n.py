@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("app", "ui")
 CATALOGUE = ROOT / "resources" / "i18n" / "zh_CN.po"
-FUNCTIONS = {"_", "N_", "translate"}
+FUNCTIONS = {"_", "N_", "translate", "tr"}
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 
 

@@ -171,6 +171,9 @@ def _masked(field_name: str, row_values: dict) -> str:
 
 def editable(conn, customer_no: str):
     row = customer_row(conn, customer_no)
+    if row.erased_at is not None:
+        raise Conflict(_("Customer {number} was erased; the record can no longer be changed.")
+                       .format(number=row.customer_no))
     if row.restricted_at is not None:
         raise Conflict(_("Processing of customer {number} is restricted; a manager must lift "
                          "the restriction before any change.").format(number=row.customer_no))

@@ -35,6 +35,12 @@ customer = Table(
     Column("created_at", Text, nullable=False),
     Column("created_by", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
+    # Added by migration 4 (rights and operations):
+    Column("legal_hold_reason", Text),
+    Column("legal_hold_until", Text),
+    Column("legal_hold_by", Text),
+    Column("legal_hold_at", Text),
+    Column("erased_at", Text),
 )
 
 plan = Table(

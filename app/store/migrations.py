@@ -291,11 +291,77 @@ CREATE TABLE notification (
 CREATE INDEX notification_open ON notification (audience, acknowledged_at, created_at);
 """
 
+V4_RIGHTS = """
+CREATE TABLE processing_register (
+    category TEXT NOT NULL PRIMARY KEY,
+    purposes_zh TEXT NOT NULL,
+    purposes_en TEXT NOT NULL,
+    legal_basis TEXT NOT NULL,
+    recipients_zh TEXT NOT NULL,
+    recipients_en TEXT NOT NULL,
+    transfers_zh TEXT NOT NULL,
+    transfers_en TEXT NOT NULL,
+    retention_zh TEXT NOT NULL,
+    retention_en TEXT NOT NULL,
+    source TEXT NOT NULL,
+    automated_zh TEXT NOT NULL,
+    automated_en TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE TABLE rights_request (
+    id INTEGER NOT NULL PRIMARY KEY,
+    request_no TEXT NOT NULL UNIQUE,
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    identity_check TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT 'zh_CN',
+    received_at TEXT NOT NULL,
+    received_by TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    extended_to TEXT,
+    extension_reason TEXT,
+    extended_by TEXT,
+    verified_by TEXT,
+    verified_at TEXT,
+    decided_by TEXT,
+    decided_at TEXT,
+    outcome TEXT,
+    refusal_reason TEXT,
+    late_reason TEXT
+);
+CREATE INDEX rights_request_open ON rights_request (status, due_date);
+CREATE INDEX rights_request_by_customer ON rights_request (customer_id, received_at);
+CREATE TABLE request_artefact (
+    id INTEGER NOT NULL PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES rights_request (id),
+    kind TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    protected INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    released_by TEXT,
+    released_at TEXT
+);
+CREATE INDEX request_artefact_by_request ON request_artefact (request_id);
+ALTER TABLE customer ADD COLUMN legal_hold_reason TEXT;
+ALTER TABLE customer ADD COLUMN legal_hold_until TEXT;
+ALTER TABLE customer ADD COLUMN legal_hold_by TEXT;
+ALTER TABLE customer ADD COLUMN legal_hold_at TEXT;
+ALTER TABLE customer ADD COLUMN erased_at TEXT;
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
     (2, "customers, plans, services, consumption, payments, cases, consents", V2_CUSTOMERS),
     (3, "paper files, loans, transfers, destruction, notifications", V3_ARCHIVE),
+    (4, "processing register, rights requests, legal hold, erasure", V4_RIGHTS),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,1 @@
+"""Customers' data rights: the processing register, requests and their answers, consent."""

@@ -1,0 +1,194 @@
+"""`custos request|export|erase ...`: rights requests and their answers from scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.errors import Conflict
+from app.i18n import _
+from app.store.atomic import write_atomic
+
+EXIT_OK = 0
+_LANG = {"zh": "zh_CN", "en": "en", "zh_CN": "zh_CN"}
+
+
+def _request_for(session, customer_no: str, kind: str, given: str | None) -> str:
+    """The request an export answers: the one named, or the customer's only open one."""
+    from app.rights.requests import list_requests
+
+    if given:
+        return given
+    open_ones = [r for r in list_requests(session, customer_no=customer_no) if r.kind == kind]
+    if len(open_ones) != 1:
+        raise Conflict(_("Customer {number} has {count} open requests of this kind; name one "
+                         "with --request.").format(number=customer_no, count=len(open_ones)))
+    return open_ones[0].request_no
+
+
+def cmd_request_add(session, args) -> int:
+    from app.rights.requests import take_request, verify_identity
+
+    number = take_request(session, args.kind, args.customer_no, args.identity_check,
+                          channel=args.channel, notes=args.notes,
+                          language=_LANG[args.customer_lang])
+    verify_identity(session, number)  # the check was made at intake, as --identity-check says
+    print(number)
+    return EXIT_OK
+
+
+def cmd_request_list(session, args) -> int:
+    from app.rights.requests import list_requests
+
+    for r in list_requests(session, open_only=True, overdue_only=args.overdue):
+        print("\t".join((r.request_no, r.customer_no, r.kind, r.status, r.due_date,
+                         "overdue" if r.overdue else "")))
+    return EXIT_OK
+
+
+def cmd_request_complete(session, args) -> int:
+    from app.rights.requests import complete
+
+    complete(session, args.request_no, outcome=args.outcome, late_reason=args.late_reason)
+    return EXIT_OK
+
+
+def cmd_request_refuse(session, args) -> int:
+    from app.rights.requests import refuse
+
+    refuse(session, args.request_no, args.reason, late_reason=args.late_reason)
+    return EXIT_OK
+
+
+def cmd_request_extend(session, args) -> int:
+    from app.rights.requests import extend
+
+    extend(session, args.request_no, args.days, args.reason, args.customer_told)
+    return EXIT_OK
+
+
+def cmd_request_release(session, args) -> int:
+    from app.rights.requests import get_request, release_artefact
+
+    pending = [a for a in get_request(session, args.request_no).artefacts if not a.released_at]
+    if not pending:
+        raise Conflict(_("Request {number} has no prepared copy waiting for release.")
+                       .format(number=args.request_no))
+    release_artefact(session, args.request_no, pending[-1].sha256)
+    print(pending[-1].sha256)
+    return EXIT_OK
+
+
+def cmd_access_copy(session, args) -> int:
+    from app.rights.answers import prepare_access_copy
+
+    number = _request_for(session, args.customer_no, "access", args.request)
+    doc = prepare_access_copy(session, number, _LANG[args.lang] if args.lang else None,
+                              protect=args.pdf_password)
+    write_atomic(Path(args.out), doc.data)
+    print(doc.sha256)
+    if doc.password:
+        print(_("PDF password (shown once; hand it over separately): {password}")
+              .format(password=doc.password), file=sys.stderr)
+    print(_("Prepared for request {number}; a manager must release it before it is handed "
+            "over.").format(number=number), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_portability(session, args) -> int:
+    import hashlib
+
+    from app.rights.answers import prepare_portability
+
+    number = _request_for(session, args.customer_no, "portability", args.request)
+    data = prepare_portability(session, number)
+    write_atomic(Path(args.out), data)
+    print(hashlib.sha256(data).hexdigest())
+    return EXIT_OK
+
+
+def cmd_erase(session, args) -> int:
+    from app.rights.erasure import erase_customer, erasure_plan
+    from app.rights.requests import get_request
+
+    if get_request(session, args.request).customer_no != args.customer_no.strip().upper():
+        raise Conflict(_("Request {number} is not about customer {customer}.").format(
+            number=args.request, customer=args.customer_no))
+    plan = erasure_plan(session, args.request)
+    for item in plan.erase:
+        print(f"erase\t{item.count}\t{_(item.what)}")
+    for item in plan.keep:
+        print(f"keep\t{item.count}\t{_(item.what)}\t{_(item.rule)}\t{item.until}")
+    if plan.blocked:
+        raise Conflict(plan.blocked)
+    if not args.confirm:
+        print(_("Nothing was erased: add --confirm to erase."), file=sys.stderr)
+        return 1
+    erase_customer(session, args.request, confirm=True, late_reason=args.late_reason)
+    print(_("Customer {number} was erased.").format(number=plan.customer_no), file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub, common, with_session) -> None:
+    from app.rights.model import RequestKind
+
+    kinds = [k.value for k in RequestKind]
+    req = sub.add_parser("request", help=_("customers' rights requests")).add_subparsers(
+        dest="request_command", metavar="ACTION", required=True)
+    p = req.add_parser("add", parents=[common], help=_("take a request at the counter"))
+    p.add_argument("kind", choices=kinds)
+    p.add_argument("customer_no")
+    p.add_argument("--identity-check", required=True,
+                   help=_("how the customer's identity was verified"))
+    p.add_argument("--channel", default="counter", choices=["counter", "phone", "online",
+                                                             "letter"])
+    p.add_argument("--notes", default="")
+    p.add_argument("--customer-lang", default="zh", choices=["zh", "en"])
+    p.set_defaults(func=with_session(cmd_request_add))
+    p = req.add_parser("list", parents=[common], help=_("open requests, soonest due first"))
+    p.add_argument("--overdue", action="store_true")
+    p.set_defaults(func=with_session(cmd_request_list))
+    for name, func, text in (("complete", cmd_request_complete, _("complete a request")),
+                             ("refuse", cmd_request_refuse, _("refuse a request, with reason")),
+                             ("extend", cmd_request_extend, _("extend the deadline once")),
+                             ("release", cmd_request_release,
+                              _("release the prepared copy"))):
+        p = req.add_parser(name, parents=[common], help=text)
+        p.add_argument("request_no")
+        if name in ("complete", "refuse"):
+            p.add_argument("--late-reason", default="")
+        if name == "complete":
+            p.add_argument("--outcome", default="")
+        if name in ("refuse", "extend"):
+            p.add_argument("--reason", required=True)
+        if name == "extend":
+            p.add_argument("--days", type=int, required=True)
+            p.add_argument("--customer-told", action="store_true")
+        p.set_defaults(func=with_session(func))
+
+    scripted = argparse.ArgumentParser(add_help=False)  # --lang here is the copy's language
+    for action in common._actions:
+        if action.dest in ("db", "user"):
+            scripted._add_action(action)
+    exp = sub.add_parser("export", help=_("copies for the customer")).add_subparsers(
+        dest="export_command", metavar="WHAT", required=True)
+    p = exp.add_parser("access-copy", parents=[scripted], help=_("the data-access copy (PDF)"))
+    p.add_argument("customer_no")
+    p.add_argument("--out", required=True)
+    p.add_argument("--lang", choices=["zh", "en"])
+    p.add_argument("--pdf-password", action="store_true")
+    p.add_argument("--request")
+    p.set_defaults(func=with_session(cmd_access_copy))
+    p = exp.add_parser("portability", parents=[scripted], help=_("portable data (ZIP)"))
+    p.add_argument("customer_no")
+    p.add_argument("--out", required=True)
+    p.add_argument("--request")
+    p.set_defaults(func=with_session(cmd_portability))
+
+    p = sub.add_parser("erase", parents=[common], help=_("erase a customer (irreversible)"))
+    p.add_argument("customer_no")
+    p.add_argument("--request", required=True)
+    p.add_argument("--confirm", action="store_true")
+    p.add_argument("--late-reason", default="")
+    p.set_defaults(func=with_session(cmd_erase))

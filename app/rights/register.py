@@ -1,0 +1,163 @@
+"""The processing register: for each data category, why it is held, on what basis, who
+receives it, transfers abroad, how long it is kept, where it comes from, and automated
+decisions. It is the source of every information notice and access copy.
+
+Defaults ship below (written for a mainland telecom branch); managers edit them. Texts are
+kept in both languages because the customer chooses the language of their copy.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as upsert
+
+from app import audit, clock
+from app.errors import ValidationError
+from app.i18n import _
+from app.rights.model import Category, LegalBasis, RegisterEntry, Source
+from app.rights.tables import processing_register as reg
+from app.security.guard import requires
+from app.security.roles import Permission
+from app.security.session import Session
+
+_NONE_ABROAD = {"zh_CN": "无。数据存储和处理均在中国境内进行。",
+                "en": "None. The data is stored and processed in mainland China only."}
+_NO_AUTOMATION = {"zh_CN": "无仅凭自动化处理作出的决定。",
+                  "en": "No decision is taken by automated means alone."}
+
+DEFAULTS: dict[str, dict] = {
+    Category.IDENTITY: dict(
+        purposes={"zh_CN": "识别客户身份、履行实名登记义务、签订和履行服务协议。",
+                  "en": "Identifying you, real-name registration required by law, concluding "
+                        "and performing the service agreement."},
+        legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION),
+        recipients={"zh_CN": "本营业厅经授权的员工;依法提出要求的监管及执法机关。",
+                    "en": "Authorised staff of this branch; regulators and law enforcement "
+                          "on lawful request."},
+        transfers=_NONE_ABROAD,
+        retention={"zh_CN": "服务关系存续期间及全部业务终止后3年。",
+                   "en": "While you hold services, and 3 years after the last one ends."},
+        source=Source.COLLECTED, automated=_NO_AUTOMATION),
+    Category.SERVICES: dict(
+        purposes={"zh_CN": "开通、变更和终止通信业务,管理号码资源和服务协议。",
+                  "en": "Opening, changing and ending your services; managing numbers and "
+                        "service agreements."},
+        legal_basis=(LegalBasis.CONTRACT,),
+        recipients={"zh_CN": "本营业厅经授权的员工;号码携转等业务中的其他运营商。",
+                    "en": "Authorised staff; other operators when you port your number."},
+        transfers=_NONE_ABROAD,
+        retention={"zh_CN": "服务关系存续期间及业务终止后3年。",
+                   "en": "While the service runs, and 3 years after it ends."},
+        source=Source.BOTH, automated=_NO_AUTOMATION),
+    Category.CONSUMPTION: dict(
+        purposes={"zh_CN": "计费、出账、收费,处理账单疑问和投诉。",
+                  "en": "Billing, invoicing and collecting payment; handling questions and "
+                        "complaints about bills."},
+        legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION),
+        recipients={"zh_CN": "计费服务提供方(受托处理);税务机关(依法)。",
+                    "en": "The billing provider (as processor); tax authorities where the "
+                          "law requires."},
+        transfers=_NONE_ABROAD,
+        retention={"zh_CN": "自账期起24个月;会计凭证依法保存。",
+                   "en": "24 months from the billing month; accounting records as the law "
+                         "requires."},
+        source=Source.GENERATED, automated=_NO_AUTOMATION),
+    Category.CASES: dict(
+        purposes={"zh_CN": "受理和处理咨询、故障申报、投诉与建议,改进服务。",
+                  "en": "Handling your inquiries, fault reports, complaints and suggestions; "
+                        "improving the service."},
+        legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGITIMATE_INTEREST),
+        recipients={"zh_CN": "本营业厅经授权的员工;处理申诉的通信管理部门。",
+                    "en": "Authorised staff; the telecom regulator when a complaint is "
+                          "escalated."},
+        transfers=_NONE_ABROAD,
+        retention={"zh_CN": "办结后3年。", "en": "3 years after the case is closed."},
+        source=Source.BOTH, automated=_NO_AUTOMATION),
+    Category.PAPER_FILES: dict(
+        purposes={"zh_CN": "保存业务受理凭证(协议、证件复印件、登记表)以备核查。",
+                  "en": "Keeping the paper records of your transactions (agreements, ID "
+                        "copies, registration forms) for verification."},
+        legal_basis=(LegalBasis.LEGAL_OBLIGATION, LegalBasis.CONTRACT),
+        recipients={"zh_CN": "档案管理员及经批准借阅的员工。",
+                    "en": "Archive clerks and staff whose loan was approved."},
+        transfers=_NONE_ABROAD,
+        retention={"zh_CN": "按档案类别保存2至5年,期满按规定销毁并留存销毁记录。",
+                   "en": "2 to 5 years by kind of document, then destroyed on record."},
+        source=Source.COLLECTED, automated=_NO_AUTOMATION),
+    Category.CONSENTS: dict(
+        purposes={"zh_CN": "记录您的同意及撤回,以便依您的选择处理数据。",
+                  "en": "Recording your consents and withdrawals, so that your choices are "
+                        "respected."},
+        legal_basis=(LegalBasis.LEGAL_OBLIGATION,),
+        recipients={"zh_CN": "本营业厅经授权的员工。", "en": "Authorised staff of this branch."},
+        transfers=_NONE_ABROAD,
+        retention={"zh_CN": "服务关系存续期间及其后3年。",
+                   "en": "While you are a customer, and 3 years after."},
+        source=Source.COLLECTED, automated=_NO_AUTOMATION),
+    Category.ACCESS_LOG: dict(
+        purposes={"zh_CN": "登记员工对客户资料的每一次查询和操作,保障数据安全。",
+                  "en": "Registering every look-up and change of customer data by staff, to "
+                        "keep the data safe."},
+        legal_basis=(LegalBasis.LEGAL_OBLIGATION,),
+        recipients={"zh_CN": "店长/经理;依法提出要求的监管机关。",
+                    "en": "Branch managers; regulators on lawful request."},
+        transfers=_NONE_ABROAD,
+        retention={"zh_CN": "3年。", "en": "3 years."},
+        source=Source.GENERATED, automated=_NO_AUTOMATION),
+}
+
+
+def _entry_from_default(category: str) -> RegisterEntry:
+    d = DEFAULTS[category]
+    return RegisterEntry(category, d["purposes"], tuple(b.value for b in d["legal_basis"]),
+                         d["recipients"], d["transfers"], d["retention"], d["source"].value,
+                         d["automated"], "", "")
+
+
+def _entry_from_row(r) -> RegisterEntry:
+    both = lambda prefix: {"zh_CN": getattr(r, f"{prefix}_zh"),  # noqa: E731
+                           "en": getattr(r, f"{prefix}_en")}
+    return RegisterEntry(r.category, both("purposes"), tuple(r.legal_basis.split(",")),
+                         both("recipients"), both("transfers"), both("retention"), r.source,
+                         both("automated"), r.updated_at, r.updated_by)
+
+
+def load_register(conn) -> list[RegisterEntry]:
+    """Edited rows where there are any, shipped defaults for the rest, in category order."""
+    rows = {r.category: r for r in conn.execute(select(reg)).all()}
+    return [_entry_from_row(rows[c]) if c in rows else _entry_from_default(c) for c in Category]
+
+
+def register_entries(session: Session) -> list[RegisterEntry]:
+    """Not guarded: the register is what every customer may read about us."""
+    with session.db.read() as conn:
+        return load_register(conn)
+
+
+@requires(Permission.REQUEST_DECIDE)
+def update_entry(session: Session, entry: RegisterEntry) -> None:
+    try:
+        category = Category(entry.category)
+        bases = tuple(LegalBasis(b).value for b in entry.legal_basis)
+        source = Source(entry.source).value
+    except ValueError:
+        raise ValidationError(_("Unknown category, legal basis or source."),
+                              field="category") from None
+    if not bases:
+        raise ValidationError(_("Name at least one legal basis."), field="legal_basis")
+    values = {"category": category.value, "legal_basis": ",".join(bases), "source": source,
+              "updated_at": clock.stamp(), "updated_by": session.username}
+    for name in ("purposes", "recipients", "transfers", "retention", "automated"):
+        texts = getattr(entry, name)
+        for lang, suffix in (("zh_CN", "zh"), ("en", "en")):
+            text = " ".join((texts.get(lang) or "").split())
+            if not text:
+                raise ValidationError(_("Every text of the register is needed in Chinese "
+                                        "and in English."), field=name)
+            values[f"{name}_{suffix}"] = text
+    with session.db.write() as conn:
+        conn.execute(upsert(reg).values(**values).on_conflict_do_update(
+            index_elements=["category"], set_={k: v for k, v in values.items()
+                                               if k != "category"}))
+        audit.append(conn, session.db, actor=session.username, action="register.updated",
+                     detail={"category": category.value})

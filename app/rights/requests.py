@@ -1,0 +1,312 @@
+"""Rights requests from intake to answer: states, deadlines, one extension, refusal on record.
+
+received → identity verified → in progress → completed | refused. Each step is an audit
+event. A request cannot be completed without its answer (the released copy, the erasure,
+the restriction, the withdrawal...), nor closed after its deadline without a reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+
+from app import audit, clock
+from app.customers.records import customer_row
+from app.customers.tables import consent_event, customer
+from app.errors import Conflict, NotFound, ValidationError
+from app.i18n import LANGUAGES, _
+from app.rights.model import (
+    DEFAULT_DUE_DAYS,
+    OPEN_STATES,
+    Artefact,
+    ArtefactKind,
+    RequestKind,
+    RequestStatus,
+    RightsRequest,
+)
+from app.rights.tables import request_artefact, rights_request
+from app.security.guard import requires
+from app.security.roles import Permission
+from app.security.session import Session
+from app.store.schema import audit_event
+
+MAX_EXTENSION_DAYS = 60
+CHANNELS = ("counter", "phone", "online", "letter")
+
+
+def _today(today: date | None) -> date:
+    return today or date.today()
+
+
+def request_row(conn, request_no: str):
+    row = conn.execute(select(rights_request).where(
+        rights_request.c.request_no == request_no.strip().upper())).first()
+    if row is None:
+        raise NotFound(_("There is no request {number}.").format(number=request_no))
+    return row
+
+
+def _artefacts(conn, request_id: int) -> tuple[Artefact, ...]:
+    rows = conn.execute(select(request_artefact).where(request_artefact.c.request_id ==
+                                                       request_id)
+                        .order_by(request_artefact.c.id)).all()
+    return tuple(Artefact(r.kind, r.sha256, r.size, r.language, bool(r.protected),
+                          r.created_at, r.created_by, r.released_by, r.released_at)
+                 for r in rows)
+
+
+def _view(conn, r, today: date) -> RightsRequest:
+    c = conn.execute(select(customer.c.customer_no, customer.c.name)
+                     .where(customer.c.id == r.customer_id)).first()
+    due = r.extended_to or r.due_date
+    return RightsRequest(
+        request_no=r.request_no, customer_no=c.customer_no, customer_name=c.name, kind=r.kind,
+        status=r.status, channel=r.channel, identity_check=r.identity_check, notes=r.notes,
+        language=r.language, received_at=r.received_at, received_by=r.received_by,
+        due_date=due, extended=r.extended_to is not None, extension_reason=r.extension_reason,
+        decided_by=r.decided_by, decided_at=r.decided_at, outcome=r.outcome,
+        refusal_reason=r.refusal_reason, late_reason=r.late_reason,
+        overdue=r.status in OPEN_STATES and due < today.isoformat(),
+        artefacts=_artefacts(conn, r.id))
+
+
+def _event(conn, session: Session, row, action: str, **detail) -> None:
+    c = conn.execute(select(customer.c.customer_no).where(customer.c.id == row.customer_id)
+                     ).scalar_one()
+    audit.append(conn, session.db, actor=session.username, action=action, customer_ref=c,
+                 purpose="rights_request", detail={"request": row.request_no, **detail})
+
+
+@requires(Permission.REQUEST_TAKE)
+def take_request(session: Session, kind: str, customer_no: str, identity_check: str,
+                 channel: str = "counter", notes: str = "", language: str = "zh_CN",
+                 today: date | None = None) -> str:
+    """Intake at the counter; returns the request number. Due in 30 days."""
+    try:
+        kind = RequestKind(kind).value
+    except ValueError:
+        raise ValidationError(_("Unknown request kind."), field="kind") from None
+    if channel not in CHANNELS:
+        raise ValidationError(_("Unknown channel."), field="channel")
+    if language not in LANGUAGES:
+        raise ValidationError(_("Unknown language."), field="language")
+    if len(identity_check.strip()) < 3:
+        raise ValidationError(_("Note how the customer's identity was verified."),
+                              field="identity_check")
+    day = _today(today)
+    db = session.db
+    with db.write() as conn:
+        c = customer_row(conn, customer_no)
+        if c.erased_at is not None:
+            raise Conflict(_("Customer {number} was erased; nothing is held about them any "
+                             "more.").format(number=c.customer_no))
+        seq = (conn.execute(select(func.max(rights_request.c.id))).scalar() or 0) + 1
+        number = f"R{day.year}-{seq:05d}"
+        conn.execute(rights_request.insert().values(
+            request_no=number, customer_id=c.id, kind=kind,
+            status=RequestStatus.RECEIVED.value, channel=channel,
+            identity_check=identity_check.strip()[:300], notes=notes.strip()[:2000],
+            language=language, received_at=clock.stamp(), received_by=session.username,
+            due_date=(day + timedelta(days=DEFAULT_DUE_DAYS)).isoformat()))
+        row = request_row(conn, number)
+        _event(conn, session, row, "request.received", kind=kind, channel=channel)
+    session.purposes[c.customer_no] = "rights_request"
+    return number
+
+
+def _move(session: Session, request_no: str, allowed_from, to: RequestStatus, action: str,
+          **values) -> None:
+    db = session.db
+    with db.write() as conn:
+        row = request_row(conn, request_no)
+        if RequestStatus(row.status) not in allowed_from:
+            raise Conflict(_("Request {number} is {state}; it cannot become {target}.").format(
+                number=row.request_no, state=RequestStatus(row.status).label, target=to.label))
+        conn.execute(rights_request.update().where(rights_request.c.id == row.id)
+                     .values(status=to.value, **values))
+        _event(conn, session, row, action, **{k: v for k, v in values.items()
+                                              if k.endswith("reason") or k == "outcome"})
+
+
+@requires(Permission.REQUEST_TAKE)
+def verify_identity(session: Session, request_no: str) -> None:
+    _move(session, request_no, (RequestStatus.RECEIVED,), RequestStatus.VERIFIED,
+          "request.identity_verified", verified_by=session.username, verified_at=clock.stamp())
+
+
+@requires(Permission.REQUEST_TAKE)
+def start_work(session: Session, request_no: str) -> None:
+    _move(session, request_no, (RequestStatus.VERIFIED,), RequestStatus.IN_PROGRESS,
+          "request.started")
+
+
+@requires(Permission.REQUEST_DECIDE)
+def extend(session: Session, request_no: str, days: int, reason: str,
+           customer_told: bool) -> None:
+    """Once only, with a reason, and the customer told of it."""
+    if not 1 <= int(days) <= MAX_EXTENSION_DAYS:
+        raise ValidationError(_("An extension is 1 to {days} days.").format(
+            days=MAX_EXTENSION_DAYS), field="days")
+    if len(reason.strip()) < 5:
+        raise ValidationError(_("Give the reason for the extension."), field="reason")
+    if not customer_told:
+        raise ValidationError(_("The customer must be told of the extension."),
+                              field="customer_told")
+    db = session.db
+    with db.write() as conn:
+        row = request_row(conn, request_no)
+        if row.extended_to is not None:
+            raise Conflict(_("Request {number} was already extended once.").format(
+                number=row.request_no))
+        if RequestStatus(row.status) not in OPEN_STATES:
+            raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
+        new_due = (date.fromisoformat(row.due_date) + timedelta(days=int(days))).isoformat()
+        conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
+            extended_to=new_due, extension_reason=reason.strip()[:500],
+            extended_by=session.username))
+        _event(conn, session, row, "request.extended", to=new_due, reason=reason.strip()[:200])
+
+
+def late_check(row, late_reason: str, today: date) -> str | None:
+    due = row.extended_to or row.due_date
+    if due < today.isoformat():
+        if len(late_reason.strip()) < 5:
+            raise ValidationError(_("Request {number} is past its due date; give the reason "
+                                    "for the delay.").format(number=row.request_no),
+                                  field="late_reason")
+        return late_reason.strip()[:500]
+    return None
+
+
+def _answer_given(conn, row) -> bool:
+    """Whether what the request asked for has been done (see module docstring)."""
+    kind = RequestKind(row.kind)
+    arts = _artefacts(conn, row.id)
+    c = conn.execute(select(customer).where(customer.c.id == row.customer_id)).first()
+    if kind is RequestKind.INFORMATION:
+        return any(a.kind == ArtefactKind.NOTICE for a in arts)
+    if kind is RequestKind.ACCESS:
+        return any(a.kind == ArtefactKind.ACCESS_COPY and a.released_at for a in arts)
+    if kind is RequestKind.PORTABILITY:
+        return any(a.kind == ArtefactKind.PORTABILITY and a.released_at for a in arts)
+    if kind is RequestKind.ERASURE:
+        return c.erased_at is not None
+    if kind is RequestKind.RESTRICTION:
+        return c.restricted_at is not None
+    if kind is RequestKind.RECTIFICATION:
+        return conn.execute(select(func.count()).select_from(audit_event).where(and_(
+            audit_event.c.customer_ref == c.customer_no,
+            audit_event.c.action == "customer.rectified",
+            audit_event.c.at >= row.received_at))).scalar_one() > 0
+    purposes = {RequestKind.OBJECT_MARKETING: ("marketing",),
+                RequestKind.OBJECT_PROFILING: ("analytics",),
+                RequestKind.WITHDRAW_CONSENT: ("marketing", "partner_sharing", "analytics")}[kind]
+    withdrawn = conn.execute(select(func.count()).select_from(consent_event).where(and_(
+        consent_event.c.customer_id == c.id, consent_event.c.purpose.in_(purposes),
+        consent_event.c.granted == 0, consent_event.c.at >= row.received_at))).scalar_one()
+    return withdrawn > 0
+
+
+@requires(Permission.REQUEST_DECIDE)
+def complete(session: Session, request_no: str, outcome: str = "", late_reason: str = "",
+             today: date | None = None) -> None:
+    db = session.db
+    with db.write() as conn:
+        row = request_row(conn, request_no)
+        if RequestStatus(row.status) not in OPEN_STATES:
+            raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
+        if not _answer_given(conn, row):
+            raise Conflict(_("Request {number} has no answer yet: {kind} must be carried out "
+                             "(or the request refused) before it is completed.").format(
+                number=row.request_no, kind=RequestKind(row.kind).label))
+        late = late_check(row, late_reason, _today(today))
+        conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
+            status=RequestStatus.COMPLETED.value, decided_by=session.username,
+            decided_at=clock.stamp(), outcome=outcome.strip()[:2000] or None, late_reason=late))
+        _event(conn, session, row, "request.completed", late=late is not None)
+
+
+@requires(Permission.REQUEST_DECIDE)
+def refuse(session: Session, request_no: str, reason: str, late_reason: str = "",
+           today: date | None = None) -> None:
+    """A refusal states its reason; the customer's letter names the right to complain."""
+    if len(reason.strip()) < 10:
+        raise ValidationError(_("A refusal needs its reason, in a full sentence."),
+                              field="reason")
+    db = session.db
+    with db.write() as conn:
+        row = request_row(conn, request_no)
+        if RequestStatus(row.status) not in OPEN_STATES:
+            raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
+        late = late_check(row, late_reason, _today(today))
+        conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
+            status=RequestStatus.REFUSED.value, decided_by=session.username,
+            decided_at=clock.stamp(), refusal_reason=reason.strip()[:2000], late_reason=late))
+        _event(conn, session, row, "request.refused", reason=reason.strip()[:200])
+
+
+def add_artefact(conn, session: Session, row, kind: ArtefactKind, sha256: str, size: int,
+                 language: str, protected: bool = False) -> None:
+    """Only the checksum is kept: the request proves what was handed over, not its bytes."""
+    conn.execute(request_artefact.insert().values(
+        request_id=row.id, kind=kind.value, sha256=sha256, size=size, language=language,
+        protected=int(protected), created_at=clock.stamp(), created_by=session.username))
+    if row.status in (RequestStatus.RECEIVED.value, RequestStatus.VERIFIED.value):
+        conn.execute(rights_request.update().where(rights_request.c.id == row.id)
+                     .values(status=RequestStatus.IN_PROGRESS.value))
+    _event(conn, session, row, "request.artefact_prepared", kind=kind.value, sha256=sha256)
+
+
+@requires(Permission.REQUEST_DECIDE)
+def release_artefact(session: Session, request_no: str, sha256: str) -> None:
+    """A manager releases a prepared copy to the customer."""
+    db = session.db
+    with db.write() as conn:
+        row = request_row(conn, request_no)
+        art = conn.execute(select(request_artefact).where(and_(
+            request_artefact.c.request_id == row.id,
+            request_artefact.c.sha256 == sha256))).first()
+        if art is None:
+            raise NotFound(_("Request {number} has no such prepared copy.").format(
+                number=row.request_no))
+        if art.released_at:
+            raise Conflict(_("This copy was already released."))
+        conn.execute(request_artefact.update().where(request_artefact.c.id == art.id).values(
+            released_by=session.username, released_at=clock.stamp()))
+        _event(conn, session, row, "request.artefact_released", kind=art.kind, sha256=sha256)
+
+
+@requires(Permission.REQUEST_TAKE)
+def get_request(session: Session, request_no: str, today: date | None = None) -> RightsRequest:
+    with session.db.read() as conn:
+        return _view(conn, request_row(conn, request_no), _today(today))
+
+
+@requires(Permission.REQUEST_TAKE)
+def list_requests(session: Session, open_only: bool = True, overdue_only: bool = False,
+                  customer_no: str | None = None, today: date | None = None
+                  ) -> list[RightsRequest]:
+    """Sorted by the deadline in force, soonest first."""
+    day = _today(today)
+    q = select(rights_request)
+    if open_only or overdue_only:
+        q = q.where(rights_request.c.status.in_([s.value for s in OPEN_STATES]))
+    with session.db.read() as conn:
+        if customer_no:
+            q = q.where(rights_request.c.customer_id == customer_row(conn, customer_no).id)
+        views = [_view(conn, r, day) for r in conn.execute(q).all()]
+    if overdue_only:
+        views = [v for v in views if v.overdue]
+    return sorted(views, key=lambda v: (v.due_date, v.request_no))
+
+
+@requires(Permission.REQUEST_TAKE)
+def request_counts(session: Session, today: date | None = None) -> dict[str, int]:
+    """For the dashboard: open, due within 7 days, overdue."""
+    day = _today(today)
+    views = list_requests(session, open_only=True, today=day)
+    week = (day + timedelta(days=7)).isoformat()
+    return {"open": len(views), "due_this_week": sum(1 for v in views
+                                                     if not v.overdue and v.due_date <= week),
+            "overdue": sum(1 for v in views if v.overdue)}

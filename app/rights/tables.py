@@ -1,0 +1,67 @@
+"""Rights tables as SQLAlchemy Core objects (their DDL is migration 4 in store/migrations.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, Table, Text
+
+from app.store.schema import metadata
+
+processing_register = Table(
+    "processing_register", metadata,
+    Column("category", Text, primary_key=True),
+    Column("purposes_zh", Text, nullable=False),
+    Column("purposes_en", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False),  # comma-separated LegalBasis values
+    Column("recipients_zh", Text, nullable=False),
+    Column("recipients_en", Text, nullable=False),
+    Column("transfers_zh", Text, nullable=False),
+    Column("transfers_en", Text, nullable=False),
+    Column("retention_zh", Text, nullable=False),
+    Column("retention_en", Text, nullable=False),
+    Column("source", Text, nullable=False),  # collected | generated | both
+    Column("automated_zh", Text, nullable=False),
+    Column("automated_en", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Column("updated_by", Text, nullable=False),
+)
+
+rights_request = Table(
+    "rights_request", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_no", Text, nullable=False, unique=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("identity_check", Text, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("received_by", Text, nullable=False),
+    Column("due_date", Text, nullable=False),
+    Column("extended_to", Text),
+    Column("extension_reason", Text),
+    Column("extended_by", Text),
+    Column("verified_by", Text),
+    Column("verified_at", Text),
+    Column("decided_by", Text),
+    Column("decided_at", Text),
+    Column("outcome", Text),
+    Column("refusal_reason", Text),
+    Column("late_reason", Text),
+)
+
+request_artefact = Table(
+    "request_artefact", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("rights_request.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("protected", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("released_by", Text),
+    Column("released_at", Text),
+)

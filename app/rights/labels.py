@@ -26,7 +26,18 @@ _OWN: dict[str, dict[str, str]] = {
         "case.opened": N_("case opened"), "case.moved": N_("case updated"),
         "consent.granted": N_("consent granted"), "consent.withdrawn": N_("consent withdrawn"),
         "request.received": N_("request received"),
+        "request.identity_verified": N_("identity verified for a request"),
+        "request.started": N_("request in progress"),
+        "request.extended": N_("request deadline extended"),
+        "request.artefact_prepared": N_("copy prepared"),
+        "request.artefact_released": N_("copy released"),
         "request.completed": N_("request completed"),
+        "request.refused": N_("request refused"),
+        "service.suspended": N_("service suspended"), "service.resumed": N_("service resumed"),
+        "consumption.recorded": N_("consumption recorded"),
+        "consumption.imported": N_("consumption imported"),
+        "payment.recorded": N_("payment recorded"),
+        "case.reassigned": N_("case reassigned"),
     },
 }
 

@@ -238,6 +238,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.rights import commands as rights_commands
 
     rights_commands.register(sub, common, _with_session)
+    from app.backup import commands as backup_commands
+
+    backup_commands.register(sub, common, _with_session)
 
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)

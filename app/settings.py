@@ -19,7 +19,10 @@ BRANCH_NAME = "branch_name"
 BRANCH_ADDRESS = "branch_address"
 PRIVACY_CONTACT = "privacy_contact"
 BRANCH_KEYS = (BRANCH_NAME, BRANCH_ADDRESS, PRIVACY_CONTACT)
-DEFAULTS = {IDLE_LOCK_MINUTES: "5", BRANCH_NAME: "", BRANCH_ADDRESS: "", PRIVACY_CONTACT: ""}
+LAST_BACKUP = "last_backup"        # "stamp|file", written by app.backup
+LAST_VERIFIED = "last_verified"    # "stamp|file"
+DEFAULTS = {IDLE_LOCK_MINUTES: "5", BRANCH_NAME: "", BRANCH_ADDRESS: "", PRIVACY_CONTACT: "",
+            LAST_BACKUP: "", LAST_VERIFIED: ""}
 
 
 def read(db: Database, key: str) -> str:
@@ -43,6 +46,12 @@ def _write(session: Session, values: dict[str, str]) -> None:
             audit.append(conn, db, actor=session.username, action="setting.changed",
                          detail={"key": key, "before": before if before is not None
                                  else DEFAULTS[key], "after": value})
+
+
+def record_value(conn, key: str, value: str) -> None:
+    """A value the program itself keeps (not a person's setting): no audit of its own."""
+    conn.execute(upsert(schema.setting).values(key=key, value=value)
+                 .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
 def idle_lock_minutes(session: Session) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -191,7 +190,12 @@ def backup_before_migration(db_path: Path, key: bytes, version: int) -> Path:
     copy_database(db_path, key, target)
     ring = keyring_path(db_path)
     if ring.exists():
-        shutil.copy2(ring, keyring_path(target))
+        from dataclasses import replace
+
+        from app.store.keyring import KeyRing
+
+        # The copy has a file salt of its own; its ring must name it, or it would not open.
+        replace(KeyRing.load(ring), db_salt=file_salt(target)).save(keyring_path(target))
     return target
 
 

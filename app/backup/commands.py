@@ -1,0 +1,101 @@
+"""`custos backup ...`: for Task Scheduler and cron — take, verify, list, restore."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from app.errors import StoreError
+from app.i18n import _
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _user_and_password(args) -> tuple[str, str]:
+    from app.cli import Refused, _secret
+
+    user = args.user or os.environ.get("CUSTOS_USER")
+    if not user:
+        raise Refused(_("Name the acting user with --user NAME (or CUSTOS_USER)."))
+    return user, _secret("CUSTOS_PASSWORD", _("Password: "))
+
+
+def cmd_backup(args, with_session) -> int:
+    if args.backup_command is None:
+        if not args.to:
+            raise StoreError(_("Say where to write the backup with --to DIR."))
+
+        def take(session, args) -> int:
+            from app.backup.service import prune, take_backup
+
+            path = take_backup(session, Path(args.to))
+            print(path)
+            if args.keep:
+                daily, weekly, monthly = (int(x) for x in args.keep.split(","))
+                for removed in prune(Path(args.to), daily, weekly, monthly):
+                    print(_("removed old backup {name}").format(name=removed.name),
+                          file=sys.stderr)
+            return EXIT_OK
+
+        return with_session(take)(args)
+    return args.action(args)
+
+
+def cmd_verify(args) -> int:
+    from app.backup.service import verify_file
+
+    user, password = _user_and_password(args)
+    report = verify_file(Path(args.file), user, password)
+    print(report.sentence, file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_list(args) -> int:
+    from app.backup.service import list_backups
+
+    for entry in list_backups(Path(args.dir)):
+        if entry.manifest is None:
+            print(f"{entry.path.name}\tdamaged\t{entry.problem}")
+            continue
+        m = entry.manifest
+        print("\t".join((entry.path.name, m.created_at, m.source_name, f"schema {m.schema_version}",
+                         f"{sum(m.row_counts.values())} rows", f"{m.audit_events} events",
+                         m.audit_head[:16])))
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from app.backup.service import restore
+
+    if not args.db:
+        raise StoreError(_("Name the database to replace with --db PATH."))
+    user, password = _user_and_password(args)
+    aside = restore(Path(args.file), Path(args.db), user, password)
+    print(_("Restored. The previous database was kept in {folder}.").format(folder=aside),
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub, common, with_session) -> None:
+    p = sub.add_parser("backup", parents=[common],
+                       help=_("take a backup (--to DIR), or verify, list, restore"))
+    p.add_argument("--to", help=_("the folder to write the backup to"))
+    p.add_argument("--keep", help=_("prune: keep the last D daily, W weekly, M monthly "
+                                    "backups, as D,W,M (for example 7,4,12)"))
+    p.set_defaults(func=lambda args: cmd_backup(args, with_session))
+    actions = p.add_subparsers(dest="backup_command", metavar="ACTION")
+    scripted = argparse.ArgumentParser(add_help=False)
+    scripted.add_argument("--user", help=_("a user of the backed-up database"))
+    scripted.add_argument("--db", help=_("the database file"))
+    v = actions.add_parser("verify", parents=[scripted], help=_("the restore test"))
+    v.add_argument("file")
+    v.set_defaults(action=cmd_verify)
+    ls = actions.add_parser("list", help=_("backups in a folder, newest first"))
+    ls.add_argument("dir")
+    ls.set_defaults(action=cmd_list)
+    r = actions.add_parser("restore", parents=[scripted],
+                           help=_("replace the database by a verified backup"))
+    r.add_argument("file")
+    r.set_defaults(action=cmd_restore)

@@ -131,8 +131,29 @@ def login(path: Path, username: str, password: str) -> Session:
     except LoginFailed:
         attempts.note_failure(path, username)
         raise
-    db = open_with_key(path, key, ring.db_id)
+    db = _open_settling_rotation(path, key, ring.db_id,
+                                 lambda r: r.unlock(username, password))
     return _start_session(db, username, action="login")
+
+
+def _open_settling_rotation(path: Path, key: bytes, db_id: str, unlock) -> Database:
+    """Open with the ring's key; after a rotation cut short, finish or discard it."""
+    from app.keys import next_ring_path
+
+    pending = next_ring_path(path)
+    try:
+        db = open_with_key(path, key, db_id)
+    except StoreError:
+        if not pending.exists():
+            raise
+        # The database was re-keyed but the new ring not yet put in place: do it now.
+        new_ring = KeyRing.load(pending)
+        db = open_with_key(path, unlock(new_ring), db_id)
+        os.replace(pending, keyring_path(path))
+        return db
+    if pending.exists():
+        pending.unlink()  # the rotation stopped before re-keying: the old ring stands
+    return db
 
 
 def _start_session(db: Database, username: str, action: str) -> Session:
@@ -171,7 +192,7 @@ def recover(path: Path, code: str, admin: str, new_password: str) -> Session:
     except LoginFailed:
         attempts.note_failure(path, "(recovery)")
         raise
-    db = open_with_key(path, key, ring.db_id)
+    db = _open_settling_rotation(path, key, ring.db_id, lambda r: r.unlock_recovery(code))
     try:
         with db.write() as conn:
             row = _user_row(conn, admin)
@@ -224,15 +245,14 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
     if old_password == new_password:
         raise ValidationError(_("The new password must differ from the old one."),
                               field="password")
-    ring = load_ring(session.db.path)
-    ring.unlock(session.username, old_password)
     db = session.db
     with db.write() as conn:
+        ring = load_ring(db.path)
+        ring.unlock(session.username, old_password)  # LoginFailed: nothing changes
         conn.execute(users_t.update().where(users_t.c.id == session.user_id).values(
             must_change_password=0, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_changed",
                      detail={"user": session.username})
-        load_ring(db.path).with_user(session.username, new_password, db.key) \
-            .save(keyring_path(db.path))
+        ring.with_user(session.username, new_password, db.key).save(keyring_path(db.path))
     session.must_change_password = False
 

@@ -133,6 +133,11 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def replace_key(self, key: bytes) -> None:
+        """After a rotation: new connections use the new key (the pool was emptied)."""
+        self.engine.dispose()
+        self._key = key
+
 
 def _begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("custos_begin", "DEFERRED")

@@ -1,10 +1,13 @@
-"""The key ring beside the database: the database key wrapped once per user, plus a recovery slot.
+"""The key ring beside the database: the database key, once per user, plus a recovery slot.
 
-Each slot wraps the random 256-bit database key with AES-256-GCM under a key derived from
-the slot's secret (a user's password or the recovery code) with Argon2id. The associated
-data binds the slot to the database id, the slot id, its kind and its user, so a slot
-copied into another ring, or renamed to another user, does not open. The file holds no
-password, no key and no customer data in the clear; it is written atomically.
+Each slot holds an X25519 key pair. Its private key is wrapped with AES-256-GCM under a key
+derived from the slot's secret (a user's password or the recovery code) with Argon2id; the
+database key is sealed to its public key (ephemeral X25519, HKDF-SHA256, AES-256-GCM).
+Opening needs the secret; re-sealing a new database key to every slot (key rotation) needs
+no one's password. The associated data binds each slot to the database id, the slot id, its
+kind and its user, so a slot copied into another ring or renamed to another user does not
+open. The file holds no password, no key and no customer data in the clear; it is written
+atomically.
 """
 
 from __future__ import annotations
@@ -19,14 +22,17 @@ from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.errors import LoginFailed, StoreError
 from app.i18n import _
 from app.store.atomic import write_atomic
 
 FORMAT = "custos-keyring"
-VERSION = 1
+VERSION = 1  # slots: X25519 pair, private key under Argon2id, db key sealed
 KEY_BYTES = 32
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is typed from paper
 
@@ -97,6 +103,18 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+_RAW = serialization.Encoding.Raw
+
+
+def _public_bytes(public: X25519PublicKey) -> bytes:
+    return public.public_bytes(_RAW, serialization.PublicFormat.Raw)
+
+
+def _seal_key(shared: bytes, aad: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"custos-keyring-seal\x00" + aad).derive(shared)
+
+
 @dataclass(frozen=True)
 class Slot:
     id: str
@@ -104,14 +122,20 @@ class Slot:
     user: str | None
     salt: bytes = b""
     kdf: KdfParams = FLOOR
-    nonce: bytes = b""
-    wrapped: bytes = b""
+    nonce: bytes = b""          # for the wrapped private key
+    wrapped: bytes = b""        # the X25519 private key, AES-GCM under the Argon2id key
+    public: bytes = b""         # the X25519 public key
+    ephemeral: bytes = b""      # the sealing side's public key
+    seal_nonce: bytes = b""
+    sealed: bytes = b""         # the database key, AES-GCM under HKDF(ECDH)
+
+    _BINARY = ("salt", "nonce", "wrapped", "public", "ephemeral", "seal_nonce", "sealed")
 
     def as_dict(self) -> dict:
         data: dict = {"id": self.id, "kind": self.kind, "user": self.user}
         if self.kind != "disabled":
-            data.update(salt=_b64(self.salt), kdf=self.kdf.as_dict(),
-                        nonce=_b64(self.nonce), wrapped=_b64(self.wrapped))
+            data["kdf"] = self.kdf.as_dict()
+            data.update({name: _b64(getattr(self, name)) for name in self._BINARY})
         return data
 
     @classmethod
@@ -119,8 +143,8 @@ class Slot:
         if data["kind"] == "disabled":
             return cls(id=data["id"], kind="disabled", user=data["user"])
         return cls(id=data["id"], kind=data["kind"], user=data.get("user"),
-                   salt=_unb64(data["salt"]), kdf=KdfParams.from_dict(data["kdf"]),
-                   nonce=_unb64(data["nonce"]), wrapped=_unb64(data["wrapped"]))
+                   kdf=KdfParams.from_dict(data["kdf"]),
+                   **{name: _unb64(data[name]) for name in cls._BINARY})
 
 
 def _user_key(name: str) -> str:
@@ -174,21 +198,49 @@ class KeyRing:
         return "\x00".join(("custos-keyring-v1", self.db_id, slot_id, kind,
                             _user_key(user) if user else "")).encode("utf-8")
 
+    def _seal(self, slot: Slot, db_key: bytes) -> Slot:
+        """The database key sealed to the slot's public key: no secret needed."""
+        ephemeral = X25519PrivateKey.generate()
+        aad = self._aad(slot.id, slot.kind, slot.user)
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(slot.public))
+        nonce = os.urandom(12)
+        sealed = AESGCM(_seal_key(shared, aad)).encrypt(nonce, db_key, aad)
+        return replace(slot, ephemeral=_public_bytes(ephemeral.public_key()),
+                       seal_nonce=nonce, sealed=sealed)
+
     def _wrap(self, kind: str, user: str | None, secret: str, db_key: bytes) -> Slot:
         slot_id = secrets.token_hex(8)
         salt = secrets.token_bytes(16)
-        kek = derive(secret, salt, self.kdf)
+        private = X25519PrivateKey.generate()
+        raw = private.private_bytes(_RAW, serialization.PrivateFormat.Raw,
+                                    serialization.NoEncryption())
         nonce = os.urandom(12)
-        wrapped = AESGCM(kek).encrypt(nonce, db_key, self._aad(slot_id, kind, user))
-        return Slot(slot_id, kind, user, salt, self.kdf, nonce, wrapped)
+        wrapped = AESGCM(derive(secret, salt, self.kdf)).encrypt(
+            nonce, raw, self._aad(slot_id, kind, user))
+        slot = Slot(slot_id, kind, user, salt, self.kdf, nonce, wrapped,
+                    _public_bytes(private.public_key()))
+        return self._seal(slot, db_key)
 
     def _try(self, slot: Slot, secret: str) -> bytes | None:
-        kek = derive(secret, slot.salt, slot.kdf)
+        aad = self._aad(slot.id, slot.kind, slot.user)
         try:
-            return AESGCM(kek).decrypt(slot.nonce, slot.wrapped,
-                                       self._aad(slot.id, slot.kind, slot.user))
-        except InvalidTag:
+            raw = AESGCM(derive(secret, slot.salt, slot.kdf)).decrypt(slot.nonce, slot.wrapped,
+                                                                      aad)
+            private = X25519PrivateKey.from_private_bytes(raw)
+            shared = private.exchange(X25519PublicKey.from_public_bytes(slot.ephemeral))
+            return AESGCM(_seal_key(shared, aad)).decrypt(slot.seal_nonce, slot.sealed, aad)
+        except (InvalidTag, ValueError):
             return None
+
+    def resealed(self, new_db_key: bytes) -> KeyRing:
+        """Every slot opening `new_db_key` instead (key rotation); tombstones stay."""
+        return replace(self, slots=tuple(s if s.kind == "disabled" else self._seal(s, new_db_key)
+                                         for s in self.slots))
+
+    def with_password(self, user: str, old_password: str, new_password: str) -> KeyRing:
+        """The same slot under a new password (the user's own change)."""
+        db_key = self.unlock(user, old_password)
+        return self.with_user(user, new_password, db_key)
 
     def slot_for(self, user: str) -> Slot | None:
         for slot in self.slots:

@@ -1,0 +1,80 @@
+"""Key management: rotating the database key, replacing the recovery code.
+
+Rotation is ordered so that an interruption at any point leaves a database that opens with
+the old or the new key ring, never neither: (1) the new ring is written beside the old one
+as `<db>.keys.next`, every slot re-sealed to the new key (no passwords needed); (2) the
+database is re-encrypted in one transaction (`PRAGMA rekey`); (3) the new ring replaces
+the old; (4) the database is reopened with the new key to confirm. A login that finds a
+`.keys.next` finishes or discards the interrupted rotation (accounts.login).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from app import audit
+from app.errors import StoreError
+from app.i18n import _
+from app.security.guard import requires
+from app.security.roles import Permission
+from app.security.session import Session
+from app.store.atomic import fsync_dir
+from app.store.database import Database, _connect, keyring_path, open_with_key
+from app.store.keyring import KeyRing, new_recovery_code
+
+
+def next_ring_path(db_path: Path) -> Path:
+    return Path(f"{keyring_path(db_path)}.next")
+
+
+def rekey_database(db: Database, ring: KeyRing, crash_at: str | None = None) -> bytes:
+    """The mechanism (no permission check): returns the new key. `crash_at` is for tests."""
+    new_key = secrets.token_bytes(32)
+    ring.resealed(new_key).save(next_ring_path(db.path))
+    if crash_at == "after_next_ring":
+        raise SystemExit("simulated crash")
+    db.engine.dispose()
+    conn = _connect(db.path, db.key)
+    try:
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    if crash_at == "after_rekey":
+        raise SystemExit("simulated crash")
+    os.replace(next_ring_path(db.path), keyring_path(db.path))
+    fsync_dir(db.path.parent)
+    return new_key
+
+
+@requires(Permission.KEYS_MANAGE)
+def rotate_key(session: Session) -> None:
+    """Re-encrypt under a new key: every old copy of the key ring becomes useless."""
+    db = session.db
+    ring = KeyRing.load(keyring_path(db.path))
+    try:
+        new_key = rekey_database(db, ring)
+    except OSError as error:
+        raise StoreError(_("The key could not be rotated: {problem}. The database still opens "
+                           "with the key ring it had.").format(
+            problem=error.strerror or type(error).__name__)) from None
+    db.close()
+    fresh = open_with_key(db.path, new_key, db.db_id)  # (4) confirm by reopening
+    fresh.close()
+    db.replace_key(new_key)
+    audit.record(db, actor=session.username, action="keys.rotated",
+                 detail={"slots": len([s for s in ring.slots if s.kind != "disabled"])})
+
+
+@requires(Permission.KEYS_MANAGE)
+def replace_recovery_code(session: Session) -> str:
+    """A new recovery code, shown once; the old one stops working at once."""
+    db = session.db
+    code = new_recovery_code()
+    with db.write() as conn:
+        audit.append(conn, db, actor=session.username, action="keys.recovery_replaced")
+        KeyRing.load(keyring_path(db.path)).with_recovery(code, db.key) \
+            .save(keyring_path(db.path))
+    return code

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_upsert
 from sqlalchemy.engine import Connection
 
@@ -41,7 +41,12 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
            detail: dict | None = None, at: str | None = None) -> int:
     """Add one event in the caller's (IMMEDIATE) transaction; returns its sequence number."""
     last = conn.execute(select(ev.c.seq, ev.c.hash).order_by(ev.c.seq.desc()).limit(1)).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    if last:
+        seq, prev = last.seq + 1, last.hash
+    else:  # a new log, or one whose every event expired: continue from the anchor
+        base = conn.execute(select(schema.meta.c.value)
+                            .where(schema.meta.c.key == "audit_base")).scalar()
+        seq, prev = (int(base.split(":")[0]) + 1, base.split(":", 1)[1]) if base else (1, GENESIS)
     at = at or clock.stamp()
     detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":"))
@@ -77,8 +82,15 @@ def verify(db: Database, progress: Callable[[int, int], bool | None] | None = No
     """Recompute every link. `progress(done, total)` may return False to stop early."""
     key = db.audit_key()
     with db.read() as conn:
-        total = conn.execute(select(ev.c.seq).order_by(ev.c.seq.desc()).limit(1)).scalar() or 0
+        total = conn.execute(select(func.count()).select_from(ev)).scalar() or 0
         prev, expected_seq, done, last_seq = GENESIS, 1, 0, 0
+        base = conn.execute(select(schema.meta.c.value)
+                            .where(schema.meta.c.key == "audit_base")).scalar()
+        if base:
+            # Events before the base expired under the retention rule; the chain is
+            # anchored at the last expired event's hash.
+            base_seq, base_hash = base.split(":", 1)
+            prev, expected_seq, last_seq = base_hash, int(base_seq) + 1, int(base_seq)
         while True:
             rows = conn.execute(select(ev).where(ev.c.seq > last_seq)
                                 .order_by(ev.c.seq).limit(batch)).all()
@@ -100,8 +112,8 @@ def verify(db: Database, progress: Callable[[int, int], bool | None] | None = No
                             .where(schema.meta.c.key == "audit_head")).scalar()
     if head is not None:
         head_seq, head_hash = head.split(":", 1)
-        if int(head_seq) != done or head_hash != prev:
+        if int(head_seq) != last_seq or head_hash != prev:
             # The chain itself is sound but shorter or other than the recorded head:
             # events were cut from the end.
-            return ChainReport(False, done, prev, done + 1, "missing")
+            return ChainReport(False, done, prev, last_seq + 1, "missing")
     return ChainReport(True, done, prev)

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     DESTRUCTION_PROPOSE = "destruction.propose"
     DESTRUCTION_APPROVE = "destruction.approve"
     RETENTION_CONFIGURE = "retention.configure"
+    LEGAL_HOLD = "legal_hold"
     OVERSIGHT = "oversight"
     AUDIT_VERIFY = "audit.verify"
     ACCOUNTS_MANAGE = "accounts.manage"
@@ -74,6 +75,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.DESTRUCTION_PROPOSE: frozenset({A}),
     Permission.DESTRUCTION_APPROVE: frozenset({M}),
     Permission.RETENTION_CONFIGURE: frozenset({D}),
+    Permission.LEGAL_HOLD: frozenset({M}),                # place and lift legal holds
     Permission.OVERSIGHT: frozenset({M}),                 # access log, alerts, reports
     Permission.AUDIT_VERIFY: frozenset({M, D}),           # admins: log integrity only
     Permission.ACCOUNTS_MANAGE: frozenset({D}),
@@ -98,6 +100,7 @@ _PERMISSION_LABELS = {
     Permission.DESTRUCTION_PROPOSE: N_("propose destruction"),
     Permission.DESTRUCTION_APPROVE: N_("approve destruction"),
     Permission.RETENTION_CONFIGURE: N_("configure retention"),
+    Permission.LEGAL_HOLD: N_("place or lift a legal hold"),
     Permission.OVERSIGHT: N_("review the access log, alerts and reports"),
     Permission.AUDIT_VERIFY: N_("verify the audit log"),
     Permission.ACCOUNTS_MANAGE: N_("manage accounts"),

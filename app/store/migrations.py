@@ -356,12 +356,39 @@ ALTER TABLE customer ADD COLUMN legal_hold_at TEXT;
 ALTER TABLE customer ADD COLUMN erased_at TEXT;
 """
 
+V5_RETENTION = """
+CREATE TABLE retention_rule (
+    category TEXT NOT NULL PRIMARY KEY,
+    keep INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE retention_run (
+    id INTEGER NOT NULL PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    run_by TEXT NOT NULL,
+    applied INTEGER NOT NULL,
+    result TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE audit_purge_gate (
+    upto INTEGER NOT NULL
+);
+DROP TRIGGER audit_event_no_delete;
+CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+WHEN OLD.seq > COALESCE((SELECT max(upto) FROM audit_purge_gate), 0)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
     (2, "customers, plans, services, consumption, payments, cases, consents", V2_CUSTOMERS),
     (3, "paper files, loans, transfers, destruction, notifications", V3_ARCHIVE),
     (4, "processing register, rights requests, legal hold, erasure", V4_RIGHTS),
+    (5, "retention rules and runs; the audit log's oldest events may expire", V5_RETENTION),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -241,6 +241,7 @@ def _parser() -> argparse.ArgumentParser:
     from app.backup import commands as backup_commands
 
     backup_commands.register(sub, common, _with_session)
+    backup_commands.register_operations(sub, common, _with_session)
 
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)

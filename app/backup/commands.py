@@ -1,4 +1,4 @@
-"""`custos backup ...`: for Task Scheduler and cron — take, verify, list, restore."""
+"""`custos backup ...` and `custos keys ...`: administrators' operations, for scripts and cron."""
 
 from __future__ import annotations
 
@@ -99,3 +99,48 @@ def register(sub, common, with_session) -> None:
                            help=_("replace the database by a verified backup"))
     r.add_argument("file")
     r.set_defaults(action=cmd_restore)
+
+
+def cmd_keys_rotate(session, args) -> int:
+    from app.keys import rotate_key
+
+    rotate_key(session)
+    print(_("The database key was rotated; old copies of the key ring no longer open it."),
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_keys_recovery(session, args) -> int:
+    from app.keys import replace_recovery_code
+
+    code = replace_recovery_code(session)
+    print(_("New recovery code (shown once; the old one no longer works):"), file=sys.stderr)
+    print(code)
+    return EXIT_OK
+
+
+def cmd_retention(session, args) -> int:
+    from app.retention.service import run_retention
+
+    report = run_retention(session, apply=args.apply)
+    for category, count in report.counts.items():
+        print(f"{category}\t{count}\tbefore {report.cutoffs[category]}")
+    for number in report.held:
+        print(f"held\t{number}")
+    if not args.apply:
+        print(_("Dry run: nothing was changed. Add --apply to apply it."), file=sys.stderr)
+    return EXIT_OK
+
+
+def register_operations(sub, common, with_session) -> None:
+    keys = sub.add_parser("keys", help=_("the database key and the recovery code"))
+    actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    p = actions.add_parser("rotate", parents=[common], help=_("re-encrypt under a new key"))
+    p.set_defaults(func=with_session(cmd_keys_rotate))
+    p = actions.add_parser("recovery-code", parents=[common],
+                           help=_("replace the recovery code"))
+    p.set_defaults(func=with_session(cmd_keys_recovery))
+    p = sub.add_parser("retention", parents=[common],
+                       help=_("apply the retention rules (a dry run unless --apply)"))
+    p.add_argument("--apply", action="store_true")
+    p.set_defaults(func=with_session(cmd_retention))

@@ -42,7 +42,7 @@ class DatabaseCreated:
     kdf: KdfParams
 
 
-def _check_new_username(username: str) -> str:
+def check_username(username: str) -> str:
     name = username.strip()
     if not name or len(name) > 64 or any(ch.isspace() or ch in "\t\n" for ch in name):
         raise ValidationError(_("A username is 1 to 64 characters without spaces."),
@@ -54,7 +54,7 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
                     kdf: KdfParams | None = None) -> DatabaseCreated:
     """A new encrypted database, its key ring, and its first administrator."""
     path = Path(path)
-    admin = _check_new_username(admin)
+    admin = check_username(admin)
     check_password(admin, password)
     if path.exists() or keyring_path(path).exists():
         raise StoreError(_("{name} already exists; choose another file name.")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app import audit, clock
-from app.accounts.login import _check_new_username, _roles_of, _user_row, load_ring
+from app.accounts.login import _roles_of, _user_row, check_username, load_ring
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.security.guard import requires
@@ -70,7 +70,7 @@ def list_users(session: Session) -> list[UserInfo]:
 def add_user(session: Session, username: str, roles, password: str,
              display_name: str = "") -> None:
     """A new account; it must choose its own password at first login."""
-    username = _check_new_username(username)
+    username = check_username(username)
     role_set = _roles(roles)
     check_password(username, password)
     db = session.db

@@ -1,0 +1,53 @@
+"""Starting the GUI: the QApplication, fonts, style, language, then the session flow.
+
+`run` is what `custos`, `custos --db PATH` and `custos --demo` call.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.i18n import LANGUAGES, system_language
+from ui import places
+from ui.flow import SessionFlow
+from ui.language import apply_language
+from ui.sections import register_capabilities
+from ui.style import apply_style, load_fonts
+from ui.worker import wait_for_all
+
+
+def choose_language(requested: str | None) -> str:
+    """The language asked for, else the one used last time, else the desktop's."""
+    if requested in LANGUAGES:
+        return requested
+    return places.read_recent().language or system_language()
+
+
+def prepare_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(places.APP_NAME)
+    app.setDesktopFileName("custos")
+    # The flow decides when Custos ends: between the login dialog closing and the main
+    # window opening no window is visible, and that must not quit the program.
+    app.setQuitOnLastWindowClosed(False)
+    load_fonts(app)
+    apply_style(app)
+    return app
+
+
+def run(db_path: str | None, demo: bool, language: str | None) -> int:
+    app = prepare_application()
+    apply_language(choose_language(language))
+    register_capabilities()
+    flow = SessionFlow(demo=demo)
+    flow.finished.connect(app.quit)
+    QTimer.singleShot(0, lambda: flow.start(Path(db_path) if db_path else None))
+    try:
+        return app.exec()
+    finally:
+        wait_for_all()
+        flow.shutdown()

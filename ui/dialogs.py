@@ -1,0 +1,191 @@
+"""Small shared dialog pieces: message boxes, a form whose OK runs one app call, change password.
+
+Dialogs are opened with `open()`, never `exec()`: the idle lock hides every window, and a
+dialog hidden during `exec()` would end as if cancelled (Qt's rule). With `open()` the lock
+can hide and later re-show a half-filled form and nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.accounts import change_own_password
+from app.errors import CustosError, ValidationError
+from app.i18n import _
+from app.security import Session
+from app.security.passwords import policy_text
+from ui.worker import run_in_background
+
+
+def _message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, sentence: str
+             ) -> QMessageBox:
+    box = QMessageBox(icon, title, sentence, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def show_error(parent: QWidget | None, sentence: str) -> QMessageBox:
+    return _message(parent, QMessageBox.Icon.Warning, _("Custos"), sentence)
+
+
+def show_info(parent: QWidget | None, sentence: str) -> QMessageBox:
+    return _message(parent, QMessageBox.Icon.Information, _("Custos"), sentence)
+
+
+def ask(parent: QWidget | None, question: str, yes_text: str,
+        on_yes: Callable[[], None]) -> QMessageBox:
+    """A yes/no question; `on_yes` runs only if the person chose `yes_text`."""
+    box = QMessageBox(QMessageBox.Icon.Question, _("Custos"), question,
+                      QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda _result: on_yes() if box.clickedButton() is yes else None)
+    box.open()
+    return box
+
+
+def password_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMinimumWidth(260)
+    return field
+
+
+def typed_twice(first: QLineEdit, second: QLineEdit) -> str:
+    """The new password, if both fields agree (the rules themselves are app/'s to check)."""
+    if first.text() != second.text():
+        raise ValidationError(_("The two passwords differ."), field="password")
+    return first.text()
+
+
+def hint_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("error")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+class FormDialog(QDialog):
+    """Fields, a red sentence for errors, OK/Cancel; OK runs one app call on the worker.
+
+    Subclasses add rows to `self.form`, list their password fields in `self.secrets`, and
+    implement `prepare()`, which reads the fields and returns the call to make.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None,
+                 ok_text: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.secrets: list[QLineEdit] = []
+        self.result_value: Any = None
+        layout = QVBoxLayout(self)
+        self.intro = hint_label("")
+        self.intro.hide()
+        layout.addWidget(self.intro)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(self.form)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok_text:
+            self.ok_button.setText(ok_text)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def set_intro(self, text: str) -> None:
+        self.intro.setText(text)
+        self.intro.setVisible(bool(text))
+
+    def add_policy(self) -> None:
+        self.form.addRow(hint_label(policy_text()))
+
+    def prepare(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def working_label(self) -> str:
+        return _("Saving…")
+
+    def show_error(self, sentence: str) -> None:
+        self.error.setText(sentence)
+        self.error.show()
+
+    def submit(self) -> None:
+        self.error.hide()
+        try:
+            call = self.prepare()
+        except CustosError as exc:
+            self.show_error(str(exc))
+            return
+        finally:
+            for field in self.secrets:
+                field.clear()
+        self.ok_button.setEnabled(False)
+        run_in_background(self, lambda _progress: call(), self._done, self._failed,
+                          label=self.working_label())
+
+    def _done(self, result: Any) -> None:
+        self.ok_button.setEnabled(True)
+        self.result_value = result
+        self.accept()
+
+    def _failed(self, sentence: str) -> None:
+        self.ok_button.setEnabled(True)
+        self.show_error(sentence)
+        if self.secrets:
+            self.secrets[0].setFocus()
+
+
+class ChangePasswordDialog(FormDialog):
+    """Change one's own password; `forced` when the account must do so before anything else."""
+
+    def __init__(self, session: Session, forced: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Change my password"), parent, ok_text=_("Change password"))
+        self.session = session
+        if forced:
+            self.set_intro(_("You must choose a new password before you continue. Your current "
+                             "password was set by an administrator."))
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Log out"))
+        self.old = password_field()
+        self.new = password_field()
+        self.again = password_field()
+        self.secrets = [self.old, self.new, self.again]
+        self.form.addRow(_("Current password:"), self.old)
+        self.form.addRow(_("New password:"), self.new)
+        self.form.addRow(_("New password again:"), self.again)
+        self.add_policy()
+
+    def prepare(self) -> Callable[[], Any]:
+        session, old, new = self.session, self.old.text(), typed_twice(self.new, self.again)
+        return lambda: change_own_password(session, old, new)

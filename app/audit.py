@@ -55,6 +55,10 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
     conn.execute(ev.insert().values(seq=seq, at=at, actor=actor, action=action, outcome=outcome,
                                     customer_ref=customer_ref, purpose=purpose,
                                     detail=detail_text, prev_hash=prev, hash=digest))
+    # Anomaly rules look at each event as it is written, in the same transaction.
+    from app.oversight.alerts import evaluate
+
+    evaluate(conn, seq, at, actor, action, purpose, customer_ref, detail or {})
     # The head, kept apart from the chain, reveals events cut from the end.
     conn.execute(sqlite_upsert(schema.meta).values(key="audit_head", value=f"{seq}:{digest}")
                  .on_conflict_do_update(index_elements=["key"],

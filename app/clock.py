@@ -24,3 +24,8 @@ def local_text(text: str | None) -> str:
     if not text:
         return ""
     return parse_stamp(text).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def local_midnight(day: str) -> datetime:
+    """The start of a local calendar day (YYYY-MM-DD), as an aware datetime."""
+    return datetime.strptime(day, "%Y-%m-%d").astimezone()

@@ -382,6 +382,30 @@ WHEN OLD.seq > COALESCE((SELECT max(upto) FROM audit_purge_gate), 0)
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
+V6_OVERSIGHT = """
+CREATE TABLE alert (
+    id INTEGER NOT NULL PRIMARY KEY,
+    rule TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    window_key TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_at TEXT,
+    note TEXT,
+    UNIQUE (rule, actor, window_key)
+);
+CREATE INDEX alert_open ON alert (acknowledged_at, created_at);
+CREATE INDEX audit_by_actor_action ON audit_event (actor, action, at);
+CREATE TABLE import_mapping (
+    kind TEXT NOT NULL PRIMARY KEY,
+    mapping TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -389,6 +413,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (3, "paper files, loans, transfers, destruction, notifications", V3_ARCHIVE),
     (4, "processing register, rights requests, legal hold, erasure", V4_RIGHTS),
     (5, "retention rules and runs; the audit log's oldest events may expire", V5_RETENTION),
+    (6, "anomaly alerts; remembered import mappings", V6_OVERSIGHT),
 ]
 
 LATEST = MIGRATIONS[-1][0]

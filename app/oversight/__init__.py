@@ -1,0 +1,1 @@
+"""Managers' oversight: dashboard figures, access-log review, anomaly alerts, reports."""

@@ -1,0 +1,197 @@
+"""Anomaly alerts, evaluated as each audit event is written (no separate daemon).
+
+Rules and default thresholds (managers change them): one user opening more than 30
+distinct customers in an hour; customer access outside business hours; more than 10
+reveals of ID numbers by one user in a day; every bulk export; 5 failed logins for one
+name within 15 minutes; a customer opened with purpose "other". Each alert names the user,
+the rule and the evidence (the events), and waits for a manager's acknowledgement.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app import clock
+from app.errors import Conflict, NotFound, ValidationError
+from app.i18n import N_, _
+from app.oversight.tables import alert
+from app.store import schema
+
+ev = schema.audit_event
+
+RULES: dict[str, str] = {
+    "many_customers": N_("Opened more than {limit} different customers within an hour"),
+    "after_hours": N_("Customer data accessed outside business hours ({start}–{end})"),
+    "many_reveals": N_("Revealed more than {limit} ID numbers in one day"),
+    "bulk_export": N_("Exported customer data in bulk"),
+    "failed_logins": N_("{limit} or more failed logins within 15 minutes"),
+    "purpose_other": N_("Opened a customer with the purpose 'Other'"),
+}
+
+DEFAULTS: dict[str, dict] = {
+    "many_customers": {"limit": 30},
+    "after_hours": {"start": "08:00", "end": "20:00"},
+    "many_reveals": {"limit": 10},
+    "bulk_export": {},
+    "failed_logins": {"limit": 5},
+    "purpose_other": {},
+}
+
+ACCESS_ACTIONS = ("customer.opened", "customer.revealed", "customer.rectified")
+
+
+def thresholds(conn) -> dict[str, dict]:
+    raw = conn.execute(select(schema.setting.c.value)
+                       .where(schema.setting.c.key == "alert_thresholds")).scalar()
+    stored = json.loads(raw) if raw else {}
+    return {rule: {**DEFAULTS[rule], **stored.get(rule, {})} for rule in RULES}
+
+
+def describe(rule: str, values: dict) -> str:
+    return _(RULES[rule]).format(**values)
+
+
+def _raise(conn, rule: str, actor: str, window: str, evidence: list[int], values: dict,
+           at: str) -> None:
+    summary = json.dumps({"rule": rule, "values": values})
+    conn.execute(sqlite_insert(alert).values(
+        rule=rule, actor=actor, created_at=at, window_key=window,
+        evidence=json.dumps(evidence), summary=summary)
+        .on_conflict_do_update(index_elements=["rule", "actor", "window_key"],
+                               set_={"evidence": json.dumps(evidence)}))
+
+
+def _local(at: str) -> datetime:
+    return clock.parse_stamp(at).astimezone()
+
+
+def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | None,
+             customer_ref: str | None, detail: dict) -> None:
+    """Called by audit.append inside the event's own transaction."""
+    if not (action in ACCESS_ACTIONS or action.startswith("export.")
+            or action in ("login.failed", "unlock.failed")):
+        return
+    limits = thresholds(conn)
+    when = clock.parse_stamp(at)
+    local = _local(at)
+    if action == "customer.opened":
+        hour_ago = clock.stamp(when - timedelta(hours=1))
+        rows = conn.execute(select(ev.c.seq, ev.c.customer_ref).where(and_(
+            ev.c.actor == actor, ev.c.action == "customer.opened", ev.c.at >= hour_ago))
+            .order_by(ev.c.seq)).all()
+        distinct = {r.customer_ref for r in rows}
+        limit = int(limits["many_customers"]["limit"])
+        if len(distinct) > limit:
+            _raise(conn, "many_customers", actor, local.strftime("%Y-%m-%d %H"),
+                   [r.seq for r in rows][-200:], {"limit": limit}, at)
+        if purpose and purpose.startswith("other"):
+            _raise(conn, "purpose_other", actor, str(seq), [seq], {}, at)
+    if action in ACCESS_ACTIONS:
+        hours = limits["after_hours"]
+        now_hm = local.strftime("%H:%M")
+        if not hours["start"] <= now_hm < hours["end"]:
+            _raise(conn, "after_hours", actor, local.strftime("%Y-%m-%d"), [seq],
+                   {"start": hours["start"], "end": hours["end"]}, at)
+    if action == "customer.revealed" and detail.get("field") == "id_number":
+        day_start = clock.stamp(local.replace(hour=0, minute=0, second=0, microsecond=0))
+        rows = conn.execute(select(ev.c.seq, ev.c.detail).where(and_(
+            ev.c.actor == actor, ev.c.action == "customer.revealed", ev.c.at >= day_start))
+            .order_by(ev.c.seq)).all()
+        reveals = [r.seq for r in rows if json.loads(r.detail).get("field") == "id_number"]
+        limit = int(limits["many_reveals"]["limit"])
+        if len(reveals) > limit:
+            _raise(conn, "many_reveals", actor, local.strftime("%Y-%m-%d"), reveals,
+                   {"limit": limit}, at)
+    if action.startswith("export."):
+        _raise(conn, "bulk_export", actor, str(seq), [seq], {}, at)
+    if action in ("login.failed", "unlock.failed"):
+        since = clock.stamp(when - timedelta(minutes=15))
+        rows = conn.execute(select(ev.c.seq).where(and_(
+            ev.c.actor == actor, ev.c.action.in_(["login.failed", "unlock.failed"]),
+            ev.c.at >= since)).order_by(ev.c.seq)).scalars().all()
+        limit = int(limits["failed_logins"]["limit"])
+        if len(rows) >= limit:
+            _raise(conn, "failed_logins", actor, local.strftime("%Y-%m-%d %H"), list(rows),
+                   {"limit": limit}, at)
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    rule: str
+    actor: str
+    created_at: str
+    evidence: tuple[int, ...]
+    description: str
+    acknowledged_by: str | None
+    acknowledged_at: str | None
+    note: str | None
+
+
+def _view(row) -> Alert:
+    summary = json.loads(row.summary)
+    return Alert(row.id, row.rule, row.actor, row.created_at, tuple(json.loads(row.evidence)),
+                 describe(summary["rule"], summary["values"]), row.acknowledged_by,
+                 row.acknowledged_at, row.note)
+
+
+def list_alerts_impl(conn, open_only: bool) -> list[Alert]:
+    q = select(alert).order_by(alert.c.created_at.desc())
+    if open_only:
+        q = q.where(alert.c.acknowledged_at.is_(None))
+    return [_view(r) for r in conn.execute(q.limit(1000))]
+
+
+def count_open(conn) -> int:
+    return conn.execute(select(func.count()).select_from(alert)
+                        .where(alert.c.acknowledged_at.is_(None))).scalar_one()
+
+
+def acknowledge_impl(conn, db, session, alert_id: int, note: str) -> None:
+    from app import audit
+
+    if len(note.strip()) < 3:
+        raise ValidationError(_("Write what you found and did about this alert."),
+                              field="note")
+    row = conn.execute(select(alert).where(alert.c.id == int(alert_id))).first()
+    if row is None:
+        raise NotFound(_("There is no alert {number}.").format(number=alert_id))
+    if row.acknowledged_at:
+        raise Conflict(_("This alert was already acknowledged by {user}.").format(
+            user=row.acknowledged_by))
+    conn.execute(alert.update().where(alert.c.id == row.id).values(
+        acknowledged_by=session.username, acknowledged_at=clock.stamp(),
+        note=note.strip()[:1000]))
+    audit.append(conn, db, actor=session.username, action="alert.acknowledged",
+                 detail={"alert": row.id, "rule": row.rule, "user": row.actor})
+
+
+def set_thresholds_impl(conn, db, session, values: dict[str, dict]) -> None:
+    from app import audit
+
+    current = thresholds(conn)
+    for rule, change in values.items():
+        if rule not in RULES:
+            raise ValidationError(_("Unknown alert rule."), field="rule")
+        for key, value in change.items():
+            if key == "limit" and not (isinstance(value, int) and 1 <= value <= 10000):
+                raise ValidationError(_("A limit is a whole number from 1 to 10000."),
+                                      field=rule)
+            if key in ("start", "end"):
+                try:
+                    datetime.strptime(value, "%H:%M")
+                except (TypeError, ValueError):
+                    raise ValidationError(_("Give business hours as HH:MM."),
+                                          field=rule) from None
+        current[rule] = {**current[rule], **change}
+    conn.execute(sqlite_insert(schema.setting).values(key="alert_thresholds",
+                                                      value=json.dumps(current))
+                 .on_conflict_do_update(index_elements=["key"],
+                                        set_={"value": json.dumps(current)}))
+    audit.append(conn, db, actor=session.username, action="alert.thresholds_changed",
+                 detail={"thresholds": current})

@@ -113,3 +113,14 @@ def test_permission_review_flags_unused_accounts(manager):
     assert set(by_name) == {"admin", "counter", "archive", "manager"}
     assert all(r.unused_90_days for r in rows)
     assert by_name["manager"].actions_in_period > 0 and by_name["admin"].roles == ("admin",)
+
+
+def test_dashboard_counts(manager):
+    from app.oversight.dashboard import dashboard
+
+    fill_records(manager, 200, random.Random(4))
+    d = dashboard(manager)
+    assert sum(d.cases_open.values()) > 0
+    assert all(d.cases_overdue.get(k, 0) <= v for k, v in d.cases_open.items())
+    assert len(d.cases_per_month) == 12 and d.requests == {"open": 0, "due_this_week": 0,
+                                                           "overdue": 0}

@@ -242,6 +242,9 @@ def _parser() -> argparse.ArgumentParser:
 
     backup_commands.register(sub, common, _with_session)
     backup_commands.register_operations(sub, common, _with_session)
+    from app.imports import commands as import_commands
+
+    import_commands.register(sub, common, _with_session)
 
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)

@@ -107,7 +107,7 @@ def mask_service_no(kind: str, number: str) -> str:
     return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
 
 
-def _service_number(kind: ServiceKind, text: str) -> str:
+def service_number(kind: ServiceKind, text: str) -> str:
     try:
         if kind is ServiceKind.MOBILE:
             return phones.normalise_mobile(text)
@@ -187,7 +187,7 @@ def add_service(session: Session, customer_no: str, kind: str, service_no: str, 
         service_kind = ServiceKind(kind)
     except ValueError:
         raise ValidationError(_("Choose the kind of service."), field="kind") from None
-    number = _service_number(service_kind, service_no)
+    number = service_number(service_kind, service_no)
     start = iso_date(start_date, "start_date")
     today = local_today()
     if start > today:

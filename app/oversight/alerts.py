@@ -28,7 +28,7 @@ RULES: dict[str, str] = {
     "many_customers": N_("Opened more than {limit} different customers within an hour"),
     "after_hours": N_("Customer data accessed outside business hours ({start}–{end})"),
     "many_reveals": N_("Revealed more than {limit} ID numbers in one day"),
-    "bulk_export": N_("Exported customer data in bulk"),
+    "bulk_export": N_("Exported {limit} or more rows of customer data at once"),
     "failed_logins": N_("{limit} or more failed logins within 15 minutes"),
     "purpose_other": N_("Opened a customer with the purpose 'Other'"),
 }
@@ -37,7 +37,7 @@ DEFAULTS: dict[str, dict] = {
     "many_customers": {"limit": 30},
     "after_hours": {"start": "08:00", "end": "20:00"},
     "many_reveals": {"limit": 10},
-    "bulk_export": {},
+    "bulk_export": {"limit": 100},
     "failed_logins": {"limit": 5},
     "purpose_other": {},
 }
@@ -108,7 +108,9 @@ def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | No
             _raise(conn, "many_reveals", actor, local.strftime("%Y-%m-%d"), reveals,
                    {"limit": limit}, at)
     if action.startswith("export."):
-        _raise(conn, "bulk_export", actor, str(seq), [seq], {}, at)
+        limit = int(limits["bulk_export"]["limit"])
+        if int(detail.get("rows", 0)) >= limit:
+            _raise(conn, "bulk_export", actor, str(seq), [seq], {"limit": limit}, at)
     if action in ("login.failed", "unlock.failed"):
         since = clock.stamp(when - timedelta(minutes=15))
         rows = conn.execute(select(ev.c.seq).where(and_(

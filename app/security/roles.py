@@ -45,6 +45,7 @@ class Permission(StrEnum):
     RETENTION_CONFIGURE = "retention.configure"
     LEGAL_HOLD = "legal_hold"
     OVERSIGHT = "oversight"
+    IMPORT = "import"
     AUDIT_VERIFY = "audit.verify"
     ACCOUNTS_MANAGE = "accounts.manage"
     KEYS_MANAGE = "keys.manage"
@@ -77,6 +78,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.RETENTION_CONFIGURE: frozenset({D}),
     Permission.LEGAL_HOLD: frozenset({M}),                # place and lift legal holds
     Permission.OVERSIGHT: frozenset({M}),                 # access log, alerts, reports
+    Permission.IMPORT: frozenset({M}),                    # spreadsheets into the records
     Permission.AUDIT_VERIFY: frozenset({M, D}),           # admins: log integrity only
     Permission.ACCOUNTS_MANAGE: frozenset({D}),
     Permission.KEYS_MANAGE: frozenset({D}),
@@ -102,6 +104,7 @@ _PERMISSION_LABELS = {
     Permission.RETENTION_CONFIGURE: N_("configure retention"),
     Permission.LEGAL_HOLD: N_("place or lift a legal hold"),
     Permission.OVERSIGHT: N_("review the access log, alerts and reports"),
+    Permission.IMPORT: N_("import spreadsheets"),
     Permission.AUDIT_VERIFY: N_("verify the audit log"),
     Permission.ACCOUNTS_MANAGE: N_("manage accounts"),
     Permission.KEYS_MANAGE: N_("manage keys"),

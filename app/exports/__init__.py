@@ -1,0 +1,1 @@
+"""Lists out of Custos: XLSX exports with the viewer's masking already applied."""

@@ -1,0 +1,1 @@
+"""Spreadsheets into the records: reading real branch workbooks, mapping, validating, importing."""

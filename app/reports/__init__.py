@@ -1,0 +1,1 @@
+"""Printed reports for managers: one content model, rendered to PDF (reportlab) and XLSX."""

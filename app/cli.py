@@ -245,6 +245,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.imports import commands as import_commands
 
     import_commands.register(sub, common, _with_session)
+    from app.archive import commands as archive_commands
+
+    archive_commands.register(sub, common, _with_session)
 
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)

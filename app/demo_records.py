@@ -25,6 +25,7 @@ from app.customers.tables import (
     service,
     service_case,
 )
+from app.demo_archive import files_for, loan, paper_file
 from app.security.session import Session
 
 BATCH = 5000
@@ -86,6 +87,8 @@ def fill_records(session: Session, customers: int, rng: random.Random,
         start_id = (conn.execute(select(func.max(customer.c.id))).scalar() or 0) + 1
         next_service = (conn.execute(select(func.max(service.c.id))).scalar() or 0) + 1
         next_case = (conn.execute(select(func.max(service_case.c.id))).scalar() or 0) + 1
+        next_file = (conn.execute(select(func.max(paper_file.c.id))).scalar() or 0) + 1
+        next_loan = (conn.execute(select(func.max(loan.c.id))).scalar() or 0) + 1
         out = _Batches(conn)
         for i in range(customers):
             cid = start_id + i
@@ -184,6 +187,13 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                     resolved_at=stamp if done else None,
                     closed_at=stamp if status is CaseStatus.CLOSED else None))
                 next_case += 1
+            files, loans = files_for(cid, opened, rng, today, next_file, next_loan)
+            for row in files:
+                out.add(paper_file, row)
+            for row in loans:
+                out.add(loan, row)
+            next_file += len(files)
+            next_loan += len(loans)
             if progress is not None and i % 1000 == 0:
                 progress(i, customers)
         out.flush()

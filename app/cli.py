@@ -248,6 +248,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.archive import commands as archive_commands
 
     archive_commands.register(sub, common, _with_session)
+    from app.reports import commands as report_commands
+
+    report_commands.register(sub, common, _with_session)
 
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)

@@ -165,7 +165,9 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                 rng.randrange(1, 4) if rng.random() < 0.3 else 0)
             for _k in range(n_cases):
                 kind = rng.choice(list(CaseKind))
-                age = rng.randrange(0, 30 * since_months)
+                # A branch's recent weeks carry the open work: some of it already late.
+                age = rng.randrange(0, 40) if rng.random() < 0.2 else \
+                    rng.randrange(0, 30 * since_months)
                 created_on = today - timedelta(days=age)
                 due = created_on + timedelta(days=CASE_DUE_DAYS[kind])
                 if age < 40 and rng.random() < 0.6:
@@ -176,6 +178,8 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                                          CaseStatus.CLOSED))
                 done = status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
                 stamp = f"{created_on.isoformat()}T03:{rng.randrange(60):02d}:00.000000Z"
+                took = created_on + timedelta(days=rng.randrange(0, CASE_DUE_DAYS[kind] + 4))
+                done_stamp = f"{min(took, today).isoformat()}T07:{rng.randrange(60):02d}:00.000000Z"
                 out.add(service_case, dict(
                     id=next_case, case_no=f"CS{next_case:08d}", customer_id=cid,
                     service_id=None, kind=kind.value, channel=rng.choice(CHANNELS),
@@ -184,8 +188,8 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                     resolution="已核实并处理,客户认可。" if done else None,
                     satisfaction=rng.randrange(3, 6) if done else None,
                     created_at=stamp, created_by=rng.choice(staff), updated_at=stamp,
-                    resolved_at=stamp if done else None,
-                    closed_at=stamp if status is CaseStatus.CLOSED else None))
+                    resolved_at=done_stamp if done else None,
+                    closed_at=done_stamp if status is CaseStatus.CLOSED else None))
                 next_case += 1
             files, loans = files_for(cid, opened, rng, today, next_file, next_loan)
             for row in files:

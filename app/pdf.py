@@ -41,6 +41,9 @@ def register_font() -> str:
         pdfmetrics.registerFont(TTFont(FONT, str(cjk_font_path()), subfontIndex=0))
         # Every canvas would otherwise start in Helvetica, which a PDF does not embed.
         rl_config.canvas_basefontname = FONT
+        from reportlab.graphics import shapes
+
+        shapes.STATE_DEFAULTS["fontName"] = FONT  # charts too: nothing left unembedded
         _registered = True
     return FONT
 

@@ -312,3 +312,15 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
 
 __all__ = ["OPEN_STATES", "TRANSITIONS", "list_cases", "move_case", "open_case",
            "reassign_case", "update_case_details"]
+
+
+@requires(Permission.CUSTOMER_OPEN)
+def case_assignees(session: Session) -> list[tuple[str, str]]:
+    """(username, display name) of everyone a case may be assigned to."""
+    u, r = user.c, user_role.c
+    with session.db.read() as conn:
+        rows = conn.execute(select(u.username, u.display_name).distinct()
+                            .join(user_role, r.user_id == u.id)
+                            .where(u.disabled == 0, r.role.in_(["counter", "manager"]))
+                            .order_by(u.username)).all()
+    return [(row.username, row.display_name) for row in rows]

@@ -203,11 +203,12 @@ class Identity:
     restriction_reason: str | None
     created_at: str
     updated_at: str
+    restricted_at: str | None = None
 
 
 @dataclass(frozen=True)
 class ServiceRecord:
-    service_no: str
+    service_no: str          # the number itself: what actions on the service refer to
     kind: str
     plan_code: str
     plan_name: str
@@ -216,6 +217,11 @@ class ServiceRecord:
     start_date: str
     end_date: str | None
     status: str
+    display_no: str = ""     # masked like a phone number wherever it is shown
+
+    def __post_init__(self) -> None:
+        if not self.display_no:
+            object.__setattr__(self, "display_no", self.service_no)
 
 
 @dataclass(frozen=True)

@@ -89,37 +89,48 @@ def _identity(row) -> Identity:
         verified_how=row.verified_how, verified_by=row.verified_by, verified_at=row.verified_at,
         status=row.status, restricted=row.restricted_at is not None,
         restriction_reason=row.restriction_reason, created_at=row.created_at,
-        updated_at=row.updated_at)
+        updated_at=row.updated_at, restricted_at=row.restricted_at)
 
 
-def load_services(conn, customer_id: int) -> list[ServiceRecord]:
+def _masked_no(kind: str, number: str) -> str:
+    """A mobile or fixed-line service number is a phone number: masked like one."""
+    from app.customers.services import mask_service_no
+
+    return mask_service_no(kind, number)
+
+
+def load_services(conn, customer_id: int, masked: bool = True) -> list[ServiceRecord]:
     name = plan.c.name_zh if current_language() == "zh_CN" else plan.c.name_en
     rows = conn.execute(select(service, name.label("plan_name"))
                         .join(plan, plan.c.code == service.c.plan_code)
                         .where(service.c.customer_id == customer_id)
                         .order_by(service.c.start_date, service.c.id)).all()
     return [ServiceRecord(r.service_no, r.kind, r.plan_code, r.plan_name, r.account_no,
-                          r.agreement_no, r.start_date, r.end_date, r.status) for r in rows]
+                          r.agreement_no, r.start_date, r.end_date, r.status,
+                          _masked_no(r.kind, r.service_no) if masked else r.service_no)
+            for r in rows]
 
 
-def load_consumption(conn, customer_id: int, since: str | None) -> list[ConsumptionMonth]:
-    q = (select(service.c.service_no, consumption)
+def load_consumption(conn, customer_id: int, since: str | None,
+                     masked: bool = True) -> list[ConsumptionMonth]:
+    q = (select(service.c.service_no, service.c.kind, consumption)
          .join(service, service.c.id == consumption.c.service_id)
          .where(service.c.customer_id == customer_id))
     if since:
         q = q.where(consumption.c.period >= since)
     rows = conn.execute(q.order_by(consumption.c.period.desc(), service.c.service_no)).all()
-    return [ConsumptionMonth(r.service_no, r.period, r.voice_minutes, r.sms_count, r.data_mb,
-                             r.billed_fen) for r in rows]
+    return [ConsumptionMonth(_masked_no(r.kind, r.service_no) if masked else r.service_no,
+                             r.period, r.voice_minutes, r.sms_count, r.data_mb, r.billed_fen)
+            for r in rows]
 
 
-def load_payments(conn, customer_id: int) -> list[PaymentRecord]:
-    rows = conn.execute(select(service.c.service_no, payment)
+def load_payments(conn, customer_id: int, masked: bool = True) -> list[PaymentRecord]:
+    rows = conn.execute(select(service.c.service_no, service.c.kind, payment)
                         .join(service, service.c.id == payment.c.service_id)
                         .where(service.c.customer_id == customer_id)
                         .order_by(payment.c.paid_on.desc())).all()
-    return [PaymentRecord(r.service_no, r.paid_on, r.channel, r.amount_fen, r.period)
-            for r in rows]
+    return [PaymentRecord(_masked_no(r.kind, r.service_no) if masked else r.service_no,
+                          r.paid_on, r.channel, r.amount_fen, r.period) for r in rows]
 
 
 _OPEN_STATES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.REOPENED)

@@ -46,10 +46,11 @@ def gather(conn, customer_id: int) -> Holdings:
         "customer_since": c.created_at, "status": c.status,
         "restricted_since": c.restricted_at, "restriction_reason": c.restriction_reason,
     }
-    services = [asdict(s) for s in load_services(conn, c.id)]
-    consumption = [asdict(m) for m in load_consumption(conn, c.id, None)]
+    services = [{k: v for k, v in asdict(s).items() if k != "display_no"}
+                for s in load_services(conn, c.id, masked=False)]
+    consumption = [asdict(m) for m in load_consumption(conn, c.id, None, masked=False)]
     consumption.sort(key=lambda m: (m["service_no"], m["period"]))
-    payments = [asdict(p) for p in load_payments(conn, c.id)]
+    payments = [asdict(p) for p in load_payments(conn, c.id, masked=False)]
     cases = [{k: v for k, v in asdict(x).items() if k not in ("customer_no", "overdue")}
              for x in load_cases(conn, c.id, c.customer_no)]
     consents = [{"purpose": r.purpose, "granted": bool(r.granted), "channel": r.channel,

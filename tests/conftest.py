@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,8 @@ def _english():
     i18n.set_language("en")
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def make_database(path: Path) -> Path:
     """A database with admin/counter/archive/manager accounts, passwords in PASSWORDS."""
-    path = tmp_path / "branch.custos"
     accounts.create_database(path, "admin", ADMIN_PW, display_name="管理员甲", kdf=FLOOR)
     admin = accounts.login(path, "admin", ADMIN_PW)
     try:
@@ -43,6 +42,20 @@ def db_path(tmp_path: Path) -> Path:
             conn.execute(schema.user.update().values(must_change_password=0))
     finally:
         accounts.logout(admin)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory) -> Path:
+    return make_database(tmp_path_factory.mktemp("template") / "branch.custos")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, _template: Path) -> Path:
+    """A fresh copy of the template database (every test may change its own freely)."""
+    path = tmp_path / "branch.custos"
+    shutil.copyfile(_template, path)
+    shutil.copyfile(Path(f"{_template}.keys"), Path(f"{path}.keys"))
     return path
 
 

@@ -204,6 +204,8 @@ class Identity:
     created_at: str
     updated_at: str
     restricted_at: str | None = None
+    legal_hold: str | None = None        # the reason, while a legal hold stands
+    legal_hold_until: str | None = None
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,8 @@ def _identity(row) -> Identity:
         verified_how=row.verified_how, verified_by=row.verified_by, verified_at=row.verified_at,
         status=row.status, restricted=row.restricted_at is not None,
         restriction_reason=row.restriction_reason, created_at=row.created_at,
-        updated_at=row.updated_at, restricted_at=row.restricted_at)
+        updated_at=row.updated_at, restricted_at=row.restricted_at,
+        legal_hold=row.legal_hold_reason, legal_hold_until=row.legal_hold_until)
 
 
 def _masked_no(kind: str, number: str) -> str:

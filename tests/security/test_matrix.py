@@ -38,11 +38,26 @@ def test_there_are_entry_points():
     assert len(ENTRY_POINTS) >= 8
 
 
+@pytest.fixture(scope="module")
+def sessions(tmp_path_factory):
+    """One database and one session per role for the whole walk: the gate decides before
+    any argument is looked at, so the probes cannot disturb each other."""
+    from app import accounts
+
+    from ..conftest import PASSWORDS, make_database
+
+    path = make_database(tmp_path_factory.mktemp("matrix") / "branch.custos")
+    opened = {role: accounts.login(path, role.value, PASSWORDS[role]) for role in Role}
+    yield opened
+    for session in opened.values():
+        accounts.logout(session)
+
+
 @pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
 @pytest.mark.parametrize("role", list(Role))
-def test_entry_point_against_role(login, name, role):
+def test_entry_point_against_role(sessions, name, role):
     func, permission = ENTRY_POINTS[name]
-    session = login(role)
+    session = sessions[role]
     with session.db.read() as conn:
         before = conn.execute(text("SELECT count(*) FROM audit_event WHERE action = "
                                    "'permission.denied'")).scalar()

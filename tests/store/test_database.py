@@ -163,11 +163,10 @@ def test_two_windows_write_concurrently_without_locked_errors(db_path):
 
 
 def test_migrations_yield_exactly_the_core_tables(db_path):
-    import app.archive.tables  # noqa: F401  (each registers its tables in the shared metadata)
-    import app.oversight.tables  # noqa: F401
-    import app.retention.tables  # noqa: F401
-    import app.rights.tables  # noqa: F401
-    import app.customers.tables  # noqa: F401
+    import importlib
+
+    for feature in ("archive", "customers", "oversight", "retention", "rights"):
+        importlib.import_module(f"app.{feature}.tables")  # each registers its tables
     from app.store.schema import metadata
 
     session = accounts.login(db_path, "admin", ADMIN_PW)

@@ -22,6 +22,7 @@ from ui.customers.consents_tab import ConsentsTab
 from ui.customers.consumption_tab import ConsumptionTab
 from ui.customers.identity_tab import IdentityTab
 from ui.customers.loading import CustomerView, load_customer
+from ui.customers.manager_actions import ManagerActions
 from ui.customers.reveal import RevealedValues
 from ui.customers.services_tab import ServicesTab
 from ui.sections.common import set_status
@@ -60,6 +61,9 @@ class CustomerPage(QWidget):
         self.back_button.clicked.connect(self.close_page)
         top.addWidget(self.back_button)
         top.addStretch(1)
+        self.manager_actions = ManagerActions(session, view.customer_no,
+                                              lambda sentence: self.reload(sentence))
+        top.addWidget(self.manager_actions)
         self.purpose = QLabel()
         self.purpose.setObjectName("hint")
         top.addWidget(self.purpose)
@@ -79,7 +83,11 @@ class CustomerPage(QWidget):
         self.banner.setWordWrap(True)
         self.closed_note = QLabel(_("Closed customer: every service has ended."))
         self.closed_note.setStyleSheet(CLOSED_STYLE)
+        self.hold_note = QLabel()
+        self.hold_note.setStyleSheet(CLOSED_STYLE)
+        self.hold_note.setWordWrap(True)
         layout.addWidget(self.banner)
+        layout.addWidget(self.hold_note)
         layout.addWidget(self.closed_note)
 
         self.tabs = QTabWidget()
@@ -128,6 +136,13 @@ class CustomerPage(QWidget):
             self.banner.setText(_("{sentence} Reason: {reason}").format(sentence=head,
                                                                         reason=reason)
                                 if reason else head)
+        if ident.legal_hold:
+            until = _(" until {date}").format(date=ident.legal_hold_until) \
+                if ident.legal_hold_until else ""
+            self.hold_note.setText(_("Legal hold{until}: {reason}").format(
+                until=until, reason=ident.legal_hold))
+        self.hold_note.setVisible(bool(ident.legal_hold))
+        self.manager_actions.show_identity(ident)
         self.banner.setVisible(ident.restricted)
         self.closed_note.setVisible(ident.status == CustomerStatus.CLOSED.value)
         self.identity_tab.show_identity(ident)

@@ -50,6 +50,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.idle.start()
+        # Scheduled backups run while an administrator is logged in (None for other roles).
+        from ui.backups import start_scheduler
+
+        self.backup_scheduler = start_scheduler(session, self)
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(_("&Account"))
@@ -125,6 +129,13 @@ class MainWindow(QMainWindow):
         logout(self.session)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
+        from ui.backups import backup_on_close
+
+        # A day-old backup is brought up to date first; the window closes when it is done.
+        if not self.session.ended and backup_on_close(self.session, self,
+                                                      on_finished=self.close):
+            event.ignore()
+            return
         self.end_session()
         super().closeEvent(event)
         self.closed.emit()

@@ -97,6 +97,29 @@ def pending_approvals(session: Session, today: date | None = None) -> list[Loan]
     return [loan_from_row(r, day) for r in rows]
 
 
+@requires(Permission.FILE_MANAGE)
+def awaiting_hand_over(session: Session, today: date | None = None) -> list[Loan]:
+    """Loans asked for and not yet handed over — including those still awaiting a manager
+    (their status says so; hand_over refuses them until approved)."""
+    day = today_or(today)
+    ready = loan.c.status.in_([LoanStatus.APPROVED.value, LoanStatus.REQUESTED.value])
+    with session.db.read() as conn:
+        rows = conn.execute(loan_select().where(ready)
+                            .order_by(loan.c.requested_at, loan.c.id)).all()
+    return [loan_from_row(r, day) for r in rows]
+
+
+@requires(Permission.FILE_MANAGE)
+def staff_borrowers(session: Session) -> list[tuple[str, str]]:
+    """(username, display name) of the enabled staff a file may be lent to."""
+    from app.store.schema import user
+
+    with session.db.read() as conn:
+        rows = conn.execute(select(user.c.username, user.c.display_name)
+                            .where(user.c.disabled == 0).order_by(user.c.username)).all()
+    return [(r.username, r.display_name) for r in rows]
+
+
 @requires(Permission.FILE_VIEW)
 def loans_of_file(session: Session, file_no: str, today: date | None = None) -> list[Loan]:
     day = today_or(today)

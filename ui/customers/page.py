@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from app.clock import local_text
 from app.customers.model import CustomerStatus
 from app.i18n import _
-from app.security import Session
+from app.security import Permission, Session
+from ui.archive.customer_panel import CustomerFilesPanel
 from ui.customers.access_tab import AccessTab
 from ui.customers.cases_tab import CasesTab
 from ui.customers.common import purpose_label
@@ -101,6 +102,10 @@ class CustomerPage(QWidget):
         self.tabs.addTab(self.consumption_tab, _("Consumption"))
         self.tabs.addTab(self.cases_tab, _("Cases"))
         self.tabs.addTab(self.consents_tab, _("Consents"))
+        self.files_tab: CustomerFilesPanel | None = None
+        if session.can(Permission.FILE_VIEW):
+            self.files_tab = CustomerFilesPanel(session, view.customer_no)
+            self.tabs.addTab(self.files_tab, _("Paper files"))
         self.access_tab: AccessTab | None = None
         if view.access is not None:
             self.access_tab = AccessTab()

@@ -129,6 +129,13 @@ class UsersSection(QWidget):
         dialog.accepted.connect(lambda: self._changed(done_sentence, keep))
         dialog.open()
 
+    def _disabled(self, username: str) -> None:
+        self._changed(_("{user} was disabled.").format(user=username), username)
+        # Their slot is gone from the ring, but an old copy of the ring still holds it.
+        from ui.backups import offer_rotation
+
+        offer_rotation(self.session, self)
+
     def _changed(self, sentence: str, keep: str | None) -> None:
         self.refresh(keep)
         set_status(self.status, sentence, ok=True)
@@ -175,6 +182,6 @@ class UsersSection(QWidget):
         self.disable_button.setEnabled(False)
         run_in_background(
             self, lambda _p: disable_user(session, username),
-            lambda _r: self._changed(_("{user} was disabled.").format(user=username), username),
+            lambda _r: self._disabled(username),
             lambda sentence: (set_status(self.status, sentence, ok=False),
                               self._update_buttons()))

@@ -1,0 +1,198 @@
+"""Screenshots of the rights screens, for looking at them (not a test).
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tests/ui/rights/screenshots.py OUT
+
+Builds a demo database with requests in several states, then for English and Chinese and
+for a counter clerk and a manager saves the requests list, the intake dialog, an access
+request (password shown once, preview), an erasure request (plan, confirmation), a refusal
+and the privacy register. Chinese comes from zh_CN.tsv beside this file until it is merged.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from app import accounts, i18n
+from app.demo_records import fill_records
+from app.rights import requests as rq
+from app.security import Role
+from app.settings import set_branch_details
+from app.store import schema
+from app.store.keyring import FLOOR
+from ui.app import prepare_application
+from ui.language import apply_language
+from ui.main_window import MainWindow
+from ui.rights import register_sections
+from ui.rights.decision_dialogs import PasswordOnceDialog
+from ui.rights.preview import PreviewDialog
+from ui.worker import idle_tasks
+
+HERE = Path(__file__).resolve().parent
+PASSWORDS = {"counter": "counter-password", "manager": "manager-password"}
+
+
+def load_translations() -> None:
+    table = i18n._load("zh_CN")
+    for line in (HERE / "zh_CN.tsv").read_text("utf-8").splitlines():
+        msgid, msgstr = line.split("\t", 1)
+        table.setdefault(msgid, msgstr)
+
+
+def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if until():
+            break
+        time.sleep(0.01)
+    for _i in range(5):
+        QApplication.processEvents()
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    pump(timeout=0.2)
+    widget.grab().save(str(out / f"{name}.png"))
+
+
+def build_database(folder: Path) -> tuple[Path, dict[str, str]]:
+    path = folder / "shots.custos"
+    accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
+    admin = accounts.login(path, "admin", "admin-password")
+    accounts.add_user(admin, "counter", [Role.COUNTER], PASSWORDS["counter"],
+                      display_name="李娜")
+    accounts.add_user(admin, "manager", [Role.MANAGER], PASSWORDS["manager"],
+                      display_name="王强")
+    with admin.db.write() as conn:
+        conn.execute(schema.user.update().values(must_change_password=0))
+    accounts.logout(admin)
+    manager = accounts.login(path, "manager", PASSWORDS["manager"])
+    fill_records(manager, 60, random.Random(1))
+    set_branch_details(manager, "中国电信 和平路营业厅", "北京市东城区和平路 18 号",
+                       "个人信息保护专员 张敏 010-6512 3456")
+    check = "居民身份证与本人核对一致"
+    numbers = {}
+    old = date.today() - timedelta(days=40)
+    numbers["overdue"] = rq.take_request(manager, "information", "C000000007", check,
+                                         today=old)
+    numbers["access"] = rq.take_request(manager, "access", "C000000001", check)
+    rq.verify_identity(manager, numbers["access"])
+    numbers["erasure"] = rq.take_request(manager, "erasure", "C000000003", check,
+                                         language="en", channel="letter")
+    rq.verify_identity(manager, numbers["erasure"])
+    soon = rq.take_request(manager, "rectification", "C000000004", check,
+                           today=date.today() - timedelta(days=26))
+    rq.verify_identity(manager, soon)
+    numbers["extended"] = extended = rq.take_request(manager, "restriction", "C000000005", check,
+                               today=date.today() - timedelta(days=20))
+    rq.extend(manager, extended, 30, "等待计费部门核查三月账单", True)
+    rq.take_request(manager, "withdraw_consent", "C000000006", check, channel="phone")
+    rq.take_request(manager, "portability", "C000000008", check, channel="online")
+    accounts.logout(manager)
+    return path, numbers
+
+
+def click(widget: QWidget, key: str) -> None:
+    button = widget.findChild(QPushButton, f"action-{key}")
+    button.click()
+
+
+def shoot(db: Path, numbers: dict[str, str], out: Path, language: str, role: str) -> None:
+    apply_language(language)
+    session = accounts.login(db, role, PASSWORDS[role])
+    tag = f"{language}_{role}"
+    window = MainWindow(session)
+    window.resize(1300, 820)
+    window.show()
+    section = window.workspace.show_section("requests")
+    pump(lambda: section.table.rowCount() > 0)
+    save(window, out, f"{tag}_01_requests")
+
+    intake = section.new_request()
+    intake.customer.query.setText("C0000000")
+    intake.customer.search()
+    intake.customer.matches.setCurrentRow(1)
+    intake.kind.setCurrentIndex(intake.kind.findData("erasure"))
+    intake.identity_check.setText("居民身份证与本人核对一致" if language == "zh_CN" else
+                                  "Resident ID card checked against the person")
+    save(intake, out, f"{tag}_02_intake")
+    intake.reject()
+    pump()
+
+    page = section.open_request(numbers["access"])
+    pump(lambda: page.request is not None)
+    if role == "counter":
+        click(page, "access")
+        page.child.protect.setChecked(True)
+        page.child.ok_button.click()
+        pump(lambda: isinstance(page.child, PasswordOnceDialog), timeout=30)
+        save(page.child, out, f"{tag}_03b_password")
+        page.child.accept()
+        pump(lambda: isinstance(page.child, PreviewDialog))
+        preview = page.child
+        pump(lambda: len(preview.page_labels) > 0 and idle_tasks(), timeout=30)
+        save(preview, out, f"{tag}_05_preview")
+        preview.accept()
+    save(page, out, f"{tag}_03_access_page")
+    page.reject()
+    pump()
+
+    page = section.open_request(numbers["erasure"])
+    pump(lambda: page.request is not None)
+    save(page, out, f"{tag}_04_erasure_page")
+    click(page, "plan")
+    pump()
+    save(page.child, out, f"{tag}_04b_erasure_plan")
+    page.child.reject()
+    if role == "manager":
+        click(page, "erase")
+        pump()
+        save(page.child, out, f"{tag}_04c_erase")
+        page.child.reject()
+        click(page, "refuse")
+        pump()
+        save(page.child, out, f"{tag}_07_refuse")
+        page.child.reject()
+    page.reject()
+    pump()
+
+    for key, name in (("overdue", "08_overdue_page"), ("extended", "09_extended_page")):
+        page = section.open_request(numbers[key])
+        pump(lambda page=page: page.request is not None)
+        save(page, out, f"{tag}_{name}")
+        page.reject()
+        pump()
+
+    if role == "manager":
+        register = window.workspace.show_section("privacy_register")
+        pump()
+        save(window, out, f"{tag}_06_register")
+        register.categories.setCurrentRow(2)
+        save(window, out, f"{tag}_06b_register_consumption")
+    window.close()
+    pump(timeout=0.3)
+    accounts.logout(session)
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    prepare_application()
+    load_translations()
+    register_sections()
+    with tempfile.TemporaryDirectory() as folder:
+        db, numbers = build_database(Path(folder))
+        for language in ("en", "zh_CN"):
+            for role in ("counter", "manager"):
+                shoot(db, numbers, out, language, role)
+
+
+if __name__ == "__main__":
+    main()

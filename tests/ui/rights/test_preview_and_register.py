@@ -1,0 +1,104 @@
+"""The PDF preview (pages, zoom, print, save) and the managers' privacy register."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtGui import QPageSize
+from PySide6.QtPrintSupport import QPrinter
+
+from app.errors import CustosError
+from app.rights.answers import information_notice, prepare_access_copy
+from app.rights.register import register_entries
+from app.settings import branch_details
+from ui.rights import register_section
+from ui.rights.pdf_pages import page_count, render_page
+from ui.rights.preview import PreviewDialog
+from ui.rights.register_section import RegisterSection
+
+
+def test_preview_shows_zooms_prints_and_saves(qtbot, wait_workers, counter, manager,
+                                              verified, tmp_path, monkeypatch):
+    document = prepare_access_copy(counter, verified("access"), "zh_CN", protect=True)
+    with pytest.raises(CustosError):
+        page_count(document.data)  # protected: not without its password
+    pages = page_count(document.data, document.password)
+    dialog = PreviewDialog(document.data, "copy", "copy.pdf", document.password)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: len(dialog.page_labels) == pages, timeout=15000)
+    width = dialog.page_labels[0].pixmap().width()
+    dialog.zoom_in.click()
+    wait_workers()
+    qtbot.waitUntil(lambda: dialog.page_labels[0].pixmap().width() > width)
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert dialog.print_to(printer)
+    assert page_count((tmp_path / "printed.pdf").read_bytes()) == pages
+
+    monkeypatch.setattr("ui.rights.preview.ask_save_path", lambda *a: tmp_path / "saved.pdf")
+    dialog.save_button.click()
+    assert (tmp_path / "saved.pdf").read_bytes() == document.data
+    assert "saved.pdf" in dialog.status.text()
+
+
+def test_rendered_page_is_not_blank(manager):
+    image = render_page(information_notice(manager, "en"), 0, 50)
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 2  # text was drawn, not only white paper
+
+
+def test_register_entry_saved_in_both_languages(qtbot, wait_workers, manager):
+    section = RegisterSection(manager)
+    qtbot.addWidget(section)
+    assert section.categories.count() == 7
+    section.categories.setCurrentRow(2)
+    editor = section.editors[2]
+    editor.texts["recipients"]["en"].setPlainText("")
+    editor.save_button.click()
+    wait_workers()
+    assert "Chinese and in English" in editor.error.text()
+    editor.texts["recipients"]["en"].setPlainText("The billing provider, as processor.")
+    editor.bases["consent"].setChecked(True)
+    editor.save_button.click()
+    wait_workers()
+    entry = next(e for e in register_entries(manager) if e.category == editor.entry.category)
+    assert entry.recipients["en"] == "The billing provider, as processor."
+    assert "consent" in entry.legal_basis
+    assert "manager" in editor.changed_label.text()
+
+
+def test_branch_details_and_marketing_export(qtbot, wait_workers, manager, customer_no,
+                                             tmp_path, monkeypatch):
+    section = RegisterSection(manager)
+    qtbot.addWidget(section)
+    section.edit_branch()
+    dialog = section.child
+    dialog.name.setText("和平路营业厅")
+    dialog.contact.setText("数据保护专员 010-12345678")
+    dialog.ok_button.click()
+    wait_workers()
+    assert branch_details(manager)["branch_name"] == "和平路营业厅"
+
+    target = tmp_path / "contacts.xlsx"
+    monkeypatch.setattr(register_section, "ask_save_path", lambda *a: target)
+    section.export_button.click()
+    wait_workers()
+    qtbot.waitUntil(lambda: "1 customers" in section.status.text())
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[1][0] == customer_no
+
+
+def test_notice_without_request_previews(qtbot, wait_workers, manager):
+    section = RegisterSection(manager)
+    qtbot.addWidget(section)
+    section.print_notice()
+    dialog = section.child
+    dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: isinstance(section.child, PreviewDialog), timeout=15000)
+    qtbot.waitUntil(lambda: len(section.child.page_labels) >= 1, timeout=15000)
+    assert len(section.child.page_labels) == page_count(section.child.data)

@@ -1,0 +1,219 @@
+"""The Requests section and a request's page, driven as a person would."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QPushButton
+
+from app.rights.model import RequestStatus
+from app.rights.requests import get_request, take_request
+from ui.rights.common import OVERDUE
+from ui.rights.decision_dialogs import PasswordOnceDialog, RefuseDialog
+from ui.rights.erasure_dialogs import ErasurePlanDialog
+from ui.rights.intake import IntakeDialog
+from ui.rights.preview import PreviewDialog
+from ui.rights.request_page import RequestPage
+from ui.rights.requests_section import RequestsSection
+
+
+def button(page: RequestPage, key: str) -> QPushButton | None:
+    return page.findChild(QPushButton, f"action-{key}")
+
+
+def test_intake_puts_the_request_in_the_list(qtbot, wait_workers, answer_box, counter,
+                                             customer_no):
+    section = RequestsSection(counter)
+    qtbot.addWidget(section)
+    assert section.counts.text() == "0 open, 0 due this week, 0 overdue"
+    dialog = section.new_request()
+    assert isinstance(dialog, IntakeDialog)
+    dialog.customer.query.setText(customer_no)
+    dialog.customer.search()
+    assert dialog.customer.customer_no() == customer_no
+    dialog.kind.setCurrentIndex(dialog.kind.findData("access"))
+    assert "copy" in dialog.kind_hint.text()
+    dialog.ok_button.click()  # no identity check noted: app/ refuses, the form stays
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "identity" in dialog.error.text()
+    assert dialog.customer.customer_no() == customer_no
+    dialog.identity_check.setText("resident ID card checked against the person")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: section.table.rowCount() == 1)
+    number = section.requests[0].request_no
+    assert section.table.item(0, 1).text().startswith(customer_no)
+    assert section.table.item(0, 2).text() == "Access (copy of the data)"
+    assert section.table.item(0, 5).text() == "30"
+    assert section.counts.text() == "1 open, 0 due this week, 0 overdue"
+    answer_box(section)  # "Identity verified"
+    qtbot.waitUntil(lambda: section.page is not None)
+    wait_workers()
+    assert get_request(counter, number).status == RequestStatus.VERIFIED
+    assert section.table.item(0, 3).text() == "Identity verified"
+    section.page.reject()
+
+
+def test_overdue_rows_are_red_and_counted(qtbot, counter, customer_no):
+    section = RequestsSection(counter)
+    qtbot.addWidget(section)
+    take_request(counter, "erasure", customer_no, "passport checked",
+                 today=date.today() - timedelta(days=40))
+    take_request(counter, "information", customer_no, "passport checked",
+                 today=date.today() - timedelta(days=25))
+    section.refresh()
+    assert section.counts.text() == "2 open, 1 due this week, 1 overdue"
+    assert section.table.item(0, 0).foreground().color() == OVERDUE
+    assert section.table.item(1, 0).foreground().color() != OVERDUE
+    section.filters.button(1).click()
+    assert section.table.rowCount() == 1
+
+
+def test_access_copy_prepared_previewed_released_completed(qtbot, wait_workers, answer_box,
+                                                           counter, manager, verified):
+    number = verified("access")
+    page = RequestPage(counter, number)
+    qtbot.addWidget(page)
+    assert button(page, "release") is None and button(page, "complete") is None
+    button(page, "access").click()
+    form = page.child
+    form.protect.setChecked(True)
+    form.ok_button.click()
+    qtbot.waitUntil(lambda: isinstance(page.child, PasswordOnceDialog), timeout=15000)
+    password = page.child.code.text()
+    assert len(password) == 14
+    page.child.accept()
+    qtbot.waitUntil(lambda: isinstance(page.child, PreviewDialog))
+    preview = page.child
+    qtbot.waitUntil(lambda: len(preview.page_labels) >= 1, timeout=15000)
+    assert not preview.page_labels[0].pixmap().isNull()
+    assert preview.password == password
+    assert page.artefacts.rowCount() == 1
+    assert page.artefacts.item(0, 2).text() == "Yes"
+    preview.accept()
+
+    desk = RequestPage(manager, number)
+    qtbot.addWidget(desk)
+    assert button(desk, "release").isEnabled()
+    button(desk, "complete").click()  # not released yet: app/ says so
+    desk.child.ok_button.click()
+    qtbot.waitUntil(lambda: desk.child.error.isVisible())
+    assert "no answer yet" in desk.child.error.text()
+    desk.child.reject()
+    button(desk, "release").click()
+    answer_box(desk)
+    wait_workers()
+    assert get_request(manager, number).artefacts[0].released_by == "manager"
+    assert not button(desk, "release").isEnabled()
+    button(desk, "complete").click()
+    desk.child.outcome.setPlainText("Copy handed over at the counter.")
+    desk.child.ok_button.click()
+    wait_workers()
+    qtbot.waitUntil(lambda: desk.request.status == RequestStatus.COMPLETED)
+    assert not button(desk, "extend").isEnabled()
+
+
+def test_erasure_plan_lists_what_the_law_keeps(qtbot, counter, verified):
+    page = RequestPage(counter, verified("erasure"))
+    qtbot.addWidget(page)
+    assert button(page, "erase") is None  # a manager's step
+    button(page, "plan").click()
+    assert isinstance(page.child, ErasurePlanDialog)
+    view = page.child.view
+    assert view.keep.rowCount() == 4
+    assert "24 months" in view.keep.item(0, 2).text()
+    assert view.erase.rowCount() == 4
+    assert view.blocked.isHidden()
+
+
+def test_refusal_needs_a_reason(qtbot, wait_workers, manager, verified):
+    number = verified("portability")
+    page = RequestPage(manager, number)
+    qtbot.addWidget(page)
+    button(page, "refuse").click()
+    dialog = page.child
+    assert isinstance(dialog, RefuseDialog)
+    assert "complain" in dialog.intro.text()
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "reason" in dialog.error.text()
+    assert get_request(manager, number).status == RequestStatus.VERIFIED
+    dialog.reason.setPlainText("The customer withdrew the request in writing on the spot.")
+    dialog.ok_button.click()
+    wait_workers()
+    qtbot.waitUntil(lambda: page.request.status == RequestStatus.REFUSED)
+    assert "Reason for the refusal:" in [w.text() for w in page.findChildren(type(page.title))]
+
+
+def test_blocked_erasure_says_why_in_red_and_changes_nothing(qtbot, wait_workers, counter,
+                                                             manager, customer_no, verified):
+    from app.customers.cases import open_case
+
+    open_case(counter, customer_no, "complaint", "counter", "bill dispute")
+    number = verified("erasure")
+    page = RequestPage(manager, number)
+    qtbot.addWidget(page)
+    button(page, "plan").click()
+    blocked = page.child.view.blocked
+    assert not blocked.isHidden() and "open complaint" in blocked.text()
+    assert blocked.objectName() == "error"
+    page.child.reject()
+    button(page, "erase").click()
+    dialog = page.child
+    dialog.typed.setText(customer_no)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "open complaint" in dialog.error.text()
+    assert get_request(manager, number).status == RequestStatus.VERIFIED
+
+
+def test_erasure_needs_the_typed_customer_number(qtbot, manager, customer_no, verified):
+    page = RequestPage(manager, verified("erasure"))
+    qtbot.addWidget(page)
+    button(page, "erase").click()
+    dialog = page.child
+    dialog.typed.setText("C999")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "irreversible" in dialog.error.text()
+    assert dialog.typed.text() == "C999"  # the form keeps what was typed
+
+
+def test_rectification_needs_evidence_and_keeps_the_form(qtbot, counter, verified):
+    page = RequestPage(counter, verified("rectification"))
+    qtbot.addWidget(page)
+    button(page, "rectify").click()
+    dialog = page.child
+    assert dialog.id_number.text() == ""  # masked values never go into the fields
+    dialog.name.setText("王小明")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "evidence" in dialog.error.text()
+    assert dialog.name.text() == "王小明"
+
+
+def test_withdrawal_of_nothing_is_not_sent(qtbot, counter, verified):
+    page = RequestPage(counter, verified("withdraw_consent"))
+    qtbot.addWidget(page)
+    button(page, "object").click()
+    dialog = page.child
+    for box in dialog.boxes.values():
+        box.setChecked(False)
+    dialog.ok_button.click()
+    assert "at least one" in dialog.error.text()
+
+
+def test_extension_needs_the_customer_told(qtbot, wait_workers, manager, verified):
+    number = verified("access")
+    page = RequestPage(manager, number)
+    qtbot.addWidget(page)
+    button(page, "extend").click()
+    dialog = page.child
+    dialog.reason.setPlainText("Billing archive is being restored from backup.")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "told" in dialog.error.text()
+    dialog.told.setChecked(True)
+    dialog.ok_button.click()
+    wait_workers()
+    qtbot.waitUntil(lambda: page.request.extended)
+    assert get_request(manager, number).extension_reason.startswith("Billing archive")

@@ -1,0 +1,112 @@
+"""Overdue: loans out past their due date, the longest overdue first, with how far each has
+been escalated; "Send reminders" brings the reminders and manager alerts up to date."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from app.archive.loan_history import escalate_overdue, overdue
+from app.archive.model import ESCALATE_AFTER_DAYS, FileKind, Loan
+from app.i18n import _
+from app.security import Permission, Session
+from ui.archive.common import (
+    RED,
+    attempt,
+    borrower_text,
+    data_table,
+    day_of,
+    fill_table,
+    label_of,
+    say,
+    selected_row,
+    status_label,
+)
+from ui.dialogs import hint_label
+from ui.sections.common import set_status
+
+DAYS_COLUMN = 5
+
+
+def escalation_text(level: int) -> str:
+    if level >= 2:
+        return _("Managers alerted")
+    if level == 1:
+        return _("Reminder sent")
+    return _("None yet")
+
+
+class OverdueTab(QWidget):
+    return_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.loans: list[Loan] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 12, 0, 0)
+        layout.addWidget(hint_label(_("A reminder goes to the archive on the due date; the "
+                                      "managers are alerted {days} days after it.")
+                                    .format(days=ESCALATE_AFTER_DAYS)))
+        self.table = data_table([_("File number"), _("Kind"), _("Customer number"),
+                                 _("Lent on"), _("Due date"), _("Days overdue"),
+                                 _("Escalation"), _("Renewals"), _("Borrower")])
+        self.table.doubleClicked.connect(lambda _index: self._take_back())
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.remind_button = QPushButton(_("Send reminders"))
+        self.remind_button.clicked.connect(self.send_reminders)
+        self.back_button = QPushButton(_("Take back…"))
+        self.back_button.clicked.connect(self._take_back)
+        self.back_button.setVisible(session.can(Permission.FILE_MANAGE))
+        self.refresh_button = QPushButton(_("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        for button in (self.remind_button, self.back_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        layout.addLayout(buttons)
+        self.status = status_label()
+        layout.addWidget(self.status)
+
+    def refresh(self) -> None:
+        session = self.session
+        attempt(self, lambda: overdue(session), self._show, say(self.status))
+
+    def _show(self, loans: list[Loan]) -> None:
+        self.loans = loans
+        fill_table(self.table, [[x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
+                                 day_of(x.lent_at), x.due_date, str(x.days_overdue),
+                                 escalation_text(x.escalation), str(x.renewals),
+                                 borrower_text(x)]
+                                for x in loans])
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        for row in range(len(loans)):
+            item = self.table.item(row, DAYS_COLUMN)
+            item.setForeground(RED)
+            item.setFont(bold)
+        self.remind_button.setEnabled(bool(loans))
+        if not loans:
+            set_status(self.status, _("No loan is overdue."), ok=True)
+
+    def send_reminders(self) -> None:
+        session = self.session
+        attempt(self, lambda: escalate_overdue(session), self._sent, say(self.status))
+
+    def _sent(self, made: int) -> None:
+        self.refresh()
+        sentence = (_("Reminders and alerts sent: {count}.").format(count=made) if made
+                    else _("Every overdue loan has already had its reminder."))
+        set_status(self.status, sentence, ok=True)
+
+    def _take_back(self) -> None:
+        row = selected_row(self.table)
+        if row is not None and row < len(self.loans) and self.session.can(
+                Permission.FILE_MANAGE):
+            self.return_requested.emit(self.loans[row].file_no)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
+        super().showEvent(event)
+        self.refresh()

@@ -1,0 +1,213 @@
+"""Keys (administrators): rotate the database key, replace the recovery code; and the offer
+to rotate after a user was disabled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock
+from app.i18n import _
+from app.keys import replace_recovery_code, rotate_key
+from app.security import Session
+from ui.backups.common import MARGINS, card, status_label
+from ui.dialogs import ask, hint_label, show_error, show_info
+from ui.first_run import keep_safe_text
+from ui.recovery_sheet import print_sheet, save_as_pdf
+from ui.sections.common import section_title, set_status
+from ui.worker import run_in_background
+
+
+def rotated_sentence() -> str:
+    return _("The database key was rotated at {time}. Every user logs in with the same "
+             "password as before; old copies of the key ring no longer open the database.") \
+        .format(time=clock.local_text(clock.stamp()))
+
+
+def rotate_in_background(session: Session, parent: QWidget | None,
+                         on_done: Callable[[str], None], on_error: Callable[[str], None]
+                         ) -> None:
+    run_in_background(parent, lambda _p: rotate_key(session), lambda _r: on_done(
+        rotated_sentence()), on_error, label=_("Rotating the database key…"), show_after_ms=0)
+
+
+def rotation_warning(name: str) -> str:
+    return _("Close every other Custos window that has {name} open, on this PC and on others, "
+             "before you continue: the database is re-encrypted under a new key.").format(
+        name=name)
+
+
+def offer_rotation(session: Session, parent: QWidget | None) -> None:
+    """After a user was disabled: ask, then rotate, and tell the outcome in one sentence."""
+    question = "\n\n".join([
+        _("A user was disabled. Rotate the database key now so that old copies of the key "
+          "ring stop working?"), rotation_warning(session.db.path.name)])
+    ask(parent, question, _("Rotate now"), lambda: rotate_in_background(
+        session, parent, lambda sentence: show_info(parent, sentence),
+        lambda sentence: show_error(parent, sentence)))
+
+
+class RecoveryCodeDialog(QDialog):
+    """The new code, once: print or save it; Close only after "I have stored it"."""
+
+    def __init__(self, code: str, database_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.code_text, self.database_name = code, database_name
+        self.setWindowTitle(_("New recovery code"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint_label(_("The old recovery code no longer works. This is the new "
+                                      "one for {name}; it is shown only once.")
+                                    .format(name=database_name)))
+        self.code = QLabel(code)
+        self.code.setObjectName("recoveryCode")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.code)
+        layout.addWidget(hint_label(keep_safe_text()))
+        row = QHBoxLayout()
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.clicked.connect(lambda: print_sheet(self, code, database_name))
+        self.pdf_button = QPushButton(_("Save as PDF…"))
+        self.pdf_button.clicked.connect(self._save_pdf)
+        row.addWidget(self.print_button)
+        row.addWidget(self.pdf_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.stored = QCheckBox(_("I have stored the recovery code safely"))
+        layout.addWidget(self.stored)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setEnabled(False)
+        self.stored.toggled.connect(self.close_button.setEnabled)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _save_pdf(self) -> None:
+        target = save_as_pdf(self, self.code_text, self.database_name, Path.home())
+        if target is not None:
+            show_info(self, _("The recovery code was saved as {path}. Print it, keep the paper "
+                              "safe, and delete the file.").format(path=target))
+
+    def reject(self) -> None:
+        if self.stored.isChecked():  # Esc and Close do nothing until the code is stored
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
+        if not self.stored.isChecked():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+class KeysSection(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.code_dialog: RecoveryCodeDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(*MARGINS)
+        layout.setSpacing(12)
+        layout.addWidget(section_title(_("Keys")))
+        layout.addWidget(hint_label(_(
+            "The database is encrypted with one key. Each user's password unlocks their own "
+            "copy of that key in the key ring beside the database ({ring}); the recovery code "
+            "unlocks one more copy.").format(ring=session.db.keyring_path.name)))
+
+        frame, inner = card(_("Rotate the database key"))
+        inner.addWidget(hint_label(_(
+            "Rotating re-encrypts the database under a new key and re-seals every user's "
+            "copy, so an old copy of the key ring — kept by someone who has left, or taken "
+            "from this PC — no longer opens it. Nobody's password changes. Do it after a user "
+            "is disabled or when a copy of the key ring may have got out.")))
+        row = QHBoxLayout()
+        self.rotate_button = QPushButton(_("Rotate the database key…"))
+        self.rotate_button.clicked.connect(self.confirm_rotation)
+        row.addWidget(self.rotate_button)
+        row.addStretch(1)
+        inner.addLayout(row)
+        self.rotate_status = status_label()
+        inner.addWidget(self.rotate_status)
+        layout.addWidget(frame)
+
+        frame, inner = card(_("Replace the recovery code"))
+        inner.addWidget(hint_label(_(
+            "The recovery code lets an administrator back in when every password is lost. "
+            "Replace it when the printed code may have been seen or lost: the old code stops "
+            "working at once and the new one is shown only once.")))
+        row = QHBoxLayout()
+        self.replace_button = QPushButton(_("Replace the recovery code…"))
+        self.replace_button.clicked.connect(self.confirm_replacement)
+        row.addWidget(self.replace_button)
+        row.addStretch(1)
+        inner.addLayout(row)
+        self.replace_status = status_label()
+        inner.addWidget(self.replace_status)
+        layout.addWidget(frame)
+        layout.addStretch(1)
+
+    # -- rotation --------------------------------------------------------------------------
+
+    def confirm_rotation(self) -> None:
+        question = "\n\n".join([rotation_warning(self.session.db.path.name),
+                             _("Rotate the database key now?")])
+        ask(self, question, _("Rotate"), self.rotate)
+
+    def rotate(self) -> None:
+        self.rotate_button.setEnabled(False)
+        self.rotate_status.hide()
+        rotate_in_background(self.session, self, self._rotated, self._rotation_failed)
+
+    def _rotated(self, sentence: str) -> None:
+        self.rotate_button.setEnabled(True)
+        set_status(self.rotate_status, sentence, ok=True)
+
+    def _rotation_failed(self, sentence: str) -> None:
+        self.rotate_button.setEnabled(True)
+        set_status(self.rotate_status, sentence, ok=False)
+
+    # -- recovery code ---------------------------------------------------------------------
+
+    def confirm_replacement(self) -> None:
+        ask(self, _("Replace the recovery code? The current code stops working at once; the "
+                    "new one is shown only once, so have the printer or a safe place ready."),
+            _("Replace"), self.replace)
+
+    def replace(self) -> None:
+        session = self.session
+        self.replace_button.setEnabled(False)
+        self.replace_status.hide()
+        run_in_background(self, lambda _p: replace_recovery_code(session), self._replaced,
+                          self._replace_failed, label=_("Replacing the recovery code…"))
+
+    def _replaced(self, code: str) -> None:
+        self.replace_button.setEnabled(True)
+        dialog = RecoveryCodeDialog(code, self.session.db.path.name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A bound method, not a lambda holding `self`: deleting the dialog must not drop the
+        # last reference to its parent while Qt is still destroying it.
+        dialog.finished.connect(self._code_stored)
+        self.code_dialog = dialog
+        dialog.open()
+
+    def _code_stored(self, _result: int = 0) -> None:
+        self.code_dialog = None
+        set_status(self.replace_status, _("The recovery code was replaced; the old one no "
+                                          "longer works."), ok=True)
+
+    def _replace_failed(self, sentence: str) -> None:
+        self.replace_button.setEnabled(True)
+        set_status(self.replace_status, sentence, ok=False)

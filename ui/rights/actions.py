@@ -1,0 +1,310 @@
+"""What can be done on a request, by kind and role, and what each button does.
+
+Each handler calls one app/ function (through a form where something must be typed). A
+button is shown for the roles that hold its permission and disabled once the request is
+closed; every other rule is app/'s, whose refusal is shown as its sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QPushButton
+
+from app.customers.model import ConsentPurpose
+from app.customers.records import open_customer
+from app.errors import CustosError
+from app.i18n import N_, _
+from app.rights import answers
+from app.rights.access_copy import Document
+from app.rights.erasure import ErasurePlan, erasure_plan
+from app.rights.model import ArtefactKind, RequestKind, RequestStatus, RightsRequest
+from app.rights.requests import release_artefact, start_work, verify_identity
+from app.security import Permission, Session
+from ui.dialogs import ask
+from ui.rights.common import HeldCopy, ask_save_path, save_bytes
+from ui.rights.decision_dialogs import (
+    AccessCopyDialog,
+    CompleteDialog,
+    ExtendDialog,
+    PasswordOnceDialog,
+    RefuseDialog,
+    RestrictDialog,
+    WithdrawDialog,
+)
+from ui.rights.erasure_dialogs import EraseDialog, ErasurePlanDialog
+from ui.rights.preview import PreviewDialog
+from ui.rights.rectify import CorrectIdentityDialog
+
+if TYPE_CHECKING:
+    from ui.rights.request_page import RequestPage
+
+K = RequestKind
+OBJECTIONS = frozenset({K.OBJECT_MARKETING, K.OBJECT_PROFILING, K.WITHDRAW_CONSENT})
+COPIES = frozenset({K.ACCESS, K.PORTABILITY})
+
+
+@dataclass
+class Action:
+    key: str
+    button: QPushButton
+    kinds: frozenset[RequestKind] | None
+    only_in: RequestStatus | None  # shown only in this state (the step it moves on from)
+    needs_copy: bool = False       # works on the chosen row of the answers table
+
+    def refresh(self, page: RequestPage) -> None:
+        request = page.request
+        if request is None:
+            self.button.setVisible(False)
+            return
+        fits = self.kinds is None or RequestKind(request.kind) in self.kinds
+        self.button.setVisible(fits and (self.only_in is None or request.status == self.only_in))
+        enabled = page.is_open() or self.key == "again"
+        if self.needs_copy:
+            copy = page.selected_artefact()
+            enabled = enabled and copy is not None and (
+                copy.sha256 in page.documents if self.key == "again" else not copy.released_at)
+        self.button.setEnabled(enabled)
+
+
+# key, label, handler name, permission, kinds, only_in, row, needs_copy
+_TABLE: tuple = (
+    ("notice", N_("Print information notice"), "print_notice", Permission.REQUEST_TAKE,
+     frozenset({K.INFORMATION}), None, "answer", False),
+    ("access", N_("Prepare access copy…"), "prepare_access", Permission.REQUEST_TAKE,
+     frozenset({K.ACCESS}), None, "answer", False),
+    ("portable", N_("Prepare portable data…"), "prepare_portable", Permission.REQUEST_TAKE,
+     frozenset({K.PORTABILITY}), None, "answer", False),
+    ("rectify", N_("Correct identity…"), "correct_identity", Permission.REQUEST_TAKE,
+     frozenset({K.RECTIFICATION}), None, "answer", False),
+    ("plan", N_("Show erasure plan"), "show_plan", Permission.REQUEST_TAKE,
+     frozenset({K.ERASURE}), None, "answer", False),
+    ("erase", N_("Erase…"), "erase", Permission.REQUEST_DECIDE, frozenset({K.ERASURE}), None,
+     "answer", False),
+    ("restrict", N_("Restrict processing…"), "restrict", Permission.REQUEST_DECIDE,
+     frozenset({K.RESTRICTION}), None, "answer", False),
+    ("object", N_("Apply (withdraw consent now)"), "apply_objection", Permission.REQUEST_TAKE,
+     OBJECTIONS, None, "answer", False),
+    ("again", N_("Show copy again…"), "show_again", Permission.REQUEST_TAKE,
+     frozenset({K.INFORMATION, K.ACCESS, K.PORTABILITY}), None, "copies", True),
+    ("release", N_("Release"), "release", Permission.REQUEST_DECIDE, COPIES, None, "copies",
+     True),
+    ("verify", N_("Mark identity as verified"), "verify", Permission.REQUEST_TAKE, None,
+     RequestStatus.RECEIVED, "decide", False),
+    ("start", N_("Start work"), "start", Permission.REQUEST_TAKE, None, RequestStatus.VERIFIED,
+     "decide", False),
+    ("complete", N_("Complete…"), "complete", Permission.REQUEST_DECIDE, None, None, "decide",
+     False),
+    ("refuse", N_("Refuse…"), "refuse", Permission.REQUEST_DECIDE, None, None, "decide", False),
+    ("extend", N_("Extend…"), "extend", Permission.REQUEST_DECIDE, None, None, "decide", False),
+)
+
+
+def build_actions(page: RequestPage) -> list[Action]:
+    rows = {"answer": page.answer_row, "decide": page.decide_row, "copies": page.artefact_row}
+    actions = []
+    for key, label, handler, permission, kinds, only_in, row, needs_copy in _TABLE:
+        if not page.session.can(permission):
+            continue
+        button = QPushButton(_(label))
+        button.setObjectName(f"action-{key}")
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False, h=HANDLERS[handler]: h(page))
+        rows[row].addWidget(button)
+        actions.append(Action(key, button, kinds, only_in, needs_copy))
+    return actions
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+def _names(page: RequestPage) -> tuple[Session, str, RightsRequest]:
+    request = page.request
+    assert request is not None
+    return page.session, request.request_no, request
+
+
+def hold(page: RequestPage, data: bytes, password: str | None = None) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    page.documents[sha] = HeldCopy(data, password)
+    page.reload()  # the "show again" button can now find it
+    return sha
+
+
+def preview(page: RequestPage, copy: HeldCopy, kind: ArtefactKind) -> QDialog:
+    number = page.request_no
+    # File names stay ASCII: they travel by email and USB stick to any system.
+    name = {ArtefactKind.NOTICE: "information-notice", ArtefactKind.ACCESS_COPY: "access-copy"}
+    dialog = PreviewDialog(copy.data, kind.label, f"{name[kind]}-{number}.pdf", copy.password,
+                           _("Custos keeps only the checksum of this copy, not the file: print "
+                             "it or save it before you close the request."), page)
+    return page.show_child(dialog)
+
+
+def print_notice(page: RequestPage) -> None:
+    session, number, request = _names(page)
+
+    def shown(data: bytes) -> None:
+        preview(page, page.documents[hold(page, data)], ArtefactKind.NOTICE)
+
+    page.run(lambda: answers.information_notice(session, request.language, number),
+             _("The information notice is the answer of this request; print it from the "
+               "preview."), _("Preparing the information notice…"), shown)
+
+
+def prepare_access(page: RequestPage) -> None:
+    session, _number, request = _names(page)
+
+    def prepared(document: Document) -> None:
+        copy = page.documents[hold(page, document.data, document.password)]
+        if document.password:
+            once = PasswordOnceDialog(document.password, page)
+            once.finished.connect(lambda _r: preview(page, copy, ArtefactKind.ACCESS_COPY))
+            page.show_child(once)
+        else:
+            preview(page, copy, ArtefactKind.ACCESS_COPY)
+
+    page.open_form(AccessCopyDialog(session, request, page),
+                   _("The access copy was prepared; a manager releases it to the customer."),
+                   prepared)
+
+
+def save_portable(page: RequestPage, data: bytes) -> None:
+    target = ask_save_path(page, _("Save the portable data as"),
+                           f"portable-data-{page.request_no}.zip",
+                           _("ZIP files (*.zip)"))
+    if target is None:
+        page.say(_("The portable data was not saved; use “Show copy again…” to save it."),
+                 ok=False)
+        return
+    try:
+        save_bytes(target, data)
+    except CustosError as exc:
+        page.say(str(exc), ok=False)
+        return
+    page.say(_("Saved as {file}.").format(file=str(target)), ok=True)
+
+
+def prepare_portable(page: RequestPage) -> None:
+    session, number, _request = _names(page)
+
+    def prepared(data: bytes) -> None:
+        hold(page, data)
+        save_portable(page, data)
+
+    page.run(lambda: answers.prepare_portability(session, number),
+             _("The portable data was prepared; a manager releases it to the customer."),
+             _("Preparing the portable data…"), prepared)
+
+
+def show_again(page: RequestPage) -> None:
+    copy = page.selected_artefact()
+    held = page.documents.get(copy.sha256) if copy else None
+    if copy is None or held is None:
+        return
+    if copy.kind == ArtefactKind.PORTABILITY:
+        save_portable(page, held.data)
+    else:
+        preview(page, held, ArtefactKind(copy.kind))
+
+
+def release(page: RequestPage) -> None:
+    session, number, _request = _names(page)
+    copy = page.selected_artefact()
+    if copy is None:
+        return
+    ask(page, _("Release this copy ({kind}, checksum {checksum}) to the customer? The "
+                "release is registered with your name.").format(
+        kind=ArtefactKind(copy.kind).label, checksum=copy.sha256[:12]), _("Release"),
+        lambda: page.run(lambda: release_artefact(session, number, copy.sha256),
+                         _("The copy was released to the customer.")))
+
+
+def correct_identity(page: RequestPage) -> None:
+    session, number, request = _names(page)
+    try:
+        record = open_customer(session, request.customer_no, "rights_request")
+    except CustosError as exc:
+        page.say(str(exc), ok=False)
+        return
+    page.open_form(CorrectIdentityDialog(session, record.identity, number, page),
+                   _("The identity of {customer} was corrected.").format(
+                       customer=request.customer_no))
+
+
+def _plan(page: RequestPage) -> ErasurePlan | None:
+    session, number, _request = _names(page)
+    try:
+        return erasure_plan(session, number)
+    except CustosError as exc:
+        page.say(str(exc), ok=False)
+        return None
+
+
+def show_plan(page: RequestPage) -> None:
+    plan = _plan(page)
+    if plan is not None:
+        dialog = ErasurePlanDialog(plan, page)
+        page.show_child(dialog)
+
+
+def erase(page: RequestPage) -> None:
+    session, _number, request = _names(page)
+    plan = _plan(page)
+    if plan is not None:
+        page.open_form(EraseDialog(session, request, plan, page),
+                       _("Customer {customer} was erased and the request completed.").format(
+                           customer=plan.customer_no))
+
+
+def restrict(page: RequestPage) -> None:
+    session, _number, request = _names(page)
+    page.open_form(RestrictDialog(session, request, page),
+                   _("Processing of {customer} is restricted.").format(
+                       customer=request.customer_no))
+
+
+def apply_objection(page: RequestPage) -> None:
+    session, number, request = _names(page)
+    done = _("The withdrawal is on record and effective now.")
+    if request.kind == K.WITHDRAW_CONSENT:
+        page.open_form(WithdrawDialog(session, request, page), done)
+        return
+    purpose = ConsentPurpose.MARKETING if request.kind == K.OBJECT_MARKETING \
+        else ConsentPurpose.ANALYTICS
+    ask(page, _("Withdraw the consent “{consent}” of {customer} now? It takes effect at once; "
+                "the original consent stays in the history.").format(
+        consent=purpose.label, customer=request.customer_no), _("Withdraw now"),
+        lambda: page.run(lambda: answers.apply_objection(session, number), done))
+
+
+def verify(page: RequestPage) -> None:
+    session, number, _request = _names(page)
+    page.run(lambda: verify_identity(session, number), _("The identity is marked as verified."))
+
+
+def start(page: RequestPage) -> None:
+    session, number, _request = _names(page)
+    page.run(lambda: start_work(session, number), _("The request is in progress."))
+
+
+def _form(dialog_class: type, sentence: str) -> Callable[[RequestPage], None]:
+    def handler(page: RequestPage) -> None:
+        session, _number, request = _names(page)
+        page.open_form(dialog_class(session, request, page), _(sentence))
+    return handler
+
+
+HANDLERS: dict[str, Callable[[RequestPage], None]] = {
+    "print_notice": print_notice, "prepare_access": prepare_access,
+    "prepare_portable": prepare_portable, "show_again": show_again, "release": release,
+    "correct_identity": correct_identity, "show_plan": show_plan, "erase": erase,
+    "restrict": restrict, "apply_objection": apply_objection, "verify": verify,
+    "start": start,
+    "complete": _form(CompleteDialog, N_("The request is completed.")),
+    "refuse": _form(RefuseDialog, N_("The request is refused; tell the customer the reason "
+                                      "and their right to complain.")),
+    "extend": _form(ExtendDialog, N_("The request was extended.")),
+}

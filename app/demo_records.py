@@ -115,7 +115,7 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                 verified_at=created, status="closed" if closed else "active",
                 restricted_at=now if restricted else None,
                 restricted_by="manager" if restricted else None,
-                restriction_reason="客户对资料准确性提出异议,核实期间限制处理" if restricted
+                restriction_reason="客户对资料准确性提出异议，核实期间限制处理" if restricted
                 else None,
                 created_at=created, created_by=rng.choice(staff), updated_at=created))
             lines = [("mobile", p.mobile, rng.choice(MOBILE_PLANS))]
@@ -183,9 +183,9 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                 out.add(service_case, dict(
                     id=next_case, case_no=f"CS{next_case:08d}", customer_id=cid,
                     service_id=None, kind=kind.value, channel=rng.choice(CHANNELS),
-                    summary=rng.choice(CASE_SUMMARIES[kind]), details="客户来电/到厅反映,已记录。",
+                    summary=rng.choice(CASE_SUMMARIES[kind]), details="客户来电/到厅反映，已记录。",
                     status=status.value, assignee=rng.choice(staff), due_date=due.isoformat(),
-                    resolution="已核实并处理,客户认可。" if done else None,
+                    resolution="已核实并处理，客户认可。" if done else None,
                     satisfaction=rng.randrange(3, 6) if done else None,
                     created_at=stamp, created_by=rng.choice(staff), updated_at=stamp,
                     resolved_at=done_stamp if done else None,

@@ -21,8 +21,9 @@ PRIVACY_CONTACT = "privacy_contact"
 BRANCH_KEYS = (BRANCH_NAME, BRANCH_ADDRESS, PRIVACY_CONTACT)
 LAST_BACKUP = "last_backup"        # "stamp|file", written by app.backup
 LAST_VERIFIED = "last_verified"    # "stamp|file"
+REQUEST_DUE_DAYS = "request_due_days"
 DEFAULTS = {IDLE_LOCK_MINUTES: "5", BRANCH_NAME: "", BRANCH_ADDRESS: "", PRIVACY_CONTACT: "",
-            LAST_BACKUP: "", LAST_VERIFIED: ""}
+            LAST_BACKUP: "", LAST_VERIFIED: "", REQUEST_DUE_DAYS: "30"}
 
 
 def read(db: Database, key: str) -> str:
@@ -89,3 +90,15 @@ def set_branch_details(session: Session, name: str, address: str, privacy_contac
     if any(len(v) > 300 for v in values.values()):
         raise ValidationError(_("At most 300 characters per field."), field="name")
     _write(session, values)
+
+
+@requires(Permission.REQUEST_DECIDE)
+def set_request_due_days(session: Session, days: int) -> None:
+    """How many days a rights request may take before it is late (GDPR: a month)."""
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 90:
+        raise ValidationError(_("A request's deadline is 1 to 90 days."), field="days")
+    _write(session, {REQUEST_DUE_DAYS: str(days)})

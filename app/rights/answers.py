@@ -12,13 +12,14 @@ import zipfile
 from functools import partial
 
 from openpyxl import Workbook
+from reportlab.lib.units import mm
 
 from app import audit, clock
 from app.customers import editing
 from app.customers.consents import record_consent
 from app.errors import Conflict, ValidationError
 from app.i18n import LANGUAGES, _, translate
-from app.pdf import PageFrame, Paragraph, build, esc, key_values, styles
+from app.pdf import PageFrame, Paragraph, build, esc, styles, table
 from app.rights import access_copy, labels
 from app.rights.gather import SCHEMA_VERSION, gather
 from app.rights.model import ArtefactKind, RequestKind, RequestStatus
@@ -87,15 +88,14 @@ def information_notice(session: Session, language: str = "zh_CN",
         story = [Paragraph(esc(tr("How we handle your personal data")), st["title"]),
                  Paragraph(esc(tr("We collect only what the services need, with your "
                                   "informed consent where consent is the basis.")),
-                           st["body"])]
-        for e in entries:
-            story += [Paragraph(esc(labels.label("Category", e.category, language)), st["h2"]),
-                      key_values([(tr("Why"), e.purposes.get(language, "")),
-                                  (tr("Legal basis"), "; ".join(
-                                      labels.label("LegalBasis", b, language)
-                                      for b in e.legal_basis)),
-                                  (tr("Kept for"), e.retention.get(language, "")),
-                                  (tr("Recipients"), e.recipients.get(language, ""))])]
+                           st["body"]),
+                 table([tr("Data category"), tr("Why"), tr("Legal basis"), tr("Kept for")],
+                       [(labels.label("Category", e.category, language),
+                         e.purposes.get(language, ""),
+                         "; ".join(labels.label("LegalBasis", b, language)
+                                   for b in e.legal_basis),
+                         e.retention.get(language, "")) for e in entries],
+                       widths=[24 * mm, 70 * mm, 36 * mm, 44 * mm])]
         story += access_copy.rights_and_complaints(language, branch)
         data = build(story, PageFrame(branch.get("branch_name") or tr("Custos branch"),
                                       tr("Information notice"), session.display_name,
@@ -181,7 +181,7 @@ _OBJECTION_PURPOSES = {
 def apply_objection(session: Session, request_no: str, purposes: tuple[str, ...] = ()) -> None:
     """Consents set to withdrawn, effective at once, appended to the ledger."""
     with session.db.read() as conn:
-        row = request_row(conn, request_no)
+        row = _open_request(conn, request_no, tuple(_OBJECTION_PURPOSES))
         kind = RequestKind(row.kind)
         if kind not in _OBJECTION_PURPOSES:
             raise Conflict(_("Request {number} is not an objection or a withdrawal.").format(

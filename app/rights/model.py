@@ -168,3 +168,5 @@ class RightsRequest:
     late_reason: str | None
     overdue: bool
     artefacts: tuple[Artefact, ...] = ()
+    verified_by: str | None = None
+    verified_at: str | None = None

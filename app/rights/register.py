@@ -31,7 +31,7 @@ DEFAULTS: dict[str, dict] = {
                   "en": "Identifying you, real-name registration required by law, concluding "
                         "and performing the service agreement."},
         legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION),
-        recipients={"zh_CN": "本营业厅经授权的员工;依法提出要求的监管及执法机关。",
+        recipients={"zh_CN": "本营业厅经授权的员工；依法提出要求的监管及执法机关。",
                     "en": "Authorised staff of this branch; regulators and law enforcement "
                           "on lawful request."},
         transfers=_NONE_ABROAD,
@@ -39,53 +39,53 @@ DEFAULTS: dict[str, dict] = {
                    "en": "While you hold services, and 3 years after the last one ends."},
         source=Source.COLLECTED, automated=_NO_AUTOMATION),
     Category.SERVICES: dict(
-        purposes={"zh_CN": "开通、变更和终止通信业务,管理号码资源和服务协议。",
+        purposes={"zh_CN": "开通、变更和终止通信业务，管理号码资源和服务协议。",
                   "en": "Opening, changing and ending your services; managing numbers and "
                         "service agreements."},
         legal_basis=(LegalBasis.CONTRACT,),
-        recipients={"zh_CN": "本营业厅经授权的员工;号码携转等业务中的其他运营商。",
+        recipients={"zh_CN": "本营业厅经授权的员工；号码携转等业务中的其他运营商。",
                     "en": "Authorised staff; other operators when you port your number."},
         transfers=_NONE_ABROAD,
         retention={"zh_CN": "服务关系存续期间及业务终止后3年。",
                    "en": "While the service runs, and 3 years after it ends."},
         source=Source.BOTH, automated=_NO_AUTOMATION),
     Category.CONSUMPTION: dict(
-        purposes={"zh_CN": "计费、出账、收费,处理账单疑问和投诉。",
+        purposes={"zh_CN": "计费、出账、收费，处理账单疑问和投诉。",
                   "en": "Billing, invoicing and collecting payment; handling questions and "
                         "complaints about bills."},
         legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION),
-        recipients={"zh_CN": "计费服务提供方(受托处理);税务机关(依法)。",
+        recipients={"zh_CN": "计费服务提供方（受托处理）；税务机关（依法）。",
                     "en": "The billing provider (as processor); tax authorities where the "
                           "law requires."},
         transfers=_NONE_ABROAD,
-        retention={"zh_CN": "自账期起24个月;会计凭证依法保存。",
+        retention={"zh_CN": "自账期起24个月；会计凭证依法保存。",
                    "en": "24 months from the billing month; accounting records as the law "
                          "requires."},
         source=Source.GENERATED, automated=_NO_AUTOMATION),
     Category.CASES: dict(
-        purposes={"zh_CN": "受理和处理咨询、故障申报、投诉与建议,改进服务。",
+        purposes={"zh_CN": "受理和处理咨询、故障申报、投诉与建议，改进服务。",
                   "en": "Handling your inquiries, fault reports, complaints and suggestions; "
                         "improving the service."},
         legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGITIMATE_INTEREST),
-        recipients={"zh_CN": "本营业厅经授权的员工;处理申诉的通信管理部门。",
+        recipients={"zh_CN": "本营业厅经授权的员工；处理申诉的通信管理部门。",
                     "en": "Authorised staff; the telecom regulator when a complaint is "
                           "escalated."},
         transfers=_NONE_ABROAD,
         retention={"zh_CN": "办结后3年。", "en": "3 years after the case is closed."},
         source=Source.BOTH, automated=_NO_AUTOMATION),
     Category.PAPER_FILES: dict(
-        purposes={"zh_CN": "保存业务受理凭证(协议、证件复印件、登记表)以备核查。",
+        purposes={"zh_CN": "保存业务受理凭证（协议、证件复印件、登记表）以备核查。",
                   "en": "Keeping the paper records of your transactions (agreements, ID "
                         "copies, registration forms) for verification."},
         legal_basis=(LegalBasis.LEGAL_OBLIGATION, LegalBasis.CONTRACT),
         recipients={"zh_CN": "档案管理员及经批准借阅的员工。",
                     "en": "Archive clerks and staff whose loan was approved."},
         transfers=_NONE_ABROAD,
-        retention={"zh_CN": "按档案类别保存2至5年,期满按规定销毁并留存销毁记录。",
+        retention={"zh_CN": "按档案类别保存2至5年，期满按规定销毁并留存销毁记录。",
                    "en": "2 to 5 years by kind of document, then destroyed on record."},
         source=Source.COLLECTED, automated=_NO_AUTOMATION),
     Category.CONSENTS: dict(
-        purposes={"zh_CN": "记录您的同意及撤回,以便依您的选择处理数据。",
+        purposes={"zh_CN": "记录您的同意及撤回，以便依您的选择处理数据。",
                   "en": "Recording your consents and withdrawals, so that your choices are "
                         "respected."},
         legal_basis=(LegalBasis.LEGAL_OBLIGATION,),
@@ -95,11 +95,11 @@ DEFAULTS: dict[str, dict] = {
                    "en": "While you are a customer, and 3 years after."},
         source=Source.COLLECTED, automated=_NO_AUTOMATION),
     Category.ACCESS_LOG: dict(
-        purposes={"zh_CN": "登记员工对客户资料的每一次查询和操作,保障数据安全。",
+        purposes={"zh_CN": "登记员工对客户资料的每一次查询和操作，保障数据安全。",
                   "en": "Registering every look-up and change of customer data by staff, to "
                         "keep the data safe."},
         legal_basis=(LegalBasis.LEGAL_OBLIGATION,),
-        recipients={"zh_CN": "店长/经理;依法提出要求的监管机关。",
+        recipients={"zh_CN": "店长/经理；依法提出要求的监管机关。",
                     "en": "Branch managers; regulators on lawful request."},
         transfers=_NONE_ABROAD,
         retention={"zh_CN": "3年。", "en": "3 years."},

@@ -35,6 +35,13 @@ MAX_EXTENSION_DAYS = 60
 CHANNELS = ("counter", "phone", "online", "letter")
 
 
+def due_days(db) -> int:
+    """Days a request may take (a setting; 30 unless a manager changed it)."""
+    from app.settings import REQUEST_DUE_DAYS, read
+
+    return int(read(db, REQUEST_DUE_DAYS) or DEFAULT_DUE_DAYS)
+
+
 def _today(today: date | None) -> date:
     return today or date.today()
 
@@ -68,7 +75,7 @@ def _view(conn, r, today: date) -> RightsRequest:
         decided_by=r.decided_by, decided_at=r.decided_at, outcome=r.outcome,
         refusal_reason=r.refusal_reason, late_reason=r.late_reason,
         overdue=r.status in OPEN_STATES and due < today.isoformat(),
-        artefacts=_artefacts(conn, r.id))
+        artefacts=_artefacts(conn, r.id), verified_by=r.verified_by, verified_at=r.verified_at)
 
 
 def _event(conn, session: Session, row, action: str, **detail) -> None:
@@ -108,7 +115,7 @@ def take_request(session: Session, kind: str, customer_no: str, identity_check: 
             status=RequestStatus.RECEIVED.value, channel=channel,
             identity_check=identity_check.strip()[:300], notes=notes.strip()[:2000],
             language=language, received_at=clock.stamp(), received_by=session.username,
-            due_date=(day + timedelta(days=DEFAULT_DUE_DAYS)).isoformat()))
+            due_date=(day + timedelta(days=due_days(db))).isoformat()))
         row = request_row(conn, number)
         _event(conn, session, row, "request.received", kind=kind, channel=channel)
     session.purposes[c.customer_no] = "rights_request"

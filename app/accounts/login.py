@@ -94,6 +94,9 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
 def load_ring(path: Path) -> KeyRing:
     """The database's ring, after checking that file and ring exist and belong together."""
     path = Path(path)
+    from app.backup.swap import settle
+
+    settle(path)  # a restore cut off by a crash is finished before anything else
     check_database_file(path)
     ring = KeyRing.load(keyring_path(path))
     if file_salt(path) != ring.db_salt:

@@ -9,7 +9,6 @@ with the manifest. Restoring keeps the current database aside, never deletes it.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 
 from app import __version__, audit, clock
+from app.backup import swap
 from app.backup.archive_file import (
     DB_NAME,
     FORMAT,
@@ -225,7 +225,8 @@ def prune(folder: Path, daily: int = 7, weekly: int = 4, monthly: int = 12) -> l
     return removed
 
 
-def restore(path: Path, db_path: Path, username: str, password: str) -> Path:
+def restore(path: Path, db_path: Path, username: str, password: str,
+            crash_after: int | None = None) -> Path:
     """Replace the database by a verified backup; the current one is kept aside.
 
     Returns the folder the previous database was moved to. The program must reopen and
@@ -242,13 +243,10 @@ def restore(path: Path, db_path: Path, username: str, password: str) -> Path:
     incoming = Path(tempfile.mkdtemp(prefix=".custos-restore-", dir=db_path.parent))
     try:
         extract(path, incoming)  # beside the target, so the final moves are renames
-        aside.mkdir(mode=0o700)
-        for suffix in ("", "-wal", "-shm", ".keys"):
-            current = Path(f"{db_path}{suffix}")
-            if current.exists():
-                os.replace(current, aside / current.name)
-        os.replace(incoming / RING_NAME, keyring_path(db_path))
-        os.replace(incoming / DB_NAME, db_path)
-    finally:
+    except BaseException:
         shutil.rmtree(incoming, ignore_errors=True)
+        raise
+    # From here a crash is finished by the next login (swap.settle): never half a database.
+    swap.begin(db_path, incoming, aside)
+    swap.settle(db_path, crash_after)
     return aside

@@ -97,3 +97,20 @@ def test_prune_keeps_daily_weekly_monthly(tmp_path, monkeypatch):
     kept = sorted(p.name for p in tmp_path.iterdir())
     assert kept == [f"b-2026-02-10{SUFFIX}", f"b-2026-03-02{SUFFIX}", f"b-2026-03-03{SUFFIX}"]
     assert len(removed) == 3
+
+
+@pytest.mark.parametrize("crash_after", [1, 2])
+def test_restore_cut_off_is_finished_at_the_next_login(login, db_path, tmp_path, crash_after):
+    admin = login(Role.ADMIN)
+    path = service.take_backup(admin, tmp_path)
+    accounts.add_user(admin, "late", [Role.COUNTER], "late-password-1")
+    accounts.logout(admin)
+    with pytest.raises(SystemExit):
+        service.restore(path, db_path, "admin", ADMIN_PW, crash_after=crash_after)
+    session = accounts.login(db_path, "admin", ADMIN_PW)  # settles the swap first
+    try:
+        assert "late" not in {u.username for u in accounts.list_users(session)}
+        with session.db.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    finally:
+        accounts.logout(session)

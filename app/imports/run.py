@@ -182,7 +182,7 @@ def _validate(kind: str, sheet: Sheet, mapping: dict[str, int], ctx: dict,
             bad.append(Rejected(row_no, header_of.get(problem[0], problem[0]), problem[1]))
         else:
             good.append((row_no, values))
-        if progress is not None and n % CHUNK == 0 and progress(n, total * 2) is False:
+        if progress is not None and n % 500 == 0 and progress(n, total * 2) is False:
             raise ImportCancelled(_("The import was cancelled; nothing was changed."))
     return good, bad
 
@@ -284,6 +284,8 @@ def run_import(session: Session, kind: str, path: Path, mapping: dict[str, int] 
     if kind not in KINDS:
         raise ValidationError(_("Unknown import kind."), field="kind")
     sheet = read_sheet(path, _expected(kind))
+    if progress is not None and progress(0, len(sheet.rows) * 2) is False:
+        raise ImportCancelled(_("The import was cancelled; nothing was changed."))
     mapping = mapping if mapping is not None else _start_mapping(session, kind, sheet.headers)
     for f in KINDS[kind]:
         if f.required and f.key not in mapping:

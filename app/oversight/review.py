@@ -53,7 +53,9 @@ def _conditions(f: LogFilter) -> list:
         a = f.action.strip()
         out.append(and_(ev.c.action >= a, ev.c.action < a + "\U0010ffff") if a.endswith(".")
                    else ev.c.action == a)
-    if f.purpose:
+    if f.purpose == "other":  # stored as "other: <the words given>"
+        out.append(and_(ev.c.purpose >= "other", ev.c.purpose < "other\U0010ffff"))
+    elif f.purpose:
         out.append(ev.c.purpose == f.purpose)
     if f.since:
         out.append(ev.c.at >= clock.stamp(clock.local_midnight(f.since)))

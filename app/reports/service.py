@@ -69,3 +69,14 @@ def write_report(session: Session, name: str, period: str, out: Path,
     audit.record(session.db, actor=session.username, action="report.printed",
                  detail={"report": name, "period": period, "format": suffix[1:]})
     return out
+
+
+@requires(Permission.OVERSIGHT)
+def report_pdf(session: Session, name: str, period: str,
+               language: str | None = None) -> tuple[bytes, str]:
+    """The PDF for preview and printing; printing it is on record like saving it."""
+    report = build_report(session, name, period, language)
+    data = to_pdf(report)
+    audit.record(session.db, actor=session.username, action="report.printed",
+                 detail={"report": name, "period": period, "format": "pdf"})
+    return data, report.title

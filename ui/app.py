@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -46,6 +47,12 @@ def run(db_path: str | None, demo: bool, language: str | None) -> int:
     flow = SessionFlow(demo=demo)
     flow.finished.connect(app.quit)
     QTimer.singleShot(0, lambda: flow.start(Path(db_path) if db_path else None))
+    # SIGTERM (a shutdown, a service manager) ends the session properly instead of killing it.
+    # Python runs signal handlers only between Qt events, hence the idle timer.
+    signal.signal(signal.SIGTERM, lambda *_args: app.quit())
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
     try:
         return app.exec()
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,11 @@ def demo_database_path() -> Path:
 
 
 def default_database_path() -> Path:
+    """On Windows the per-machine folder the installer creates (shared by the branch's
+    accounts on one PC); elsewhere the person's documents."""
+    if sys.platform == "win32":
+        return (Path(platformdirs.site_data_dir(APP_NAME, appauthor=False))
+                / f"branch{DATABASE_SUFFIX}")
     return Path(platformdirs.user_documents_dir()) / APP_NAME / f"branch{DATABASE_SUFFIX}"
 
 

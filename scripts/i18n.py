@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("app", "ui")
 CATALOGUE = ROOT / "resources" / "i18n" / "zh_CN.po"
 FUNCTIONS = {"_", "N_", "translate", "tr"}
+# A comma, semicolon or colon right after a Chinese character should be full-width.
+HALF_WIDTH_IN_CHINESE = re.compile(r"[\u3400-\u9fff][,;:](?!//)")
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 
 
@@ -60,6 +62,8 @@ def problems() -> list[str]:
             out.append(f"{places[0]}: untranslated: {msgid!r}")
         elif placeholders(entry.string) != placeholders(msgid):
             out.append(f"{places[0]}: placeholders differ: {msgid!r} -> {entry.string!r}")
+        elif HALF_WIDTH_IN_CHINESE.search(entry.string):
+            out.append(f"{places[0]}: ASCII punctuation in Chinese text: {entry.string!r}")
     return out
 
 

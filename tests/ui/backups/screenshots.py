@@ -5,8 +5,7 @@
 Builds a database with records (a manager fills them, one customer on legal hold), two
 backup folders (one of them unplugged), backups taken and one verified; then, in English and
 Chinese, saves Backups, the restore confirmation, Retention after a dry run (the day moved
-forward so every category has something), Keys, and the new recovery code. Chinese comes from
-zh_CN.tsv beside this file until it is merged.
+forward so every category has something), Keys, and the new recovery code.
 """
 
 from __future__ import annotations
@@ -40,10 +39,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def load_translations() -> None:
-    table = i18n._load("zh_CN")
-    for line in (HERE / "zh_CN.tsv").read_text("utf-8").splitlines():
-        msgid, msgstr = line.split("\t", 1)
-        table.setdefault(msgid, msgstr)
+    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
+    i18n._load("zh_CN")
 
 
 def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:

@@ -5,7 +5,7 @@
 Builds a demo database with requests in several states, then for English and Chinese and
 for a counter clerk and a manager saves the requests list, the intake dialog, an access
 request (password shown once, preview), an erasure request (plan, confirmation), a refusal
-and the privacy register. Chinese comes from zh_CN.tsv beside this file until it is merged.
+and the privacy register.
 """
 
 from __future__ import annotations
@@ -40,10 +40,8 @@ PASSWORDS = {"counter": "counter-password", "manager": "manager-password"}
 
 
 def load_translations() -> None:
-    table = i18n._load("zh_CN")
-    for line in (HERE / "zh_CN.tsv").read_text("utf-8").splitlines():
-        msgid, msgstr = line.split("\t", 1)
-        table.setdefault(msgid, msgstr)
+    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
+    i18n._load("zh_CN")
 
 
 def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:

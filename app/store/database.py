@@ -63,12 +63,17 @@ def check_database_file(db_path: Path) -> None:
                            "database).").format(name=name))
 
 
-def _keyed(db_path: Path, key: bytes) -> sqlcipher.Connection:
-    """A connection with the raw key set: the first statement on it decides if the key fits."""
+def _keyed(db_path: Path, key: bytes | None) -> sqlcipher.Connection:
+    """A connection with the raw key set: the first statement on it decides if the key fits.
+
+    key=None opens a plain SQLite file: only the benchmark's unencrypted twin, the lower
+    bound that the encryption overhead is measured against.
+    """
     conn = sqlcipher.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000,
                              check_same_thread=False, isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
+    if key is not None:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
     return conn
 
 

@@ -1,0 +1,285 @@
+"""`make bench`: Custos against plain SQLite and the raw libraries, on generated data.
+
+Datasets are generated once and cached in .bench/ (S = 10k, M = 100k, L = 1M customers;
+choose with BENCH_SIZES=S,M,L — L takes about 12 minutes to generate the first time). Each
+has a plain-SQLite twin with the same schema and indexes (sqlcipher_export). Figures go
+through the real service layer (permission check and audit write included). Prints one
+table and writes bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import accounts  # noqa: E402
+from app.demo import create_demo  # noqa: E402
+from app.security.roles import Role  # noqa: E402
+from app.security.session import Session  # noqa: E402
+from app.store.database import Database, _keyed  # noqa: E402
+
+CACHE = ROOT / ".bench"
+SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
+ROWS: list[dict] = []
+
+
+def row(figure: str, value: float, unit: str, target: str = "", ok: bool | None = None,
+        ratio: float | None = None) -> None:
+    ROWS.append({"figure": figure, "value": round(value, 3), "unit": unit, "target": target,
+                 "ratio": None if ratio is None else round(ratio, 2),
+                 "pass": ok})
+    verdict = "" if ok is None else ("pass" if ok else "MISS")
+    print(f"{figure:52s} {value:10.2f} {unit:5s} {target:14s} "
+          f"{'' if ratio is None else f'{ratio:6.2f}x':8s} {verdict}", flush=True)
+
+
+def dataset(size: str) -> tuple[Path, Path]:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"{size.lower()}{SIZES[size] // 1000}k.custos"
+    plain = path.with_suffix(".plain.sqlite")
+    if not path.exists():
+        print(f"generating {SIZES[size]:,} customers into {path.name} (once)…", flush=True)
+        create_demo(path, customers=SIZES[size], seed=2026)
+    if not plain.exists():
+        session = accounts.login(path, "admin", "admin-demo-1")
+        conn = _keyed(path, session.db.key)
+        conn.execute(f"ATTACH DATABASE '{plain}' AS plain KEY ''")
+        conn.execute("SELECT sqlcipher_export('plain')")
+        conn.execute("DETACH DATABASE plain")
+        conn.close()
+        accounts.logout(session)
+        twin = _keyed(plain, None)
+        twin.execute("PRAGMA journal_mode = WAL")  # as the encrypted file: a fair comparison
+        twin.close()
+    return path, plain
+
+
+def plain_session(plain: Path) -> Session:
+    db = Database(plain, None, "")  # type: ignore[arg-type]
+    return Session(db=db, user_id=2, username="counter", display_name="bench",
+                   roles=frozenset({Role.COUNTER}))
+
+
+def samples(fn, n: int) -> tuple[float, float]:
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statistics.quantiles(times, n=20)[18]
+
+
+def reads(session: Session, picks: list) -> dict[str, tuple[float, float]]:
+    from app.customers.records import open_customer
+    from app.customers.search import find_customers
+
+    out = {}
+    for label, q in (("phone", lambda p: p.phone), ("ID number", lambda p: p.id_number),
+                     ("ID last 6", lambda p: p.id_number[-6:]),
+                     ("customer number", lambda p: p.customer_no),
+                     ("Chinese name", lambda p: p.name),
+                     ("pinyin initials", lambda p: p.name_initials)):
+        out[f"search {label}"] = samples(
+            lambda i, q=q: find_customers(session, q(picks[i % len(picks)]), limit=50),
+            len(picks))
+    out["open customer"] = samples(
+        lambda i: open_customer(session, picks[i % len(picks)].customer_no, "counter_service"),
+        len(picks))
+    return out
+
+
+def pick_customers(path_session: Session, n: int = 200) -> list:
+    import random
+
+    from sqlalchemy import func, select
+
+    from app.customers.tables import customer
+
+    rng = random.Random(1)
+    with path_session.db.read() as conn:
+        top = conn.execute(select(func.max(customer.c.id))).scalar()
+        return [conn.execute(select(customer).where(customer.c.id == rng.randint(1, top))
+                             ).first() for _i in range(n)]
+
+
+def bench_size(size: str) -> None:
+    path, plain = dataset(size)
+    enc = accounts.login(path, "counter", "counter-demo-1")
+    picks = [p for p in pick_customers(enc) if p is not None]
+    plain_s = plain_session(plain)
+    enc_r, plain_r = reads(enc, picks), reads(plain_s, picks)
+    for label, (median, p95) in enc_r.items():
+        target = "p95 <= 30 ms" if label == "open customer" else "p95 <= 20 ms"
+        limit = 30 if label == "open customer" else 20
+        row(f"[{size}] {label} p95", p95, "ms", target, p95 <= limit)
+        ratio = median / plain_r[label][0]
+        row(f"[{size}] {label} encrypted/plain (median)", ratio, "", "<= 1.2", ratio <= 1.2,
+            ratio)
+    accounts.logout(enc)
+    plain_s.db.close()
+
+
+def bench_unlock() -> None:
+    from app.store.keyring import tune_kdf
+
+    folder = Path(tempfile.mkdtemp())
+    accounts.create_database(folder / "u.custos", "admin", "admin-password-1", kdf=tune_kdf())
+    median, _p95 = samples(lambda i: accounts.logout(
+        accounts.login(folder / "u.custos", "admin", "admin-password-1")), 7)
+    row("unlock (Argon2id tuned + open)", median, "ms", "~500 ms")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import os; os.environ['QT_QPA_PLATFORM']="
+                    "'offscreen'; from ui.app import prepare_application; "
+                    "from ui.login import LoginDialog; a = prepare_application(); "
+                    "d = LoginDialog(None); d.show(); a.processEvents()"],
+                   cwd=ROOT, check=True)
+    cold = (time.perf_counter() - start) * 1000
+    row("cold start to login window", cold, "ms", "<= 1500 ms", cold <= 1500)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_list_model(size: str) -> None:
+    path, _plain = dataset(size)
+    code = f"""
+import os, resource, time, json
+os.environ['QT_QPA_PLATFORM'] = 'offscreen'
+from PySide6.QtWidgets import QApplication, QTableView
+from app import accounts
+from app.customers.search import all_customer_ids
+from ui.customers.list_model import CustomerListModel
+a = QApplication([])
+s = accounts.login({str(path)!r}, 'counter', 'counter-demo-1')
+t = time.perf_counter()
+ids = all_customer_ids(s)
+m = CustomerListModel(s, ids)
+v = QTableView(); v.setModel(m); v.resize(1200, 700); v.show(); a.processEvents()
+first = (time.perf_counter() - t) * 1000
+t = time.perf_counter(); v.scrollToBottom(); a.processEvents()
+end = (time.perf_counter() - t) * 1000
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps([first, end, rss, len(ids)]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.strip().splitlines()[-1]
+    first, end, rss, n = json.loads(out)
+    row(f"[{size}] list: first screen of {n:,} rows", first, "ms", "<= 100 ms", first <= 100)
+    row(f"[{size}] list: jump to the end", end, "ms", "")
+    row(f"[{size}] list: resident memory (peak)", rss, "MB", "<= 300 MB", rss <= 300)
+
+
+def bench_documents(size: str) -> None:
+    from app.reports.service import write_report
+    from app.rights import requests as rq
+    from app.rights.answers import prepare_access_copy
+
+    path, _plain = dataset(size)
+    counter = accounts.login(path, "counter", "counter-demo-1")
+    number = rq.take_request(counter, "access", "C000000001", "bench: ID card checked")
+    rq.verify_identity(counter, number)
+    median, _p = samples(lambda i: prepare_access_copy(counter, number, "zh_CN"), 3)
+    row(f"[{size}] access copy, heaviest customer", median, "ms", "<= 2000 ms", median <= 2000)
+    accounts.logout(counter)
+    manager = accounts.login(path, "manager", "manager-demo-1")
+    period = time.strftime("%Y-%m")
+    out = Path(tempfile.mkdtemp())
+    for suffix in ("pdf", "xlsx"):
+        median, _p = samples(lambda i, s=suffix: write_report(manager, "cases", period,
+                                                            out / f"r.{s}"), 3)
+        row(f"[{size}] monthly case report ({suffix})", median, "ms", "")
+    accounts.logout(manager)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def bench_import() -> None:
+    from openpyxl import load_workbook
+
+    from app.imports.run import run_import
+
+    sys.path.insert(0, str(ROOT))
+    from tests.imports.test_import import messy_customers
+
+    book = CACHE / "messy100k.xlsx"
+    if not book.exists():
+        messy_customers(book, n=100_000, seed=5)
+    start = time.perf_counter()
+    workbook = load_workbook(book, read_only=True)
+    for ws in workbook.worksheets:
+        for _r in ws.iter_rows(values_only=True):
+            pass
+    bare = time.perf_counter() - start
+    folder = Path(tempfile.mkdtemp())
+    create_demo(folder / "i.custos", customers=10, seed=1)
+    manager = accounts.login(folder / "i.custos", "manager", "manager-demo-1")
+    result = run_import(manager, "customers", book, errors_to=folder / "e.xlsx")
+    accounts.logout(manager)
+    rate = result.read / result.seconds
+    row("import 100k messy rows: rows/s", rate, "r/s", ">= 5000", rate >= 5000)
+    ratio = result.seconds / bare
+    row("import / bare openpyxl read", ratio, "", "<= 4", ratio <= 4, ratio)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_backup(size: str) -> None:
+    from app.backup import service
+
+    path, _plain = dataset(size)
+    folder = Path(tempfile.mkdtemp(dir=CACHE))
+    start = time.perf_counter()
+    shutil.copyfile(path, folder / "plain.copy")
+    os.sync()
+    copy = time.perf_counter() - start
+    (folder / "plain.copy").unlink()
+    admin = accounts.login(path, "admin", "admin-demo-1")
+    start = time.perf_counter()
+    made = service.take_backup(admin, folder)
+    backup = time.perf_counter() - start
+    start = time.perf_counter()
+    service.verify_backup(admin, made)
+    verify = time.perf_counter() - start
+    accounts.logout(admin)
+    row(f"[{size}] plain file copy", copy * 1000, "ms", "")
+    row(f"[{size}] backup / plain copy", backup / copy, "", "<= 2", backup / copy <= 2,
+        backup / copy)
+    row(f"[{size}] verify / plain copy", verify / copy, "", "<= 3", verify / copy <= 3,
+        verify / copy)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    sizes = [s.strip().upper() for s in os.environ.get("BENCH_SIZES", "S,M").split(",")]
+    print(f"{'figure':52s} {'value':>10s} {'unit':5s} {'target':14s} {'ratio':8s} result")
+    bench_unlock()
+    for size in sizes:
+        bench_size(size)
+    biggest = sizes[-1]
+    bench_list_model(biggest)
+    bench_documents(biggest)
+    bench_import()
+    bench_backup(biggest)
+    machine = {"machine": platform.machine(), "cpus": os.cpu_count(),
+               "python": platform.python_version(), "system": platform.platform(),
+               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+                                  / 2**30, 1)}
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "latest.json").write_text(json.dumps(
+        {"when": time.strftime("%Y-%m-%d %H:%M"), "sizes": sizes, "machine": machine,
+         "rows": ROWS}, indent=1, ensure_ascii=False))
+    print(f"written to {results / 'latest.json'}; peak RSS of this run "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+
+
+if __name__ == "__main__":
+    main()

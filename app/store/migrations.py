@@ -406,6 +406,12 @@ CREATE TABLE import_mapping (
 );
 """
 
+V7_REPORT_INDEXES = """
+CREATE INDEX case_by_resolved ON service_case (resolved_at);
+CREATE INDEX loan_by_lent ON loan (lent_at);
+CREATE INDEX loan_by_returned ON loan (returned_at);
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -414,6 +420,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "processing register, rights requests, legal hold, erasure", V4_RIGHTS),
     (5, "retention rules and runs; the audit log's oldest events may expire", V5_RETENTION),
     (6, "anomaly alerts; remembered import mappings", V6_OVERSIGHT),
+    (7, "indexes for the monthly reports", V7_REPORT_INDEXES),
 ]
 
 LATEST = MIGRATIONS[-1][0]

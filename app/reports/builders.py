@@ -81,7 +81,8 @@ def cases_report(conn, period: str, lang: str):
                (tr("Average satisfaction (1–5)"),
                 round(sum(all_sat) / len(all_sat), 2) if all_sat else "—")]
     return summary, [(tr("Cases per month by kind"), months, series, True)], [
-        (tr("By kind"), [tr("Kind"), tr("Opened"), tr("Resolved"), tr("Average days to resolve"),
+        (tr("By kind"), [tr("Kind"), tr("Cases opened"), tr("Cases resolved"),
+                         tr("Average days to resolve"),
                          tr("Overdue"), tr("Satisfaction")], rows, "")]
 
 

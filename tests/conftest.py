@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,6 +15,10 @@ from app import accounts, i18n
 from app.security.roles import Role
 from app.store import schema
 from app.store.keyring import FLOOR
+
+# `make reliability` runs every property test with 2,000 examples.
+settings.register_profile("reliability", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ADMIN_PW = "admin-password"
 PASSWORDS = {

@@ -18,6 +18,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import create_engine, event, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
@@ -116,16 +117,27 @@ class Database:
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A consistent snapshot for reading."""
-        with self.engine.connect() as conn, conn.begin():
+        with self._damage_said(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: all of it commits, or none of it."""
-        with self.engine.connect() as conn:
+        with self._damage_said(), self.engine.connect() as conn:
             conn = conn.execution_options(custos_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+
+    @contextlib.contextmanager
+    def _damage_said(self) -> Iterator[None]:
+        """A damaged page (bad HMAC, malformed b-tree) becomes one sentence, not a trace."""
+        try:
+            yield
+        except sa_exc.DatabaseError as error:
+            if not is_damage(error.orig):
+                raise
+            raise StoreError(_("The database {name} is damaged; restore it from a verified "
+                               "backup.").format(name=self.path.name)) from None
 
     def audit_key(self) -> bytes:
         if self._audit_key is None:
@@ -147,6 +159,13 @@ class Database:
 def _begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("custos_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_damage(error: BaseException | None) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB: what a flipped byte or a torn page looks like."""
+    code = getattr(error, "sqlite_errorcode", None)
+    text = str(error)
+    return code in (11, 26) or "malformed" in text or "not a database" in text
 
 
 def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) -> Database:

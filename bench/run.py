@@ -222,12 +222,28 @@ def bench_import() -> None:
     folder = Path(tempfile.mkdtemp())
     create_demo(folder / "i.custos", customers=10, seed=1)
     manager = accounts.login(folder / "i.custos", "manager", "manager-demo-1")
+    twin = folder / "i.plain.sqlite"
+    conn = _keyed(folder / "i.custos", manager.db.key)
+    conn.execute(f"ATTACH DATABASE '{twin}' AS plain KEY ''")
+    conn.execute("SELECT sqlcipher_export('plain')")
+    conn.execute("DETACH DATABASE plain")
+    conn.close()
+    plain_conn = _keyed(twin, None)
+    plain_conn.execute("PRAGMA journal_mode = WAL")
+    plain_conn.close()
     result = run_import(manager, "customers", book, errors_to=folder / "e.xlsx")
     accounts.logout(manager)
     rate = result.read / result.seconds
     row("import 100k messy rows: rows/s", rate, "r/s", ">= 5000", rate >= 5000)
     ratio = result.seconds / bare
     row("import / bare openpyxl read", ratio, "", "<= 4", ratio <= 4, ratio)
+    plain_manager = Session(db=Database(twin, None, ""), user_id=3, username="manager",  # type: ignore[arg-type]
+                            display_name="bench", roles=frozenset({Role.MANAGER}))
+    plain = run_import(plain_manager, "customers", book, errors_to=folder / "p.xlsx")
+    plain_manager.db.close()
+    writes = result.seconds / plain.seconds
+    row("import: encrypted / plain SQLite (writes)", writes, "", "<= 1.6", writes <= 1.6,
+        writes)
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -14,6 +14,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app import audit
+from app.errors import StoreError
+from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
@@ -50,7 +52,11 @@ def export_list(session: Session, what: str, title: str, headers: Sequence[str],
                 rows: Iterable[Sequence[object]], out: Path) -> int:
     """Write the list the person is looking at; returns the number of rows."""
     data, count = workbook_bytes(title, headers, rows)
-    write_atomic(Path(out), data)
+    try:
+        write_atomic(Path(out), data)
+    except OSError as error:
+        raise StoreError(_("{name} could not be written: {problem}. Nothing was saved.").format(
+            name=Path(out).name, problem=error.strerror or type(error).__name__)) from None
     audit.record(session.db, actor=session.username, action=f"export.{what}",
                  detail={"rows": count, "file": Path(out).name})
     return count

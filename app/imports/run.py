@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app import audit, clock
 from app.customers.model import CASE_DUE_DAYS, CaseKind, ConsentPurpose
 from app.customers.tables import consent_event, consumption, customer, plan, service, service_case
-from app.errors import CustosError, ValidationError
+from app.errors import CustosError, StoreError, ValidationError
 from app.i18n import _
 from app.imports.kinds import CONVERTERS, KINDS, suggest_mapping
 from app.imports.reader import Sheet, read_sheet
@@ -296,8 +296,13 @@ def run_import(session: Session, kind: str, path: Path, mapping: dict[str, int] 
         ctx = _context(conn, kind)
     good, result.rejected = _validate(kind, sheet, mapping, ctx, progress)
     if result.rejected:
-        result.error_book = error_workbook(
-            result.rejected, errors_to or path.with_name(f"{path.stem}.errors.xlsx"))
+        target = errors_to or path.with_name(f"{path.stem}.errors.xlsx")
+        try:
+            result.error_book = error_workbook(result.rejected, target)
+        except OSError as error:
+            raise StoreError(_("The error workbook could not be written to {folder}: "
+                               "{problem}; nothing was imported.").format(
+                folder=target.parent, problem=error.strerror or type(error).__name__)) from None
     if not (all_or_nothing and result.rejected):
         with session.db.write() as conn:
             result.imported, result.already_present = _write(conn, session, kind, good, ctx,

@@ -49,7 +49,8 @@ def _check(db: Path) -> None:
         accounts.logout(session)
 
 
-@pytest.mark.parametrize("workload", ["backup", "rotation", "restore", "edits"])
+@pytest.mark.parametrize("workload", ["backup", "rotation", "restore", "edits", "import",
+                                      "retention", "erasure"])
 def test_killed_mid_work_the_database_still_opens(db_path, tmp_path, workload):
     rng = random.Random(workload)
     backups = tmp_path / "backups"
@@ -59,6 +60,17 @@ def test_killed_mid_work_the_database_still_opens(db_path, tmp_path, workload):
         admin = accounts.login(db_path, "admin", ADMIN_PW)
         extra = service.take_backup(admin, backups)
         accounts.logout(admin)
+    if workload in ("retention", "erasure"):
+        from app.demo_records import fill_records
+
+        manager = accounts.login(db_path, "manager", "manager-password")
+        fill_records(manager, 300, random.Random(4))
+        accounts.logout(manager)
+    if workload == "import":
+        from tests.imports.test_import import messy_customers
+
+        extra = tmp_path / "import.xlsx"
+        messy_customers(extra, n=3000, seed=9)
     for _trial in range(TRIALS):
         if workload == "edits":
             with_counts = accounts.login(db_path, "admin", ADMIN_PW)
@@ -74,6 +86,20 @@ def test_killed_mid_work_the_database_still_opens(db_path, tmp_path, workload):
             for path in backups.iterdir():
                 if path.name.endswith(SUFFIX):  # a complete-looking name is a complete file
                     read_manifest(path)
+        if workload == "import":
+            session = accounts.login(db_path, "admin", ADMIN_PW)
+            with session.db.read() as conn:
+                count = conn.execute(select(func.count()).select_from(customer)).scalar()
+            accounts.logout(session)
+            assert count in (0, 3000)  # the whole file or none of it
+        if workload == "erasure":
+            session = accounts.login(db_path, "admin", ADMIN_PW)
+            with session.db.read() as conn:
+                half = conn.execute(select(func.count()).select_from(customer).where(
+                    (customer.c.erased_at.is_not(None)) != (customer.c.name == "(erased)"))
+                ).scalar()
+            accounts.logout(session)
+            assert half == 0  # no customer half erased
         if workload == "edits":
             session = accounts.login(db_path, "admin", ADMIN_PW)
             with session.db.read() as conn:

@@ -29,6 +29,30 @@ def main(workload: str, db: str, extra: str) -> None:
         rng = random.Random()
         while True:
             fill_records(manager, 40, rng)  # one transaction of many rows
+    elif workload == "import":
+        from app.imports.run import run_import
+
+        manager = accounts.login(Path(db), "manager", "manager-password")
+        while True:  # the same file again and again: natural keys keep it idempotent
+            run_import(manager, "customers", Path(extra))
+    elif workload == "retention":
+        from app.retention.service import run_retention
+
+        while True:
+            run_retention(admin, apply=True)
+    elif workload == "erasure":
+        from app.rights import requests
+        from app.rights.erasure import erase_customer
+
+        counter = accounts.login(Path(db), "counter", "counter-password")
+        manager = accounts.login(Path(db), "manager", "manager-password")
+        for number in (f"C{i:09d}" for i in range(1, 10_000)):
+            request = requests.take_request(counter, "erasure", number, "ID card checked")
+            requests.verify_identity(counter, request)
+            try:
+                erase_customer(manager, request, confirm=True)
+            except Exception:
+                requests.refuse(manager, request, "An open complaint must be settled first.")
 
 
 if __name__ == "__main__":

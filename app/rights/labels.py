@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.archive.model import LABELS as ARCHIVE_LABELS
 from app.customers.model import _LABELS as CUSTOMER_LABELS
 from app.i18n import N_, translate
 from app.rights.model import LABELS as RIGHTS_LABELS
@@ -10,12 +11,6 @@ _OWN: dict[str, dict[str, str]] = {
     "Gender": {"M": N_("male"), "F": N_("female")},
     "PaymentChannel": {"counter": N_("Counter"), "online": N_("Online"), "bank": N_("Bank"),
                        "autopay": N_("Automatic payment")},
-    "FileKind": {"service_agreement": N_("Service agreement"), "id_copy": N_("ID copy"),
-                 "sim_registration": N_("SIM registration form"),
-                 "complaint_file": N_("Complaint file"), "other": N_("Other")},
-    "FileStatus": {"in_archive": N_("In archive"), "on_loan": N_("On loan"),
-                   "transferred": N_("Transferred"), "lost": N_("Lost"),
-                   "destroyed": N_("Destroyed")},
     "Action": {
         "customer.opened": N_("record opened"), "customer.revealed": N_("masked field shown"),
         "customer.created": N_("record created"), "customer.rectified": N_("data corrected"),
@@ -46,7 +41,7 @@ def label(kind: str, value: str, language: str) -> str:
     """The label of `value` of the enum named `kind`; the raw value if there is none."""
     if not value:
         return ""
-    for table in (_OWN, CUSTOMER_LABELS, RIGHTS_LABELS):
+    for table in (_OWN, CUSTOMER_LABELS, RIGHTS_LABELS, ARCHIVE_LABELS):
         msgid = table.get(kind, {}).get(value)
         if msgid:
             return translate(msgid, language)

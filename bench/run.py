@@ -157,24 +157,29 @@ import os, resource, time, json
 os.environ['QT_QPA_PLATFORM'] = 'offscreen'
 from PySide6.QtWidgets import QApplication, QTableView
 from app import accounts
-from app.customers.search import all_customer_ids
+from app.customers.search import all_customer_ids, first_customer_ids
 from ui.customers.list_model import CustomerListModel
+from ui.customers.section import FIRST_SCREEN_ROWS
 a = QApplication([])
 s = accounts.login({str(path)!r}, 'counter', 'counter-demo-1')
 t = time.perf_counter()
-ids = all_customer_ids(s)
-m = CustomerListModel(s, ids)
+m = CustomerListModel(s, first_customer_ids(s, FIRST_SCREEN_ROWS))
 v = QTableView(); v.setModel(m); v.resize(1200, 700); v.show(); a.processEvents()
 first = (time.perf_counter() - t) * 1000
+t = time.perf_counter()
+ids = all_customer_ids(s)  # in the program this runs on a worker thread meanwhile
+m.extend_ids(ids); a.processEvents()
+whole = (time.perf_counter() - t) * 1000
 t = time.perf_counter(); v.scrollToBottom(); a.processEvents()
 end = (time.perf_counter() - t) * 1000
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps([first, end, rss, len(ids)]))
+print(json.dumps([first, whole, end, rss, len(ids)]))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip().splitlines()[-1]
-    first, end, rss, n = json.loads(out)
+    first, whole, end, rss, n = json.loads(out)
     row(f"[{size}] list: first screen of {n:,} rows", first, "ms", "<= 100 ms", first <= 100)
+    row(f"[{size}] list: whole list loaded (background)", whole, "ms", "")
     row(f"[{size}] list: jump to the end", end, "ms", "")
     row(f"[{size}] list: resident memory (peak)", rss, "MB", "<= 300 MB", rss <= 300)
 
@@ -247,27 +252,46 @@ def bench_import() -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def bench_backup(size: str) -> None:
+def _plain_copy(source: Path, target: Path) -> float:
+    """The lower bound: the file copied and made durable (fsync), as a backup is."""
+    start = time.perf_counter()
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, 4 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
+    took = time.perf_counter() - start
+    target.unlink()
+    return took
+
+
+def bench_backup(size: str, rounds: int = 3) -> None:
+    """Backup and verify against a plain copy, alternated and repeated: the disk's speed
+    drifts with what the page cache holds, so each ratio is of medians over the rounds."""
     from app.backup import service
 
     path, _plain = dataset(size)
     folder = Path(tempfile.mkdtemp(dir=CACHE))
-    start = time.perf_counter()
-    shutil.copyfile(path, folder / "plain.copy")
-    os.sync()
-    copy = time.perf_counter() - start
-    (folder / "plain.copy").unlink()
     admin = accounts.login(path, "admin", "admin-demo-1")
-    start = time.perf_counter()
-    made = service.take_backup(admin, folder)
-    backup = time.perf_counter() - start
-    start = time.perf_counter()
-    service.verify_backup(admin, made)
-    verify = time.perf_counter() - start
+    copies, backups, verifies = [], [], []
+    for _round in range(rounds):
+        os.sync()
+        copies.append(_plain_copy(path, folder / "plain.copy"))
+        start = time.perf_counter()
+        made = service.take_backup(admin, folder)
+        backups.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        report = service.verify_backup(admin, made)
+        verifies.append(time.perf_counter() - start)
+        assert report.ok, report.sentence
+        made.unlink()
     accounts.logout(admin)
-    row(f"[{size}] plain file copy", copy * 1000, "ms", "")
+    copy, backup, verify = (statistics.median(x) for x in (copies, backups, verifies))
+    row(f"[{size}] plain file copy + fsync ({path.stat().st_size / 2**30:.1f} GiB)",
+        copy * 1000, "ms", "")
+    row(f"[{size}] backup", backup * 1000, "ms", "")
     row(f"[{size}] backup / plain copy", backup / copy, "", "<= 2", backup / copy <= 2,
         backup / copy)
+    row(f"[{size}] verify (restore test)", verify * 1000, "ms", "")
     row(f"[{size}] verify / plain copy", verify / copy, "", "<= 3", verify / copy <= 3,
         verify / copy)
     shutil.rmtree(folder, ignore_errors=True)

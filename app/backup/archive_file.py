@@ -8,12 +8,16 @@ cut off by a full or vanishing disk never has the name of a complete one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from app.errors import StoreError
 from app.i18n import _
@@ -24,7 +28,7 @@ DB_NAME = "database.custos"
 RING_NAME = "database.custos.keys"
 MANIFEST_NAME = "manifest.json"
 FORMAT = "custos-backup"
-CHUNK = 1 << 20
+CHUNK = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,17 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_backup(target: Path, db_file: Path, ring_file: Path, manifest: Manifest) -> Path:
-    """Pack the parts into `target` (complete, or not there at all)."""
+def write_backup(target: Path, fill: Callable[[zipfile.ZipFile], Manifest]) -> Manifest:
+    """Pack the parts into `target` (complete, or not there at all).
+
+    `fill` streams the database and key ring into the open archive and returns the manifest,
+    which is written last: it describes what was actually packed.
+    """
     partial = target.with_name(target.name + ".partial")
     try:
         with open(partial, "wb") as raw:
             with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
-                z.write(db_file, DB_NAME)
-                z.write(ring_file, RING_NAME)
+                manifest = fill(z)
                 z.writestr(MANIFEST_NAME, manifest.to_json())
             raw.flush()
             os.fsync(raw.fileno())
@@ -79,7 +86,43 @@ def write_backup(target: Path, db_file: Path, ring_file: Path, manifest: Manifes
         raise StoreError(_("The backup could not be written to {folder}: {problem}. The "
                            "database was not touched.").format(
             folder=target.parent, problem=error.strerror or type(error).__name__)) from None
-    return target
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+    return manifest
+
+
+def stream_part(z: zipfile.ZipFile, name: str, source: BinaryIO, size: int,
+                progress: Callable[[int, int], object] | None = None) -> str:
+    """Copy `size` bytes of `source` into the archive as `name`; returns their SHA-256.
+
+    One pass: the bytes are hashed on their way in, never read back.
+    """
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o600 << 16
+    info.file_size = size
+    digest = hashlib.sha256()
+    done = 0
+    with z.open(info, "w", force_zip64=size > 0x7FFF0000) as dst:
+        while done < size:
+            block = source.read(min(CHUNK, size - done))
+            if not block:
+                raise OSError(errno.EIO, "the source file ended early")
+            digest.update(block)
+            dst.write(block)
+            done += len(block)
+            if progress is not None:
+                progress(done, size)
+    return digest.hexdigest()
+
+
+def store_bytes(z: zipfile.ZipFile, name: str, data: bytes) -> str:
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.external_attr = 0o600 << 16
+    z.writestr(info, data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -94,23 +137,74 @@ def read_manifest(path: Path) -> Manifest:
             name=Path(path).name)) from None
 
 
-def extract(path: Path, folder: Path) -> tuple[Path, Path, Manifest]:
-    """Unpack into `folder` and check every part against the manifest's checksums."""
+def _member_offset(path: Path, info: zipfile.ZipInfo) -> int:
+    """Where a stored member's bytes begin: after its local header, name and extra field."""
+    with open(path, "rb") as fh:
+        fh.seek(info.header_offset)
+        header = fh.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local header")
+    return info.header_offset + 30 + int.from_bytes(header[26:28], "little") \
+        + int.from_bytes(header[28:30], "little")
+
+
+def _copy_range(path: Path, offset: int, size: int, target: Path) -> None:
+    """Copy bytes [offset, offset+size) of `path` into `target`, in the kernel where it can."""
+    with open(path, "rb") as src, open(target, "wb") as dst:
+        left, pos = size, offset
+        copy_range = getattr(os, "copy_file_range", None)
+        if copy_range is not None:
+            with contextlib.suppress(OSError):
+                while left:
+                    done = copy_range(src.fileno(), dst.fileno(), min(left, 1 << 30), pos)
+                    if not done:
+                        break
+                    left, pos = left - done, pos + done
+        src.seek(pos)
+        while left:
+            block = src.read(min(CHUNK, left))
+            if not block:
+                raise zipfile.BadZipFile("member cut short")
+            dst.write(block)
+            left -= len(block)
+
+
+def extract(path: Path, folder: Path, check_database: bool = True
+            ) -> tuple[Path, Path, Manifest]:
+    """Unpack into `folder` and check every part against the manifest's checksum.
+
+    The database part is stored uncompressed, so it is copied as one byte range. With
+    check_database=False its checksum is left to the caller (`file_matches`), who can run
+    it alongside other checks.
+    """
     manifest = read_manifest(path)
+    name = Path(path).name
     try:
         with zipfile.ZipFile(path) as z:
-            for name in (DB_NAME, RING_NAME):
-                with z.open(name) as src, open(folder / name, "wb") as dst:
-                    while block := src.read(CHUNK):
-                        dst.write(block)
+            ring = z.read(RING_NAME)
+            info = z.getinfo(DB_NAME)
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise zipfile.BadZipFile("compressed database part")
+        _copy_range(Path(path), _member_offset(Path(path), info), info.file_size,
+                    folder / DB_NAME)
+        (folder / RING_NAME).write_bytes(ring)
     except (zipfile.BadZipFile, KeyError, EOFError):
         raise StoreError(_("{name} is damaged or is not a Custos backup.").format(
-            name=Path(path).name)) from None
+            name=name)) from None
     except OSError as error:
         raise StoreError(_("The backup could not be unpacked: {problem}.").format(
             problem=error.strerror or type(error).__name__)) from None
-    for name in (DB_NAME, RING_NAME):
-        if sha256_file(folder / name) != manifest.sha256.get(name):
-            raise StoreError(_("The backup {name} is damaged: {part} does not match its "
-                               "checksum.").format(name=Path(path).name, part=name))
+    parts = [RING_NAME, DB_NAME] if check_database else [RING_NAME]
+    for part in parts:
+        if not file_matches(folder / part, manifest.sha256.get(part)):
+            raise StoreError(damaged_part(name, part))
     return folder / DB_NAME, folder / RING_NAME, manifest
+
+
+def damaged_part(name: str, part: str) -> str:
+    return _("The backup {name} is damaged: {part} does not match its checksum.").format(
+        name=name, part=part)
+
+
+def file_matches(path: Path, expected: str | None) -> bool:
+    return expected is not None and sha256_file(path) == expected

@@ -1,17 +1,23 @@
 """Taking, verifying, listing, pruning and restoring backups (administrators' work).
 
-A backup never touches the live database beyond reading it through SQLite's online backup
-API; a verification restores into a temporary folder, opens the copy with its key, runs
-`cipher_integrity_check` and `integrity_check`, and compares row counts and the audit head
-with the manifest. Restoring keeps the current database aside, never deletes it.
+A backup copies the live database's ciphertext as it stands in a read snapshot (see
+`_frozen_file`), falling back to SQLite's online backup API when that snapshot cannot be
+had; either way the copy is consistent while the program is in use and never written in
+plaintext. A verification restores into a temporary folder, opens the copy with its key,
+runs `cipher_integrity_check` and `integrity_check`, and compares row counts and the audit
+head with the manifest. Restoring keeps the current database aside, never deletes it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,9 +32,12 @@ from app.backup.archive_file import (
     RING_NAME,
     SUFFIX,
     Manifest,
+    damaged_part,
     extract,
+    file_matches,
     read_manifest,
-    sha256_file,
+    store_bytes,
+    stream_part,
     write_backup,
 )
 from app.errors import StoreError
@@ -38,7 +47,14 @@ from app.security.roles import Permission
 from app.security.session import Session
 from app.settings import LAST_BACKUP, LAST_VERIFIED, record_value
 from app.store import migrations
-from app.store.database import PAGE_SIZE, file_salt, keyring_path
+from app.store.database import (
+    PAGE_SIZE,
+    Database,
+    _connect,
+    file_salt,
+    is_damage,
+    keyring_path,
+)
 from app.store.keyring import KeyRing
 
 Progress = Callable[[int, int], bool | None]
@@ -59,16 +75,119 @@ def _keyed(path: Path, key: bytes) -> sqlcipher.Connection:
     return conn
 
 
-def snapshot_facts(conn: sqlcipher.Connection) -> tuple[dict[str, int], int, str]:
+def snapshot_facts(conn: sqlcipher.Connection, count: bool = True
+                   ) -> tuple[dict[str, int], int, str]:
     """Row count of every table, and the audit chain's length and head."""
     tables = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]
+        "ORDER BY name")] if count else []
     counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     row = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
     head = row[0] if row else "0:"
     seq, _sep, digest = head.partition(":")
     return counts, int(seq or 0), digest
+
+
+SNAPSHOT_TRIES = 10
+
+
+def _wal_is_empty(db_path: Path) -> bool:
+    wal = Path(f"{db_path}-wal")
+    try:
+        return wal.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+
+
+@contextlib.contextmanager
+def _frozen_file(db_path: Path, key: bytes) -> Iterator[sqlcipher.Connection | None]:
+    """A read transaction during which the database file itself cannot change.
+
+    After a TRUNCATE checkpoint the write-ahead log is empty; a reader that starts then
+    reads the main file alone and holds WAL read lock 0, and while it does no checkpoint
+    may write into that file. Other windows keep writing (into the log) meanwhile. The
+    file's bytes are then exactly the snapshot: still ciphertext under the same key, one
+    sequential read, nothing decrypted or re-encrypted. Yields None if the log could not be
+    emptied (another program keeps reading); the caller then uses SQLite's backup API.
+    """
+    conn = _connect(db_path, key)
+    conn.execute("PRAGMA busy_timeout = 2000")
+    try:
+        for attempt in range(SNAPSHOT_TRIES):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            conn.execute("BEGIN")
+            conn.execute("SELECT count(*) FROM meta").fetchone()  # the snapshot starts here
+            if _wal_is_empty(db_path):
+                try:
+                    yield conn
+                finally:
+                    conn.execute("ROLLBACK")
+                return
+            conn.execute("ROLLBACK")
+            time.sleep(0.05 * (attempt + 1))
+        yield None
+    finally:
+        conn.close()
+
+
+def _facts(conn: sqlcipher.Connection) -> tuple[dict[str, int], int, str, int]:
+    counts, events, head = snapshot_facts(conn)
+    return counts, events, head, conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _pack(z: zipfile.ZipFile, db: Database, session: Session, work: Path,
+          progress: Progress | None) -> Manifest:
+    with _frozen_file(db.path, db.key) as conn:
+        if conn is not None:
+            # Counting rows (the manifest) and copying bytes run side by side, on one snapshot.
+            ring_bytes = keyring_path(db.path).read_bytes()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                facts = pool.submit(_facts, conn)
+                try:
+                    with open(db.path, "rb") as source:
+                        size = os.fstat(source.fileno()).st_size
+                        db_sum = stream_part(z, DB_NAME, source, size, progress)
+                except BaseException:
+                    conn.interrupt()  # no need to finish counting for a backup that failed
+                    with contextlib.suppress(Exception):
+                        facts.result()
+                    raise
+                counts, events, head, version = facts.result()
+            ring_sum = store_bytes(z, RING_NAME, ring_bytes)
+            ring_size = len(ring_bytes)
+        else:
+            copy, counts, events, head, version = _copy_by_backup_api(db, work, progress)
+            with open(copy, "rb") as source:
+                size = copy.stat().st_size
+                db_sum = stream_part(z, DB_NAME, source, size)
+            # A copy made by the backup API has its own file salt: its ring must say so.
+            ring_bytes = replace(KeyRing.load(keyring_path(db.path)),
+                                 db_salt=file_salt(copy)).to_bytes()
+            ring_sum = store_bytes(z, RING_NAME, ring_bytes)
+            ring_size = len(ring_bytes)
+    return Manifest(
+        format=FORMAT, version=1, created_at=clock.stamp(), created_by=session.username,
+        program_version=__version__, schema_version=version, db_id=db.db_id,
+        source_name=db.path.name, row_counts=counts, audit_events=events, audit_head=head,
+        sha256={DB_NAME: db_sum, RING_NAME: ring_sum},
+        sizes={DB_NAME: size, RING_NAME: ring_size})
+
+
+def _copy_by_backup_api(db: Database, work: Path, progress: Progress | None):
+    copy = work / DB_NAME
+    source = _keyed(db.path, db.key)
+    dest = _keyed(copy, db.key)
+    try:
+        def step(_status, remaining, total):
+            if progress is not None:
+                progress(total - remaining, total)
+
+        source.backup(dest, pages=4096, progress=step)
+        counts, events, head, version = _facts(dest)
+    finally:
+        dest.close()
+        source.close()
+    return copy, counts, events, head, version
 
 
 @requires(Permission.BACKUPS)
@@ -88,63 +207,102 @@ def take_backup(session: Session, destination: Path, progress: Progress | None =
                            "database was not touched.").format(
             folder=destination, problem=error.strerror or type(error).__name__)) from None
     try:
-        copy, ring = work / DB_NAME, work / RING_NAME
         try:
-            source = _keyed(db.path, db.key)
-            dest = _keyed(copy, db.key)
-            try:
-                def step(_status, remaining, total):
-                    if progress is not None:
-                        progress(total - remaining, total)
-
-                source.backup(dest, pages=4096, progress=step)
-                counts, events, head = snapshot_facts(dest)
-                version = dest.execute("PRAGMA user_version").fetchone()[0]
-            finally:
-                dest.close()
-                source.close()
-            # A copy made by the backup API has its own file salt: its ring must say so.
-            original = KeyRing.load(keyring_path(db.path))
-            replace(original, db_salt=file_salt(copy)).save(ring)
-        except (OSError, sqlcipher.OperationalError) as error:
-            problem = getattr(error, "strerror", None) or str(error)
+            manifest = write_backup(target, lambda z: _pack(z, db, session, work, progress))
+        except sqlcipher.OperationalError as error:
             raise StoreError(_("The backup could not be written to {folder}: {problem}. The "
                                "database was not touched.").format(
-                folder=destination, problem=problem)) from None
-        manifest = Manifest(
-            format=FORMAT, version=1, created_at=clock.stamp(), created_by=session.username,
-            program_version=__version__, schema_version=version, db_id=db.db_id,
-            source_name=db.path.name, row_counts=counts, audit_events=events, audit_head=head,
-            sha256={DB_NAME: sha256_file(copy), RING_NAME: sha256_file(ring)},
-            sizes={DB_NAME: copy.stat().st_size, RING_NAME: ring.stat().st_size})
-        write_backup(target, copy, ring, manifest)
+                folder=destination, problem=str(error))) from None
+        except sqlcipher.DatabaseError as error:
+            if is_damage(error):
+                raise StoreError(_("The database {name} is damaged; restore it from a "
+                                   "verified backup.").format(name=db.path.name)) from None
+            raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     with db.write() as conn:
         record_value(conn, LAST_BACKUP, f"{manifest.created_at}|{target}")
         audit.append(conn, db, actor=session.username, action="backup.created",
-                     detail={"file": target.name, "events": events,
+                     detail={"file": target.name, "events": manifest.audit_events,
                              "bytes": target.stat().st_size})
     return target
 
 
-def _verify_extracted(copy: Path, key: bytes, manifest: Manifest) -> str | None:
-    """None when the copy is sound; else the sentence saying what is wrong."""
+VERIFY_CACHE_KIB = 262144  # per checking connection: index checks then hit memory, not AES
+SHA_JOB, CIPHER_JOB = "\x00sha256", "\x00cipher"
+
+
+def _costliest_first(copy: Path, key: bytes, tables: list[str], manifest: Manifest
+                     ) -> list[str]:
+    """Tables ordered by the work their check takes: rows times (1 + their indexes)."""
+    conn = _keyed(copy, key)
+    try:
+        indexes = dict(conn.execute(
+            "SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'index' "
+            "GROUP BY tbl_name").fetchall())
+    finally:
+        conn.close()
+    return sorted(tables, key=lambda t: -manifest.row_counts.get(t, 0) * (1 + indexes.get(t, 0)))
+
+
+def _check_job(copy: Path, key: bytes, job: str, manifest: Manifest
+               ) -> tuple[str, str | None, int | None]:
+    """One part of the restore test: the checksum, the page authentication, or one table's
+    integrity check and row count (on its own connection)."""
+    if job == SHA_JOB:
+        ok = file_matches(copy, manifest.sha256.get(DB_NAME))
+        return job, None if ok else damaged_part(manifest.source_name, DB_NAME), None
     try:
         conn = _keyed(copy, key)
         try:
-            problems = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-            if problems:
-                return _("The backed-up database failed its encryption integrity check "
-                         "({count} damaged pages).").format(count=len(problems))
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            if result != "ok":
-                return _("The backed-up database failed its integrity check.")
-            counts, events, head = snapshot_facts(conn)
+            conn.execute(f"PRAGMA cache_size = -{VERIFY_CACHE_KIB}")
+            if job == CIPHER_JOB:
+                problems = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+                return job, (_("The backed-up database failed its encryption integrity check "
+                               "({count} damaged pages).").format(count=len(problems))
+                             if problems else None), None
+            result = [r[0] for r in conn.execute(f'PRAGMA integrity_check("{job}")')]
+            if result != ["ok"]:
+                return job, _("The backed-up database failed its integrity check."), None
+            return job, None, conn.execute(f'SELECT count(*) FROM "{job}"').fetchone()[0]
         finally:
             conn.close()
     except sqlcipher.DatabaseError:
+        return job, _("The backed-up database failed its integrity check."), None
+
+
+def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
+                      workers: int | None = None) -> str | None:
+    """None when the copy is sound; else the sentence saying what is wrong.
+
+    The checksum of the file, `cipher_integrity_check` (every page authenticates) and
+    `integrity_check` table by table (each with its indexes, then its row count while its
+    pages are still cached) run side by side on as many connections as there are cores,
+    the costliest first. A checksum that does not match is the sentence given, whatever
+    else failed: it says the most.
+    """
+    try:
+        conn = _keyed(copy, key)
+        try:
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%'")]
+            _counts, events, head = snapshot_facts(conn, count=False)
+        finally:
+            conn.close()
+    except sqlcipher.DatabaseError:
+        if not file_matches(copy, manifest.sha256.get(DB_NAME)):
+            return damaged_part(manifest.source_name, DB_NAME)
         return _("The backed-up database cannot be opened with its key.")
+    # The page authentication reads the whole file: as long as the biggest table's check.
+    jobs = [CIPHER_JOB, *_costliest_first(copy, key, tables, manifest), SHA_JOB]
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda j: _check_job(copy, key, j, manifest), jobs))
+    problems = {job: problem for job, problem, _count in results if problem}
+    if problems:
+        return problems.get(SHA_JOB) or next(iter(problems.values()))
+    counts = {job: count for job, _problem, count in results if count is not None}
     if counts != manifest.row_counts:
         return _("The row counts of the backed-up database differ from its manifest.")
     if events != manifest.audit_events or head != manifest.audit_head:
@@ -159,7 +317,7 @@ def verify_file(path: Path, username: str, password: str,
     path = Path(path)
     manifest = read_manifest(path)
     with tempfile.TemporaryDirectory(prefix="custos-verify-") as folder:
-        copy, ring_file, manifest = extract(path, Path(folder))
+        copy, ring_file, manifest = extract(path, Path(folder), check_database=False)
         if key is None:
             key = KeyRing.load(ring_file).unlock(username, password)
         problem = _verify_extracted(copy, key, manifest)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import zipfile
 
 import pytest
@@ -12,6 +13,8 @@ from app.backup import service
 from app.backup.archive_file import DB_NAME, SUFFIX, read_manifest
 from app.errors import LoginFailed, PermissionDenied, StoreError
 from app.security.roles import Role
+from app.store.database import _connect, file_salt
+from app.store.keyring import KeyRing
 
 from ..conftest import ADMIN_PW
 
@@ -42,29 +45,77 @@ def test_damaged_backup_is_named_as_such(login, tmp_path):
         info = z.getinfo(DB_NAME)
     data[info.header_offset + 200 + 4096 * 3] ^= 0x10  # a byte inside the database part
     path.write_bytes(bytes(data))
+    report = service.verify_file(path, "admin", ADMIN_PW)
+    assert not report.ok and "damaged" in report.sentence and "checksum" in report.sentence
     with pytest.raises(StoreError, match="damaged"):
-        service.verify_file(path, "admin", ADMIN_PW)
+        service.restore(path, tmp_path / "elsewhere.custos", "admin", ADMIN_PW)
 
 
+class _FillsUp(io.FileIO):
+    """A file on a disk that is full after 64 KiB."""
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > 65536:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("path", ["raw snapshot", "backup API"])
 def test_full_disk_leaves_no_partial_and_live_db_untouched(login, db_path, tmp_path,
-                                                           monkeypatch):
+                                                           monkeypatch, path):
     admin = login(Role.ADMIN)
     dest = tmp_path / "full"
     dest.mkdir()
+    # A backup may move the log's pages into the file (a checkpoint: same content); start
+    # from there so that any other change to the bytes shows.
+    conn = _connect(db_path, admin.db.key)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
     before = db_path.read_bytes()
-    real_write = zipfile.ZipFile.write
-
-    def full(self, *args, **kwargs):
-        real_write(self, *args, **kwargs)
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    if path == "backup API":
+        monkeypatch.setattr(service, "SNAPSHOT_TRIES", 0)
+    monkeypatch.setattr("app.backup.archive_file.open",
+                        lambda name, mode: io.BufferedWriter(_FillsUp(name, "w")),
+                        raising=False)
     with pytest.raises(StoreError, match="No space left"):
         service.take_backup(admin, dest)
     assert list(dest.iterdir()) == []
     assert db_path.read_bytes() == before
     with pytest.raises(StoreError, match="does not exist"):
         service.take_backup(admin, tmp_path / "vanished")
+
+
+def test_backup_is_the_snapshot_while_others_write(login, db_path, tmp_path):
+    """Writes made while the file is being copied go to the log, not into the backup."""
+    admin = login(Role.ADMIN)
+    other = accounts.login(db_path, "admin", ADMIN_PW)  # another window on the same file
+    added = []
+
+    def meanwhile(done, total):
+        if not added:
+            added.append(accounts.add_user(other, "during", [Role.COUNTER], "during-pass-1"))
+
+    path = service.take_backup(admin, tmp_path, progress=meanwhile)
+    accounts.logout(other)
+    assert added
+    manifest = read_manifest(path)
+    assert manifest.row_counts["user"] == 4  # the user added meanwhile is not in it
+    with zipfile.ZipFile(path) as z:
+        ring = z.read("database.custos.keys")
+    # The bytes of the live file, not a re-encrypted copy: same salt; and the ring as it
+    # was at the snapshot (no slot yet for the user added meanwhile).
+    assert KeyRing.load_bytes(ring).db_salt == file_salt(db_path)
+    live = KeyRing.load(db_path.parent / f"{db_path.name}.keys")
+    assert len(KeyRing.load_bytes(ring).slots) == len(live.slots) - 1
+    report = service.verify_backup(admin, path)
+    assert report.ok, report.sentence
+
+
+def test_backup_api_fallback_when_the_log_cannot_be_emptied(login, tmp_path, monkeypatch):
+    admin = login(Role.ADMIN)
+    monkeypatch.setattr(service, "SNAPSHOT_TRIES", 0)
+    path = service.take_backup(admin, tmp_path)
+    assert service.verify_backup(admin, path).ok
 
 
 def test_restore_keeps_the_current_database_aside(login, db_path, tmp_path):

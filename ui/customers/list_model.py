@@ -84,6 +84,18 @@ class CustomerListModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
+    def extend_ids(self, ids: array) -> bool:
+        """Grow a shown prefix into the whole list without a reset (selection and scroll
+        stay). False, and nothing changed, when `ids` does not start with the shown ones."""
+        shown = len(self.ids)
+        if len(ids) < shown or ids[:shown] != self.ids:
+            return False
+        if len(ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self.ids = ids
+            self.endInsertRows()
+        return True
+
     def forget_rows(self) -> None:
         """Drop the cached rows (a customer changed); they are fetched again when drawn."""
         self._pages.clear()

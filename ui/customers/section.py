@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.customers.search import all_customer_ids, find_customers
+from app.customers.search import all_customer_ids, find_customers, first_customer_ids
 from app.errors import CustosError
 from app.i18n import _
 from app.security import Permission, Session
@@ -38,6 +38,7 @@ from ui.dialogs import hint_label
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
 
+FIRST_SCREEN_ROWS = 200  # the first page of the list model: more than any screen shows
 DEBOUNCE_MS = 250
 WIDTHS = {Column.NUMBER: 130, Column.NAME: 170, Column.ID: 210, Column.PHONE: 140}
 
@@ -180,6 +181,13 @@ class CustomersSection(QWidget):
             self._count_everyone()
             return
         generation, session = self._generation, self.session
+        # The first screen at once, from an index range scan; the whole list (most of a
+        # second at a million customers) follows in the background and is appended.
+        try:
+            self._show(first_customer_ids(session, FIRST_SCREEN_ROWS))
+        except CustosError as exc:
+            set_status(self.status, str(exc), ok=False)
+            return
         self.count.setText(_("Loading the customer list…"))
         run_in_background(self, lambda _p: all_customer_ids(session),
                           lambda ids: self._everyone_loaded(generation, ids),
@@ -189,7 +197,8 @@ class CustomersSection(QWidget):
     def _everyone_loaded(self, generation: int, ids: array) -> None:
         self.all_ids = ids
         if generation == self._generation:  # nobody typed meanwhile
-            self._show(ids)
+            if not self.model.extend_ids(ids):
+                self._show(ids)
             self._count_everyone()
 
     def _count_everyone(self) -> None:

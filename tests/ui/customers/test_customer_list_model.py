@@ -90,3 +90,48 @@ def test_the_section_list_of_everyone_fetches_little(qtbot, as_role, customers_s
     QApplication.processEvents()
     assert section.model.data(section.model.index(299, 1))
     assert calls == [200, 100]  # pages of 200: the first and the last, once each
+
+
+def test_the_first_screen_comes_before_the_whole_list(qtbot, as_role, monkeypatch,
+                                                      wait_workers):
+    """The first page is drawn from a quick range scan; the whole list is appended when it
+    arrives, keeping the row the person already selected."""
+    import threading
+
+    from ui.customers import section as section_module
+
+    release = threading.Event()
+    real = section_module.all_customer_ids
+
+    def slow(session):
+        release.wait(10)
+        return real(session)
+
+    monkeypatch.setattr(section_module, "FIRST_SCREEN_ROWS", 50)
+    monkeypatch.setattr(section_module, "all_customer_ids", slow)
+    session = as_role(Role.COUNTER)
+    section = section_module.CustomersSection(session)
+    qtbot.addWidget(section)
+    section.resize(1200, 760)
+    section.show()
+    model = section.model
+    assert len(model.ids) == 50 and model.data(model.index(0, 0))  # drawn before the rest
+    section.table.selectRow(7)
+    release.set()
+    qtbot.waitUntil(lambda: len(model.ids) == 300, timeout=5000)
+    assert section.table.currentIndex().row() == 7
+    assert model.ids[:50] == search.first_customer_ids(session, 50)
+
+
+def test_extend_ids_inserts_rows_and_refuses_a_different_list(qtbot, as_role):
+    session = as_role(Role.COUNTER)
+    ids = search.all_customer_ids(session)
+    model = CustomerListModel(session, ids[:50])
+    inserted = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    assert model.extend_ids(ids) and inserted == [(50, 299)] and not resets
+    assert model.rowCount() == 300
+    other = CustomerListModel(session, ids[1:51])
+    assert not other.extend_ids(ids) and other.rowCount() == 50

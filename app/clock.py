@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+_behind = timedelta(0)
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) - _behind
+
+
+@contextlib.contextmanager
+def set_back(by: timedelta) -> Iterator[None]:
+    """Run as if it were `by` earlier: the demo's branch opened months ago, and the log it
+    is given must not run backwards. Never used outside demo generation."""
+    global _behind
+    before, _behind = _behind, by
+    try:
+        yield
+    finally:
+        _behind = before
 
 
 def stamp(moment: datetime | None = None) -> str:

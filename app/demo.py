@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from app import accounts
+from app import accounts, clock
+from app.demo_audit import HISTORY_DAYS, fill_history
 from app.demo_records import fill_records
 from app.security.roles import Role
 from app.store.keyring import FLOOR
@@ -32,21 +34,28 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
-def create_demo(path: Path, customers: int = 2000, seed: int = 2026) -> accounts.DatabaseCreated:
-    """Create the demo database at `path` with the demo accounts (and, later, records)."""
+def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
+                history: int | None = None) -> accounts.DatabaseCreated:
+    """Create the demo database at `path`: the demo accounts, `history` past log events
+    (1.5 a customer by default: half a year of a branch's work) and the records."""
     rng = random.Random(seed)
     admin = next(a for a in DEMO_ACCOUNTS if a.role is Role.ADMIN)
-    # Demo slots use the Argon2id floor rather than the tuned cost: quick to try, same format.
-    created = accounts.create_database(path, admin.username, admin.password,
-                                       display_name=admin.display_name, kdf=FLOOR)
-    session = accounts.login(path, admin.username, admin.password)
+    # The branch opened half a year ago: accounts first, then its log, then today's records.
+    with clock.set_back(timedelta(days=HISTORY_DAYS + 1)):
+        # Demo slots use the Argon2id floor rather than the tuned cost: quick to try.
+        created = accounts.create_database(path, admin.username, admin.password,
+                                           display_name=admin.display_name, kdf=FLOOR)
+        session = accounts.login(path, admin.username, admin.password)
     try:
-        for account in DEMO_ACCOUNTS:
-            if account is admin:
-                continue
-            accounts.add_user(session, account.username, [account.role], account.password,
-                              display_name=account.display_name)
-        _clear_first_login_change(session)
+        with clock.set_back(timedelta(days=HISTORY_DAYS + 1)):
+            for account in DEMO_ACCOUNTS:
+                if account is admin:
+                    continue
+                accounts.add_user(session, account.username, [account.role],
+                                  account.password, display_name=account.display_name)
+            _clear_first_login_change(session)
+        fill_history(session, customers * 3 // 2 if history is None else history,
+                     random.Random(seed + 1), customers=customers)
         fill_records(session, customers, rng)
     finally:
         accounts.logout(session)

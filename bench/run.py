@@ -32,6 +32,7 @@ from app.store.database import Database, _keyed  # noqa: E402
 
 CACHE = ROOT / ".bench"
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
+DATASET_VERSION = 2
 ROWS: list[dict] = []
 
 
@@ -47,7 +48,8 @@ def row(figure: str, value: float, unit: str, target: str = "", ok: bool | None 
 
 def dataset(size: str) -> tuple[Path, Path]:
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"{size.lower()}{SIZES[size] // 1000}k.custos"
+    # v2: with half a year of access log (1.5 events a customer), see app/demo_audit.py.
+    path = CACHE / f"{size.lower()}{SIZES[size] // 1000}k.v{DATASET_VERSION}.custos"
     plain = path.with_suffix(".plain.sqlite")
     if not path.exists():
         print(f"generating {SIZES[size]:,} customers into {path.name} (once)…", flush=True)
@@ -207,6 +209,46 @@ def bench_documents(size: str) -> None:
     shutil.rmtree(out, ignore_errors=True)
 
 
+def bench_oversight(size: str) -> None:
+    """A manager's landing page and the access-log review, over half a year of log."""
+    from datetime import date, timedelta
+
+    from app import audit
+    from app.oversight.dashboard import dashboard
+    from app.oversight.review import LogFilter, log_rows, search_log
+
+    path, _plain = dataset(size)
+    manager = accounts.login(path, "manager", "manager-demo-1")
+    with manager.db.read() as conn:
+        events = conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar()
+        someone = conn.exec_driver_sql(  # a customer the log speaks of
+            "SELECT customer_ref FROM audit_event WHERE customer_ref IS NOT NULL "
+            "ORDER BY seq DESC LIMIT 1").scalar()
+    median, _p = samples(lambda i: dashboard(manager), 5)
+    row(f"[{size}] manager's dashboard", median, "ms", "")
+    today = date.today()
+    filters = {
+        "last 30 days (the default)": LogFilter(since=(today - timedelta(days=30)).isoformat()),
+        "one customer, all time": LogFilter(customer_no=someone),
+        "one user, last 7 days": LogFilter(actor="counter",
+                                           since=(today - timedelta(days=7)).isoformat()),
+        "reveals, all time": LogFilter(action="customer.revealed"),
+    }
+    for label, f in filters.items():
+        found: list = []
+        median, _p = samples(lambda i, f=f, out=found: out.append(search_log(manager, f)), 5)
+        row(f"[{size}] log: {label}, {len(found[-1]):,} of {events:,}", median, "ms", "")
+    page = found[-1][:200]
+    median, _p = samples(lambda i: log_rows(manager, page), 20)
+    row(f"[{size}] log: a page of 200 rows", median, "ms", "")
+    start = time.perf_counter()
+    report = audit.verify(manager.db)
+    took = time.perf_counter() - start
+    assert report.intact, report
+    row(f"[{size}] audit chain verify: events/s", report.count / took, "ev/s", "")
+    accounts.logout(manager)
+
+
 def bench_import() -> None:
     from openpyxl import load_workbook
 
@@ -306,6 +348,7 @@ def main() -> None:
     biggest = sizes[-1]
     bench_list_model(biggest)
     bench_documents(biggest)
+    bench_oversight(biggest)
     bench_import()
     bench_backup(biggest)
     machine = {"machine": platform.machine(), "cpus": os.cpu_count(),

@@ -67,8 +67,12 @@ def _conditions(f: LogFilter) -> list:
 
 @requires(Permission.OVERSIGHT)
 def search_log(session: Session, f: LogFilter, limit: int = 2_000_000) -> array:
-    """Sequence numbers of matching events, newest first (8 bytes each)."""
-    q = select(ev.c.seq).where(*_conditions(f)).order_by(ev.c.seq.desc()).limit(limit)
+    """Sequence numbers of matching events, newest first (8 bytes each).
+
+    Ordered by time (then sequence): every filter has an index ending in `at`, so the rows
+    come out of the index in order, with no sort and no pass over the whole log."""
+    q = select(ev.c.seq).where(*_conditions(f)).order_by(ev.c.at.desc(), ev.c.seq.desc()
+                                                          ).limit(limit)
     with session.db.read() as conn:
         seqs = array("q", conn.execute(q).scalars())
     audit.record(session.db, actor=session.username, action="audit.reviewed",

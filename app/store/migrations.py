@@ -412,6 +412,10 @@ CREATE INDEX loan_by_lent ON loan (lent_at);
 CREATE INDEX loan_by_returned ON loan (returned_at);
 """
 
+V8_CASES_BY_MONTH = """
+CREATE INDEX case_by_created ON service_case (created_at, kind);
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -421,6 +425,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (5, "retention rules and runs; the audit log's oldest events may expire", V5_RETENTION),
     (6, "anomaly alerts; remembered import mappings", V6_OVERSIGHT),
     (7, "indexes for the monthly reports", V7_REPORT_INDEXES),
+    (8, "cases by month: the dashboard's chart and the case report", V8_CASES_BY_MONTH),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import locale
 import os
+import sys
 import threading
+from enum import StrEnum
 
 from babel.messages.pofile import read_po
 
@@ -87,3 +89,19 @@ def translate(msgid: str, language: str) -> str:
 def N_(msgid: str) -> str:
     """Mark a constant for extraction; it is translated where it is shown."""
     return msgid
+
+
+class Labelled(StrEnum):
+    """An enum whose members have translated labels: the `LABELS` table of the module that
+    defines the enum maps its class name, then each value, to a message id."""
+
+    @classmethod
+    def _label_table(cls) -> dict[str, str]:
+        return sys.modules[cls.__module__].LABELS[cls.__name__]
+
+    @property
+    def label(self) -> str:
+        return _(self._label_table()[self.value])
+
+    def label_in(self, language: str) -> str:
+        return translate(self._label_table()[self.value], language)

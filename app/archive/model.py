@@ -5,20 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
-from app.i18n import N_, _
-
-
-class ArchiveLabelled(StrEnum):
-    """An enum whose members have a translated label, looked up in this module's LABELS."""
-
-    @property
-    def label(self) -> str:
-        return _(LABELS[type(self).__name__][self.value])
+from app.i18n import N_, Labelled
 
 
-class FileKind(ArchiveLabelled):
+class FileKind(Labelled):
     SERVICE_AGREEMENT = "service_agreement"
     ID_COPY = "id_copy"
     SIM_REGISTRATION = "sim_registration"
@@ -26,7 +17,7 @@ class FileKind(ArchiveLabelled):
     OTHER = "other"
 
 
-class FileStatus(ArchiveLabelled):
+class FileStatus(Labelled):
     IN_ARCHIVE = "in_archive"
     ON_LOAN = "on_loan"
     TRANSFERRED = "transferred"
@@ -34,7 +25,7 @@ class FileStatus(ArchiveLabelled):
     DESTROYED = "destroyed"
 
 
-class LoanStatus(ArchiveLabelled):
+class LoanStatus(Labelled):
     REQUESTED = "requested"
     APPROVED = "approved"
     REFUSED = "refused"
@@ -45,31 +36,31 @@ class LoanStatus(ArchiveLabelled):
     CLAIMED_RETURNED = "claimed_returned"
 
 
-class BorrowerKind(ArchiveLabelled):
+class BorrowerKind(Labelled):
     STAFF = "staff"
     EXTERNAL = "external"
 
 
-class Condition(ArchiveLabelled):
+class Condition(Labelled):
     INTACT = "intact"
     DAMAGED = "damaged"
     INCOMPLETE = "incomplete"
 
 
-class DestructionMethod(ArchiveLabelled):
+class DestructionMethod(Labelled):
     SHREDDING = "shredding"
     INCINERATION = "incineration"
     OUTSOURCED = "outsourced"
 
 
-class BatchStatus(ArchiveLabelled):
+class BatchStatus(Labelled):
     PROPOSED = "proposed"
     APPROVED = "approved"
     REJECTED = "rejected"
     DESTROYED = "destroyed"
 
 
-class TransferStatus(ArchiveLabelled):
+class TransferStatus(Labelled):
     REQUESTED = "requested"
     APPROVED = "approved"
     REFUSED = "refused"

@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from app.customers import idnumbers
-from app.i18n import N_, _
-
-
-class Labelled(StrEnum):
-    """An enum whose members have a translated label (LABELS maps value -> msgid)."""
-
-    @property
-    def label(self) -> str:
-        return _(type(self)._labels()[self.value])
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return _LABELS[cls.__name__]
+from app.i18n import N_, Labelled
 
 
 class Purpose(Labelled):
@@ -93,7 +80,7 @@ class IdType(Labelled):
     BUSINESS_LICENCE = idnumbers.BUSINESS_LICENCE
 
 
-_LABELS: dict[str, dict[str, str]] = {
+LABELS: dict[str, dict[str, str]] = {
     "Purpose": {
         "counter_service": N_("Counter service"),
         "complaint_handling": N_("Complaint handling"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.archive.model import LABELS as ARCHIVE_LABELS
-from app.customers.model import _LABELS as CUSTOMER_LABELS
+from app.customers.model import LABELS as CUSTOMER_LABELS
 from app.i18n import N_, translate
 from app.rights.model import LABELS as RIGHTS_LABELS
 

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-from app.i18n import N_, _, translate
-
-
-class _Labelled(StrEnum):
-    def label_in(self, language: str) -> str:
-        return translate(LABELS[type(self).__name__][self.value], language)
-
-    @property
-    def label(self) -> str:
-        return _(LABELS[type(self).__name__][self.value])
+from app.i18n import N_, Labelled
 
 
-class RequestKind(_Labelled):
+class RequestKind(Labelled):
     INFORMATION = "information"
     ACCESS = "access"
     RECTIFICATION = "rectification"
@@ -29,7 +19,7 @@ class RequestKind(_Labelled):
     WITHDRAW_CONSENT = "withdraw_consent"
 
 
-class RequestStatus(_Labelled):
+class RequestStatus(Labelled):
     RECEIVED = "received"
     VERIFIED = "identity_verified"
     IN_PROGRESS = "in_progress"
@@ -40,14 +30,14 @@ class RequestStatus(_Labelled):
 OPEN_STATES = (RequestStatus.RECEIVED, RequestStatus.VERIFIED, RequestStatus.IN_PROGRESS)
 
 
-class LegalBasis(_Labelled):
+class LegalBasis(Labelled):
     CONTRACT = "contract"
     LEGAL_OBLIGATION = "legal_obligation"
     CONSENT = "consent"
     LEGITIMATE_INTEREST = "legitimate_interest"
 
 
-class Category(_Labelled):
+class Category(Labelled):
     IDENTITY = "identity"
     SERVICES = "services"
     CONSUMPTION = "consumption"
@@ -57,13 +47,13 @@ class Category(_Labelled):
     ACCESS_LOG = "access_log"
 
 
-class Source(_Labelled):
+class Source(Labelled):
     COLLECTED = "collected"
     GENERATED = "generated"
     BOTH = "both"
 
 
-class ArtefactKind(_Labelled):
+class ArtefactKind(Labelled):
     ACCESS_COPY = "access_copy"
     PORTABILITY = "portability"
     NOTICE = "notice"

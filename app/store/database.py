@@ -103,6 +103,7 @@ class Database:
         self.engine: Engine = create_engine(
             "sqlite://", creator=lambda: _connect(self.path, self._key),
             module=sqlcipher, poolclass=QueuePool, pool_size=4, max_overflow=4,
+            pool_use_lifo=True,
         )
         event.listen(self.engine, "begin", _begin)
 

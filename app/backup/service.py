@@ -121,7 +121,8 @@ def _frozen_file(db_path: Path, key: bytes) -> Iterator[sqlcipher.Connection | N
                 try:
                     yield conn
                 finally:
-                    conn.execute("ROLLBACK")
+                    with contextlib.suppress(sqlcipher.Error):  # an interrupt may have ended it
+                        conn.execute("ROLLBACK")
                 return
             conn.execute("ROLLBACK")
             time.sleep(0.05 * (attempt + 1))

@@ -49,8 +49,8 @@ def _check(db: Path) -> None:
         accounts.logout(session)
 
 
-@pytest.mark.parametrize("workload", ["backup", "rotation", "restore", "edits", "import",
-                                      "retention", "erasure"])
+@pytest.mark.parametrize("workload", ["backup", "backup-api", "rotation", "restore", "edits",
+                                      "import", "retention", "erasure"])
 def test_killed_mid_work_the_database_still_opens(db_path, tmp_path, workload):
     rng = random.Random(workload)
     backups = tmp_path / "backups"
@@ -82,10 +82,13 @@ def test_killed_mid_work_the_database_still_opens(db_path, tmp_path, workload):
         child.send_signal(signal.SIGKILL)
         child.wait()
         _check(db_path)
-        if workload == "backup":
+        if workload.startswith("backup"):
             for path in backups.iterdir():
-                if path.name.endswith(SUFFIX):  # a complete-looking name is a complete file
+                if path.name.endswith(SUFFIX):  # a complete-looking name is a sound backup
                     read_manifest(path)
+                    report = service.verify_file(path, "admin", ADMIN_PW)
+                    assert report.ok, report.sentence
+                    path.unlink()  # verified once is enough
         if workload == "import":
             session = accounts.login(db_path, "admin", ADMIN_PW)
             with session.db.read() as conn:

@@ -21,7 +21,7 @@ PAGE_SIZE = 200
 PAGES_KEPT = 8
 COLUMNS = 8
 DETAIL = 7
-COLUMN_WIDTHS = (64, 172, 96, 164, 80, 120, 150)  # the detail column takes the rest
+COLUMN_WIDTHS = (88, 172, 96, 164, 80, 120, 150)  # seq to 7 digits; detail takes the rest
 
 Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[Session, Sequence[int]], list[LogRow]]

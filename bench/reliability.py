@@ -1,6 +1,7 @@
 """`make reliability`: the reliability suite at full strength, one line per part.
 
-Kill tests (SIGKILL during backup, key rotation, restore, batch writes), byte flips in
+Kill tests (SIGKILL during backup — the raw snapshot and the backup-API fallback — key
+rotation, restore, batch writes, import, retention and erasure), byte flips in
 databases and backups, failing disks, hostile input (every validator and importer property
 at 2,000 examples), the permission matrix, the leak scan and audit tampering. `make test`
 runs a reduced version of each. Writes bench/results/reliability.json.

@@ -2,7 +2,8 @@
 
 Validation runs on every field before anything is written; an invalid form raises one
 ValidationError naming its field, and nothing is saved. A restricted customer cannot be
-edited until a manager lifts the restriction.
+edited until a manager lifts the restriction. A correction made for a rectification request
+names it, and only that makes it the request's answer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.customers.records import customer_row, purpose_for
 from app.customers.tables import consent_event, customer
 from app.errors import Conflict, ValidationError
 from app.i18n import _
+from app.rights.requests import rectification_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
@@ -182,8 +184,9 @@ def editable(conn, customer_no: str):
 
 @requires(Permission.CUSTOMER_EDIT)
 def update_identity(session: Session, customer_no: str, changes: dict[str, str],
-                    evidence: str) -> None:
-    """Rectification: before/after (masked) go into the log with the evidence seen."""
+                    evidence: str, *, request_no: str | None = None) -> None:
+    """Rectification: before/after (masked) go into the log with the evidence seen, and the
+    number of the customer's open rectification request it answers, if any."""
     if len(evidence.strip()) < 3:
         raise ValidationError(_("Note the evidence you saw for this correction."),
                               field="evidence")
@@ -195,6 +198,8 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
     db = session.db
     with db.write() as conn:
         row = editable(conn, customer_no)
+        answers = (rectification_request(conn, request_no, row.id).request_no
+                   if request_no and request_no.strip() else None)
         current = {k: getattr(row, k) or "" for k in IDENTITY_FIELDS}
         values = validated_identity({**current, **changes})
         changed = [k for k in IDENTITY_FIELDS if (values[k] or "") != current[k]]
@@ -208,7 +213,8 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
                      customer_ref=row.customer_no, purpose=registered,
                      detail={"fields": changed, "evidence": evidence.strip()[:200],
                              "before": {k: _masked(k, before) for k in changed},
-                             "after": {k: _masked(k, values) for k in changed}})
+                             "after": {k: _masked(k, values) for k in changed},
+                             **({"request": answers} if answers else {})})
 
 
 @requires(Permission.REQUEST_DECIDE)

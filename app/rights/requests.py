@@ -54,6 +54,35 @@ def request_row(conn, request_no: str):
     return row
 
 
+def rectification_request(conn, request_no: str, customer_id: int):
+    """The request a correction claims to answer: the customer's own, open, rectification."""
+    row = request_row(conn, request_no)
+    if row.customer_id != customer_id:
+        raise ValidationError(_("Request {number} was made by another customer.").format(
+            number=row.request_no), field="request")
+    if row.kind != RequestKind.RECTIFICATION.value:
+        raise ValidationError(_("Request {number} is not a rectification request.").format(
+            number=row.request_no), field="request")
+    if RequestStatus(row.status) not in OPEN_STATES:
+        raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
+    return row
+
+
+@requires(Permission.CUSTOMER_EDIT)
+def open_rectifications(session: Session, customer_no: str) -> list[tuple[str, str]]:
+    """(number, received_at) of the customer's open rectification requests, oldest first:
+    what the identity dialog offers a correction to answer."""
+    with session.db.read() as conn:
+        c = customer_row(conn, customer_no)
+        rows = conn.execute(select(rights_request.c.request_no, rights_request.c.received_at)
+                            .where(and_(rights_request.c.customer_id == c.id,
+                                        rights_request.c.kind == RequestKind.RECTIFICATION.value,
+                                        rights_request.c.status.in_(
+                                            [s.value for s in OPEN_STATES])))
+                            .order_by(rights_request.c.id)).all()
+    return [(r.request_no, r.received_at) for r in rows]
+
+
 def _artefacts(conn, request_id: int) -> tuple[Artefact, ...]:
     rows = conn.execute(select(request_artefact).where(request_artefact.c.request_id ==
                                                        request_id)
@@ -202,10 +231,12 @@ def _answer_given(conn, row) -> bool:
     if kind is RequestKind.RESTRICTION:
         return c.restricted_at is not None
     if kind is RequestKind.RECTIFICATION:
+        # Only a correction that names this request answers it, not any later correction.
+        named = f'%"request":"{row.request_no}"%'  # detail is compact, sorted JSON
         return conn.execute(select(func.count()).select_from(audit_event).where(and_(
             audit_event.c.customer_ref == c.customer_no,
             audit_event.c.action == "customer.rectified",
-            audit_event.c.at >= row.received_at))).scalar_one() > 0
+            audit_event.c.detail.like(named)))).scalar_one() > 0
     purposes = {RequestKind.OBJECT_MARKETING: ("marketing",),
                 RequestKind.OBJECT_PROFILING: ("analytics",),
                 RequestKind.WITHDRAW_CONSENT: ("marketing", "partner_sharing", "analytics")}[kind]

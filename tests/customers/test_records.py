@@ -20,7 +20,7 @@ from app.customers.editing import (
 from app.customers.records import PurposeRequired, open_customer, reveal_field
 from app.customers.search import find_customers, summaries
 from app.customers.services import add_service, end_service
-from app.errors import Conflict, PermissionDenied, ValidationError
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.security.roles import Role
 from app.store.schema import audit_event
 
@@ -231,6 +231,24 @@ def test_rectification_logs_masked_before_and_after_and_needs_evidence(counter, 
     assert person.mobile not in event.detail and new_phone not in event.detail
     with pytest.raises(ValidationError, match="Nothing was changed"):
         update_identity(counter, customer_no, {"phone": new_phone}, "saw it again")
+
+
+def test_rectification_names_the_request_it_answers(counter, customer_no):
+    from app.rights.requests import take_request
+
+    with pytest.raises(NotFound, match="no request R2099-00001"):
+        update_identity(counter, customer_no, {"email": "a@example.com"}, "change form",
+                        request_no="R2099-00001")
+    assert _events(counter, "customer.rectified") == []
+    number = take_request(counter, "rectification", customer_no, "ID card checked")
+    update_identity(counter, customer_no, {"email": "a@example.com"}, "change form",
+                    request_no=number)
+    update_identity(counter, customer_no, {"email": "b@example.com"}, "change form",
+                    request_no="")
+    first, second = _events(counter, "customer.rectified")
+    assert json.loads(first.detail)["request"] == number
+    assert f'"request":"{number}"' in first.detail  # as app.rights.requests looks for it
+    assert "request" not in json.loads(second.detail)
 
 
 def test_duplicates_on_another_active_customer_are_refused(counter, customer_no, person):

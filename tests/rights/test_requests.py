@@ -67,7 +67,7 @@ def test_each_kind_from_intake_to_completion(login, customer_no):
     n = _take(counter, "rectification", customer_no)
     from app.customers.editing import update_identity
     update_identity(counter, customer_no, {"email": "new.address@example.com"},
-                    "customer showed a signed change form")
+                    "customer showed a signed change form", request_no=n)
     requests.complete(manager, n)
     # objections and withdrawal
     for kind in ("object_marketing", "object_profiling", "withdraw_consent"):

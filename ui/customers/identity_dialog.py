@@ -1,7 +1,8 @@
 """Rectification: correct a customer's identity, with a required note on the evidence seen.
 
 Masked values are never put into the fields (they would be saved as the new value): a field
-left empty keeps what is on record, its masked value shown as the placeholder.
+left empty keeps what is on record, its masked value shown as the placeholder. A correction
+asked for in a rectification request names that request, which it then answers.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from app.customers.editing import update_identity
 from app.customers.model import Identity, IdType
+from app.errors import CustosError
 from app.i18n import _
+from app.rights.requests import open_rectifications
 from app.security import Session
-from ui.customers.common import FieldFormDialog
+from ui.customers.common import FieldFormDialog, local
 from ui.dialogs import hint_label
 
 
@@ -60,11 +63,30 @@ class RectifyDialog(FieldFormDialog):
         self.form.addRow(_("District:"), self.district)
         self.form.addRow(_("Street and number:"), self.street)
         self.form.addRow(_("Evidence seen:"), self.evidence)
+        self.request = self._requests(identity.customer_no)
+        self.form.addRow(_("Answers request:"), self.request)
         self.fields = {"name": self.name, "id_type": self.id_type, "id_number": self.id_number,
                        "phone": self.phone, "email": self.email, "province": self.province,
                        "city": self.city, "district": self.district, "street": self.street,
-                       "evidence": self.evidence}
+                       "evidence": self.evidence, "request": self.request}
         self.setMinimumWidth(520)
+
+    def _requests(self, customer_no: str) -> QComboBox:
+        """The customer's open rectification requests; the only one is chosen for the clerk."""
+        combo = QComboBox()
+        combo.addItem(_("— none —"), None)
+        try:
+            found = open_rectifications(self.session, customer_no)
+        except CustosError as exc:
+            found = []
+            self.show_error(str(exc))
+        for number, received_at in found:
+            combo.addItem(_("{number} (received {date})").format(
+                number=number, date=local(received_at)[:10]), number)
+        if len(found) == 1:
+            combo.setCurrentIndex(1)
+        combo.setEnabled(bool(found))
+        return combo
 
     @staticmethod
     def _blank(masked: str) -> QLineEdit:
@@ -87,4 +109,6 @@ class RectifyDialog(FieldFormDialog):
     def prepare(self) -> Callable[[], Any]:
         session, number = self.session, self.identity.customer_no
         changes, evidence = self.changes(), self.evidence.text()
-        return lambda: update_identity(session, number, changes, evidence)
+        request_no = self.request.currentData()
+        return lambda: update_identity(session, number, changes, evidence,
+                                       request_no=request_no)

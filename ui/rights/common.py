@@ -47,8 +47,10 @@ ANSWER_STEPS: dict[RequestKind, str] = {
                                 "hand it over; then a manager completes the request."),
     RequestKind.ACCESS: N_("prepare the access copy and check it in the preview; a manager "
                            "releases it and completes the request."),
-    RequestKind.RECTIFICATION: N_("correct the identity data, noting the evidence seen; then a "
-                                  "manager completes the request."),
+    RequestKind.RECTIFICATION: N_("correct the identity data with “Correct identity…” here, or "
+                                  "on the customer's Identity tab choosing this request under "
+                                  "“Answers request”, noting the evidence seen; then a manager "
+                                  "completes the request."),
     RequestKind.ERASURE: N_("check the erasure plan; a manager erases the data, which "
                             "completes the request."),
     RequestKind.PORTABILITY: N_("prepare the portable data (ZIP) and save it; a manager "

@@ -1,7 +1,7 @@
 """Rectification on a request: correct the customer's identity, with the evidence seen.
 
 The same correction as on the customer page (app.customers.editing.update_identity), under
-the purpose "rights request"; app/ links it to the request by that purpose and its time.
+the purpose "rights request" and naming the request, which it thereby answers.
 Masked values never go into the fields (they would be saved as the new value): an empty
 field keeps what is on record, shown as its placeholder.
 """
@@ -75,6 +75,7 @@ class CorrectIdentityDialog(FormDialog):
         return changes
 
     def prepare(self) -> Callable[[], Any]:
-        session, number = self.session, self.identity.customer_no
+        session, number, request_no = self.session, self.identity.customer_no, self.request_no
         changes, evidence = self.changes(), self.evidence.text()
-        return lambda: update_identity(session, number, changes, evidence)
+        return lambda: update_identity(session, number, changes, evidence,
+                                       request_no=request_no)

@@ -65,20 +65,24 @@ def rectification_request(conn, request_no: str, customer_id: int):
             number=row.request_no), field="request")
     if RequestStatus(row.status) not in OPEN_STATES:
         raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
+    if row.status == RequestStatus.RECEIVED.value:  # as for every other answer
+        raise Conflict(_("Verify the customer's identity for request {number} first.").format(
+            number=row.request_no))
     return row
 
 
 @requires(Permission.CUSTOMER_EDIT)
 def open_rectifications(session: Session, customer_no: str) -> list[tuple[str, str]]:
-    """(number, received_at) of the customer's open rectification requests, oldest first:
-    what the identity dialog offers a correction to answer."""
+    """(number, received_at) of the customer's open rectification requests whose requester
+    was identified, oldest first: what the identity dialog offers a correction to answer."""
     with session.db.read() as conn:
         c = customer_row(conn, customer_no)
         rows = conn.execute(select(rights_request.c.request_no, rights_request.c.received_at)
                             .where(and_(rights_request.c.customer_id == c.id,
                                         rights_request.c.kind == RequestKind.RECTIFICATION.value,
                                         rights_request.c.status.in_(
-                                            [s.value for s in OPEN_STATES])))
+                                            [s.value for s in OPEN_STATES
+                                             if s is not RequestStatus.RECEIVED])))
                             .order_by(rights_request.c.id)).all()
     return [(r.request_no, r.received_at) for r in rows]
 

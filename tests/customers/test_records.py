@@ -234,13 +234,14 @@ def test_rectification_logs_masked_before_and_after_and_needs_evidence(counter, 
 
 
 def test_rectification_names_the_request_it_answers(counter, customer_no):
-    from app.rights.requests import take_request
+    from app.rights.requests import take_request, verify_identity
 
     with pytest.raises(NotFound, match="no request R2099-00001"):
         update_identity(counter, customer_no, {"email": "a@example.com"}, "change form",
                         request_no="R2099-00001")
     assert _events(counter, "customer.rectified") == []
     number = take_request(counter, "rectification", customer_no, "ID card checked")
+    verify_identity(counter, number)
     update_identity(counter, customer_no, {"email": "a@example.com"}, "change form",
                     request_no=number)
     update_identity(counter, customer_no, {"email": "b@example.com"}, "change form",

@@ -94,6 +94,13 @@ def test_open_rectifications_of_one_customer(login, customer_no):
     refused = _take(counter, "rectification", customer_no)
     requests.refuse(manager, refused, "The customer's documents do not support the change.")
     received = requests.take_request(counter, "rectification", customer_no, "ID card checked")
+    # Not yet offered: the requester's identity is not verified.
+    assert [number for number, _at in requests.open_rectifications(manager, customer_no)
+            ] == [first]
+    with pytest.raises(Conflict, match="Verify the customer's identity"):
+        update_identity(counter, customer_no, {"email": "x@example.com"}, "change form",
+                        request_no=received)
+    requests.verify_identity(counter, received)
     found = requests.open_rectifications(manager, customer_no)
     assert [number for number, _at in found] == [first, received]
     assert all(at.endswith("Z") for _number, at in found)  # stored UTC stamps

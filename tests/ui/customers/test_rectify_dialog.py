@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.customers.editing import NewCustomer, create_customer
 from app.customers.records import open_customer
 from app.rights.model import RequestStatus
-from app.rights.requests import complete, get_request, take_request
+from app.rights.requests import complete, get_request, take_request, verify_identity
 from app.security import Role
 from app.store.schema import audit_event
 from app.synthetic import person
@@ -44,6 +44,7 @@ def test_the_only_open_request_is_chosen_and_answered(qtbot, login):
     counter, manager = login(Role.COUNTER), login(Role.MANAGER)
     customer_no = _customer(counter)
     number = take_request(counter, "rectification", customer_no, "ID card checked")
+    verify_identity(counter, number)
     take_request(counter, "access", customer_no, "ID card checked")  # not offered
     dialog = _dialog(qtbot, counter, customer_no)
     assert [dialog.request.itemData(i) for i in range(dialog.request.count())] == [None, number]
@@ -63,6 +64,8 @@ def test_with_several_open_requests_none_is_chosen_for_the_clerk(qtbot, login):
     customer_no = _customer(counter)
     first = take_request(counter, "rectification", customer_no, "ID card checked")
     second = take_request(counter, "rectification", customer_no, "ID card checked")
+    verify_identity(counter, first)
+    verify_identity(counter, second)
     dialog = _dialog(qtbot, counter, customer_no)
     assert dialog.request.currentData() is None and dialog.request.currentText() == "— none —"
     assert [dialog.request.itemData(i) for i in range(1, 3)] == [first, second]

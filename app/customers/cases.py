@@ -285,9 +285,9 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
     if mine:
         conditions.append(sc.assignee == session.username)       # case_by_assignee
     if status_value:
-        conditions.append(sc.status == status_value)              # case_by_status
+        conditions.append(sc.status == status_value)              # case_by_status_due
     if overdue:
-        conditions.append(late)                                   # case_by_status range
+        conditions.append(late)                                   # case_by_status_due range
     if kind_value:
         conditions.append(sc.kind == kind_value)
     customer_ref = None

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-_behind = timedelta(0)
+_NONE = timedelta(0)
+_shift = threading.local()  # per thread: the demo is generated on a worker thread
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC) - _behind
+    return datetime.now(UTC) - getattr(_shift, "behind", _NONE)
 
 
 @contextlib.contextmanager
 def set_back(by: timedelta) -> Iterator[None]:
-    """Run as if it were `by` earlier: the demo's branch opened months ago, and the log it
-    is given must not run backwards. Never used outside demo generation."""
-    global _behind
-    before, _behind = _behind, by
+    """Run (this thread) as if it were `by` earlier: the demo's branch opened months ago,
+    and the log it is given must not run backwards. Never used outside demo generation."""
+    before = getattr(_shift, "behind", _NONE)
+    _shift.behind = by
     try:
         yield
     finally:
-        _behind = before
+        _shift.behind = before
 
 
 def stamp(moment: datetime | None = None) -> str:

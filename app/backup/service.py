@@ -17,7 +17,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -273,7 +273,8 @@ def _check_job(copy: Path, key: bytes, job: str, manifest: Manifest
 
 
 def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
-                      workers: int | None = None) -> str | None:
+                      workers: int | None = None, progress: Progress | None = None
+                      ) -> str | None:
     """None when the copy is sound; else the sentence saying what is wrong.
 
     The checksum of the file, `cipher_integrity_check` (every page authenticates) and
@@ -298,8 +299,17 @@ def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
     # The page authentication reads the whole file: as long as the biggest table's check.
     jobs = [CIPHER_JOB, *_costliest_first(copy, key, tables, manifest), SHA_JOB]
     workers = workers or max(1, min(4, os.cpu_count() or 1))
+    # Progress in rows checked; the two whole-file jobs count as the biggest table each.
+    weight = {t: max(1, manifest.row_counts.get(t, 0)) for t in tables}
+    weight[CIPHER_JOB] = weight[SHA_JOB] = max(weight.values(), default=1)
+    total, done = sum(weight.values()), 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda j: _check_job(copy, key, j, manifest), jobs))
+        futures = [pool.submit(_check_job, copy, key, j, manifest) for j in jobs]
+        for future in as_completed(futures):
+            done += weight[future.result()[0]]
+            if progress is not None:
+                progress(done, total)
+        results = [f.result() for f in futures]
     problems = {job: problem for job, problem, _count in results if problem}
     if problems:
         return problems.get(SHA_JOB) or next(iter(problems.values()))
@@ -312,7 +322,7 @@ def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
 
 
 def verify_file(path: Path, username: str, password: str,
-                key: bytes | None = None) -> VerifyReport:
+                key: bytes | None = None, progress: Progress | None = None) -> VerifyReport:
     """The restore test. The key comes from the backup's own ring (a user's password), or is
     given by an open session of the same database."""
     path = Path(path)
@@ -321,7 +331,7 @@ def verify_file(path: Path, username: str, password: str,
         copy, ring_file, manifest = extract(path, Path(folder), check_database=False)
         if key is None:
             key = KeyRing.load(ring_file).unlock(username, password)
-        problem = _verify_extracted(copy, key, manifest)
+        problem = _verify_extracted(copy, key, manifest, progress=progress)
     now = clock.stamp()
     if problem:
         return VerifyReport(False, problem, manifest, now)
@@ -332,13 +342,14 @@ def verify_file(path: Path, username: str, password: str,
 
 
 @requires(Permission.BACKUPS)
-def verify_backup(session: Session, path: Path) -> VerifyReport:
+def verify_backup(session: Session, path: Path, progress: Progress | None = None
+                  ) -> VerifyReport:
     """Verify with the open database's key, and record the result."""
     manifest = read_manifest(Path(path))
     if manifest.db_id != session.db.db_id:
         raise StoreError(_("{name} is a backup of another database.").format(
             name=Path(path).name))
-    report = verify_file(Path(path), "", "", key=session.db.key)
+    report = verify_file(Path(path), "", "", key=session.db.key, progress=progress)
     with session.db.write() as conn:
         if report.ok:
             record_value(conn, LAST_VERIFIED, f"{report.checked_at}|{Path(path).name}")

@@ -165,3 +165,13 @@ def test_restore_cut_off_is_finished_at_the_next_login(login, db_path, tmp_path,
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     finally:
         accounts.logout(session)
+
+
+def test_verify_reports_progress_until_done(login, tmp_path):
+    admin = login(Role.ADMIN)
+    path = service.take_backup(admin, tmp_path)
+    seen: list[tuple[int, int]] = []
+    report = service.verify_backup(admin, path, progress=lambda d, t: seen.append((d, t)))
+    assert report.ok, report.sentence
+    assert seen and seen[-1][0] == seen[-1][1]  # ends at the total
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)  # never goes back

@@ -289,11 +289,17 @@ class BackupsSection(QWidget):
         session, path = self.session, entry.path
         self._set_busy(True)
         self.verify_result.hide()
+        self.verify_progress.setRange(0, 0)  # busy while unpacking; checks then count
         self.verify_progress.show()
-        run_in_background(self, lambda _p: verify_backup(session, path),
+        run_in_background(self, lambda p: verify_backup(session, path, progress=p),
                           lambda report: self._verified(path, report),
                           lambda sentence: self._verify_failed(path, sentence),
-                          show_after_ms=None)
+                          show_after_ms=None, on_progress=self._verify_progressed)
+
+    def _verify_progressed(self, done: int, total: int) -> None:
+        scale = max(1, total // 1000)  # QProgressBar counts in int: keep it well inside
+        self.verify_progress.setRange(0, total // scale)
+        self.verify_progress.setValue(done // scale)
 
     def _verified(self, path: Path, report: VerifyReport) -> None:
         self.verify_progress.hide()

@@ -88,7 +88,7 @@ def snapshot_facts(conn: sqlcipher.Connection, count: bool = True
     return counts, int(seq or 0), digest
 
 
-SNAPSHOT_TRIES = 10
+SNAPSHOT_TRIES = 5  # each waits up to 1 s for readers: at worst ~6 s before the fallback
 
 
 def _wal_is_empty(db_path: Path) -> bool:
@@ -111,7 +111,7 @@ def _frozen_file(db_path: Path, key: bytes) -> Iterator[sqlcipher.Connection | N
     emptied (another program keeps reading); the caller then uses SQLite's backup API.
     """
     conn = _connect(db_path, key)
-    conn.execute("PRAGMA busy_timeout = 2000")
+    conn.execute("PRAGMA busy_timeout = 1000")
     try:
         for attempt in range(SNAPSHOT_TRIES):
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

@@ -175,3 +175,25 @@ def test_verify_reports_progress_until_done(login, tmp_path):
     assert report.ok, report.sentence
     assert seen and seen[-1][0] == seen[-1][1]  # ends at the total
     assert [d for d, _t in seen] == sorted(d for d, _t in seen)  # never goes back
+
+
+def test_a_long_reader_elsewhere_leads_to_the_fallback(login, db_path, tmp_path, monkeypatch):
+    """Another window in the middle of a long read keeps the log from being emptied: the
+    backup then goes through SQLite's backup API and is just as sound."""
+    admin = login(Role.ADMIN)
+    monkeypatch.setattr(service, "SNAPSHOT_TRIES", 1)
+    used = []
+    real = service._copy_by_backup_api
+    monkeypatch.setattr(service, "_copy_by_backup_api",
+                        lambda *a: used.append(1) or real(*a))
+    accounts.add_user(admin, "reader", [Role.COUNTER], "reader-pass-1")  # the log has frames
+    other = _connect(db_path, admin.db.key)
+    other.execute("BEGIN")
+    other.execute("SELECT count(*) FROM user").fetchone()  # a read holding its snapshot
+    try:
+        path = service.take_backup(admin, tmp_path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert used == [1]
+    assert service.verify_backup(admin, path).ok

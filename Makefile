@@ -29,7 +29,7 @@ test: system-deps $(STAMP) bundle
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# S and M by default; BENCH_SIZES=S,M,L adds the 1M-customer set (~12 min to generate once).
+# S and M by default; BENCH_SIZES=S,M,L adds the 1M-customer set (~14 min to generate once).
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
 

@@ -1,10 +1,12 @@
 """`make bench`: Custos against plain SQLite and the raw libraries, on generated data.
 
 Datasets are generated once and cached in .bench/ (S = 10k, M = 100k, L = 1M customers;
-choose with BENCH_SIZES=S,M,L — L takes about 12 minutes to generate the first time). Each
-has a plain-SQLite twin with the same schema and indexes (sqlcipher_export). Figures go
-through the real service layer (permission check and audit write included). Prints one
-table and writes bench/results/latest.json.
+choose with BENCH_SIZES=S,M,L — L takes about 14 minutes to generate the first time): the
+demo generator's services, months of consumption, cases, paper files, loans and consents,
+and half a year of access log (app/demo_audit.py). Each has a plain-SQLite twin with the
+same schema and indexes (sqlcipher_export). Figures go through the real service layer
+(permission check and audit write included). Prints one table and writes
+bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def row(figure: str, value: float, unit: str, target: str = "", ok: bool | None 
                  "ratio": None if ratio is None else round(ratio, 2),
                  "pass": ok})
     verdict = "" if ok is None else ("pass" if ok else "MISS")
-    print(f"{figure:52s} {value:10.2f} {unit:5s} {target:14s} "
+    print(f"{figure:60s} {value:10.2f} {unit:5s} {target:14s} "
           f"{'' if ratio is None else f'{ratio:6.2f}x':8s} {verdict}", flush=True)
 
 
@@ -381,7 +383,7 @@ def bench_backup(size: str, rounds: int = 3) -> None:
 
 def main() -> None:
     sizes = [s.strip().upper() for s in os.environ.get("BENCH_SIZES", "S,M").split(",")]
-    print(f"{'figure':52s} {'value':>10s} {'unit':5s} {'target':14s} {'ratio':8s} result")
+    print(f"{'figure':60s} {'value':>10s} {'unit':5s} {'target':14s} {'ratio':8s} result")
     bench_unlock()
     for size in sizes:
         bench_size(size)

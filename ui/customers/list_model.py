@@ -1,15 +1,9 @@
-"""The customer list as a Qt model over an array of ids, its rows fetched a page at a time.
-
-As in Anki's browser table model, the model holds only ids (8 bytes a customer); the rows a
-person actually scrolls past are fetched with `summaries` — already masked by app/ — one
-page around the requested row, and a few recent pages are kept. A million customers scroll
-smoothly and the memory stays small.
-"""
+"""The customer list as a Qt model over an array of ids, its rows fetched a page at a time
+(ui/paged.py) with `summaries` — already masked by app/."""
 
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable
 from enum import Enum
 
@@ -20,6 +14,7 @@ from app.customers import search
 from app.customers.model import CustomerStatus, CustomerSummary
 from app.i18n import _
 from app.security import Permission, Session
+from ui.paged import PagedRows
 
 PAGE_SIZE = 200
 PAGES_KEPT = 6
@@ -65,11 +60,9 @@ class CustomerListModel(QAbstractTableModel):
                  parent=None) -> None:
         super().__init__(parent)
         self.session = session
-        self.ids: array = ids if ids is not None else array("q")
-        self.page_size = page_size
-        self.pages_kept = pages_kept
         self._fetch = fetch
-        self._pages: OrderedDict[int, list[CustomerSummary | None]] = OrderedDict()
+        self._rows: PagedRows[CustomerSummary] = PagedRows(self._load, page_size, pages_kept,
+                                                           ids)
         # Archive clerks get names and numbers only; the service leaves the rest empty and
         # there is no point drawing empty columns.
         self.columns: list[Column] = [Column.NUMBER, Column.NAME]
@@ -78,10 +71,13 @@ class CustomerListModel(QAbstractTableModel):
 
     # -- the ids ------------------------------------------------------------------------
 
+    @property
+    def ids(self) -> array:
+        return self._rows.keys
+
     def set_ids(self, ids: array) -> None:
         self.beginResetModel()
-        self.ids = ids
-        self._pages.clear()
+        self._rows.reset(ids)
         self.endResetModel()
 
     def extend_ids(self, ids: array) -> bool:
@@ -92,44 +88,30 @@ class CustomerListModel(QAbstractTableModel):
             return False
         if len(ids) > shown:
             self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
-            self.ids = ids
+            self._rows.keys = ids  # the cached pages are of the same first rows
             self.endInsertRows()
         return True
 
     def forget_rows(self) -> None:
         """Drop the cached rows (a customer changed); they are fetched again when drawn."""
-        self._pages.clear()
+        self._rows.forget()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self.ids) - 1, len(self.columns) - 1))
 
     def summary(self, row: int) -> CustomerSummary | None:
-        if not 0 <= row < len(self.ids):
-            return None
-        number = row // self.page_size
-        page = self._pages.get(number)
-        if page is None:
-            page = self._load(number)
-        else:
-            self._pages.move_to_end(number)
-        return page[row - number * self.page_size]
+        return self._rows.row(row)
 
-    def _load(self, number: int) -> list[CustomerSummary | None]:
-        start = number * self.page_size
-        chunk = self.ids[start:start + self.page_size]
+    def _load(self, chunk: array) -> list[CustomerSummary | None]:
         fetch = self._fetch or search.summaries
         rows: list[CustomerSummary | None] = list(fetch(self.session, chunk))
         # A customer erased meanwhile leaves a gap we cannot place (summaries carry no id):
         # pad, and the list shows blank rows until the next search.
-        rows += [None] * (len(chunk) - len(rows))
-        self._pages[number] = rows
-        while len(self._pages) > self.pages_kept:
-            self._pages.popitem(last=False)
-        return rows
+        return rows + [None] * (len(chunk) - len(rows))
 
     @property
     def cached_pages(self) -> list[int]:
-        return list(self._pages)
+        return self._rows.cached_pages
 
     # -- Qt -----------------------------------------------------------------------------
 

@@ -1,12 +1,11 @@
 """The audit log as a Qt model over an array of sequence numbers, its rows fetched a page at
 a time with `log_rows` (as ui/customers/list_model does for customers): a search over
 millions of events costs 8 bytes an event, and only the pages a person scrolls past are
-read. Details are shown as stored — app/ masked them when the event was written."""
+read (ui/paged.py). Details are shown as stored — app/ masked them when the event was written."""
 
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -16,6 +15,7 @@ from app.oversight.review import LogRow, log_rows
 from app.security import Session
 from ui.customers.common import purpose_label
 from ui.oversight.common import RED, log_headers, seconds_text
+from ui.paged import PagedRows
 
 PAGE_SIZE = 200
 PAGES_KEPT = 8
@@ -49,46 +49,33 @@ class AuditLogModel(QAbstractTableModel):
                  fetch: Fetch | None = None, parent=None) -> None:
         super().__init__(parent)
         self.session = session
-        self.seqs: array = seqs if seqs is not None else array("q")
-        self.page_size = page_size
-        self.pages_kept = pages_kept
         self._fetch = fetch or log_rows
-        self._pages: OrderedDict[int, list[LogRow | None]] = OrderedDict()
-        self.fetched: list[int] = []  # page numbers, in the order they were read
+        self._rows: PagedRows[LogRow] = PagedRows(self._load, page_size, pages_kept, seqs)
 
-    def set_seqs(self, seqs: array) -> None:
-        self.beginResetModel()
-        self.seqs = seqs
-        self._pages.clear()
-        self.fetched = []
-        self.endResetModel()
+    @property
+    def seqs(self) -> array:
+        return self._rows.keys
 
-    def event_at(self, row: int) -> LogRow | None:
-        if not 0 <= row < len(self.seqs):
-            return None
-        number = row // self.page_size
-        page = self._pages.get(number)
-        if page is None:
-            page = self._load(number)
-        else:
-            self._pages.move_to_end(number)
-        return page[row - number * self.page_size]
-
-    def _load(self, number: int) -> list[LogRow | None]:
-        start = number * self.page_size
-        chunk = self.seqs[start:start + self.page_size]
-        found = {r.seq: r for r in self._fetch(self.session, chunk)}
-        # An event expired by retention meanwhile leaves a blank row until the next search.
-        page: list[LogRow | None] = [found.get(seq) for seq in chunk]
-        self._pages[number] = page
-        self.fetched.append(number)
-        while len(self._pages) > self.pages_kept:
-            self._pages.popitem(last=False)
-        return page
+    @property
+    def fetched(self) -> list[int]:
+        return self._rows.fetched
 
     @property
     def cached_pages(self) -> list[int]:
-        return list(self._pages)
+        return self._rows.cached_pages
+
+    def set_seqs(self, seqs: array) -> None:
+        self.beginResetModel()
+        self._rows.reset(seqs)
+        self.endResetModel()
+
+    def event_at(self, row: int) -> LogRow | None:
+        return self._rows.row(row)
+
+    def _load(self, chunk: array) -> list[LogRow | None]:
+        found = {r.seq: r for r in self._fetch(self.session, chunk)}
+        # An event expired by retention meanwhile leaves a blank row until the next search.
+        return [found.get(seq) for seq in chunk]
 
     # -- Qt -----------------------------------------------------------------------------
 

@@ -14,13 +14,11 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
-from app import accounts, i18n
+from app import accounts
 from app.archive import destruction, loans, registry, transfers
 from app.archive.printouts import borrow_slip_pdf, label_sheet_pdf
 from app.demo_records import fill_records
@@ -34,36 +32,17 @@ from ui.archive.customer_panel import CustomerFilesPanel
 from ui.archive.dialogs import RecordDestructionDialog, RequestLoanDialog
 from ui.language import apply_language
 from ui.main_window import MainWindow
-from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))  # run as a script
+from tests.ui.shots import load_translations, pump, save  # noqa: E402
+
 USERS = {"archive": ("陈静", Role.ARCHIVE), "manager": ("王强", Role.MANAGER),
          "counter": ("李娜", Role.COUNTER)}
 
 
 def password(user: str) -> str:
     return f"{user}-password"
-
-
-def load_translations() -> None:
-    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
-    i18n._load("zh_CN")
-
-
-def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        if until() and idle_tasks():
-            break
-        time.sleep(0.01)
-    for _i in range(5):
-        QApplication.processEvents()
-
-
-def save(widget: QWidget, out: Path, name: str) -> None:
-    pump(idle_tasks, timeout=3)
-    widget.grab().save(str(out / f"{name}.png"))
 
 
 def build_database(folder: Path) -> tuple[Path, dict]:

@@ -13,14 +13,12 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QMessageBox, QScrollArea
 
-from app import accounts, clock, i18n
+from app import accounts, clock
 from app.backup import schedule
 from app.backup.service import verify_backup
 from app.customers.hold import place_legal_hold
@@ -36,27 +34,8 @@ from ui.main_window import MainWindow
 from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
-
-
-def load_translations() -> None:
-    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
-    i18n._load("zh_CN")
-
-
-def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        if until():
-            break
-        time.sleep(0.01)
-    for _i in range(5):
-        QApplication.processEvents()
-
-
-def save(widget: QWidget, out: Path, name: str) -> None:
-    pump(timeout=0.2)
-    widget.grab().save(str(out / f"{name}.png"))
+sys.path.insert(0, str(HERE.parents[2]))  # run as a script
+from tests.ui.shots import load_translations, pump, save  # noqa: E402
 
 
 def build(folder: Path) -> Path:

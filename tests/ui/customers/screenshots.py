@@ -13,14 +13,10 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
-
-from app import accounts, i18n
+from app import accounts
 from app.customers.cases import list_cases
 from app.customers.model import RevealField
 from app.customers.search import all_customer_ids, summaries
@@ -41,23 +37,10 @@ from ui.main_window import MainWindow
 from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))  # run as a script
+from tests.ui.shots import load_translations, pump, save  # noqa: E402
+
 PASSWORDS = {"counter": "counter-password", "manager": "manager-password"}
-
-
-def load_translations() -> None:
-    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
-    i18n._load("zh_CN")
-
-
-def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        if until():
-            break
-        time.sleep(0.01)
-    for _i in range(5):
-        QApplication.processEvents()
 
 
 def build_database(folder: Path) -> Path:
@@ -75,13 +58,6 @@ def build_database(folder: Path) -> Path:
     fill_records(manager, 300, random.Random(1))
     accounts.logout(manager)
     return path
-
-
-def save(widget: QWidget, out: Path, name: str) -> Path:
-    pump(timeout=0.2)
-    target = out / f"{name}.png"
-    widget.grab().save(str(target))
-    return target
 
 
 def shoot(db: Path, out: Path, language: str, role: str, docs: Path | None) -> None:

@@ -14,15 +14,12 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
-from PySide6.QtWidgets import QApplication, QWidget
 
-from app import accounts, audit, clock, i18n
+from app import accounts, audit, clock
 from app.demo_records import fill_records
 from app.oversight.review import acknowledge_alert, list_alerts
 from app.rights import requests as rq
@@ -38,30 +35,10 @@ from ui.sections import register_capabilities
 from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))  # run as a script
+from tests.ui.shots import load_translations, pump, save  # noqa: E402
+
 PASSWORD = "manager-password"
-
-
-def load_translations() -> None:
-    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
-    i18n._load("zh_CN")
-
-
-def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        if until():
-            break
-        time.sleep(0.01)
-    for _i in range(5):
-        QApplication.processEvents()
-
-
-def save(widget: QWidget, out: Path, name: str) -> Path:
-    pump(timeout=0.3)
-    target = out / f"{name}.png"
-    widget.grab().save(str(target))
-    return target
 
 
 def decided_requests(manager, rng: random.Random) -> None:

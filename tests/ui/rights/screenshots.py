@@ -13,14 +13,12 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
-from app import accounts, i18n
+from app import accounts
 from app.demo_records import fill_records
 from app.rights import requests as rq
 from app.security import Role
@@ -36,28 +34,10 @@ from ui.rights.preview import PreviewDialog
 from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))  # run as a script
+from tests.ui.shots import load_translations, pump, save  # noqa: E402
+
 PASSWORDS = {"counter": "counter-password", "manager": "manager-password"}
-
-
-def load_translations() -> None:
-    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
-    i18n._load("zh_CN")
-
-
-def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        if until():
-            break
-        time.sleep(0.01)
-    for _i in range(5):
-        QApplication.processEvents()
-
-
-def save(widget: QWidget, out: Path, name: str) -> None:
-    pump(timeout=0.2)
-    widget.grab().save(str(out / f"{name}.png"))
 
 
 def build_database(folder: Path) -> tuple[Path, dict[str, str]]:

@@ -1,0 +1,35 @@
+"""What the screenshot scripts (tests/ui/*/screenshots.py) share: the Chinese catalogue,
+letting Qt settle, and saving a widget as a PNG. Not a test."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app import i18n
+
+
+def load_translations() -> None:
+    """The Chinese comes from resources/i18n/zh_CN.po, like the program's."""
+    i18n._load("zh_CN")
+
+
+def pump(until: Callable[[], bool] = lambda: False, timeout: float = 5.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if until():
+            break
+        time.sleep(0.01)
+    for _i in range(5):
+        QApplication.processEvents()
+
+
+def save(widget: QWidget, out: Path, name: str, settle: float = 0.3) -> Path:
+    pump(timeout=settle)
+    target = out / f"{name}.png"
+    widget.grab().save(str(target))
+    return target

@@ -233,19 +233,6 @@ VERIFY_CACHE_KIB = 262144  # per checking connection: index checks then hit memo
 SHA_JOB, CIPHER_JOB = "\x00sha256", "\x00cipher"
 
 
-def _costliest_first(copy: Path, key: bytes, tables: list[str], manifest: Manifest
-                     ) -> list[str]:
-    """Tables ordered by the work their check takes: rows times (1 + their indexes)."""
-    conn = _keyed(copy, key)
-    try:
-        indexes = dict(conn.execute(
-            "SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'index' "
-            "GROUP BY tbl_name").fetchall())
-    finally:
-        conn.close()
-    return sorted(tables, key=lambda t: -manifest.row_counts.get(t, 0) * (1 + indexes.get(t, 0)))
-
-
 def _check_job(copy: Path, key: bytes, job: str, manifest: Manifest
                ) -> tuple[str, str | None, int | None]:
     """One part of the restore test: the checksum, the page authentication, or one table's
@@ -290,14 +277,20 @@ def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
                 "AND name NOT LIKE 'sqlite_%'")]
             _counts, events, head = snapshot_facts(conn, count=False)
+            indexes = dict(conn.execute(
+                "SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'index' "
+                "GROUP BY tbl_name").fetchall())
         finally:
             conn.close()
     except sqlcipher.DatabaseError:
         if not file_matches(copy, manifest.sha256.get(DB_NAME)):
             return damaged_part(manifest.source_name, DB_NAME)
         return _("The backed-up database cannot be opened with its key.")
-    # The page authentication reads the whole file: as long as the biggest table's check.
-    jobs = [CIPHER_JOB, *_costliest_first(copy, key, tables, manifest), SHA_JOB]
+    # Costliest first: the page authentication reads the whole file; tables by rows times
+    # (1 + their indexes).
+    costliest = sorted(tables, key=lambda t: -manifest.row_counts.get(t, 0)
+                       * (1 + indexes.get(t, 0)))
+    jobs = [CIPHER_JOB, *costliest, SHA_JOB]
     workers = workers or max(1, min(4, os.cpu_count() or 1))
     # Progress in rows checked; the two whole-file jobs count as the biggest table each.
     weight = {t: max(1, manifest.row_counts.get(t, 0)) for t in tables}
@@ -325,13 +318,17 @@ def verify_file(path: Path, username: str, password: str,
                 key: bytes | None = None, progress: Progress | None = None) -> VerifyReport:
     """The restore test. The key comes from the backup's own ring (a user's password), or is
     given by an open session of the same database."""
-    path = Path(path)
-    manifest = read_manifest(path)
     with tempfile.TemporaryDirectory(prefix="custos-verify-") as folder:
-        copy, ring_file, manifest = extract(path, Path(folder), check_database=False)
-        if key is None:
-            key = KeyRing.load(ring_file).unlock(username, password)
-        problem = _verify_extracted(copy, key, manifest, progress=progress)
+        return _verify_in(Path(path), Path(folder), username, password, key, progress)
+
+
+def _verify_in(path: Path, folder: Path, username: str, password: str, key: bytes | None,
+               progress: Progress | None) -> VerifyReport:
+    """Unpack into `folder` and check the copy there (it stays, for a restore to move in)."""
+    copy, ring_file, manifest = extract(path, folder, check_database=False)
+    if key is None:
+        key = KeyRing.load(ring_file).unlock(username, password)
+    problem = _verify_extracted(copy, key, manifest, progress=progress)
     now = clock.stamp()
     if problem:
         return VerifyReport(False, problem, manifest, now)
@@ -403,16 +400,16 @@ def restore(path: Path, db_path: Path, username: str, password: str,
     log in again afterwards (the backup's key ring is the one in force).
     """
     path, db_path = Path(path), Path(db_path)
-    report = verify_file(path, username, password)
-    if not report.ok:
-        raise StoreError(report.sentence)
-    if report.manifest.schema_version > migrations.LATEST:
+    if read_manifest(path).schema_version > migrations.LATEST:
         raise StoreError(_("The backup was written by a newer version of Custos."))
     stamp = clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
     aside = db_path.parent / f"{db_path.name}.before-restore-{stamp}"
+    # Unpacked and verified once, beside the target, so the final moves are renames.
     incoming = Path(tempfile.mkdtemp(prefix=".custos-restore-", dir=db_path.parent))
     try:
-        extract(path, incoming)  # beside the target, so the final moves are renames
+        report = _verify_in(path, incoming, username, password, None, None)
+        if not report.ok:
+            raise StoreError(report.sentence)
     except BaseException:
         shutil.rmtree(incoming, ignore_errors=True)
         raise

@@ -10,7 +10,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.i18n import _
+from ui.dialogs import show_error
 from ui.first_run import recovery_sheet_html
+from ui.printing import choose_and_print
 
 
 def sheet(code: str, database_name: str, day: date | None = None) -> QTextDocument:
@@ -41,13 +43,17 @@ def save_as_pdf(parent: QWidget, code: str, database_name: str, folder: Path) ->
     return target
 
 
-def print_sheet(parent: QWidget, code: str, database_name: str) -> None:
-    """The system print dialog; the sheet prints once the person confirms."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(_("Print the recovery code"))
+def print_sheet(parent: QWidget, code: str, database_name: str) -> QPrintDialog:
+    """The system print dialog; the sheet prints once the person confirms.
+
+    A failure is told in a message box: these dialogs have no status line.
+    """
     document = sheet(code, database_name)
-    # The document and printer must live until the dialog answers.
-    dialog.accepted.connect(lambda: document.print_(printer))
-    dialog.finished.connect(lambda _result: dialog.deleteLater())
-    dialog.open()
+
+    def report(sentence: str, ok: bool) -> None:
+        if not ok:
+            show_error(parent, sentence)
+
+    # The document must live until the dialog answers: the lambda keeps it.
+    return choose_and_print(parent, _("Print the recovery code"),
+                            lambda printer: document.print_(printer), report)

@@ -20,6 +20,11 @@ class Chart:
     series: dict[str, list[float]]        # name -> one value per category
     stacked: bool = False
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: a quiet month. Chart libraries fail on an axis without values."""
+        return not self.categories or not any(self.series.values())
+
 
 @dataclass(frozen=True)
 class Report:

@@ -63,7 +63,9 @@ def to_pdf(report: Report) -> bytes:
     if report.summary:
         story.append(key_values([(k, v) for k, v in report.summary], key_width=70 * mm))
     for chart in report.charts:
-        story += [Spacer(1, 4 * mm), _drawing(chart)]
+        story += ([Spacer(1, 4 * mm), _drawing(chart)] if not chart.empty else
+                  [Paragraph(esc(chart.heading), st["h1"]),
+                   Paragraph(esc(tr("Nothing in this period.")), st["body"])])
     for t in report.tables:
         story.append(Paragraph(esc(t.heading), st["h1"]))
         if t.note:
@@ -89,7 +91,7 @@ def to_xlsx(report: Report) -> bytes:
         front.append([key, value])
     front.column_dimensions["A"].width = 42
     front.column_dimensions["B"].width = 30
-    for n, chart in enumerate(report.charts, start=1):
+    for n, chart in enumerate((c for c in report.charts if not c.empty), start=1):
         ws = book.create_sheet(f"{tr('Chart')} {n}")
         ws.append([chart.heading, *chart.series])
         for i, category in enumerate(chart.categories):

@@ -84,3 +84,14 @@ def test_write_report_checks_its_arguments(manager, login, tmp_path):
         write_report(manager, "cases", PERIOD, tmp_path / "x.docx")
     with pytest.raises(PermissionDenied):
         write_report(login(Role.COUNTER), "cases", PERIOD, tmp_path / "x.pdf")
+
+
+@pytest.mark.parametrize("name", ["cases", "requests", "archive", "access", "permissions"])
+def test_a_quiet_month_still_gives_both_formats(login, tmp_path, name):
+    """A new branch's first month has nothing to chart: the report says so instead of failing."""
+    session = login(Role.MANAGER)
+    first = date.today().replace(day=1)
+    last_month = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    report = build_report(session, name, last_month.strftime("%Y-%m"), "en")
+    assert "Page 1 of" in _pdf_text(to_pdf(report), tmp_path)
+    load_workbook(io.BytesIO(to_xlsx(report)))

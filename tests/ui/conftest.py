@@ -54,3 +54,36 @@ def sessions():
     yield opened
     for session in opened:
         accounts.logout(session)
+
+
+@pytest.fixture
+def print_with_button(qtbot, tmp_path):
+    """Press a Print… button as a person would: in the real print dialog that opens, choose
+    the PDF-file printer, type the file name and press Print. Returns the file printed to."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLineEdit
+
+    printed = iter(range(1000))
+
+    def press(button, target: Path | None = None) -> Path:
+        target = target or tmp_path / f"printed-{next(printed)}.pdf"
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+        def open_dialog() -> QPrintDialog | None:
+            return next((w for w in QApplication.topLevelWidgets()
+                         if isinstance(w, QPrintDialog) and w.isVisible()), None)
+
+        qtbot.waitUntil(lambda: open_dialog() is not None, timeout=5000)
+        dialog = open_dialog()
+        printers = dialog.findChild(QComboBox, "printers")
+        printers.setCurrentIndex(next(i for i in range(printers.count())
+                                      if "PDF" in printers.itemText(i)))
+        dialog.findChild(QLineEdit, "filename").setText(str(target))
+        box = dialog.findChild(QDialogButtonBox)
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok),
+                         Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+        return target
+
+    return press

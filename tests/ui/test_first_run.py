@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
@@ -59,7 +60,8 @@ def test_recovery_sheet_as_pdf(tmp_path, qapp):
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_wizard_creates_the_database_and_finishes_only_when_the_code_is_stored(qtbot, tmp_path):
+def test_wizard_creates_the_database_and_finishes_only_when_the_code_is_stored(qtbot, tmp_path,
+                                                                              print_with_button):
     wizard = FirstRunWizard(FirstRun(kdf=FLOOR))
     qtbot.addWidget(wizard)
     wizard.show()
@@ -79,6 +81,8 @@ def test_wizard_creates_the_database_and_finishes_only_when_the_code_is_stored(q
     assert wizard.currentPage() is page
     qtbot.waitUntil(lambda: wizard.plan.created is not None)
     assert page.code.text() == wizard.plan.created.recovery_code
+    printed = print_with_button(page.print_button)  # the sheet on paper, from its button
+    assert page.code.text() in "".join(p.extract_text() for p in PdfReader(printed).pages)
     assert (tmp_path / "branch.custos").exists()
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()

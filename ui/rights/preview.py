@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.errors import CustosError
 from app.i18n import _
 from ui.dialogs import hint_label
+from ui.printing import PrintFailed, choose_and_print, print_on
 from ui.rights.common import ask_save_path, save_bytes
 from ui.rights.pdf_pages import page_count, render_page, render_pages
 from ui.sections.common import set_status
@@ -134,23 +135,22 @@ class PreviewDialog(QDialog):
 
     # -- print and save -----------------------------------------------------------------
 
-    def choose_printer(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(_("Print"))
-        # The printer must live until the dialog answers.
-        dialog.accepted.connect(lambda: self.print_to(printer))
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
-        dialog.open()
+    def choose_printer(self) -> QPrintDialog:
+        return choose_and_print(self, _("Print"), self._draw_pages, self._report)
 
     def print_to(self, printer: QPrinter) -> bool:
         """Each page drawn to fit the paper; True if every page went to the printer."""
+        return print_on(printer, self._draw_pages, self._report)
+
+    def _report(self, sentence: str, ok: bool) -> None:
+        set_status(self.status, sentence, ok=ok)
+
+    def _draw_pages(self, printer: QPrinter) -> None:
         printer.setFullPage(True)  # the PDF pages carry their own margins
         dpi = min(printer.resolution(), PRINT_DPI_MAX)
         painter = QPainter()
         if not painter.begin(printer):
-            set_status(self.status, _("The printer could not be started."), ok=False)
-            return False
+            raise PrintFailed(_("The printer could not be started."))
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             for index in range(page_count(self.data, self.password)):
@@ -161,14 +161,9 @@ class PreviewDialog(QDialog):
                 size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.drawImage(QRect(area.x() + (area.width() - size.width()) // 2,
                                         area.y(), size.width(), size.height()), image)
-        except CustosError as exc:
-            set_status(self.status, str(exc), ok=False)
-            return False
         finally:
             painter.end()
             QGuiApplication.restoreOverrideCursor()
-        set_status(self.status, _("Sent to the printer."), ok=True)
-        return True
 
     def save_as(self) -> None:
         target = ask_save_path(self, _("Save as"), self.suggested_name, _("PDF files (*.pdf)"))
@@ -180,7 +175,3 @@ class PreviewDialog(QDialog):
             set_status(self.status, str(exc), ok=False)
             return
         set_status(self.status, _("Saved as {file}.").format(file=str(target)), ok=True)
-
-
-class PrintFailed(CustosError):
-    pass

@@ -14,20 +14,26 @@ from ui.archive.approvals import ApprovalsSection
 from ui.archive.common import RED
 from ui.archive.dialogs import NoteDialog, RecordDestructionDialog
 from ui.archive.section import ArchiveSection
+from ui.rights.pdf_pages import page_count
 from ui.rights.preview import PreviewDialog
 
 LEFT = Qt.MouseButton.LeftButton
 
 
-def _preview_opens(qtbot, parent, dialog_of, wait_workers) -> None:
+def _preview_opens(qtbot, parent, dialog_of, wait_workers, print_with_button) -> None:
+    """The preview shows its pages, and its Print… button prints every one of them."""
     preview = dialog_of(parent, PreviewDialog)
     wait_workers()
     qtbot.waitUntil(lambda: bool(preview.page_labels))
+    printed = print_with_button(preview.print_button)
+    assert page_count(printed.read_bytes()) == page_count(preview.data) == len(preview.page_labels)
+    assert preview.status.text() == "Sent to the printer."
     preview.close()
 
 
 def test_register_find_lend_return_damaged(qtbot, archive, manager, customer_no, show, scan,
-                                           wait_workers, dialog_of, notices):
+                                           wait_workers, dialog_of, notices,
+                                           print_with_button):
     section = show(ArchiveSection(archive))
     reg = section.register
     section.tabs.setCurrentWidget(reg)
@@ -43,7 +49,7 @@ def test_register_find_lend_return_damaged(qtbot, archive, manager, customer_no,
     assert reg.customer.text() == "" and reg.box.text() == "b-07"  # the place stays for the next
     assert reg.labels_button.isEnabled() and reg.box_button.isEnabled()
     qtbot.mouseClick(reg.labels_button, LEFT)
-    _preview_opens(qtbot, reg, dialog_of, wait_workers)
+    _preview_opens(qtbot, reg, dialog_of, wait_workers, print_with_button)
 
     find = section.find
     section.tabs.setCurrentWidget(find)
@@ -67,7 +73,7 @@ def test_register_find_lend_return_damaged(qtbot, archive, manager, customer_no,
     assert borrow.status.text().startswith(f"File {number} is lent to counter until ")
     assert borrow.slip_button.isEnabled()
     qtbot.mouseClick(borrow.slip_button, LEFT)
-    _preview_opens(qtbot, borrow, dialog_of, wait_workers)
+    _preview_opens(qtbot, borrow, dialog_of, wait_workers, print_with_button)
 
     back = section.returns
     section.tabs.setCurrentWidget(back)
@@ -142,7 +148,7 @@ def test_the_overdue_list_and_reminders(archive, customer_no, show, moving_clock
 
 def test_destruction_proposed_approved_and_recorded(qtbot, archive, manager, customer_no, show,
                                                     moving_clock, wait_workers, answer_box,
-                                                    dialog_of):
+                                                    dialog_of, print_with_button):
     old = moving_clock.today - timedelta(days=365 * 7)
     number = registry.register_file(archive, "service_agreement", customer_no=customer_no,
                                     received_on=old, box="B2018-001")
@@ -195,7 +201,7 @@ def test_destruction_proposed_approved_and_recorded(qtbot, archive, manager, cus
     assert tab.batch_table.item(0, 1).text() == "Destroyed"
     assert registry.get_file(archive, number).status == "destroyed"
     qtbot.mouseClick(tab.print_button, LEFT)
-    _preview_opens(qtbot, tab, dialog_of, wait_workers)
+    _preview_opens(qtbot, tab, dialog_of, wait_workers, print_with_button)
 
 
 def test_the_scanner_types_into_find_as_soon_as_the_section_opens(qtbot, archive, customer_no,

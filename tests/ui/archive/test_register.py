@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from app.archive import registry
 from ui.archive.common import set_day
 from ui.archive.register_tab import RegisterTab
+from ui.rights.pdf_pages import page_count
 from ui.rights.preview import PreviewDialog
 
 LEFT = Qt.MouseButton.LeftButton
@@ -53,7 +54,7 @@ def test_errors_sit_next_to_their_field_and_the_form_keeps_its_text(qtbot, archi
 
 
 def test_a_box_registered_many_at_once(qtbot, archive, make_customer, customer_no, show, scan,
-                                       wait_workers):
+                                       wait_workers, print_with_button):
     others = [make_customer(seed) for seed in (21, 22)]
     tab = show(RegisterTab(archive))
     tab.box.setText("B2025-009")
@@ -79,6 +80,10 @@ def test_a_box_registered_many_at_once(qtbot, archive, make_customer, customer_n
     qtbot.mouseClick(tab.box_button, LEFT)
     wait_workers()
     qtbot.waitUntil(lambda: any(d.isVisible() for d in tab.findChildren(PreviewDialog)))
+    preview = next(d for d in tab.findChildren(PreviewDialog) if d.isVisible())
+    wait_workers()
+    printed = print_with_button(preview.print_button)  # the box list, on paper
+    assert page_count(printed.read_bytes()) == page_count(preview.data)
 
 
 def test_a_bad_row_in_the_box_is_named_and_nothing_is_registered(qtbot, archive, customer_no,

@@ -45,6 +45,24 @@ def test_the_permission_review_preview_builds(manager, shown, wait_workers, qtbo
     preview.accept()
 
 
+def test_each_report_prints_every_page_from_its_print_button(manager, shown, wait_workers,
+                                                             qtbot, print_with_button):
+    from ui.rights.pdf_pages import page_count
+
+    section = shown(ReportsSection(manager))
+    for name in ("cases", "access"):
+        section.preview = None
+        section.name.setCurrentIndex(section.name.findData(name))
+        section.preview_button.click()
+        qtbot.waitUntil(lambda: section.preview is not None, timeout=30_000)
+        preview = section.preview
+        wait_workers(30_000)
+        printed = print_with_button(preview.print_button)
+        assert page_count(printed.read_bytes()) == page_count(preview.data)
+        assert preview.status.text() == "Sent to the printer."
+        preview.accept()
+
+
 def test_save_as_xlsx_writes_the_workbook_and_logs_it(manager, shown, wait_workers,
                                                       tmp_path):
     section = shown(ReportsSection(manager))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtGui import QPageSize
-from PySide6.QtPrintSupport import QPrinter
 
 from app.errors import CustosError
 from app.rights.answers import information_notice, prepare_access_copy
@@ -18,7 +16,8 @@ from ui.rights.register_section import RegisterSection
 
 
 def test_preview_shows_zooms_prints_and_saves(qtbot, wait_workers, counter, manager,
-                                              verified, tmp_path, monkeypatch):
+                                              verified, tmp_path, monkeypatch,
+                                              print_with_button):
     document = prepare_access_copy(counter, verified("access"), "zh_CN", protect=True)
     with pytest.raises(CustosError):
         page_count(document.data)  # protected: not without its password
@@ -31,12 +30,8 @@ def test_preview_shows_zooms_prints_and_saves(qtbot, wait_workers, counter, mana
     wait_workers()
     qtbot.waitUntil(lambda: dialog.page_labels[0].pixmap().width() > width)
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert dialog.print_to(printer)
-    assert page_count((tmp_path / "printed.pdf").read_bytes()) == pages
+    printed = print_with_button(dialog.print_button)  # the button, not print_to()
+    assert page_count(printed.read_bytes()) == pages
 
     monkeypatch.setattr("ui.rights.preview.ask_save_path", lambda *a: tmp_path / "saved.pdf")
     dialog.save_button.click()

@@ -96,7 +96,11 @@ class RequestPage(QDialog):
         self.artefacts.verticalHeader().hide()
         header = self.artefacts.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        for col in (4, 5, 6):  # "time by user": share the room left, on two lines if need be
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.artefacts.setWordWrap(True)
+        self.artefacts.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.artefacts.setMinimumHeight(110)
         self.artefacts.itemSelectionChanged.connect(self._update_buttons)

@@ -1,8 +1,9 @@
 """Rights requests from intake to answer: states, deadlines, one extension, refusal on record.
 
 received → identity verified → in progress → completed | refused. Each step is an audit
-event. A request cannot be completed without its answer (the released copy, the erasure,
-the restriction, the withdrawal...), nor closed after its deadline without a reason.
+event. A request cannot be completed without its answer (the released copy, handed over;
+the erasure, the restriction, the withdrawal...), nor closed after its deadline without a
+reason. Closing a request removes the bytes of its held copies (held.py).
 """
 
 from __future__ import annotations

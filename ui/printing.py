@@ -23,18 +23,18 @@ class PrintFailed(CustosError):
     pass
 
 
-def choose_and_print(parent: QWidget, title: str, draw: Callable[[QPrinter], None],
-                     report: Report) -> QPrintDialog:
-    """Open the print dialog; once the person confirms, `draw` prints on the chosen printer.
+def choose_and_print(parent: QWidget, title: str,
+                     print_to: Callable[[QPrinter], object]) -> QPrintDialog:
+    """Open the print dialog; once the person confirms, `print_to` prints on that printer.
 
-    `draw` raises CustosError with a sentence when it cannot finish. Returns the dialog (it
-    deletes itself when answered) so that a caller or a test can find it.
+    `print_to` reports its own outcome (see `print_on`). Returns the dialog (it deletes
+    itself when answered) so that a caller or a test can find it.
     """
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(title)
     # The printer must live until the dialog answers: the lambda keeps it.
-    dialog.accepted.connect(lambda: print_on(printer, draw, report))
+    dialog.accepted.connect(lambda: print_to(printer))
     dialog.finished.connect(lambda _result: dialog.deleteLater())
     QDialog.open(dialog)
     return dialog

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from app.i18n import _
 from ui.dialogs import show_error
 from ui.first_run import recovery_sheet_html
-from ui.printing import choose_and_print
+from ui.printing import choose_and_print, print_on
 
 
 def sheet(code: str, database_name: str, day: date | None = None) -> QTextDocument:
@@ -56,4 +56,4 @@ def print_sheet(parent: QWidget, code: str, database_name: str) -> QPrintDialog:
 
     # The document must live until the dialog answers: the lambda keeps it.
     return choose_and_print(parent, _("Print the recovery code"),
-                            lambda printer: document.print_(printer), report)
+                            lambda printer: print_on(printer, document.print_, report))

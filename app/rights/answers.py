@@ -1,6 +1,7 @@
 """Producing the answers a request asks for: the access copy, the information notice,
-the portable data; applying restriction and objections. Every artefact's checksum (never
-its bytes) is kept on the request.
+the portable data; applying restriction and objections. Every artefact's checksum is kept on
+the request; the bytes of an access copy or portable data are held in the database until a
+manager has looked at them and released them (held.py), and are never returned here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 from functools import partial
 
 from openpyxl import Workbook
@@ -20,7 +22,7 @@ from app.customers.consents import record_consent
 from app.errors import Conflict, ValidationError
 from app.i18n import LANGUAGES, _, translate
 from app.pdf import PageFrame, Paragraph, build, esc, styles, table
-from app.rights import access_copy, labels
+from app.rights import access_copy, held, labels
 from app.rights.gather import SCHEMA_VERSION, gather
 from app.rights.model import ArtefactKind, RequestKind, RequestStatus
 from app.rights.register import load_register
@@ -54,10 +56,31 @@ def _customer_of(conn, row):
     return c
 
 
+@dataclass(frozen=True)
+class PreparedCopy:
+    """What preparing a copy tells the person who asked for it: never its bytes."""
+
+    request_no: str
+    kind: str
+    sha256: str
+    size: int
+    password: str | None  # the PDF's password, shown to them this once
+
+
+def _hold(conn, session: Session, row, kind: ArtefactKind, data: bytes, language: str,
+          password: str | None) -> PreparedCopy:
+    sha = hashlib.sha256(data).hexdigest()
+    artefact_id = add_artefact(conn, session, row, kind, sha, len(data), language,
+                               protected=password is not None)
+    held.store(conn, artefact_id, row.id, data, password, session.username)
+    return PreparedCopy(row.request_no, kind.value, sha, len(data), password)
+
+
 @requires(Permission.REQUEST_TAKE)
 def prepare_access_copy(session: Session, request_no: str, language: str | None = None,
-                        protect: bool = False) -> access_copy.Document:
-    """Counter staff prepare it; a manager releases it (requests.release_artefact)."""
+                        protect: bool = False) -> PreparedCopy:
+    """Counter staff prepare it; it stays in the database until a manager has looked at its
+    pages and released it (copies.review_copy, requests.release_artefact)."""
     db = session.db
     with db.write() as conn:
         row = _open_request(conn, request_no, (RequestKind.ACCESS,))
@@ -70,9 +93,7 @@ def prepare_access_copy(session: Session, request_no: str, language: str | None 
         doc = access_copy.render(holdings, lang, request_no=row.request_no,
                                  branch=branch_details(session),
                                  generated_by=session.display_name, password=password)
-        add_artefact(conn, session, row, ArtefactKind.ACCESS_COPY, doc.sha256, len(doc.data),
-                     lang, protected=protect)
-    return doc
+        return _hold(conn, session, row, ArtefactKind.ACCESS_COPY, doc.data, lang, password)
 
 
 @requires(Permission.REQUEST_TAKE)
@@ -119,8 +140,9 @@ months are YYYY-MM, times are ISO-8601 UTC. data.xlsx: the same, one sheet per c
 
 
 @requires(Permission.REQUEST_TAKE)
-def prepare_portability(session: Session, request_no: str) -> bytes:
-    """A ZIP with JSON (documented schema, version field) and XLSX: the customer's own data."""
+def prepare_portability(session: Session, request_no: str) -> PreparedCopy:
+    """A ZIP with JSON (documented schema, version field) and XLSX: the customer's own data,
+    held like the access copy until a manager has looked at it and released it."""
     db = session.db
     with db.write() as conn:
         row = _open_request(conn, request_no, (RequestKind.PORTABILITY,))
@@ -131,10 +153,8 @@ def prepare_portability(session: Session, request_no: str) -> bytes:
                    "services": h.services, "consumption": h.consumption,
                    "payments": h.payments, "cases": h.cases, "consents": h.consents,
                    "paper_files": h.paper_files, "requests": h.requests}
-        data = portable_zip(payload)
-        add_artefact(conn, session, row, ArtefactKind.PORTABILITY,
-                     hashlib.sha256(data).hexdigest(), len(data), row.language)
-    return data
+        return _hold(conn, session, row, ArtefactKind.PORTABILITY, portable_zip(payload),
+                     row.language, None)
 
 
 def portable_zip(payload: dict) -> bytes:
@@ -196,5 +216,5 @@ def apply_objection(session: Session, request_no: str, purposes: tuple[str, ...]
                        note=f"{row.request_no}")
 
 
-__all__ = ["apply_objection", "apply_restriction", "information_notice", "portable_zip",
-           "prepare_access_copy", "prepare_portability"]
+__all__ = ["PreparedCopy", "apply_objection", "apply_restriction", "information_notice",
+           "portable_zip", "prepare_access_copy", "prepare_portability"]

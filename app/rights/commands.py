@@ -1,4 +1,9 @@
-"""`custos request|export|erase ...`: rights requests and their answers from scripts."""
+"""`custos request|export|erase ...`: rights requests and their answers from scripts.
+
+A copy of a customer's data goes: `request prepare` (counter or manager) → `request pages`
+(a manager looks at it) → `request release` (that manager) → `export access-copy|portability`
+(writes the released bytes; each export is an audit event).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.errors import Conflict
+from app.errors import Conflict, ValidationError
 from app.i18n import _
 from app.store.atomic import write_atomic
 
@@ -15,10 +20,14 @@ _LANG = {"zh": "zh_CN", "en": "en", "zh_CN": "zh_CN"}
 
 
 def _request_for(session, customer_no: str, kind: str, given: str | None) -> str:
-    """The request an export answers: the one named, or the customer's only open one."""
-    from app.rights.requests import list_requests
+    """The request an export answers: the one named (the customer's own), or the customer's
+    only open one of that kind."""
+    from app.rights.requests import get_request, list_requests
 
     if given:
+        if get_request(session, given).customer_no != customer_no.strip().upper():
+            raise Conflict(_("Request {number} is not about customer {customer}.").format(
+                number=given, customer=customer_no))
         return given
     open_ones = [r for r in list_requests(session, customer_no=customer_no) if r.kind == kind]
     if len(open_ones) != 1:
@@ -68,10 +77,50 @@ def cmd_request_extend(session, args) -> int:
     return EXIT_OK
 
 
+def cmd_request_prepare(session, args) -> int:
+    """Counter staff or a manager prepare the copy; it stays in the database."""
+    from app.rights.answers import prepare_access_copy, prepare_portability
+    from app.rights.requests import get_request
+
+    request = get_request(session, args.request_no)
+    if request.kind == "access":
+        prepared = prepare_access_copy(session, request.request_no,
+                                       _LANG[args.lang] if args.lang else None,
+                                       protect=args.pdf_password)
+    elif request.kind == "portability":
+        prepared = prepare_portability(session, request.request_no)
+    else:
+        raise Conflict(_("Request {number} is not a request for a copy of the data.").format(
+            number=request.request_no))
+    print(prepared.sha256)
+    if prepared.password:
+        print(_("PDF password (shown once; hand it over separately): {password}")
+              .format(password=prepared.password), file=sys.stderr)
+    print(_("Prepared for request {number}; a manager must look at its pages and release it "
+            "before it is handed over.").format(number=request.request_no), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_request_pages(session, args) -> int:
+    """A manager's look at the copy waiting for release: page images (or the files)."""
+    from app.rights.copies import review_copy
+    from app.rights.pages import write_pages
+
+    copy = review_copy(session, args.request_no, args.checksum)
+    for path in write_pages(copy.kind, copy.request_no, copy.data, copy.password,
+                            Path(args.out)):
+        print(path)
+    print(copy.sha256, file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_request_release(session, args) -> int:
     from app.rights.requests import get_request, release_artefact
 
-    pending = [a for a in get_request(session, args.request_no).artefacts if not a.released_at]
+    pending = [a for a in get_request(session, args.request_no).artefacts
+               if not a.released_at and a.kind in ("access_copy", "portability")]
+    if args.checksum:
+        pending = [a for a in pending if a.sha256 == args.checksum.strip().lower()]
     if not pending:
         raise Conflict(_("Request {number} has no prepared copy waiting for release.")
                        .format(number=args.request_no))
@@ -80,32 +129,26 @@ def cmd_request_release(session, args) -> int:
     return EXIT_OK
 
 
-def cmd_access_copy(session, args) -> int:
-    from app.rights.answers import prepare_access_copy
+def _export(session, args, kind: str) -> int:
+    """Writes the released copy (the hand-over is an audit event); nothing is prepared here."""
+    from app.rights.copies import handover_copy
 
-    number = _request_for(session, args.customer_no, "access", args.request)
-    doc = prepare_access_copy(session, number, _LANG[args.lang] if args.lang else None,
-                              protect=args.pdf_password)
-    write_atomic(Path(args.out), doc.data)
-    print(doc.sha256)
-    if doc.password:
-        print(_("PDF password (shown once; hand it over separately): {password}")
-              .format(password=doc.password), file=sys.stderr)
-    print(_("Prepared for request {number}; a manager must release it before it is handed "
-            "over.").format(number=number), file=sys.stderr)
+    if getattr(args, "lang", None) or getattr(args, "pdf_password", False):
+        raise ValidationError(_("The language and the password are chosen when the copy is "
+                                "prepared: custos request prepare REQUEST_NO."))
+    number = _request_for(session, args.customer_no, kind, args.request)
+    copy = handover_copy(session, number, how="exported")
+    write_atomic(Path(args.out), copy.data)
+    print(copy.sha256)
     return EXIT_OK
+
+
+def cmd_access_copy(session, args) -> int:
+    return _export(session, args, "access")
 
 
 def cmd_portability(session, args) -> int:
-    import hashlib
-
-    from app.rights.answers import prepare_portability
-
-    number = _request_for(session, args.customer_no, "portability", args.request)
-    data = prepare_portability(session, number)
-    write_atomic(Path(args.out), data)
-    print(hashlib.sha256(data).hexdigest())
-    return EXIT_OK
+    return _export(session, args, "portability")
 
 
 def cmd_erase(session, args) -> int:
@@ -160,6 +203,8 @@ def register(sub, common, with_session) -> None:
             p.add_argument("--late-reason", default="")
         if name == "complete":
             p.add_argument("--outcome", default="")
+        if name == "release":
+            p.add_argument("--checksum", help=_("the copy to release, if not the latest"))
         if name in ("refuse", "extend"):
             p.add_argument("--reason", required=True)
         if name == "extend":
@@ -171,13 +216,26 @@ def register(sub, common, with_session) -> None:
     for action in common._actions:
         if action.dest in ("db", "user"):
             scripted._add_action(action)
+    p = req.add_parser("prepare", parents=[scripted],
+                       help=_("prepare the copy of an access or portability request"))
+    p.add_argument("request_no")
+    p.add_argument("--lang", choices=["zh", "en"])
+    p.add_argument("--pdf-password", action="store_true")
+    p.set_defaults(func=with_session(cmd_request_prepare))
+    p = req.add_parser("pages", parents=[common],
+                       help=_("a manager's look at the copy waiting for release"))
+    p.add_argument("request_no")
+    p.add_argument("--out", required=True, help=_("folder for the page images"))
+    p.add_argument("--checksum", help=_("the copy to show, if not the latest"))
+    p.set_defaults(func=with_session(cmd_request_pages))
     exp = sub.add_parser("export", help=_("copies for the customer")).add_subparsers(
         dest="export_command", metavar="WHAT", required=True)
     p = exp.add_parser("access-copy", parents=[scripted], help=_("the data-access copy (PDF)"))
     p.add_argument("customer_no")
     p.add_argument("--out", required=True)
-    p.add_argument("--lang", choices=["zh", "en"])
-    p.add_argument("--pdf-password", action="store_true")
+    # Chosen at `request prepare` now; still accepted here, to answer with that sentence.
+    p.add_argument("--lang", choices=["zh", "en"], help=argparse.SUPPRESS)
+    p.add_argument("--pdf-password", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--request")
     p.set_defaults(func=with_session(cmd_access_copy))
     p = exp.add_parser("portability", parents=[scripted], help=_("portable data (ZIP)"))

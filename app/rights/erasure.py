@@ -20,6 +20,7 @@ from app.customers.phones import mask_phone
 from app.customers.tables import consumption, customer, payment, service, service_case
 from app.errors import Conflict, ValidationError
 from app.i18n import N_, _
+from app.rights import held
 from app.rights.model import RequestKind, RequestStatus
 from app.rights.requests import late_check, request_row
 from app.rights.tables import rights_request
@@ -161,6 +162,9 @@ def erase_customer(session: Session, request_no: str, confirm: bool, late_reason
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             status=RequestStatus.COMPLETED.value, decided_by=session.username,
             decided_at=now, outcome="erased", notes="", late_reason=late))
+        # Copies prepared for the customer's other requests held their data too.
+        held.drop(conn, list(conn.execute(select(rights_request.c.id).where(
+            rights_request.c.customer_id == cid)).scalars()))
         audit.append(conn, db, actor=session.username, action="customer.erased",
                      customer_ref=plan.customer_no, purpose="rights_request",
                      detail={"request": row.request_no,

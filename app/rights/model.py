@@ -133,6 +133,8 @@ class Artefact:
     created_by: str
     released_by: str | None
     released_at: str | None
+    handed_over_by: str | None = None  # the last hand-over (printed, saved or exported)
+    handed_over_at: str | None = None
 
 
 @dataclass(frozen=True)

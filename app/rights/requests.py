@@ -1,8 +1,9 @@
 """Rights requests from intake to answer: states, deadlines, one extension, refusal on record.
 
 received → identity verified → in progress → completed | refused. Each step is an audit
-event. A request cannot be completed without its answer (the released copy, the erasure,
-the restriction, the withdrawal...), nor closed after its deadline without a reason.
+event. A request cannot be completed without its answer (the released copy, handed over;
+the erasure, the restriction, the withdrawal...), nor closed after its deadline without a
+reason. Closing a request removes the bytes of its held copies (held.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from app.customers.records import customer_row
 from app.customers.tables import consent_event, customer
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import LANGUAGES, _
+from app.rights import held
 from app.rights.model import (
     DEFAULT_DUE_DAYS,
     OPEN_STATES,
@@ -92,7 +94,8 @@ def _artefacts(conn, request_id: int) -> tuple[Artefact, ...]:
                                                        request_id)
                         .order_by(request_artefact.c.id)).all()
     return tuple(Artefact(r.kind, r.sha256, r.size, r.language, bool(r.protected),
-                          r.created_at, r.created_by, r.released_by, r.released_at)
+                          r.created_at, r.created_by, r.released_by, r.released_at,
+                          r.handed_over_by, r.handed_over_at)
                  for r in rows)
 
 
@@ -226,10 +229,11 @@ def _answer_given(conn, row) -> bool:
     c = conn.execute(select(customer).where(customer.c.id == row.customer_id)).first()
     if kind is RequestKind.INFORMATION:
         return any(a.kind == ArtefactKind.NOTICE for a in arts)
-    if kind is RequestKind.ACCESS:
-        return any(a.kind == ArtefactKind.ACCESS_COPY and a.released_at for a in arts)
-    if kind is RequestKind.PORTABILITY:
-        return any(a.kind == ArtefactKind.PORTABILITY and a.released_at for a in arts)
+    if kind in (RequestKind.ACCESS, RequestKind.PORTABILITY):
+        # Released is not enough: the copy must have left (held.py removes it at closing).
+        wanted = ArtefactKind.ACCESS_COPY if kind is RequestKind.ACCESS \
+            else ArtefactKind.PORTABILITY
+        return any(a.kind == wanted and a.released_at and a.handed_over_at for a in arts)
     if kind is RequestKind.ERASURE:
         return c.erased_at is not None
     if kind is RequestKind.RESTRICTION:
@@ -250,6 +254,10 @@ def _answer_given(conn, row) -> bool:
     return withdrawn > 0
 
 
+def _released_not_handed_over(conn, row) -> bool:
+    return any(a.released_at and not a.handed_over_at for a in _artefacts(conn, row.id))
+
+
 @requires(Permission.REQUEST_DECIDE)
 def complete(session: Session, request_no: str, outcome: str = "", late_reason: str = "",
              today: date | None = None) -> None:
@@ -259,6 +267,10 @@ def complete(session: Session, request_no: str, outcome: str = "", late_reason: 
         if RequestStatus(row.status) not in OPEN_STATES:
             raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
         if not _answer_given(conn, row):
+            if _released_not_handed_over(conn, row):
+                raise Conflict(_("The copy for request {number} was released but not handed "
+                                 "over yet: print, save or export it first.").format(
+                    number=row.request_no))
             raise Conflict(_("Request {number} has no answer yet: {kind} must be carried out "
                              "(or the request refused) before it is completed.").format(
                 number=row.request_no, kind=RequestKind(row.kind).label))
@@ -266,6 +278,7 @@ def complete(session: Session, request_no: str, outcome: str = "", late_reason: 
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             status=RequestStatus.COMPLETED.value, decided_by=session.username,
             decided_at=clock.stamp(), outcome=outcome.strip()[:2000] or None, late_reason=late))
+        held.drop(conn, [row.id])
         _event(conn, session, row, "request.completed", late=late is not None)
 
 
@@ -285,38 +298,40 @@ def refuse(session: Session, request_no: str, reason: str, late_reason: str = ""
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             status=RequestStatus.REFUSED.value, decided_by=session.username,
             decided_at=clock.stamp(), refusal_reason=reason.strip()[:2000], late_reason=late))
+        held.drop(conn, [row.id])
         _event(conn, session, row, "request.refused", reason=reason.strip()[:200])
 
 
 def add_artefact(conn, session: Session, row, kind: ArtefactKind, sha256: str, size: int,
-                 language: str, protected: bool = False) -> None:
-    """Only the checksum is kept: the request proves what was handed over, not its bytes."""
-    conn.execute(request_artefact.insert().values(
+                 language: str, protected: bool = False) -> int:
+    """The artefact's record (checksum, who, when); its bytes, if held, are held.store's."""
+    artefact_id = conn.execute(request_artefact.insert().values(
         request_id=row.id, kind=kind.value, sha256=sha256, size=size, language=language,
-        protected=int(protected), created_at=clock.stamp(), created_by=session.username))
+        protected=int(protected), created_at=clock.stamp(), created_by=session.username)
+    ).inserted_primary_key[0]
     if row.status in (RequestStatus.RECEIVED.value, RequestStatus.VERIFIED.value):
         conn.execute(rights_request.update().where(rights_request.c.id == row.id)
                      .values(status=RequestStatus.IN_PROGRESS.value))
     _event(conn, session, row, "request.artefact_prepared", kind=kind.value, sha256=sha256)
+    return artefact_id
 
 
 @requires(Permission.REQUEST_DECIDE)
 def release_artefact(session: Session, request_no: str, sha256: str) -> None:
-    """A manager releases a prepared copy to the customer."""
+    """A manager releases a prepared copy to the customer, having looked at exactly it."""
     db = session.db
     with db.write() as conn:
         row = request_row(conn, request_no)
-        art = conn.execute(select(request_artefact).where(and_(
-            request_artefact.c.request_id == row.id,
-            request_artefact.c.sha256 == sha256))).first()
-        if art is None:
-            raise NotFound(_("Request {number} has no such prepared copy.").format(
-                number=row.request_no))
+        if RequestStatus(row.status) not in OPEN_STATES:
+            raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
+        art = held.artefact_of(conn, row, sha256)
         if art.released_at:
             raise Conflict(_("This copy was already released."))
+        held.check_viewed(conn, art, session.username)
         conn.execute(request_artefact.update().where(request_artefact.c.id == art.id).values(
             released_by=session.username, released_at=clock.stamp()))
-        _event(conn, session, row, "request.artefact_released", kind=art.kind, sha256=sha256)
+        _event(conn, session, row, "request.artefact_released", kind=art.kind,
+               sha256=art.sha256)
 
 
 @requires(Permission.REQUEST_TAKE)

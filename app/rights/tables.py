@@ -1,8 +1,9 @@
-"""Rights tables as SQLAlchemy Core objects (their DDL is migration 4 in store/migrations.py)."""
+"""Rights tables as SQLAlchemy Core objects (their DDL is migrations 4 and 9 in
+store/migrations.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, Table, Text
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Table, Text
 
 from app.store.schema import metadata
 
@@ -64,4 +65,30 @@ request_artefact = Table(
     Column("created_by", Text, nullable=False),
     Column("released_by", Text),
     Column("released_at", Text),
+    Column("handed_over_by", Text),  # the last hand-over (each one is an audit event)
+    Column("handed_over_at", Text),
+)
+
+# The bytes of a prepared copy, held until the request closes (app/rights/held.py).
+artefact_content = Table(
+    "artefact_content", metadata,
+    Column("artefact_id", Integer, ForeignKey("request_artefact.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("request_id", Integer, ForeignKey("rights_request.id"), nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("password", Text),
+    Column("prepared_by", Text, nullable=False),
+    Column("prepared_at", Text, nullable=False),
+)
+
+# Each time a manager was shown a held copy, with the checksum of what was shown.
+artefact_view = Table(
+    "artefact_view", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("artefact_id", Integer, ForeignKey("request_artefact.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("viewed_by", Text, nullable=False),
+    Column("viewed_at", Text, nullable=False),
 )

@@ -418,6 +418,32 @@ CREATE INDEX case_by_status_due ON service_case (status, due_date, kind, created
 DROP INDEX case_by_status;
 """
 
+# A prepared access copy or portability file is kept here, inside the encrypted database,
+# until a manager has looked at it and released it (app/rights/held.py); its views are
+# recorded with the checksum seen, and its hand-overs on the artefact row.
+V9_HELD_COPIES = """
+CREATE TABLE artefact_content (
+    artefact_id INTEGER NOT NULL PRIMARY KEY REFERENCES request_artefact (id) ON DELETE CASCADE,
+    request_id INTEGER NOT NULL REFERENCES rights_request (id),
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL,
+    password TEXT,
+    prepared_by TEXT NOT NULL,
+    prepared_at TEXT NOT NULL
+);
+CREATE INDEX artefact_content_by_request ON artefact_content (request_id);
+CREATE TABLE artefact_view (
+    id INTEGER NOT NULL PRIMARY KEY,
+    artefact_id INTEGER NOT NULL REFERENCES request_artefact (id) ON DELETE CASCADE,
+    sha256 TEXT NOT NULL,
+    viewed_by TEXT NOT NULL,
+    viewed_at TEXT NOT NULL
+);
+CREATE INDEX artefact_view_by_artefact ON artefact_view (artefact_id, viewed_by);
+ALTER TABLE request_artefact ADD COLUMN handed_over_by TEXT;
+ALTER TABLE request_artefact ADD COLUMN handed_over_at TEXT;
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -429,6 +455,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (7, "indexes for the monthly reports", V7_REPORT_INDEXES),
     (8, "case counts by month, state and kind from indexes alone (dashboard, case report)",
      V8_CASES_BY_MONTH),
+    (9, "prepared copies held until a manager has viewed and released them", V9_HELD_COPIES),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -16,7 +16,7 @@ from app.customers.cases import move_case, open_case
 from app.customers.tables import consent_event, consumption, customer, service
 from app.errors import Conflict, ValidationError
 from app.i18n import set_language
-from app.rights import answers, erasure, marketing, requests
+from app.rights import answers, copies, erasure, marketing, requests
 from app.security.roles import Role
 
 
@@ -50,8 +50,8 @@ def rich_customer(login):
 def test_access_copy_has_every_section_and_value(login, rich_customer, tmp_path, lang):
     counter = login(Role.COUNTER)
     n = _take(counter, "access", rich_customer)
-    doc = answers.prepare_access_copy(counter, n, lang)
-    text = _pdf_text(doc.data, tmp_path)
+    answers.prepare_access_copy(counter, n, lang)
+    text = _pdf_text(copies.review_copy(login(Role.MANAGER), n).data, tmp_path)
     with counter.db.read() as conn:
         c = conn.execute(select(customer).where(customer.c.customer_no == rich_customer)).first()
         sids = [r.id for r in conn.execute(select(service.c.id)
@@ -77,7 +77,7 @@ def test_password_protected_copy(login, rich_customer, tmp_path):
     n = _take(counter, "access", rich_customer)
     doc = answers.prepare_access_copy(counter, n, "en", protect=True)
     path = tmp_path / "p.pdf"
-    path.write_bytes(doc.data)
+    path.write_bytes(copies.review_copy(login(Role.MANAGER), n).data)
     locked = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
     assert locked.returncode != 0
     opened = subprocess.run(["pdftotext", "-upw", doc.password, str(path), "-"],
@@ -88,8 +88,8 @@ def test_password_protected_copy(login, rich_customer, tmp_path):
 def test_portability_schema(login, rich_customer):
     counter = login(Role.COUNTER)
     n = _take(counter, "portability", rich_customer)
-    data = answers.prepare_portability(counter, n)
-    z = zipfile.ZipFile(io.BytesIO(data))
+    answers.prepare_portability(counter, n)
+    z = zipfile.ZipFile(io.BytesIO(copies.review_copy(login(Role.MANAGER), n).data))
     assert sorted(z.namelist()) == ["README.txt", "data.json", "data.xlsx"]
     payload = json.loads(z.read("data.json"))
     assert payload["schema"] == "custos.portable" and payload["schema_version"] == 1

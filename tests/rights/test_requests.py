@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.errors import Conflict, PermissionDenied, ValidationError
-from app.rights import answers, requests
+from app.rights import answers, copies, requests
 from app.rights.model import RequestKind, RequestStatus
 from app.security.roles import Role
 
@@ -54,14 +54,17 @@ def test_each_kind_from_intake_to_completion(login, customer_no):
         requests.complete(manager, n)
     with pytest.raises(PermissionDenied):
         requests.release_artefact(counter, n, doc.sha256)
+    copies.review_copy(manager, n)
     requests.release_artefact(manager, n, doc.sha256)
+    copies.handover_copy(counter, n, how="printed")
     requests.complete(manager, n)
     assert requests.get_request(manager, n).artefacts[0].sha256 == doc.sha256
     # portability
     n = _take(counter, "portability", customer_no)
-    data = answers.prepare_portability(counter, n)
-    import hashlib
-    requests.release_artefact(manager, n, hashlib.sha256(data).hexdigest())
+    prepared = answers.prepare_portability(counter, n)
+    copies.review_copy(manager, n)
+    requests.release_artefact(manager, n, prepared.sha256)
+    copies.handover_copy(counter, n, how="saved")
     requests.complete(manager, n)
     # rectification through the edit flow
     n = _take(counter, "rectification", customer_no)

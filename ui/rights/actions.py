@@ -19,10 +19,11 @@ from app.customers.records import open_customer
 from app.errors import CustosError
 from app.i18n import N_, _
 from app.rights import answers
-from app.rights.access_copy import Document
+from app.rights.copies import CopyBytes, file_name, handover_copy, review_copy
 from app.rights.erasure import ErasurePlan, erasure_plan
+from app.rights.held import HELD_KINDS
 from app.rights.model import ArtefactKind, RequestKind, RequestStatus, RightsRequest
-from app.rights.requests import release_artefact, start_work, verify_identity
+from app.rights.requests import start_work, verify_identity
 from app.security import Permission, Session
 from ui.dialogs import ask
 from ui.rights.common import HeldCopy, ask_save_path, save_bytes
@@ -38,6 +39,7 @@ from ui.rights.decision_dialogs import (
 from ui.rights.erasure_dialogs import EraseDialog, ErasurePlanDialog
 from ui.rights.preview import PreviewDialog
 from ui.rights.rectify import CorrectIdentityDialog
+from ui.rights.release_dialog import HandOverDialog, PortableReviewDialog, ReleaseDialog
 
 if TYPE_CHECKING:
     from ui.rights.request_page import RequestPage
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 K = RequestKind
 OBJECTIONS = frozenset({K.OBJECT_MARKETING, K.OBJECT_PROFILING, K.WITHDRAW_CONSENT})
 COPIES = frozenset({K.ACCESS, K.PORTABILITY})
+HELD_SENTENCE = N_("The copy was prepared. Custos holds it until a manager has looked at it "
+                   "and released it; then it can be printed or saved.")
 
 
 @dataclass
@@ -65,8 +69,13 @@ class Action:
         enabled = page.is_open() or self.key == "again"
         if self.needs_copy:
             copy = page.selected_artefact()
-            enabled = enabled and copy is not None and (
-                copy.sha256 in page.documents if self.key == "again" else not copy.released_at)
+            if copy is None:
+                enabled = False
+            elif self.key == "again":  # a notice, held by this window only
+                enabled = enabled and copy.sha256 in page.documents
+            else:  # held copies: released ones are handed over, the others released
+                enabled = enabled and copy.kind in HELD_KINDS and (
+                    bool(copy.released_at) == (self.key == "handover"))
         self.button.setEnabled(enabled)
 
 
@@ -89,9 +98,11 @@ _TABLE: tuple = (
     ("object", N_("Apply (withdraw consent now)"), "apply_objection", Permission.REQUEST_TAKE,
      OBJECTIONS, None, "answer", False),
     ("again", N_("Show copy again…"), "show_again", Permission.REQUEST_TAKE,
-     frozenset({K.INFORMATION, K.ACCESS, K.PORTABILITY}), None, "copies", True),
-    ("release", N_("Release"), "release", Permission.REQUEST_DECIDE, COPIES, None, "copies",
-     True),
+     frozenset({K.INFORMATION}), None, "copies", True),
+    ("release", N_("Look at it and release…"), "release", Permission.REQUEST_DECIDE, COPIES,
+     None, "copies", True),
+    ("handover", N_("Print or save…"), "hand_over", Permission.REQUEST_TAKE, COPIES, None,
+     "copies", True),
     ("verify", N_("Mark identity as verified"), "verify", Permission.REQUEST_TAKE, None,
      RequestStatus.RECEIVED, "decide", False),
     ("start", N_("Start work"), "start", Permission.REQUEST_TAKE, None, RequestStatus.VERIFIED,
@@ -127,6 +138,7 @@ def _names(page: RequestPage) -> tuple[Session, str, RightsRequest]:
 
 
 def hold(page: RequestPage, data: bytes, password: str | None = None) -> str:
+    """A notice prepared here: kept by this window so it can be shown again."""
     sha = hashlib.sha256(data).hexdigest()
     page.documents[sha] = HeldCopy(data, password)
     page.reload()  # the "show again" button can now find it
@@ -136,8 +148,8 @@ def hold(page: RequestPage, data: bytes, password: str | None = None) -> str:
 def preview(page: RequestPage, copy: HeldCopy, kind: ArtefactKind) -> QDialog:
     number = page.request_no
     # File names stay ASCII: they travel by email and USB stick to any system.
-    name = {ArtefactKind.NOTICE: "information-notice", ArtefactKind.ACCESS_COPY: "access-copy"}
-    dialog = PreviewDialog(copy.data, kind.label, f"{name[kind]}-{number}.pdf", copy.password,
+    dialog = PreviewDialog(copy.data, kind.label, f"information-notice-{number}.pdf",
+                           copy.password,
                            _("Custos keeps only the checksum of this copy, not the file: print "
                              "it or save it before you close the request."), page)
     return page.show_child(dialog)
@@ -157,46 +169,17 @@ def print_notice(page: RequestPage) -> None:
 def prepare_access(page: RequestPage) -> None:
     session, _number, request = _names(page)
 
-    def prepared(document: Document) -> None:
-        copy = page.documents[hold(page, document.data, document.password)]
-        if document.password:
-            once = PasswordOnceDialog(document.password, page)
-            once.finished.connect(lambda _r: preview(page, copy, ArtefactKind.ACCESS_COPY))
-            page.show_child(once)
-        else:
-            preview(page, copy, ArtefactKind.ACCESS_COPY)
+    def prepared(copy: answers.PreparedCopy) -> None:
+        if copy.password:
+            page.show_child(PasswordOnceDialog(copy.password, page))
 
-    page.open_form(AccessCopyDialog(session, request, page),
-                   _("The access copy was prepared; a manager releases it to the customer."),
-                   prepared)
-
-
-def save_portable(page: RequestPage, data: bytes) -> None:
-    target = ask_save_path(page, _("Save the portable data as"),
-                           f"portable-data-{page.request_no}.zip",
-                           _("ZIP files (*.zip)"))
-    if target is None:
-        page.say(_("The portable data was not saved; use “Show copy again…” to save it."),
-                 ok=False)
-        return
-    try:
-        save_bytes(target, data)
-    except CustosError as exc:
-        page.say(str(exc), ok=False)
-        return
-    page.say(_("Saved as {file}.").format(file=str(target)), ok=True)
+    page.open_form(AccessCopyDialog(session, request, page), _(HELD_SENTENCE), prepared)
 
 
 def prepare_portable(page: RequestPage) -> None:
     session, number, _request = _names(page)
-
-    def prepared(data: bytes) -> None:
-        hold(page, data)
-        save_portable(page, data)
-
-    page.run(lambda: answers.prepare_portability(session, number),
-             _("The portable data was prepared; a manager releases it to the customer."),
-             _("Preparing the portable data…"), prepared)
+    page.run(lambda: answers.prepare_portability(session, number), _(HELD_SENTENCE),
+             _("Preparing the portable data…"))
 
 
 def show_again(page: RequestPage) -> None:
@@ -204,22 +187,46 @@ def show_again(page: RequestPage) -> None:
     held = page.documents.get(copy.sha256) if copy else None
     if copy is None or held is None:
         return
-    if copy.kind == ArtefactKind.PORTABILITY:
-        save_portable(page, held.data)
-    else:
-        preview(page, held, ArtefactKind(copy.kind))
+    preview(page, held, ArtefactKind(copy.kind))
 
 
 def release(page: RequestPage) -> None:
+    """The manager is shown the copy (a view app/ records), then may release it."""
     session, number, _request = _names(page)
     copy = page.selected_artefact()
     if copy is None:
         return
-    ask(page, _("Release this copy ({kind}, checksum {checksum}) to the customer? The "
-                "release is registered with your name.").format(
-        kind=ArtefactKind(copy.kind).label, checksum=copy.sha256[:12]), _("Release"),
-        lambda: page.run(lambda: release_artefact(session, number, copy.sha256),
-                         _("The copy was released to the customer.")))
+
+    def review(shown: CopyBytes) -> None:
+        dialog_class = ReleaseDialog if shown.kind == ArtefactKind.ACCESS_COPY \
+            else PortableReviewDialog
+        dialog = dialog_class(session, shown, page)
+        page.open_form(dialog, _("The copy was released to the customer; it can now be "
+                                 "printed or saved."))
+
+    page.run(lambda: review_copy(session, number, copy.sha256),
+             _("Look at the copy, then release it."), _("Showing the pages…"), review)
+
+
+def hand_over(page: RequestPage) -> None:
+    """A released copy: the access copy in a preview with Print and Save, the portable data
+    straight to a file; app/ logs every hand-over."""
+    session, number, _request = _names(page)
+    copy = page.selected_artefact()
+    if copy is None:
+        return
+    if copy.kind == ArtefactKind.ACCESS_COPY:
+        page.run(lambda: handover_copy(session, number, copy.sha256, how="shown"),
+                 _("Print or save the copy from the preview."), _("Showing the pages…"),
+                 lambda shown: page.show_child(HandOverDialog(session, shown, page)))
+        return
+    target = ask_save_path(page, _("Save the portable data as"),
+                           file_name(copy.kind, number), _("ZIP files (*.zip)"))
+    if target is None:
+        return
+    page.run(lambda: save_bytes(target, handover_copy(session, number, copy.sha256,
+                                                      how="saved").data),
+             _("Saved as {file}.").format(file=str(target)), _("Saving the portable data…"))
 
 
 def correct_identity(page: RequestPage) -> None:
@@ -300,6 +307,7 @@ def _form(dialog_class: type, sentence: str) -> Callable[[RequestPage], None]:
 HANDLERS: dict[str, Callable[[RequestPage], None]] = {
     "print_notice": print_notice, "prepare_access": prepare_access,
     "prepare_portable": prepare_portable, "show_again": show_again, "release": release,
+    "hand_over": hand_over,
     "correct_identity": correct_identity, "show_plan": show_plan, "erase": erase,
     "restrict": restrict, "apply_objection": apply_objection, "verify": verify,
     "start": start,

@@ -45,16 +45,18 @@ KIND_EXPLANATIONS: dict[RequestKind, str] = {
 ANSWER_STEPS: dict[RequestKind, str] = {
     RequestKind.INFORMATION: N_("print the information notice in the customer's language and "
                                 "hand it over; then a manager completes the request."),
-    RequestKind.ACCESS: N_("prepare the access copy and check it in the preview; a manager "
-                           "releases it and completes the request."),
+    RequestKind.ACCESS: N_("prepare the access copy; a manager looks at its pages and "
+                           "releases it; then print or save it for the customer, and a manager "
+                           "completes the request."),
     RequestKind.RECTIFICATION: N_("correct the identity data with “Correct identity…” here, or "
                                   "on the customer's Identity tab choosing this request under "
                                   "“Answers request”, noting the evidence seen; then a manager "
                                   "completes the request."),
     RequestKind.ERASURE: N_("check the erasure plan; a manager erases the data, which "
                             "completes the request."),
-    RequestKind.PORTABILITY: N_("prepare the portable data (ZIP) and save it; a manager "
-                                "releases it and completes the request."),
+    RequestKind.PORTABILITY: N_("prepare the portable data (ZIP); a manager looks at it and "
+                                "releases it; then save it for the customer, and a manager "
+                                "completes the request."),
     RequestKind.RESTRICTION: N_("a manager restricts processing of the customer's record and "
                                 "completes the request."),
     RequestKind.OBJECT_MARKETING: N_("withdraw the marketing consent; then a manager completes "
@@ -69,7 +71,7 @@ WITH_COPIES = (RequestKind.INFORMATION, RequestKind.ACCESS, RequestKind.PORTABIL
 
 @dataclass(frozen=True)
 class HeldCopy:
-    """A copy prepared in this window: Custos itself keeps only its checksum."""
+    """A notice prepared in this window: Custos itself keeps only its checksum."""
 
     data: bytes
     password: str | None

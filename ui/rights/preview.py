@@ -136,7 +136,8 @@ class PreviewDialog(QDialog):
     # -- print and save -----------------------------------------------------------------
 
     def choose_printer(self) -> QPrintDialog:
-        return choose_and_print(self, _("Print"), self._draw_pages, self._report)
+        # Through print_to, so that a dialog which logs each print (HandOverDialog) does.
+        return choose_and_print(self, _("Print"), self.print_to)
 
     def print_to(self, printer: QPrinter) -> bool:
         """Each page drawn to fit the paper; True if every page went to the printer."""

@@ -1,9 +1,10 @@
 """One request: who asked what and when, its steps, the answers prepared, and what to do next.
 
 The buttons offered follow the request's kind and the person's role; whether a step is
-allowed now is app/'s to say, and its sentence is shown when it refuses. Copies prepared in
-this window are held in memory until it closes (Custos keeps only their checksums), so they
-can be shown, printed or saved again meanwhile.
+allowed now is app/'s to say, and its sentence is shown when it refuses. An information
+notice prepared in this window is held in memory until it closes (Custos keeps only its
+checksum); access copies and portable data are held by Custos itself until a manager has
+looked at them and released them, and are fetched from it for each print or save.
 """
 
 from __future__ import annotations
@@ -85,17 +86,21 @@ class RequestPage(QDialog):
 
         self.answers = answers = QGroupBox(_("Answers prepared"))
         inner = QVBoxLayout(answers)
-        self.artefacts = QTableWidget(0, 6)
+        self.artefacts = QTableWidget(0, 7)
         self.artefacts.setHorizontalHeaderLabels([
             _("Answer"), _("Language"), _("Password"), _("Checksum (SHA-256)"), _("Prepared"),
-            _("Released")])
+            _("Released"), _("Handed over")])
         self.artefacts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.artefacts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.artefacts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.artefacts.verticalHeader().hide()
         header = self.artefacts.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        for col in (4, 5, 6):  # "time by user": share the room left, on two lines if need be
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.artefacts.setWordWrap(True)
+        self.artefacts.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.artefacts.setMinimumHeight(110)
         self.artefacts.itemSelectionChanged.connect(self._update_buttons)
@@ -194,7 +199,8 @@ class RequestPage(QDialog):
             cells = (ArtefactKind(a.kind).label, LANGUAGES.get(a.language, a.language),
                      _("Yes") if a.protected else _("No"), short_checksum(a.sha256),
                      when_by(a.created_at, a.created_by),
-                     when_by(a.released_at, a.released_by) or _("not released"))
+                     when_by(a.released_at, a.released_by) or _("not released"),
+                     when_by(a.handed_over_at, a.handed_over_by) or "—")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 3:

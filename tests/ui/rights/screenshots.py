@@ -4,8 +4,9 @@
 
 Builds a demo database with requests in several states, then for English and Chinese and
 for a counter clerk and a manager saves the requests list, the intake dialog, an access
-request (password shown once, preview), an erasure request (plan, confirmation), a refusal
-and the privacy register.
+request (password shown once; the manager's release dialog before and after its pages are
+shown; a released copy's print-or-save preview), the portable data's release dialog, an
+erasure request (plan, confirmation), a refusal and the privacy register.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from app import accounts
 from app.demo_records import fill_records
 from app.rights import requests as rq
+from app.rights.answers import prepare_access_copy, prepare_portability
+from app.rights.copies import review_copy
 from app.security import Role
 from app.settings import set_branch_details
 from app.store import schema
@@ -30,7 +33,7 @@ from ui.language import apply_language
 from ui.main_window import MainWindow
 from ui.rights import register_sections
 from ui.rights.decision_dialogs import PasswordOnceDialog
-from ui.rights.preview import PreviewDialog
+from ui.rights.release_dialog import HandOverDialog, PortableReviewDialog, ReleaseDialog
 from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
@@ -72,7 +75,15 @@ def build_database(folder: Path) -> tuple[Path, dict[str, str]]:
                                today=date.today() - timedelta(days=20))
     rq.extend(manager, extended, 30, "等待计费部门核查三月账单", True)
     rq.take_request(manager, "withdraw_consent", "C000000006", check, channel="phone")
-    rq.take_request(manager, "portability", "C000000008", check, channel="online")
+    numbers["portability"] = rq.take_request(manager, "portability", "C000000008", check,
+                                             channel="online")
+    rq.verify_identity(manager, numbers["portability"])
+    prepare_portability(manager, numbers["portability"])
+    numbers["released"] = rq.take_request(manager, "access", "C000000002", check)
+    rq.verify_identity(manager, numbers["released"])
+    prepared = prepare_access_copy(manager, numbers["released"], "zh_CN")
+    review_copy(manager, numbers["released"])
+    rq.release_artefact(manager, numbers["released"], prepared.sha256)
     accounts.logout(manager)
     return path, numbers
 
@@ -113,12 +124,39 @@ def shoot(db: Path, numbers: dict[str, str], out: Path, language: str, role: str
         pump(lambda: isinstance(page.child, PasswordOnceDialog), timeout=30)
         save(page.child, out, f"{tag}_03b_password")
         page.child.accept()
-        pump(lambda: isinstance(page.child, PreviewDialog))
-        preview = page.child
-        pump(lambda: len(preview.page_labels) > 0 and idle_tasks(), timeout=30)
-        save(preview, out, f"{tag}_05_preview")
-        preview.accept()
+        pump(lambda: idle_tasks() and page.artefacts.rowCount() > 0, timeout=30)
+    else:
+        click(page, "release")  # the copy the counter clerk just prepared
+        pump(lambda: isinstance(page.child, ReleaseDialog), timeout=30)
+        review = page.child
+        save(review, out, f"{tag}_05a_release_before_pages", settle=0)
+        pump(lambda: review.release_button.isEnabled() and idle_tasks(), timeout=30)
+        save(review, out, f"{tag}_05b_release_pages_shown")
+        review.release_button.click()
+        pump(lambda: bool(page.request.artefacts[-1].released_at) and idle_tasks(), timeout=30)
     save(page, out, f"{tag}_03_access_page")
+    page.reject()
+    pump()
+
+    page = section.open_request(numbers["released"])
+    pump(lambda: page.request is not None)
+    save(page, out, f"{tag}_03c_released_page")
+    click(page, "handover")
+    pump(lambda: isinstance(page.child, HandOverDialog), timeout=30)
+    handing = page.child
+    pump(lambda: len(handing.page_labels) > 0 and idle_tasks(), timeout=30)
+    save(handing, out, f"{tag}_05c_handover")
+    handing.accept()
+    page.reject()
+    pump()
+
+    page = section.open_request(numbers["portability"])
+    pump(lambda: page.request is not None)
+    if role == "manager":
+        click(page, "release")
+        pump(lambda: isinstance(page.child, PortableReviewDialog), timeout=30)
+        save(page.child, out, f"{tag}_05d_release_portable")
+        page.child.reject()
     page.reject()
     pump()
 

@@ -14,9 +14,10 @@ from app.customers.tables import customer
 from app.rights.model import RequestStatus
 from app.rights.requests import get_request
 from app.synthetic import mobile
-from ui.rights import actions
+from ui.rights import actions, release_dialog
 from ui.rights.intake import IntakeDialog
 from ui.rights.preview import PreviewDialog
+from ui.rights.release_dialog import HandOverDialog, PortableReviewDialog, ReleaseDialog
 from ui.rights.request_page import RequestPage
 from ui.rights.requests_section import RequestsSection
 from ui.worker import idle_tasks
@@ -60,21 +61,33 @@ def test_kind_from_intake_to_completion(qtbot, wait_workers, answer_box, manager
         click(page, "notice")
         qtbot.waitUntil(lambda: isinstance(page.child, PreviewDialog), timeout=15000)
         page.child.accept()
-    elif kind == "access":
-        click(page, "access")
-        page.child.ok_button.click()
-        qtbot.waitUntil(lambda: isinstance(page.child, PreviewDialog), timeout=15000)
-        page.child.accept()
-        click(page, "release")
-        answer_box(page)
-    elif kind == "portability":
-        click(page, "portable")
-        qtbot.waitUntil(lambda: (tmp_path / "portable.zip").exists(), timeout=15000)
-        names = zipfile.ZipFile(io.BytesIO((tmp_path / "portable.zip").read_bytes())).namelist()
-        assert "data.json" in names
+    elif kind in ("access", "portability"):
+        click(page, "access" if kind == "access" else "portable")
+        if kind == "access":
+            page.child.ok_button.click()
         wait_workers()
-        click(page, "release")
-        answer_box(page)
+        qtbot.waitUntil(lambda: page.artefacts.rowCount() == 1, timeout=15000)
+        click(page, "release")  # the manager looks at it first
+        qtbot.waitUntil(lambda: isinstance(page.child, ReleaseDialog | PortableReviewDialog),
+                        timeout=15000)
+        review = page.child
+        qtbot.waitUntil(lambda: review.release_button.isEnabled(), timeout=15000)
+        review.release_button.click()
+        wait_workers()
+        qtbot.waitUntil(lambda: bool(page.request.artefacts[0].released_at))
+        click(page, "handover")
+        if kind == "access":
+            qtbot.waitUntil(lambda: isinstance(page.child, HandOverDialog), timeout=15000)
+            monkeypatch.setattr(release_dialog, "ask_save_path", lambda *a: tmp_path / "c.pdf")
+            page.child.save_button.click()
+            assert (tmp_path / "c.pdf").read_bytes()[:5] == b"%PDF-"
+            page.child.accept()
+        else:
+            qtbot.waitUntil(lambda: (tmp_path / "portable.zip").exists(), timeout=15000)
+            names = zipfile.ZipFile(io.BytesIO((tmp_path / "portable.zip").read_bytes())
+                                    ).namelist()
+            assert "data.json" in names
+        wait_workers()
     elif kind == "rectification":
         click(page, "rectify")
         page.child.phone.setText(mobile(random.Random(99)))

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from app.errors import CustosError
 from app.rights.answers import information_notice, prepare_access_copy
+from app.rights.copies import review_copy
 from app.rights.register import register_entries
 from app.settings import branch_details
 from ui.rights import register_section
@@ -18,7 +19,9 @@ from ui.rights.register_section import RegisterSection
 def test_preview_shows_zooms_prints_and_saves(qtbot, wait_workers, counter, manager,
                                               verified, tmp_path, monkeypatch,
                                               print_with_button):
-    document = prepare_access_copy(counter, verified("access"), "zh_CN", protect=True)
+    number = verified("access")
+    prepare_access_copy(counter, number, "zh_CN", protect=True)
+    document = review_copy(manager, number)
     with pytest.raises(CustosError):
         page_count(document.data)  # protected: not without its password
     pages = page_count(document.data, document.password)

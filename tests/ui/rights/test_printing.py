@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtGui import QPainter
 
 from app.rights.answers import information_notice, prepare_access_copy
+from app.rights.copies import review_copy
 from ui.backups.keys_section import RecoveryCodeDialog
 from ui.rights.pdf_pages import page_count
 from ui.rights.preview import PreviewDialog
@@ -29,8 +30,11 @@ def test_the_new_recovery_code_prints(qtbot, print_with_button):
 
 
 def test_a_protected_access_copy_prints_every_page_decrypted(qtbot, wait_workers, counter,
-                                                            verified, print_with_button):
-    document = prepare_access_copy(counter, verified("access"), "zh_CN", protect=True)
+                                                            manager, verified,
+                                                            print_with_button):
+    number = verified("access")
+    prepare_access_copy(counter, number, "zh_CN", protect=True)
+    document = review_copy(manager, number)
     dialog = PreviewDialog(document.data, "copy", "copy.pdf", document.password)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import QPushButton
+from sqlalchemy import select
 
 from app.rights.model import RequestStatus
 from app.rights.requests import get_request, take_request
+from app.store.schema import audit_event
 from ui.rights.common import OVERDUE
 from ui.rights.decision_dialogs import PasswordOnceDialog, RefuseDialog
 from ui.rights.erasure_dialogs import ErasurePlanDialog
 from ui.rights.intake import IntakeDialog
+from ui.rights.pdf_pages import page_count
 from ui.rights.preview import PreviewDialog
+from ui.rights.release_dialog import HandOverDialog, PortableReviewDialog, ReleaseDialog
 from ui.rights.request_page import RequestPage
 from ui.rights.requests_section import RequestsSection
 
@@ -68,8 +74,9 @@ def test_overdue_rows_are_red_and_counted(qtbot, counter, customer_no):
     assert section.table.rowCount() == 1
 
 
-def test_access_copy_prepared_previewed_released_completed(qtbot, wait_workers, answer_box,
-                                                           counter, manager, verified):
+def test_access_copy_prepared_looked_at_released_handed_over(qtbot, wait_workers, counter,
+                                                             manager, verified, tmp_path,
+                                                             monkeypatch, print_with_button):
     number = verified("access")
     page = RequestPage(counter, number)
     qtbot.addWidget(page)
@@ -82,34 +89,93 @@ def test_access_copy_prepared_previewed_released_completed(qtbot, wait_workers, 
     password = page.child.code.text()
     assert len(password) == 14
     page.child.accept()
-    qtbot.waitUntil(lambda: isinstance(page.child, PreviewDialog))
-    preview = page.child
-    qtbot.waitUntil(lambda: len(preview.page_labels) >= 1, timeout=15000)
-    assert not preview.page_labels[0].pixmap().isNull()
-    assert preview.password == password
+    wait_workers()
+    # The clerk gets no preview, print or save of an unreleased copy: it stays in Custos.
+    assert not isinstance(page.child, PreviewDialog)
     assert page.artefacts.rowCount() == 1
     assert page.artefacts.item(0, 2).text() == "Yes"
-    preview.accept()
+    assert page.artefacts.item(0, 5).text() == "not released"
+    assert not button(page, "handover").isEnabled()
 
     desk = RequestPage(manager, number)
     qtbot.addWidget(desk)
-    assert button(desk, "release").isEnabled()
     button(desk, "complete").click()  # not released yet: app/ says so
     desk.child.ok_button.click()
     qtbot.waitUntil(lambda: desk.child.error.isVisible())
     assert "no answer yet" in desk.child.error.text()
     desk.child.reject()
+    assert not button(desk, "handover").isEnabled()
     button(desk, "release").click()
-    answer_box(desk)
+    qtbot.waitUntil(lambda: isinstance(desk.child, ReleaseDialog), timeout=15000)
+    review = desk.child
+    assert not review.release_button.isEnabled()  # not before the pages are on screen
+    assert review.print_button.isHidden() and review.save_button.isHidden()
+    qtbot.waitUntil(lambda: len(review.page_labels) >= 1, timeout=15000)
+    assert not review.page_labels[0].pixmap().isNull()
+    assert review.password == password  # the pages are drawn; the password is not shown
+    assert review.release_button.isEnabled()
+    review.release_button.click()
     wait_workers()
+    qtbot.waitUntil(lambda: bool(desk.request.artefacts[0].released_at))
     assert get_request(manager, number).artefacts[0].released_by == "manager"
     assert not button(desk, "release").isEnabled()
+    button(desk, "complete").click()  # released, but not handed over yet
+    desk.child.ok_button.click()
+    qtbot.waitUntil(lambda: desk.child.error.isVisible())
+    assert "not handed over yet" in desk.child.error.text()
+    desk.child.reject()
+
+    page.reload()
+    assert button(page, "handover").isEnabled()
+    button(page, "handover").click()
+    qtbot.waitUntil(lambda: isinstance(page.child, HandOverDialog), timeout=15000)
+    handing = page.child
+    wait_workers()
+    printed = print_with_button(handing.print_button)  # logged as a hand-over, then printed
+    assert page_count(printed.read_bytes()) == page_count(handing.data, handing.password) >= 2
+    monkeypatch.setattr("ui.rights.release_dialog.ask_save_path",
+                        lambda *a: tmp_path / "saved.pdf")
+    handing.save_button.click()
+    assert hashlib.sha256((tmp_path / "saved.pdf").read_bytes()).hexdigest() == \
+        get_request(counter, number).artefacts[0].sha256
+    with counter.db.read() as conn:
+        ways = [json.loads(d)["how"] for d in conn.execute(
+            select(audit_event.c.detail).where(
+                audit_event.c.action == "request.copy_handed_over")).scalars()]
+    assert ways == ["printed", "saved"]
+    handing.accept()
+    page.reload()
+    assert page.artefacts.item(0, 6).text().endswith("by counter")
+
+    desk.reload()
     button(desk, "complete").click()
     desk.child.outcome.setPlainText("Copy handed over at the counter.")
     desk.child.ok_button.click()
     wait_workers()
     qtbot.waitUntil(lambda: desk.request.status == RequestStatus.COMPLETED)
     assert not button(desk, "extend").isEnabled()
+
+
+def test_release_refused_in_one_sentence_when_the_copy_changed(qtbot, wait_workers, counter,
+                                                               manager, verified):
+    from app.rights.answers import prepare_portability
+    from app.rights.tables import artefact_content
+
+    number = verified("portability")
+    prepare_portability(counter, number)
+    desk = RequestPage(manager, number)
+    qtbot.addWidget(desk)
+    button(desk, "release").click()
+    qtbot.waitUntil(lambda: isinstance(desk.child, PortableReviewDialog), timeout=15000)
+    review = desk.child
+    assert review.files.count() == 3
+    with manager.db.write() as conn:  # changed behind the manager's back after the look
+        conn.execute(artefact_content.update().values(data=b"PK other bytes"))
+    review.release_button.click()
+    wait_workers()
+    qtbot.waitUntil(lambda: review.status.isVisible())
+    assert "changed" in review.status.text()
+    assert get_request(manager, number).artefacts[0].released_at is None
 
 
 def test_erasure_plan_lists_what_the_law_keeps(qtbot, counter, verified):

@@ -50,11 +50,29 @@ class KdfParams:
 
     @classmethod
     def from_dict(cls, data: dict) -> KdfParams:
-        params = cls(int(data["t"]), int(data["m"]), int(data["p"]))
-        if params.time_cost < 1 or params.memory_kib < 8 * params.parallelism:
-            raise ValueError("implausible KDF parameters")
+        values = (data["t"], data["m"], data["p"])
+        if not all(type(v) is int for v in values):  # bool, float or text: a damaged ring
+            raise ValueError("KDF parameters are not integers")
+        params = cls(*values)
+        params.check_bounds()
         return params
 
+    def check_bounds(self) -> None:
+        """Refuse, before any derivation runs, a cost that is too weak or would take minutes
+        and gigabytes: a ring is a file someone may have edited."""
+        if not (KDF_TIME_RANGE[0] <= self.time_cost <= KDF_TIME_RANGE[1]
+                and KDF_MEMORY_RANGE[0] <= self.memory_kib <= KDF_MEMORY_RANGE[1]
+                and KDF_PARALLELISM_RANGE[0] <= self.parallelism <= KDF_PARALLELISM_RANGE[1]):
+            raise StoreError(_("The key ring asks for a password-hashing cost outside safe "
+                               "bounds; it was refused without being used."))
+
+
+# Bounds on both sides. The floor is FLOOR itself (what every ring has been written with at
+# least); the ceiling is well above what `tune_kdf` picks (at most 152 MiB, 16 passes) yet
+# keeps one derivation to seconds and about a gigabyte.
+KDF_TIME_RANGE = (2, 64)
+KDF_MEMORY_RANGE = (19456, 1 << 20)  # KiB: 19 MiB .. 1 GiB
+KDF_PARALLELISM_RANGE = (1, 16)
 
 FLOOR = KdfParams()
 

@@ -29,6 +29,7 @@ from zlib import error as zlib_error
 from app.errors import StoreError
 from app.i18n import _
 from app.store.atomic import create_exclusive, fsync_dir
+from app.store.keyring import RING_MAX_BYTES
 
 SUFFIX = ".custos-backup"
 DB_NAME = "database.custos"
@@ -36,7 +37,6 @@ RING_NAME = "database.custos.keys"
 MANIFEST_NAME = "manifest.json"
 FORMAT = "custos-backup"
 CHUNK = 4 << 20
-RING_MAX_BYTES = 16 << 20  # thousands of slots; a ring is a few KiB per user
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from app.store.atomic import write_atomic
 FORMAT = "custos-keyring"
 VERSION = 1  # slots: X25519 pair, private key under Argon2id, db key sealed
 KEY_BYTES = 32
+RING_MAX_BYTES = 16 << 20  # a slot is about 1 KiB: room for thousands of accounts
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is typed from paper
 
 
@@ -180,7 +181,8 @@ class KeyRing:
     @classmethod
     def load(cls, path: Path) -> KeyRing:
         try:
-            raw = Path(path).read_bytes()
+            with open(path, "rb") as fh:
+                raw = fh.read(RING_MAX_BYTES + 1)  # a ring is a file someone may have edited
         except FileNotFoundError:
             raise StoreError(_("The key ring {name} is missing; it must lie beside the database.")
                              .format(name=Path(path).name)) from None
@@ -189,6 +191,8 @@ class KeyRing:
     @classmethod
     def load_bytes(cls, raw: bytes) -> KeyRing:
         try:
+            if len(raw) > RING_MAX_BYTES:
+                raise ValueError("too large for a key ring")
             data = json.loads(raw.decode("utf-8"))
             if data.get("format") != FORMAT:
                 raise ValueError("not a key ring")

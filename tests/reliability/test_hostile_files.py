@@ -329,3 +329,27 @@ def test_after_a_restore_the_files_are_for_this_account_only(login, db_path, tmp
                 assert stat.S_IMODE(part.stat().st_mode) == 0o600, part
         finally:
             accounts.logout(session)
+
+
+def test_a_link_named_like_the_migration_backups_folder_is_not_followed(login, db_path,
+                                                                        outside):
+    from app.store.database import backup_before_migration
+
+    key = login(Role.ADMIN).db.key
+    Path(f"{db_path}.migration-backups").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(StoreError, match="is a link, not a folder"):
+        backup_before_migration(db_path, key, 3)
+    _precious_intact(outside)
+
+
+def test_a_key_ring_file_of_gigabytes_is_not_read_whole(db_path):
+    ring = Path(f"{db_path}.keys")
+    with open(ring, "r+b") as fh:
+        fh.truncate(2 << 30)  # sparse: 2 GiB that take no room
+    tracemalloc.start()
+    try:
+        with pytest.raises(StoreError, match="^The key ring is damaged"):
+            accounts.login(db_path, "admin", ADMIN_PW)
+        assert tracemalloc.get_traced_memory()[1] < 64 << 20
+    finally:
+        tracemalloc.stop()

@@ -207,6 +207,9 @@ def _manifest_bytes(z: zipfile.ZipFile) -> bytes:
 
 def read_manifest(path: Path) -> Manifest:
     name = one_line(Path(path).name)
+    if Path(path).exists() and not Path(path).is_file():
+        # A folder, a pipe or a device named like a backup: reading it could wait forever.
+        raise StoreError(_("{name} is damaged or is not a Custos backup.").format(name=name))
     try:
         with zipfile.ZipFile(path) as z:
             data = _manifest_bytes(z)

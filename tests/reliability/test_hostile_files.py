@@ -353,3 +353,14 @@ def test_a_key_ring_file_of_gigabytes_is_not_read_whole(db_path):
         assert tracemalloc.get_traced_memory()[1] < 64 << 20
     finally:
         tracemalloc.stop()
+
+
+def test_a_pipe_or_folder_named_like_a_backup_is_listed_as_damaged_at_once(tmp_path):
+    os.mkfifo(tmp_path / f"pipe{SUFFIX}")  # opening it for reading would wait forever
+    (tmp_path / f"folder{SUFFIX}").mkdir()
+    started = time.perf_counter()
+    entries = service.list_backups(tmp_path)
+    assert time.perf_counter() - started < 2
+    assert sorted((e.path.name, e.problem) for e in entries) == [
+        (f"folder{SUFFIX}", f"folder{SUFFIX} is damaged or is not a Custos backup."),
+        (f"pipe{SUFFIX}", f"pipe{SUFFIX} is damaged or is not a Custos backup.")]

@@ -258,6 +258,34 @@ def _copy_range(path: Path, offset: int, size: int, target: Path) -> None:
             left -= len(block)
 
 
+def _ring_part(z: zipfile.ZipFile) -> bytes:
+    info = z.getinfo(RING_NAME)
+    if info.file_size > RING_MAX_BYTES:
+        raise zipfile.BadZipFile("key ring too large")
+    with z.open(info) as part:
+        ring = part.read(RING_MAX_BYTES + 1)
+    if len(ring) > RING_MAX_BYTES:
+        raise zipfile.BadZipFile("key ring too large")
+    return ring
+
+
+def read_ring(path: Path) -> bytes:
+    """The key ring part alone, checked against the manifest: enough to check a password
+    before anything is unpacked."""
+    manifest = read_manifest(path)
+    name = one_line(Path(path).name)
+    try:
+        with zipfile.ZipFile(path) as z:
+            ring = _ring_part(z)
+    except (zipfile.BadZipFile, KeyError, EOFError, OSError, NotImplementedError,
+            RuntimeError, zlib_error):
+        raise StoreError(_("{name} is damaged or is not a Custos backup.").format(
+            name=name)) from None
+    if hashlib.sha256(ring).hexdigest() != manifest.sha256.get(RING_NAME):
+        raise StoreError(damaged_part(name, RING_NAME))
+    return ring
+
+
 def extract(path: Path, folder: Path, check_database: bool = True
             ) -> tuple[Path, Path, Manifest]:
     """Unpack into `folder` and check every part against the manifest's checksum.
@@ -270,14 +298,10 @@ def extract(path: Path, folder: Path, check_database: bool = True
     name = one_line(Path(path).name)
     try:
         with zipfile.ZipFile(path) as z:
-            ring_info = z.getinfo(RING_NAME)
-            if ring_info.file_size > RING_MAX_BYTES:
-                raise zipfile.BadZipFile("key ring too large")
-            with z.open(ring_info) as part:
-                ring = part.read(RING_MAX_BYTES + 1)
+            ring = _ring_part(z)
             info = z.getinfo(DB_NAME)
-        if info.compress_type != zipfile.ZIP_STORED or len(ring) > RING_MAX_BYTES:
-            raise zipfile.BadZipFile("compressed database part or oversized ring")
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise zipfile.BadZipFile("compressed database part")
         _copy_range(Path(path), _member_offset(Path(path), info), info.file_size,
                     folder / DB_NAME)
         with open(create_exclusive(folder / RING_NAME), "wb") as fh:

@@ -32,7 +32,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from app import audit, clock
 from app.accounts import login, logout
 from app.backup import swap
-from app.backup.archive_file import DB_NAME, Manifest, one_line, read_manifest
+from app.backup.archive_file import DB_NAME, Manifest, one_line, read_manifest, read_ring
 from app.backup.service import Progress, VerifyReport, _keyed, _verify_in
 from app.errors import AccountDisabled, LoginFailed, PermissionDenied, StoreError, TooManyAttempts
 from app.i18n import _
@@ -139,14 +139,22 @@ def restore(path: Path, db_path: Path, username: str, password: str,
     empty = _is_empty_target(db_path)
     if empty and not db_path.parent.is_dir():
         raise StoreError(_("The folder {folder} does not exist.").format(folder=db_path.parent))
-    session = None if empty else _live_session(db_path, username, password, manifest, path)
+    if empty:  # the password is checked before anything is unpacked beside the target
+        session, key = None, KeyRing.load_bytes(read_ring(path)).unlock(username, password)
+    else:
+        session = _live_session(db_path, username, password, manifest, path)
+        key = session.db.key if session is not None else None
     event = _event(path, manifest, username)
     stamp = clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
     # Unpacked and verified once, beside the target, so the final moves are renames.
     incoming = Path(tempfile.mkdtemp(prefix=swap.INCOMING_PREFIX, dir=db_path.parent))
     try:
-        report, key = _verify_in(path, incoming, username, password,
-                                 session.db.key if session else None, None)
+        try:
+            report, key = _verify_in(path, incoming, "" if empty else username, password, key,
+                                     None)
+        except LoginFailed:  # the current key does not open it, nor the password then
+            raise StoreError(_("This backup was taken under an earlier key of the database, "
+                               "and your password of that time does not open it.")) from None
         if not report.ok or key is None:
             raise StoreError(report.sentence)
         if session is None and not _admin_in(incoming / DB_NAME, key, username):

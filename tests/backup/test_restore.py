@@ -126,9 +126,18 @@ def test_the_gui_check_needs_the_admins_own_password(login, backup):
         restoring.check_restore(login(Role.COUNTER), backup, PASSWORDS[Role.COUNTER])
 
 
-def test_into_an_empty_path_only_the_backups_own_administrator(backup, tmp_path):
+def _unexpected(*args, **kwargs):
+    raise AssertionError("unpacked before the password was checked")
+
+
+def test_into_an_empty_path_only_the_backups_own_administrator(backup, tmp_path,
+                                                              monkeypatch):
     target = tmp_path / "new" / "branch.custos"
     target.parent.mkdir()
+    with monkeypatch.context() as patch:  # the password is checked before anything is unpacked
+        patch.setattr("app.backup.restoring.tempfile.mkdtemp", _unexpected)
+        with pytest.raises(LoginFailed):
+            restoring.restore(backup, target, "admin", "wrong-password")
     with pytest.raises(PermissionDenied, match="^Only an administrator of this database can "
                                                "restore a backup over it.$"):
         restoring.restore(backup, target, "counter", PASSWORDS[Role.COUNTER])
@@ -192,3 +201,25 @@ def test_verify_fails_when_the_ring_is_not_the_databases(backup, other_db, chang
     assert not report.ok
     assert report.sentence == ("The key ring in the backup belongs to another database than "
                                "the one in it.")
+
+
+def test_a_backup_from_before_a_key_rotation_is_restored_with_the_ring_of_then(login, db_path,
+                                                                             backup):
+    from app.keys import rotate_key
+
+    admin = login(Role.ADMIN)
+    rotate_key(admin)
+    accounts.change_own_password(admin, ADMIN_PW, "a-new-admin-password")
+    accounts.logout(admin)
+    with pytest.raises(StoreError, match="^This backup was taken under an earlier key"):
+        restoring.restore(backup, db_path, "admin", "a-new-admin-password")
+    assert not list(db_path.parent.glob("*.before-restore-*"))
+
+
+def test_after_a_rotation_the_same_password_still_restores_an_older_backup(login, db_path,
+                                                                          backup):
+    from app.keys import rotate_key
+
+    rotate_key(login(Role.ADMIN))
+    aside = restoring.restore(backup, db_path, "admin", ADMIN_PW)
+    assert (aside / db_path.name).exists() and _events(db_path, "backup.restored")

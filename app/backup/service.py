@@ -1,11 +1,12 @@
-"""Taking, verifying, listing, pruning and restoring backups (administrators' work).
+"""Taking, verifying, listing and pruning backups (administrators' work; restoring is in
+`restoring`).
 
 A backup copies the live database's ciphertext as it stands in a read snapshot (see
 `_frozen_file`), falling back to SQLite's online backup API when that snapshot cannot be
 had; either way the copy is consistent while the program is in use and never written in
 plaintext. A verification restores into a temporary folder, opens the copy with its key,
 runs `cipher_integrity_check` and `integrity_check`, and compares row counts and the audit
-head with the manifest. Restoring keeps the current database aside, never deletes it.
+head with the manifest, and checks that the key ring in the backup is the database's own.
 """
 
 from __future__ import annotations

@@ -115,6 +115,21 @@ def _live_session(db_path: Path, username: str, password: str,
     return session
 
 
+def _record_restored(copy: Path, key: bytes, db_id: str, username: str, detail: dict) -> None:
+    """The restored database's own record of the restore, written into the verified copy
+    before it is moved in: it arrives with the swap, whenever a crash finishes that."""
+    db = open_with_key(copy, key, db_id)
+    try:
+        audit.record(db, actor=username, action="backup.restored", detail=detail)
+        with db.engine.connect() as conn:  # into the file itself: only the file is moved
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{copy}{suffix}")
+
+
 def _tighten(db_path: Path) -> None:
     """The database, its log and its ring readable by this account alone, whatever the
     umask or the backup's file modes said."""
@@ -163,6 +178,8 @@ def restore(path: Path, db_path: Path, username: str, password: str,
             audit.record(session.db, actor=session.username, action="backup.restore",
                          detail=event)
         aside = swap.make_aside(db_path, stamp)
+        _record_restored(incoming / DB_NAME, key, manifest.db_id, username,
+                         {**event, "previous": "" if empty else aside.name})
     except BaseException:
         shutil.rmtree(incoming, ignore_errors=True)
         raise
@@ -172,12 +189,6 @@ def restore(path: Path, db_path: Path, username: str, password: str,
     # From here a crash is finished by the next login (swap.settle): never half a database.
     swap.begin(db_path, incoming, aside)
     swap.settle(db_path, crash_after)
-    db = open_with_key(db_path, key, manifest.db_id)
-    try:
-        audit.record(db, actor=username, action="backup.restored",
-                     detail={**event, "previous": aside.name if not empty else ""})
-    finally:
-        db.close()
     _tighten(db_path)
     if empty:
         with contextlib.suppress(OSError):

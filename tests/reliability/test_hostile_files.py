@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app import accounts
+from app.audit import ev
 from app.backup import restoring, service, swap
 from app.backup.archive_file import MANIFEST_NAME, RING_NAME, SUFFIX, read_manifest
 from app.cli import main
@@ -100,7 +102,12 @@ def test_a_journal_of_our_own_is_still_finished(db_path, login, tmp_path):
         restoring.restore(backup, db_path, "admin", ADMIN_PW, crash_after=1)
     assert not db_path.exists()
     session = accounts.login(db_path, "admin", ADMIN_PW)  # settles the swap first
-    accounts.logout(session)
+    try:
+        with session.db.read() as conn:  # and the record of the restore came with it
+            assert conn.execute(select(ev.c.actor).where(
+                ev.c.action == "backup.restored")).scalars().all() == ["admin"]
+    finally:
+        accounts.logout(session)
     assert not swap.journal_path(db_path).exists()
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 
 from app import audit, clock
-from app.accounts import login, logout
+from app.accounts import attempts, login, logout
 from app.backup import swap
 from app.backup.archive_file import DB_NAME, Manifest, one_line, read_manifest, read_ring
 from app.backup.service import Progress, VerifyReport, _keyed, _verify_in
@@ -103,7 +103,16 @@ def _live_session(db_path: Path, username: str, password: str,
         raise
     except StoreError:
         ring = KeyRing.load(keyring_path(db_path))  # a missing or damaged ring: its sentence
-        ring.unlock(username, password)
+        wait = attempts.wait_seconds(db_path, username)
+        if wait > 0:  # the same throttle as a login
+            raise TooManyAttempts(_("Too many failed attempts; try again in {seconds} "
+                                    "seconds.").format(seconds=int(wait) + 1),
+                                  retry_after=wait) from None
+        try:
+            ring.unlock(username, password)
+        except LoginFailed:
+            attempts.note_failure(db_path, username)
+            raise
         if ring.db_id != manifest.db_id:
             raise _other_database(path) from None
         return None

@@ -154,6 +154,10 @@ def test_over_a_damaged_database_the_live_ring_still_decides(db_path, backup):
         restoring.restore(backup, db_path, "counter", PASSWORDS[Role.COUNTER])
     with pytest.raises(LoginFailed):
         restoring.restore(backup, db_path, "admin", "wrong-password")
+    from app.accounts import attempts
+
+    assert [a.username for a in attempts.read(db_path)] == ["admin"]  # throttled as a login
+    attempts.clear(db_path)
     aside = restoring.restore(backup, db_path, "admin", ADMIN_PW)
     assert (aside / db_path.name).stat().st_size == 5000
     assert _events(db_path, "backup.restored")

@@ -3,6 +3,10 @@ ciphertext) of database.custos, database.custos.keys and manifest.json.
 
 Written as `<name>.partial` in the destination, fsynced, then renamed: a backup that was
 cut off by a full or vanishing disk never has the name of a complete one.
+
+A backup is a file from outside: anyone with access to its folder may have edited it. Its
+manifest is read with a size limit and every field checked for type and shape before use
+(`Manifest.from_json`); parts are unpacked into files only we created, readable by us alone.
 """
 
 from __future__ import annotations
@@ -12,16 +16,20 @@ import errno
 import hashlib
 import json
 import os
+import re
 import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
+from zlib import error as zlib_error
 
 from app.errors import StoreError
 from app.i18n import _
-from app.store.atomic import fsync_dir
+from app.store.atomic import create_exclusive, fsync_dir
+from app.store.keyring import RING_MAX_BYTES
 
 SUFFIX = ".custos-backup"
 DB_NAME = "database.custos"
@@ -52,7 +60,64 @@ class Manifest:
 
     @classmethod
     def from_json(cls, data: bytes) -> Manifest:
-        return cls(**json.loads(data.decode("utf-8")))
+        """The manifest, or ValueError when any field is missing, extra or of the wrong shape."""
+        fields = json.loads(data.decode("utf-8"))
+        if not isinstance(fields, dict) or set(fields) != set(cls.__dataclass_fields__):
+            raise ValueError("manifest fields")
+        for name in ("format", "created_at", "created_by", "program_version", "db_id",
+                     "source_name", "audit_head"):
+            _text(fields[name])
+        for name in ("version", "schema_version", "audit_events"):
+            _count(fields[name])
+        for name in ("row_counts", "sizes"):
+            _mapping(fields[name], _count)
+        _mapping(fields["sha256"], _digest)
+        if fields["format"] != FORMAT:
+            raise ValueError("not a Custos backup")
+        datetime.fromisoformat(fields["created_at"].rstrip("Z"))  # listing sorts and buckets by it
+        return cls(**fields)
+
+
+MANIFEST_MAX_BYTES = 1 << 20  # a real one is a few KiB: one line per table
+_TEXT_MAX = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _text(value: object) -> str:
+    # Control characters have no business in a manifest: they are how a forged line or a
+    # terminal escape would reach whoever lists the backups.
+    if not isinstance(value, str) or len(value) > _TEXT_MAX or _CONTROL.search(value):
+        raise ValueError("manifest text")
+    return value
+
+
+def _count(value: object) -> int:
+    if type(value) is not int or not 0 <= value < 1 << 62:
+        raise ValueError("manifest number")
+    return value
+
+
+def _digest(value: object) -> str:
+    if not isinstance(value, str) or not _HEX64.fullmatch(value):
+        raise ValueError("manifest checksum")
+    return value
+
+
+def _mapping(value: object, check: Callable[[object], object]) -> None:
+    if not isinstance(value, dict) or len(value) > 10_000:
+        raise ValueError("manifest table")
+    for key, item in value.items():
+        _text(key)
+        check(item)
+
+
+def one_line(text: object, limit: int = _TEXT_MAX) -> str:
+    """`text` safe to print on a terminal or show in one cell: control characters (escape
+    sequences, line breaks, direction overrides) become a visible "?", and it is cut to
+    `limit` characters. For every field that comes from a file someone may have edited."""
+    line = _CONTROL.sub("?", str(text))
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def sha256_file(path: Path) -> str:
@@ -71,13 +136,15 @@ def write_backup(target: Path, fill: Callable[[zipfile.ZipFile], Manifest]) -> M
     """
     partial = target.with_name(target.name + ".partial")
     try:
-        with open(partial, "wb") as raw:
+        # Created by us, 0600 from the start, never through a link planted under its name.
+        with open(create_exclusive(partial), "wb") as raw:
             with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
                 manifest = fill(z)
                 z.writestr(MANIFEST_NAME, manifest.to_json())
             raw.flush()
             os.fsync(raw.fileno())
-        os.chmod(partial, 0o600)
+        if target.is_symlink():
+            target.unlink()  # the name is ours to take; a link there is not followed
         os.replace(partial, target)
         fsync_dir(target.parent)
     except OSError as error:
@@ -125,16 +192,38 @@ def store_bytes(z: zipfile.ZipFile, name: str, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _manifest_bytes(z: zipfile.ZipFile) -> bytes:
+    """The manifest part, never more than MANIFEST_MAX_BYTES of it in memory: the size its
+    header claims is checked first, and the reading stops at the limit whatever it claims."""
+    info = z.getinfo(MANIFEST_NAME)
+    if info.file_size > MANIFEST_MAX_BYTES or info.compress_size > MANIFEST_MAX_BYTES:
+        raise ValueError("manifest too large")
+    with z.open(info) as part:
+        data = part.read(MANIFEST_MAX_BYTES + 1)
+    if len(data) > MANIFEST_MAX_BYTES:
+        raise ValueError("manifest too large")
+    return data
+
+
 def read_manifest(path: Path) -> Manifest:
+    name = one_line(Path(path).name)
+    if Path(path).exists() and not Path(path).is_file():
+        # A folder, a pipe or a device named like a backup: reading it could wait forever.
+        raise StoreError(_("{name} is damaged or is not a Custos backup.").format(name=name))
     try:
         with zipfile.ZipFile(path) as z:
-            return Manifest.from_json(z.read(MANIFEST_NAME))
+            data = _manifest_bytes(z)
     except FileNotFoundError:
-        raise StoreError(_("The backup {name} does not exist.").format(name=Path(path).name)) \
-            from None
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
+        raise StoreError(_("The backup {name} does not exist.").format(name=name)) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError,
+            NotImplementedError, RuntimeError, zlib_error):
         raise StoreError(_("{name} is damaged or is not a Custos backup.").format(
-            name=Path(path).name)) from None
+            name=name)) from None
+    try:
+        return Manifest.from_json(data)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        raise StoreError(_("The manifest of the backup {name} is damaged.").format(
+            name=name)) from None
 
 
 def _member_offset(path: Path, info: zipfile.ZipInfo) -> int:
@@ -150,7 +239,7 @@ def _member_offset(path: Path, info: zipfile.ZipInfo) -> int:
 
 def _copy_range(path: Path, offset: int, size: int, target: Path) -> None:
     """Copy bytes [offset, offset+size) of `path` into `target`, in the kernel where it can."""
-    with open(path, "rb") as src, open(target, "wb") as dst:
+    with open(path, "rb") as src, open(create_exclusive(target), "wb") as dst:
         left, pos = size, offset
         copy_range = getattr(os, "copy_file_range", None)
         if copy_range is not None:
@@ -169,6 +258,34 @@ def _copy_range(path: Path, offset: int, size: int, target: Path) -> None:
             left -= len(block)
 
 
+def _ring_part(z: zipfile.ZipFile) -> bytes:
+    info = z.getinfo(RING_NAME)
+    if info.file_size > RING_MAX_BYTES:
+        raise zipfile.BadZipFile("key ring too large")
+    with z.open(info) as part:
+        ring = part.read(RING_MAX_BYTES + 1)
+    if len(ring) > RING_MAX_BYTES:
+        raise zipfile.BadZipFile("key ring too large")
+    return ring
+
+
+def read_ring(path: Path) -> bytes:
+    """The key ring part alone, checked against the manifest: enough to check a password
+    before anything is unpacked."""
+    manifest = read_manifest(path)
+    name = one_line(Path(path).name)
+    try:
+        with zipfile.ZipFile(path) as z:
+            ring = _ring_part(z)
+    except (zipfile.BadZipFile, KeyError, EOFError, OSError, NotImplementedError,
+            RuntimeError, zlib_error):
+        raise StoreError(_("{name} is damaged or is not a Custos backup.").format(
+            name=name)) from None
+    if hashlib.sha256(ring).hexdigest() != manifest.sha256.get(RING_NAME):
+        raise StoreError(damaged_part(name, RING_NAME))
+    return ring
+
+
 def extract(path: Path, folder: Path, check_database: bool = True
             ) -> tuple[Path, Path, Manifest]:
     """Unpack into `folder` and check every part against the manifest's checksum.
@@ -178,17 +295,19 @@ def extract(path: Path, folder: Path, check_database: bool = True
     it alongside other checks.
     """
     manifest = read_manifest(path)
-    name = Path(path).name
+    name = one_line(Path(path).name)
     try:
         with zipfile.ZipFile(path) as z:
-            ring = z.read(RING_NAME)
+            ring = _ring_part(z)
             info = z.getinfo(DB_NAME)
         if info.compress_type != zipfile.ZIP_STORED:
             raise zipfile.BadZipFile("compressed database part")
         _copy_range(Path(path), _member_offset(Path(path), info), info.file_size,
                     folder / DB_NAME)
-        (folder / RING_NAME).write_bytes(ring)
-    except (zipfile.BadZipFile, KeyError, EOFError):
+        with open(create_exclusive(folder / RING_NAME), "wb") as fh:
+            fh.write(ring)
+    except (zipfile.BadZipFile, KeyError, EOFError, NotImplementedError, RuntimeError,
+            zlib_error):
         raise StoreError(_("{name} is damaged or is not a Custos backup.").format(
             name=name)) from None
     except OSError as error:

@@ -53,28 +53,34 @@ def cmd_verify(args) -> int:
 
 
 def cmd_list(args) -> int:
+    from app.backup.archive_file import one_line
     from app.backup.service import list_backups
 
     for entry in list_backups(Path(args.dir)):
         if entry.manifest is None:
-            print(f"{entry.path.name}\tdamaged\t{entry.problem}")
-            continue
-        m = entry.manifest
-        print("\t".join((entry.path.name, m.created_at, m.source_name, f"schema {m.schema_version}",
-                         f"{sum(m.row_counts.values())} rows", f"{m.audit_events} events",
-                         m.audit_head[:16])))
+            fields = (entry.path.name, "damaged", entry.problem or "")
+        else:
+            m = entry.manifest
+            fields = (entry.path.name, m.created_at, m.source_name, f"schema {m.schema_version}",
+                      f"{sum(m.row_counts.values())} rows", f"{m.audit_events} events",
+                      m.audit_head[:16])
+        # Every field may come from an edited file: one line, no escape sequences, no tabs.
+        print("\t".join(one_line(field) for field in fields))
     return EXIT_OK
 
 
 def cmd_restore(args) -> int:
-    from app.backup.service import restore
+    from app.backup.restoring import restore
 
     if not args.db:
         raise StoreError(_("Name the database to replace with --db PATH."))
     user, password = _user_and_password(args)
     aside = restore(Path(args.file), Path(args.db), user, password)
-    print(_("Restored. The previous database was kept in {folder}.").format(folder=aside),
-          file=sys.stderr)
+    if aside is None:
+        print(_("Restored into {name}.").format(name=Path(args.db).name), file=sys.stderr)
+    else:
+        print(_("Restored. The previous database was kept in {folder}.").format(folder=aside),
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -87,7 +93,8 @@ def register(sub, common, with_session) -> None:
     p.set_defaults(func=lambda args: cmd_backup(args, with_session))
     actions = p.add_subparsers(dest="backup_command", metavar="ACTION")
     scripted = argparse.ArgumentParser(add_help=False)
-    scripted.add_argument("--user", help=_("a user of the backed-up database"))
+    scripted.add_argument("--user", help=_("a user of the backed-up database; to restore, "
+                                           "an administrator of the database replaced"))
     scripted.add_argument("--db", help=_("the database file"))
     v = actions.add_parser("verify", parents=[scripted], help=_("the restore test"))
     v.add_argument("file")

@@ -1,11 +1,12 @@
-"""Taking, verifying, listing, pruning and restoring backups (administrators' work).
+"""Taking, verifying, listing and pruning backups (administrators' work; restoring is in
+`restoring`).
 
 A backup copies the live database's ciphertext as it stands in a read snapshot (see
 `_frozen_file`), falling back to SQLite's online backup API when that snapshot cannot be
 had; either way the copy is consistent while the program is in use and never written in
 plaintext. A verification restores into a temporary folder, opens the copy with its key,
 runs `cipher_integrity_check` and `integrity_check`, and compares row counts and the audit
-head with the manifest. Restoring keeps the current database aside, never deletes it.
+head with the manifest, and checks that the key ring in the backup is the database's own.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 
 from app import __version__, audit, clock
-from app.backup import swap
 from app.backup.archive_file import (
     DB_NAME,
     FORMAT,
@@ -46,7 +46,6 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.settings import LAST_BACKUP, LAST_VERIFIED, record_value
-from app.store import migrations
 from app.store.database import (
     PAGE_SIZE,
     Database,
@@ -277,6 +276,7 @@ def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
                 "AND name NOT LIKE 'sqlite_%'")]
             _counts, events, head = snapshot_facts(conn, count=False)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
             indexes = dict(conn.execute(
                 "SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'index' "
                 "GROUP BY tbl_name").fetchall())
@@ -286,6 +286,8 @@ def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
         if not file_matches(copy, manifest.sha256.get(DB_NAME)):
             return damaged_part(manifest.source_name, DB_NAME)
         return _("The backed-up database cannot be opened with its key.")
+    if row is None or row[0] != manifest.db_id:
+        return _("The key ring in the backup belongs to another database than the one in it.")
     # Costliest first: the page authentication reads the whole file; tables by rows times
     # (1 + their indexes).
     costliest = sorted(tables, key=lambda t: -manifest.row_counts.get(t, 0)
@@ -319,23 +321,54 @@ def verify_file(path: Path, username: str, password: str,
     """The restore test. The key comes from the backup's own ring (a user's password), or is
     given by an open session of the same database."""
     with tempfile.TemporaryDirectory(prefix="custos-verify-") as folder:
-        return _verify_in(Path(path), Path(folder), username, password, key, progress)
+        return _verify_in(Path(path), Path(folder), username, password, key, progress)[0]
+
+
+def _opens(copy: Path, key: bytes) -> bool:
+    try:
+        conn = _keyed(copy, key)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlcipher.DatabaseError:
+        return False
+    return True
+
+
+def ring_mismatch(ring: KeyRing, copy: Path, manifest: Manifest) -> str | None:
+    """Why the key ring cannot be the one of the database beside it, or None.
+
+    A ring names its database twice: by id (bound into every slot) and by the file's salt.
+    A restored pair that disagrees would not open; it must fail the restore test instead.
+    """
+    if ring.db_id != manifest.db_id or ring.db_salt != file_salt(copy):
+        return _("The key ring in the backup belongs to another database than the one in it.")
+    return None
 
 
 def _verify_in(path: Path, folder: Path, username: str, password: str, key: bytes | None,
-               progress: Progress | None) -> VerifyReport:
-    """Unpack into `folder` and check the copy there (it stays, for a restore to move in)."""
+               progress: Progress | None) -> tuple[VerifyReport, bytes | None]:
+    """Unpack into `folder` and check the copy there (it stays, for a restore to move in).
+
+    With both a key and a username, the key is tried first and the user's slot in the
+    backup's ring after it (a backup taken before a key rotation). Returns the report and
+    the key that opened the copy.
+    """
     copy, ring_file, manifest = extract(path, folder, check_database=False)
-    if key is None:
-        key = KeyRing.load(ring_file).unlock(username, password)
-    problem = _verify_extracted(copy, key, manifest, progress=progress)
+    ring = KeyRing.load(ring_file)
+    problem = ring_mismatch(ring, copy, manifest)
+    if problem is None:
+        if key is None or (username and not _opens(copy, key)):
+            key = ring.unlock(username, password)
+        problem = _verify_extracted(copy, key, manifest, progress=progress)
     now = clock.stamp()
     if problem:
-        return VerifyReport(False, problem, manifest, now)
+        return VerifyReport(False, problem, manifest, now), None
     return VerifyReport(True, _("The backup is sound: {tables} tables, {events} audit events, "
                                 "created {time}.").format(
         tables=len(manifest.row_counts), events=manifest.audit_events,
-        time=clock.local_text(manifest.created_at)), manifest, now)
+        time=clock.local_text(manifest.created_at)), manifest, now), key
 
 
 @requires(Permission.BACKUPS)
@@ -390,30 +423,3 @@ def prune(folder: Path, daily: int = 7, weekly: int = 4, monthly: int = 12) -> l
         with contextlib.suppress(OSError):
             path.unlink()
     return removed
-
-
-def restore(path: Path, db_path: Path, username: str, password: str,
-            crash_after: int | None = None) -> Path:
-    """Replace the database by a verified backup; the current one is kept aside.
-
-    Returns the folder the previous database was moved to. The program must reopen and
-    log in again afterwards (the backup's key ring is the one in force).
-    """
-    path, db_path = Path(path), Path(db_path)
-    if read_manifest(path).schema_version > migrations.LATEST:
-        raise StoreError(_("The backup was written by a newer version of Custos."))
-    stamp = clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
-    aside = db_path.parent / f"{db_path.name}.before-restore-{stamp}"
-    # Unpacked and verified once, beside the target, so the final moves are renames.
-    incoming = Path(tempfile.mkdtemp(prefix=".custos-restore-", dir=db_path.parent))
-    try:
-        report = _verify_in(path, incoming, username, password, None, None)
-        if not report.ok:
-            raise StoreError(report.sentence)
-    except BaseException:
-        shutil.rmtree(incoming, ignore_errors=True)
-        raise
-    # From here a crash is finished by the next login (swap.settle): never half a database.
-    swap.begin(db_path, incoming, aside)
-    swap.settle(db_path, crash_after)
-    return aside

@@ -215,6 +215,9 @@ def backup_before_migration(db_path: Path, key: bytes, version: int) -> Path:
     """A consistent copy of the database and its ring, taken before its schema changes."""
     folder = db_path.parent / f"{db_path.name}.migration-backups"
     folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink():  # planted beside the database: our copy must not go elsewhere
+        raise StoreError(_("{name} is a link, not a folder; move it away first.").format(
+            name=folder.name))
     stamp = clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{db_path.stem}.v{version}.{stamp}.custos"
     copy_database(db_path, key, target)

@@ -34,6 +34,7 @@ from app.store.atomic import write_atomic
 FORMAT = "custos-keyring"
 VERSION = 1  # slots: X25519 pair, private key under Argon2id, db key sealed
 KEY_BYTES = 32
+RING_MAX_BYTES = 16 << 20  # a slot is about 1 KiB: room for thousands of accounts
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is typed from paper
 
 
@@ -50,11 +51,29 @@ class KdfParams:
 
     @classmethod
     def from_dict(cls, data: dict) -> KdfParams:
-        params = cls(int(data["t"]), int(data["m"]), int(data["p"]))
-        if params.time_cost < 1 or params.memory_kib < 8 * params.parallelism:
-            raise ValueError("implausible KDF parameters")
+        values = (data["t"], data["m"], data["p"])
+        if not all(type(v) is int for v in values):  # bool, float or text: a damaged ring
+            raise ValueError("KDF parameters are not integers")
+        params = cls(*values)
+        params.check_bounds()
         return params
 
+    def check_bounds(self) -> None:
+        """Refuse, before any derivation runs, a cost that is too weak or would take minutes
+        and gigabytes: a ring is a file someone may have edited."""
+        if not (KDF_TIME_RANGE[0] <= self.time_cost <= KDF_TIME_RANGE[1]
+                and KDF_MEMORY_RANGE[0] <= self.memory_kib <= KDF_MEMORY_RANGE[1]
+                and KDF_PARALLELISM_RANGE[0] <= self.parallelism <= KDF_PARALLELISM_RANGE[1]):
+            raise StoreError(_("The key ring asks for a password-hashing cost outside safe "
+                               "bounds; it was refused without being used."))
+
+
+# Bounds on both sides. The floor is FLOOR itself (what every ring has been written with at
+# least); the ceiling is well above what `tune_kdf` picks (at most 152 MiB, 16 passes) yet
+# keeps one derivation to seconds and about a gigabyte.
+KDF_TIME_RANGE = (2, 64)
+KDF_MEMORY_RANGE = (19456, 1 << 20)  # KiB: 19 MiB .. 1 GiB
+KDF_PARALLELISM_RANGE = (1, 16)
 
 FLOOR = KdfParams()
 
@@ -162,7 +181,8 @@ class KeyRing:
     @classmethod
     def load(cls, path: Path) -> KeyRing:
         try:
-            raw = Path(path).read_bytes()
+            with open(path, "rb") as fh:
+                raw = fh.read(RING_MAX_BYTES + 1)  # a ring is a file someone may have edited
         except FileNotFoundError:
             raise StoreError(_("The key ring {name} is missing; it must lie beside the database.")
                              .format(name=Path(path).name)) from None
@@ -171,6 +191,8 @@ class KeyRing:
     @classmethod
     def load_bytes(cls, raw: bytes) -> KeyRing:
         try:
+            if len(raw) > RING_MAX_BYTES:
+                raise ValueError("too large for a key ring")
             data = json.loads(raw.decode("utf-8"))
             if data.get("format") != FORMAT:
                 raise ValueError("not a key ring")

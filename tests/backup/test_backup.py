@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from app import accounts
-from app.backup import service
+from app.backup import restoring, service
 from app.backup.archive_file import DB_NAME, SUFFIX, read_manifest
 from app.errors import LoginFailed, PermissionDenied, StoreError
 from app.security.roles import Role
@@ -48,7 +48,7 @@ def test_damaged_backup_is_named_as_such(login, tmp_path):
     report = service.verify_file(path, "admin", ADMIN_PW)
     assert not report.ok and "damaged" in report.sentence and "checksum" in report.sentence
     with pytest.raises(StoreError, match="damaged"):
-        service.restore(path, tmp_path / "elsewhere.custos", "admin", ADMIN_PW)
+        restoring.restore(path, tmp_path / "elsewhere.custos", "admin", ADMIN_PW)
 
 
 class _FillsUp(io.FileIO):
@@ -123,7 +123,7 @@ def test_restore_keeps_the_current_database_aside(login, db_path, tmp_path):
     path = service.take_backup(admin, tmp_path)
     accounts.add_user(admin, "late", [Role.COUNTER], "late-password-1")
     accounts.logout(admin)
-    aside = service.restore(path, db_path, "admin", ADMIN_PW)
+    aside = restoring.restore(path, db_path, "admin", ADMIN_PW)
     assert (aside / db_path.name).exists()
     session = accounts.login(db_path, "admin", ADMIN_PW)
     try:
@@ -157,7 +157,7 @@ def test_restore_cut_off_is_finished_at_the_next_login(login, db_path, tmp_path,
     accounts.add_user(admin, "late", [Role.COUNTER], "late-password-1")
     accounts.logout(admin)
     with pytest.raises(SystemExit):
-        service.restore(path, db_path, "admin", ADMIN_PW, crash_after=crash_after)
+        restoring.restore(path, db_path, "admin", ADMIN_PW, crash_after=crash_after)
     session = accounts.login(db_path, "admin", ADMIN_PW)  # settles the swap first
     try:
         assert "late" not in {u.username for u in accounts.list_users(session)}

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app import accounts, keys
-from app.backup import service
+from app.backup import restoring, service
 from app.demo_records import fill_records
 
 
@@ -25,7 +25,7 @@ def main(workload: str, db: str, extra: str) -> None:
     elif workload == "restore":
         accounts.logout(admin)
         while True:
-            service.restore(Path(extra), Path(db), "admin", "admin-password")
+            restoring.restore(Path(extra), Path(db), "admin", "admin-password")
     elif workload == "edits":
         manager = accounts.login(Path(db), "manager", "manager-password")
         rng = random.Random()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.backup.archive_file import one_line
 from app.backup.schedule import (
     BackupSchedule,
     DestinationResult,
@@ -170,10 +171,12 @@ class BackupsSection(QWidget):
     def _fill(self, row: int, entry: BackupEntry) -> None:
         m = entry.manifest
         # The folder's own name (the full path is its tooltip); a drive root has none.
-        full = str(entry.path.parent)
-        folder = entry.path.parent.name or full
+        # Names come from a folder others may write to: one line each, no control characters.
+        full = one_line(entry.path.parent)
+        folder = one_line(entry.path.parent.name) or full
+        name = one_line(entry.path.name)
         if m is None:
-            fill_row(self.table, row, [entry.path.name, folder, "", "", "", "", _("Damaged")],
+            fill_row(self.table, row, [name, folder, "", "", "", "", _("Damaged")],
                      RED, {1: full, 6: entry.problem or ""})
             return
         state, colour, tip = _("Not verified"), None, ""
@@ -186,7 +189,7 @@ class BackupsSection(QWidget):
             tip = when_text(now_local(), self.plan.last_verified)
         elif m.db_id != self.session.db.db_id:
             state = _("Another database: {name}").format(name=m.source_name)
-        fill_row(self.table, row, [entry.path.name, folder, clock.local_text(m.created_at),
+        fill_row(self.table, row, [name, folder, clock.local_text(m.created_at),
                                    str(m.schema_version), str(sum(m.row_counts.values())),
                                    str(m.audit_events), state], colour, {1: full, 6: tip})
 

@@ -1,10 +1,11 @@
-"""Restoring a backup: its manifest, the database name typed to confirm, a password; then the
-session ends, the backup replaces the database (the current one is kept aside) and the
-program returns to the login.
+"""Restoring a backup: its manifest, the database name typed to confirm, the administrator's
+own password; then the session ends, the backup replaces the database (the current one is
+kept aside) and the program returns to the login.
 
-OK first runs the restore test with the typed password while still logged in, so a wrong
-password or a damaged file changes nothing. Only then is the session ended — the database
-files must be closed before they are moved — and `app.backup.service.restore` runs.
+OK first runs `check_restore` while still logged in — the password, a backup of this
+database, the restore test — so a wrong password, another database's backup or a damaged file
+changes nothing. Only then is the session ended — the database files must be closed before
+they are moved — and `app.backup.restoring.restore` runs, which checks all of it again.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QMessageBox, QWidg
 
 from app import clock
 from app.accounts import logout
-from app.backup.archive_file import Manifest
-from app.backup.service import restore, verify_file
+from app.backup.archive_file import Manifest, one_line
+from app.backup.restoring import check_restore, restore
 from app.errors import StoreError, ValidationError
 from app.i18n import _
 from app.security import Session
@@ -29,14 +30,16 @@ from ui.worker import run_in_background
 
 
 def _value(text: str) -> QLabel:
-    label = QLabel(text)
+    label = QLabel(one_line(text))  # from a file someone may have edited: plain, one line
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
 class RestoreDialog(FormDialog):
-    """Accepted once the typed name matches and the backup passed its restore test with the
-    password; `take_credentials()` then hands the username and password over, once."""
+    """Accepted once the typed name matches and `check_restore` passed with the logged-in
+    administrator's password; `take_credentials()` then hands username and password over,
+    once."""
 
     def __init__(self, session: Session, path: Path, manifest: Manifest,
                  parent: QWidget | None = None) -> None:
@@ -69,19 +72,17 @@ class RestoreDialog(FormDialog):
         inner.addLayout(facts)
         self.form.addRow(frame)
         if m.db_id != session.db.db_id:
-            warning = hint_label(_("This backup is of another database ({source}). Restoring "
-                                   "it replaces {name} with that database.").format(
-                source=m.source_name, name=name))
+            warning = hint_label(_("This backup is of another database ({source}); it cannot "
+                                   "be restored over {name}.").format(
+                source=one_line(m.source_name), name=name))
             warning.setObjectName("error")
             self.form.addRow(warning)
         self.typed = QLineEdit()
         self.typed.setPlaceholderText(name)
         self.form.addRow(_("Type {name} to confirm:").format(name=name), self.typed)
-        self.username = QLineEdit(session.username)
         self.password = password_field()
         self.secrets = [self.password]
-        self.form.addRow(_("Username:"), self.username)
-        self.form.addRow(_("Password (as it was when the backup was taken):"), self.password)
+        self.form.addRow(_("Your password:"), self.password)
         self.password.setFocus()
 
     def show_error(self, sentence: str) -> None:
@@ -96,13 +97,13 @@ class RestoreDialog(FormDialog):
         if self.typed.text().strip() != name:
             raise ValidationError(_("Type the database file name {name} exactly to confirm.")
                                   .format(name=name), field="name")
-        username, password = self.username.text().strip(), self.password.text()
-        if not username or not password:
-            raise ValidationError(_("Enter the username and password."), field="password")
-        path = self.path
+        password = self.password.text()
+        if not password:
+            raise ValidationError(_("Enter your password."), field="password")
+        path, session, username = self.path, self.session, self.session.username
 
         def test() -> None:
-            report = verify_file(path, username, password)
+            report = check_restore(session, path, password)
             if not report.ok:
                 raise StoreError(report.sentence)
             self._credentials = (username, password)
@@ -150,7 +151,7 @@ def run_restore(widget: QWidget, session: Session, path: Path, username: str, pa
         if on_finished is not None:
             on_finished()
 
-    def done(aside: Path) -> None:
+    def done(aside: Path | None) -> None:
         # The main window goes away now; the message stands on its own over the login.
         _keep(show_info(None, _("The backup was restored. The previous database was kept in "
                           "{folder}. Please log in again.").format(folder=aside)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from app import accounts, clock
 from app.backup import schedule
@@ -207,3 +207,37 @@ def test_restore_confirms_by_name_then_returns_to_the_login(qtbot, admin, folder
             if isinstance(w, QMessageBox) and w.isVisible()]
     assert [w.text().split(".")[0] for w in told] == ["The backup was restored"]
     told[0].close()
+
+
+def test_the_dialog_refuses_another_databases_backup_and_shows_names_on_one_line(
+        qtbot, admin, folders, wait_workers, tmp_path):
+    from app.backup import service
+    from app.backup.archive_file import read_manifest
+    from app.store.keyring import FLOOR
+
+    usb, _share = folders
+    other = tmp_path / "other" / "branch.custos"
+    other.parent.mkdir()
+    accounts.create_database(other, "chief", "chief-password-1", kdf=FLOOR)
+    chief = accounts.login(other, "chief", "chief-password-1")
+    theirs = service.take_backup(chief, usb)
+    accounts.logout(chief)
+    hostile = theirs.with_name(f"x\nforged line\x1b[2J{SUFFIX}")
+    theirs.rename(hostile)
+    dialog = RestoreDialog(admin, hostile, read_manifest(hostile))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "x?forged line?[2J" + SUFFIX in shown
+    assert not any("\n" in text or "\x1b" in text for text in shown)
+    dialog.typed.setText("branch.custos")
+    dialog.password.setText(ADMIN_PW)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.ok_button.isEnabled(),
+                    timeout=20_000)
+    assert "is a backup of another database" in dialog.error.text()
+    assert dialog.take_credentials() is None and not admin.ended
+    # The list of backups shows the name the same way.
+    schedule.set_destinations(admin, [str(usb)])
+    section = _section(qtbot, admin, wait_workers)
+    assert _column(section, 0) == ["x?forged line?[2J" + SUFFIX]

@@ -18,6 +18,7 @@ from app.accounts.login import load_ring
 from app.errors import CustosError, ValidationError
 from app.i18n import _
 from app.security.session import Session
+from app.store.memory import forbid_core_dumps
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -260,6 +261,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # the real command, not a test calling in: no core dumps of keys
+        forbid_core_dumps()
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.set_language(_language_from(argv))
     args = _parser().parse_args(argv)  # exits with 2 on bad usage

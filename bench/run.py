@@ -30,7 +30,8 @@ from app import accounts  # noqa: E402
 from app.demo import create_demo  # noqa: E402
 from app.security.roles import Role  # noqa: E402
 from app.security.session import Session  # noqa: E402
-from app.store.database import Database, _keyed  # noqa: E402
+from app.store.database import Database  # noqa: E402
+from app.store.database import keyed_connection as _keyed  # noqa: E402
 
 CACHE = ROOT / ".bench"
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Installs the Debian/Ubuntu packages Custos needs, only when they are missing.
 #   gui:  the X11/xcb libraries Qt needs to open a window (and the bundle carries)
-#   test: what offscreen Qt and the PDF checks in the tests need
+#   test: what offscreen Qt and the PDF checks in the tests need; gdb images a locked window
 # An entry "a|b" is one need with two names (Debian 12 vs. 13 / Ubuntu 24.04 "t64" names).
 needs="libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0|libglib2.0-0t64"
 for want in "$@"; do
   [ "$want" = "gui" ] && needs="$needs libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0"
-  [ "$want" = "test" ] && needs="$needs poppler-utils"
+  [ "$want" = "test" ] && needs="$needs poppler-utils gdb"
 done
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian/Ubuntu: nothing to do here

@@ -14,7 +14,8 @@ from app.security.roles import Role
 def chain(login):
     session = login(Role.ADMIN)
     for i in range(10):
-        accounts.lock(session, reason=f"r{i}")
+        audit.record(session.db, actor=session.username, action="session.locked",
+                     detail={"reason": f"r{i}"})
     return session
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app import accounts
+from app import accounts, audit
 from app.demo import DEMO_ACCOUNTS, create_demo
 from app.store import database
 
@@ -16,8 +16,10 @@ def test_raw_bytes_hold_no_plaintext(tmp_path):
     create_demo(path, customers=50, seed=7)
     session = accounts.login(path, "manager", "manager-demo-1")  # keeps a WAL file alive
     try:
-        key = session.db.key
-        accounts.lock(session, "idle")
+        key = bytes(session.db.key)
+        # Written while the session stays open (a lock would close it, and its WAL with it).
+        audit.record(session.db, actor="manager", action="session.locked",
+                     detail={"reason": "idle"})
         files = _files(path)
         assert any(p.name.endswith("-wal") for p in files)
         secrets = [key, key.hex().encode(), key.hex().upper().encode()]

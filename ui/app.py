@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import LANGUAGES, system_language
+from app.store.memory import forbid_core_dumps
 from ui import places
 from ui.flow import SessionFlow
 from ui.language import apply_language
@@ -41,6 +42,7 @@ def prepare_application() -> QApplication:
 
 
 def run(db_path: str | None, demo: bool, language: str | None) -> int:
+    forbid_core_dumps()  # a dump of a locked window must not carry keys or passwords
     app = prepare_application()
     apply_language(choose_language(language))
     register_capabilities()

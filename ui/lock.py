@@ -27,6 +27,7 @@ from app.accounts import lock, unlock
 from app.errors import CustosError, TooManyAttempts
 from app.i18n import _
 from app.security import Session
+from app.store.memory import wipe
 from ui.dialogs import error_label, hint_label, password_field
 from ui.worker import run_in_background
 
@@ -40,6 +41,8 @@ def _unlock_or_wait(session: Session, password: str) -> TooManyAttempts | None:
         unlock(session, password)
     except TooManyAttempts as exc:
         return exc
+    finally:
+        wipe(password)  # our own copy, read from the field: nothing else holds it
     return None
 
 

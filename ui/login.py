@@ -33,6 +33,7 @@ from app.demo import DEMO_ACCOUNTS
 from app.errors import TooManyAttempts
 from app.i18n import LANGUAGES, _, current_language
 from app.security import Session
+from app.store.memory import wipe
 from ui import places
 from ui.dialogs import error_label, hint_label, password_field
 from ui.language import apply_language
@@ -45,6 +46,8 @@ def _attempt(path: Path, username: str, password: str) -> Session | TooManyAttem
         return login(path, username, password)
     except TooManyAttempts as exc:
         return exc
+    finally:
+        wipe(password)  # our own copy, read from the field: nothing else holds it
 
 
 class DemoAccountsBox(QFrame):

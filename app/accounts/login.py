@@ -31,6 +31,7 @@ from app.store.database import (
     open_with_key,
 )
 from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
+from app.store.memory import wipe
 
 users_t, roles_t = schema.user, schema.user_role
 
@@ -134,8 +135,11 @@ def login(path: Path, username: str, password: str) -> Session:
     except LoginFailed:
         attempts.note_failure(path, username)
         raise
-    db = _open_settling_rotation(path, key, ring.db_id,
-                                 lambda r: r.unlock(username, password))
+    try:
+        db = _open_settling_rotation(path, key, ring.db_id,
+                                     lambda r: r.unlock(username, password))
+    finally:
+        wipe(key)  # the open database holds its own copy, zeroed on lock
     return _start_session(db, username, action="login")
 
 
@@ -224,22 +228,41 @@ def logout(session: Session) -> None:
 
 
 def lock(session: Session, reason: str = "manual") -> None:
-    audit.record(session.db, actor=session.username, action="session.locked",
-                 detail={"reason": reason})
+    """Log the lock, then drop the key: nothing on the locked screen can read the database."""
+    try:
+        audit.record(session.db, actor=session.username, action="session.locked",
+                     detail={"reason": reason})
+    finally:
+        session.db.seal()
 
 
 def unlock(session: Session, password: str) -> None:
-    """The same user proves the password again; failures are logged (the database is open)."""
-    ring = load_ring(session.db.path)
-    _throttle(session.db.path, session.username)
+    """The same user proves the password again, which unwraps the key once more.
+
+    While locked the database is closed, so a failed try is noted beside it like a failed
+    login and becomes an "unlock.failed" event when the session is unlocked.
+    """
+    db = session.db
+    ring = load_ring(db.path)
+    _throttle(db.path, session.username)
     try:
-        ring.unlock(session.username, password)
+        key = ring.unlock(session.username, password)
     except LoginFailed:
-        attempts.note_failure(session.db.path, session.username)
-        audit.record(session.db, actor=session.username, action="unlock.failed",
-                     outcome="failed")
+        attempts.note_failure(db.path, session.username)
         raise
-    audit.record(session.db, actor=session.username, action="session.unlocked")
+    try:
+        db.unseal(key)
+    finally:
+        wipe(key)
+    pending = attempts.read(db.path)
+    with db.write() as conn:
+        for failure in pending:
+            mine = failure.username == session.username
+            audit.append(conn, db, actor=failure.username or "?", outcome="failed",
+                         action="unlock.failed" if mine else "login.failed", at=failure.at)
+        audit.append(conn, db, actor=session.username, action="session.unlocked")
+    if pending:
+        attempts.clear(db.path)
 
 
 @requires(Permission.OWN_ACCOUNT)

@@ -47,11 +47,11 @@ from app.security.roles import Permission
 from app.security.session import Session
 from app.settings import LAST_BACKUP, LAST_VERIFIED, record_value
 from app.store.database import (
-    PAGE_SIZE,
     Database,
     _connect,
     file_salt,
     is_damage,
+    keyed_connection,
     keyring_path,
 )
 from app.store.keyring import KeyRing
@@ -67,11 +67,8 @@ class VerifyReport:
     checked_at: str
 
 
-def _keyed(path: Path, key: bytes) -> sqlcipher.Connection:
-    conn = sqlcipher.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
-    return conn
+def _keyed(path: Path, key: bytes | bytearray) -> sqlcipher.Connection:
+    return keyed_connection(path, key)
 
 
 def snapshot_facts(conn: sqlcipher.Connection, count: bool = True

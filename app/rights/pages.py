@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 
 from app.errors import CustosError
 from app.i18n import _
+from app.pdfium import LOCK
 from app.store.atomic import write_atomic
 
 PAGE_DPI = 110  # readable on screen; an A4 page is ~900 × 1280 pixels
@@ -40,23 +41,24 @@ def _png(width: int, height: int, stride: int, rgb: bytes) -> bytes:
 
 
 def pdf_pages_png(data: bytes, password: str | None, dpi: int = PAGE_DPI) -> list[bytes]:
-    try:
-        pdf = pdfium.PdfDocument(data, password=password)
-    except pdfium.PdfiumError:
-        raise UnreadableCopy(_("The PDF could not be opened; if it is protected, its password "
-                               "is needed.")) from None
-    out = []
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            # BGR reversed: RGB bytes, 3 per pixel, rows `stride` apart.
-            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
-            out.append(_png(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
-            bitmap.close()
-            page.close()
-    finally:
-        pdf.close()
-    return out
+    with LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data, password=password)
+        except pdfium.PdfiumError:
+            raise UnreadableCopy(_("The PDF could not be opened; if it is protected, its password "
+                                   "is needed.")) from None
+        out = []
+        try:
+            for index in range(len(pdf)):
+                page = pdf[index]
+                # BGR reversed: RGB bytes, 3 per pixel, rows `stride` apart.
+                bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+                out.append(_png(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
+                bitmap.close()
+                page.close()
+        finally:
+            pdf.close()
+        return out
 
 
 def write_pages(kind: str, request_no: str, data: bytes, password: str | None,

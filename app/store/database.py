@@ -26,10 +26,15 @@ from app import clock
 from app.errors import StoreError
 from app.i18n import _
 from app.store import migrations, schema
+from app.store.memory import key_literal, wipe
 
 PAGE_SIZE = 4096
 BUSY_TIMEOUT_MS = 15000
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class Sealed(StoreError):
+    """The session is locked: its database key was dropped until the password is typed."""
 
 
 def keyring_path(db_path: Path) -> Path:
@@ -64,7 +69,7 @@ def check_database_file(db_path: Path) -> None:
                            "database).").format(name=name))
 
 
-def _keyed(db_path: Path, key: bytes | None) -> sqlcipher.Connection:
+def keyed_connection(db_path: Path, key: bytes | bytearray | None) -> sqlcipher.Connection:
     """A connection with the raw key set: the first statement on it decides if the key fits.
 
     key=None opens a plain SQLite file: only the benchmark's unencrypted twin, the lower
@@ -73,13 +78,19 @@ def _keyed(db_path: Path, key: bytes | None) -> sqlcipher.Connection:
     conn = sqlcipher.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000,
                              check_same_thread=False, isolation_level=None)
     if key is not None:
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        # sqlite3_key with the x'…' literal in a buffer we clear: no SQL text (which the
+        # statement cache and SQLite's heap would keep) ever carries the key.
+        literal = key_literal(key)
+        try:
+            conn.set_key(literal)
+        finally:
+            wipe(literal)
         conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
     return conn
 
 
 def _connect(db_path: Path, key: bytes) -> sqlcipher.Connection:
-    conn = _keyed(db_path, key)
+    conn = keyed_connection(db_path, key)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         for pragma in ("foreign_keys = ON", "secure_delete = ON", "temp_store = MEMORY",
@@ -95,13 +106,13 @@ def _connect(db_path: Path, key: bytes) -> sqlcipher.Connection:
 class Database:
     """An open encrypted database. Holds the key in memory for as long as it is open."""
 
-    def __init__(self, path: Path, key: bytes, db_id: str) -> None:
+    def __init__(self, path: Path, key: bytes | bytearray, db_id: str) -> None:
         self.path = Path(path)
         self.db_id = db_id
-        self._key = key
-        self._audit_key: bytes | None = None
+        self._key: bytearray | None = bytearray(key)
+        self._audit_key: bytearray | None = None
         self.engine: Engine = create_engine(
-            "sqlite://", creator=lambda: _connect(self.path, self._key),
+            "sqlite://", creator=lambda: _connect(self.path, self.key),
             module=sqlcipher, poolclass=QueuePool, pool_size=4, max_overflow=4,
             pool_use_lifo=True,
         )
@@ -112,8 +123,29 @@ class Database:
         return keyring_path(self.path)
 
     @property
-    def key(self) -> bytes:
+    def key(self) -> bytearray:
+        if self._key is None:
+            raise Sealed(_("Custos is locked; unlock it to go on."))
         return self._key
+
+    @property
+    def sealed(self) -> bool:
+        return self._key is None
+
+    def seal(self) -> None:
+        """On lock: close every connection (SQLCipher clears its copy of the key) and zero ours.
+
+        A connection still lent to a running task finishes its statement and is closed when
+        handed back; nothing new opens until `unseal`.
+        """
+        self.engine.dispose()
+        for secret in (self._key, self._audit_key):
+            wipe(secret)
+        self._key = self._audit_key = None
+
+    def unseal(self, key: bytes | bytearray) -> None:
+        """On unlock: the key unwrapped again from the ring with the password just typed."""
+        self._key = bytearray(key)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -145,16 +177,18 @@ class Database:
             with self.read() as conn:
                 value = conn.execute(select(schema.meta.c.value)
                                      .where(schema.meta.c.key == "audit_key")).scalar_one()
-            self._audit_key = bytes.fromhex(value)
+            self._audit_key = bytearray.fromhex(value)
+            wipe(value)
         return self._audit_key
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def replace_key(self, key: bytes) -> None:
+    def replace_key(self, key: bytes | bytearray) -> None:
         """After a rotation: new connections use the new key (the pool was emptied)."""
         self.engine.dispose()
-        self._key = key
+        wipe(self._key)
+        self._key = bytearray(key)
 
 
 def _begin(conn: Connection) -> None:
@@ -235,7 +269,7 @@ def backup_before_migration(db_path: Path, key: bytes, version: int) -> Path:
 def copy_database(source: Path, key: bytes, target: Path) -> None:
     """SQLite's online backup: consistent while others use the source; encrypted the same."""
     src = _connect(source, key)
-    dst = _keyed(target, key)
+    dst = keyed_connection(target, key)
     try:
         src.backup(dst)
     finally:
@@ -257,7 +291,7 @@ def audit_key_from(key: bytes) -> bytes:
 def create_empty(db_path: Path) -> tuple[Database, bytes]:
     """A new encrypted database with the current schema; returns it and its fresh key."""
     key = secrets.token_bytes(32)
-    conn = _keyed(db_path, key)
+    conn = keyed_connection(db_path, key)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
     finally:

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from app.errors import LoginFailed, StoreError
 from app.i18n import _
 from app.store.atomic import write_atomic
+from app.store.memory import wipe
 
 FORMAT = "custos-keyring"
 VERSION = 1  # slots: X25519 pair, private key under Argon2id, db key sealed
@@ -79,10 +80,12 @@ FLOOR = KdfParams()
 
 
 def derive(secret: str, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(
-        secret.encode("utf-8"), salt, params.time_cost, params.memory_kib,
-        params.parallelism, KEY_BYTES, Type.ID,
-    )
+    encoded = secret.encode("utf-8")
+    try:
+        return hash_secret_raw(encoded, salt, params.time_cost, params.memory_kib,
+                               params.parallelism, KEY_BYTES, Type.ID)
+    finally:
+        wipe(encoded)
 
 
 def tune_kdf(target_seconds: float = 0.5) -> KdfParams:
@@ -245,14 +248,18 @@ class KeyRing:
 
     def _try(self, slot: Slot, secret: str) -> bytes | None:
         aad = self._aad(slot.id, slot.kind, slot.user)
+        wrapping = raw = shared = None
         try:
-            raw = AESGCM(derive(secret, slot.salt, slot.kdf)).decrypt(slot.nonce, slot.wrapped,
-                                                                      aad)
+            wrapping = derive(secret, slot.salt, slot.kdf)
+            raw = AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped, aad)
             private = X25519PrivateKey.from_private_bytes(raw)
             shared = private.exchange(X25519PublicKey.from_public_bytes(slot.ephemeral))
             return AESGCM(_seal_key(shared, aad)).decrypt(slot.seal_nonce, slot.sealed, aad)
         except (InvalidTag, ValueError):
             return None
+        finally:
+            for secret_bytes in (wrapping, raw, shared):
+                wipe(secret_bytes)
 
     def resealed(self, new_db_key: bytes) -> KeyRing:
         """Every slot opening `new_db_key` instead (key rotation); tombstones stay."""

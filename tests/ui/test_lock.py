@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+from sqlalchemy import text
 
 from app.integrity import verify_audit_log
+from app.store.database import Sealed
 from ui.dialogs import show_info
 from ui.flow import SessionFlow
 from ui.main_window import MainWindow
@@ -43,6 +46,12 @@ def test_idle_lock_hides_sections_and_a_modal_exec_dialog(qtbot, login):
     assert window.lock_page.title.text() == f"Locked — {session.display_name}"
     qtbot.waitUntil(lambda: "result" in seen)
     assert seen["result"] == QDialog.DialogCode.Rejected
+    assert session.db.sealed  # locked: the key is gone until the password comes back
+    with pytest.raises(Sealed):
+        verify_audit_log(session)
+    window.lock_page.password.setText("admin-password")
+    window.lock_page.unlock_button.click()
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=5000)
     report = verify_audit_log(session)
     assert report.intact
 
@@ -68,6 +77,9 @@ def test_ctrl_l_locks_and_the_right_password_restores(qtbot, login):
     qtbot.waitUntil(lambda: not window.is_locked)
     assert window.workspace.isVisible() and dialog.isVisible()
     assert window.idle.is_running()
+    with session.db.read() as conn:  # the wrong try, noted while locked, is in the log now
+        actions = conn.execute(text("SELECT action FROM audit_event ORDER BY seq DESC LIMIT 3"))
+        assert [a for (a,) in actions] == ["session.unlocked", "unlock.failed", "session.locked"]
 
 
 def test_a_window_appearing_while_locked_is_hidden(qtbot, login):

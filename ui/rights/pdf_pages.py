@@ -7,7 +7,6 @@ made on a worker thread.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pypdfium2 as pdfium
@@ -15,9 +14,10 @@ from PySide6.QtGui import QImage
 
 from app.errors import CustosError
 from app.i18n import _
+from app.pdfium import LOCK
 
 POINTS_PER_INCH = 72
-_lock = threading.Lock()
+_lock = LOCK  # shared with app/: one PDFium user at a time in the whole process
 
 
 class UnreadablePdf(CustosError):

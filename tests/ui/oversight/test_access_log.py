@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTableView
 from sqlalchemy import func, select
 
 from app.oversight.review import LogFilter, log_rows, search_log
+from app.pdfium import LOCK
 from app.store import schema
 from ui.oversight import access_log
 from ui.oversight.access_log import NO_DATE, AccessLogSection, filter_text
@@ -114,8 +115,10 @@ def test_export_pdf_prints_the_filter_and_says_when_it_was_cut(log, tmp_path, mo
     log.write_pdf(target)
     wait_workers()
     assert "10 events exported" in log.status.text()
-    document = pdfium.PdfDocument(target.read_bytes())
-    text = document[0].get_textpage().get_text_range()
+    with LOCK:
+        document = pdfium.PdfDocument(target.read_bytes())
+        text = document[0].get_textpage().get_text_range()
+        document.close()
     assert "Filter: User: counter" in text
     assert "Only the newest 10 of 40 events are printed" in text
     assert "customer.opened" in text

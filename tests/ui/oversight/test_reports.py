@@ -39,7 +39,12 @@ def test_the_permission_review_preview_builds(manager, shown, wait_workers, qtbo
         assert preview.pages_label.text().startswith("Pages: ")
         import pypdfium2 as pdfium
 
-        text = pdfium.PdfDocument(preview.data)[0].get_textpage().get_text_range()
+        from app.pdfium import LOCK
+
+        with LOCK:  # the preview may still be rendering on a worker
+            document = pdfium.PdfDocument(preview.data)
+            text = document[0].get_textpage().get_text_range()
+            document.close()
         assert "权限" in text and "manager" in text
     wait_workers()
     preview.accept()

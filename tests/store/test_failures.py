@@ -1,0 +1,140 @@
+"""Every store failure gets its own sentence: a full disk, a lock held by another program,
+a read-only file, a key rotated by another session — never "damaged", never "unexpected"."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import event, func, select
+
+from app import accounts, keys
+from app.customers.tables import customer
+from app.errors import DatabaseBusy, DiskFull, KeyChanged, ReadOnly, StoreError
+from app.imports.run import run_import
+from app.security.roles import Role
+from app.store import database
+
+from ..conftest import ADMIN_PW, PASSWORDS
+from ..imports.test_import import messy_customers
+
+# What an SQLite process in an EXCLUSIVE lock holds: PENDING, RESERVED and the SHARED range.
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 512, 0x40000000)
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def _on_every_connection(db, pragma: str):
+    def run(conn, _record) -> None:
+        conn.execute(pragma)
+
+    db.engine.dispose()
+    event.listen(db.engine, "connect", run)
+    return run
+
+
+def _customers(session) -> int:
+    with session.db.read() as conn:
+        return conn.execute(select(func.count()).select_from(customer)).scalar()
+
+
+def test_a_full_disk_is_said_and_nothing_is_written(login, tmp_path):
+    manager = login(Role.MANAGER)
+    path = tmp_path / "new.xlsx"
+    messy_customers(path, n=300)
+    before = _customers(manager)
+    with manager.db.read() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+    # SQLite's own SQLITE_FULL: the file may not grow by a single page.
+    limit = _on_every_connection(manager.db, f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFull, match=r"^The disk holding the database branch.custos is "
+                                       r"full; .*Nothing was changed\.$"):
+        run_import(manager, "customers", path)
+    manager.db.engine.dispose()
+    event.remove(manager.db.engine, "connect", limit)
+    assert _customers(manager) == before
+
+
+def test_a_read_only_database_is_said(login, tmp_path):
+    manager = login(Role.MANAGER)
+    path = tmp_path / "new.xlsx"
+    messy_customers(path, n=5)
+    # Root ignores file modes, so the test makes SQLite itself refuse writes.
+    _on_every_connection(manager.db, "PRAGMA query_only = ON")
+    with pytest.raises(ReadOnly, match="read-only"):
+        run_import(manager, "customers", path)
+
+
+def test_a_lock_held_by_another_program_is_not_called_damage(db_path, monkeypatch):
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseBusy, match=r"^The database branch.custos is in use by "
+                                               r"another program; .*"):
+            accounts.login(db_path, "admin", ADMIN_PW)
+    finally:
+        holder.kill()
+        holder.wait()
+    accounts.logout(accounts.login(db_path, "admin", ADMIN_PW))
+
+
+def test_a_key_rotated_by_another_session_is_not_called_damage(db_path):
+    counter = accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+    admin = accounts.login(db_path, "admin", ADMIN_PW)
+    try:
+        assert _customers(counter) >= 0  # the counter's pool holds a connection
+        keys.rotate_key(admin)
+        with pytest.raises(KeyChanged, match=r"^The database key was changed in another "
+                                              r"session; log in again\.$"):
+            _customers(counter)
+        assert isinstance(KeyChanged("x"), StoreError)
+    finally:
+        accounts.logout(admin)
+        counter.db.close()
+    accounts.logout(accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER]))
+
+
+def test_real_damage_is_still_called_damage(db_path):
+    session = accounts.login(db_path, "admin", ADMIN_PW)
+    try:
+        session.db.engine.dispose()
+        with open(db_path, "r+b") as fh:  # page 2 onwards: flip bytes in every page
+            size = fh.seek(0, 2)
+            for offset in range(database.PAGE_SIZE + 100, size, database.PAGE_SIZE):
+                fh.seek(offset)
+                fh.write(b"\xff" * 32)
+        with pytest.raises(StoreError, match="is damaged") as caught:
+            with session.db.read() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar()
+        assert not isinstance(caught.value, KeyChanged)
+    finally:
+        session.db.close()
+
+
+def test_sqlcipher_log_lines_never_reach_stderr(db_path, tmp_path):
+    wrong = tmp_path / "other.custos"
+    wrong.write_bytes(db_path.read_bytes())
+    database.keyring_path(wrong).write_bytes(database.keyring_path(db_path).read_bytes())
+    script = ("import sys, os\n"
+              "from pathlib import Path\n"
+              "from app.store import database\n"
+              "for p in sys.argv[1:]:\n"
+              "    try:\n"
+              "        database.open_with_key(Path(p), os.urandom(32))\n"
+              "    except Exception as e:\n"
+              "        print(type(e).__name__)\n")
+    damaged = tmp_path / "damaged.custos"
+    raw = bytearray(db_path.read_bytes())
+    raw[100:200] = b"\x00" * 100
+    damaged.write_bytes(bytes(raw))
+    done = subprocess.run([sys.executable, "-c", script, str(wrong), str(damaged)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["StoreError", "StoreError"]
+    assert "sqlcipher" not in done.stderr.lower() and "ERROR" not in done.stderr, done.stderr

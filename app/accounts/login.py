@@ -142,23 +142,43 @@ def login(path: Path, username: str, password: str) -> Session:
 
 
 def _open_settling_rotation(path: Path, key: bytes, db_id: str, unlock) -> Database:
-    """Open with the ring's key; after a rotation cut short, finish or discard it."""
-    from app.keys import next_ring_path
+    """Open with the ring's key; after a rotation cut short, finish or discard it.
+
+    `unlock(ring)` gives the key a ring holds for the person logging in. A rotation under
+    way in another process is waited for (keys.rotation_lock), never settled halfway.
+    """
+    from app.keys import next_ring_path, rotation_lock
 
     pending = next_ring_path(path)
-    try:
-        db = open_with_key(path, key, db_id)
-    except StoreError:
-        if not pending.exists():
-            raise
-        # The database was re-keyed but the new ring not yet put in place: do it now.
-        new_ring = KeyRing.load(pending)
-        db = open_with_key(path, unlock(new_ring), db_id)
-        os.replace(pending, keyring_path(path))
+    if not pending.exists():
+        try:
+            return open_with_key(path, key, db_id)
+        except StoreError:
+            if not pending.exists() and _ring_unchanged(path, key, unlock):
+                raise
+    with rotation_lock(path):
+        key = unlock(KeyRing.load(keyring_path(path)))  # a rotation may have just ended
+        try:
+            db = open_with_key(path, key, db_id)
+        except StoreError:
+            if not pending.exists():
+                raise
+            # The database was re-keyed but the new ring not yet put in place: do it now.
+            db = open_with_key(path, unlock(KeyRing.load(pending)), db_id)
+            os.replace(pending, keyring_path(path))
+            return db
+        if pending.exists():
+            pending.unlink()  # the rotation stopped before re-keying: the old ring stands
         return db
-    if pending.exists():
-        pending.unlink()  # the rotation stopped before re-keying: the old ring stands
-    return db
+
+
+def _ring_unchanged(path: Path, key: bytes, unlock) -> bool:
+    """False when the ring beside the database now holds another key (a rotation ended
+    between reading the ring and opening the database): then it is tried again."""
+    try:
+        return unlock(KeyRing.load(keyring_path(path))) == key
+    except (StoreError, LoginFailed):
+        return True
 
 
 def _start_session(db: Database, username: str, action: str, ring: KeyRing) -> Session:

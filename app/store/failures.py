@@ -42,8 +42,8 @@ def explain(error: BaseException | None, path: Path) -> StoreError | None:
     name = Path(path).name
     code = sqlite_code(error)
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
-        return DatabaseBusy(_("The database {name} is in use by another program; close that "
-                              "program and try again. Nothing was changed.").format(name=name))
+        return DatabaseBusy(_("The database {name} is in use by another program or Custos "
+                              "window; try again when it is done. Nothing was changed.").format(name=name))
     if code == SQLITE_FULL:
         return DiskFull(_("The disk holding the database {name} is full; free some space and "
                           "try again. Nothing was changed.").format(name=name))

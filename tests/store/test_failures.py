@@ -77,7 +77,7 @@ def test_a_lock_held_by_another_program_is_not_called_damage(db_path, monkeypatc
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(DatabaseBusy, match=r"^The database branch.custos is in use by "
-                                               r"another program; .*"):
+                                               r"another program or Custos window; .*"):
             accounts.login(db_path, "admin", ADMIN_PW)
     finally:
         holder.kill()

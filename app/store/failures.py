@@ -8,6 +8,7 @@ never called "unexpected".
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from app.errors import DatabaseBusy, DiskFull, ReadOnly, StoreError
@@ -37,6 +38,12 @@ def is_damage(error: BaseException | None) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+def _read_only(path: Path) -> bool:
+    """The file exists but it, or the folder its journal and WAL must be made in, cannot be
+    written (a read-only share, a write-protected stick, modes)."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
 def explain(error: BaseException | None, path: Path) -> StoreError | None:
     """The typed error for a failure that is not damage, or None (damage, or not SQLite's)."""
     name = Path(path).name
@@ -47,7 +54,7 @@ def explain(error: BaseException | None, path: Path) -> StoreError | None:
     if code == SQLITE_FULL:
         return DiskFull(_("The disk holding the database {name} is full; free some space and "
                           "try again. Nothing was changed.").format(name=name))
-    if code == SQLITE_READONLY:
+    if code == SQLITE_READONLY or (code == SQLITE_CANTOPEN and _read_only(Path(path))):
         return ReadOnly(_("The database {name} or its folder is read-only; Custos must be able "
                           "to write to both. Nothing was changed.").format(name=name))
     if code == SQLITE_CANTOPEN:

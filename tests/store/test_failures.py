@@ -3,13 +3,15 @@ a read-only file, a key rotated by another session — never "damaged", never "u
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
 
-from app import accounts, keys
+from app import accounts, audit, keys
 from app.customers.tables import customer
 from app.errors import DatabaseBusy, DiskFull, KeyChanged, ReadOnly, StoreError
 from app.imports.run import run_import
@@ -138,3 +140,64 @@ def test_sqlcipher_log_lines_never_reach_stderr(db_path, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["StoreError", "StoreError"]
     assert "sqlcipher" not in done.stderr.lower() and "ERROR" not in done.stderr, done.stderr
+
+
+# --- on a real small or read-only disk: a private mount namespace (Linux, needs the right) --
+
+CLI = ("import sys; from app import cli; sys.exit(cli.main(sys.argv[1:]))")
+
+
+def _in_private_mount(tmp_path, setup: str, command: list[str], env: dict[str, str]):
+    """Run `setup` then `command` with a tmpfs mounted on tmp_path/mnt that only they see."""
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs tmpfs {mount}"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("no private mounts here (unshare -m needs CAP_SYS_ADMIN)")
+    quoted = " ".join(f"'{part}'" for part in command)
+    after = tmp_path / "after"
+    after.mkdir()
+    script = (f"set -e; {setup.format(mnt=mount)}; {quoted} || echo exit=$?; "
+              f"cp {mount}/branch.custos* {after}/")  # the database as the failure left it
+    return subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, **env,
+                                            "PYTHONPATH": str(Path(__file__).parents[2])})
+
+
+def test_a_really_full_disk_is_said_and_the_database_is_untouched(db_path, tmp_path):
+    book = tmp_path / "many.xlsx"
+    messy_customers(book, n=3000)
+    done = _in_private_mount(
+        tmp_path, f"mount -t tmpfs -o size=700k tmpfs {{mnt}}; cp {db_path} {db_path}.keys {{mnt}}/",
+        [sys.executable, "-c", CLI, "import", "customers", str(book), "--db",
+         str(tmp_path / "mnt" / "branch.custos"), "--user", "manager"],
+        {"CUSTOS_PASSWORD": PASSWORDS[Role.MANAGER]})
+    assert done.stderr.strip() == ("custos: The disk holding the database branch.custos is "
+                                   "full; free some space and try again. Nothing was changed.")
+    assert done.stdout.strip() == "exit=1"
+    admin = accounts.login(db_path, "admin", ADMIN_PW)
+    before = _customers(admin)
+    accounts.logout(admin)
+    left = accounts.login(tmp_path / "after" / "branch.custos", "admin", ADMIN_PW)
+    try:
+        assert _customers(left) == before  # not one row of the import
+        assert audit.verify(left.db).intact
+        with left.db.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    finally:
+        accounts.logout(left)
+
+
+def test_a_read_only_disk_is_said(db_path, tmp_path):
+    done = _in_private_mount(
+        tmp_path, f"mount -t tmpfs tmpfs {{mnt}}; cp {db_path} {db_path}.keys {{mnt}}/; "
+                  "mount -o remount,ro {mnt}",
+        [sys.executable, "-c", CLI, "user", "list", "--db",
+         str(tmp_path / "mnt" / "branch.custos"), "--user", "admin"],
+        {"CUSTOS_PASSWORD": ADMIN_PW})
+    assert done.stderr.strip() == ("custos: The database branch.custos or its folder is "
+                                   "read-only; Custos must be able to write to both. Nothing "
+                                   "was changed.")
+    assert done.stdout.strip() == "exit=1"
+    assert (tmp_path / "after" / "branch.custos").read_bytes() == db_path.read_bytes()

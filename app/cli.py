@@ -274,7 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, less) went away: not our failure
         return EXIT_OK
     except OSError as error:
-        print(_("custos: {problem}").format(problem=error.strerror or type(error).__name__),
+        from app.store.failures import explain_os
+
+        said = explain_os(error)
+        print(f"custos: {said}" if said is not None else
+              _("custos: {problem}").format(problem=error.strerror or type(error).__name__),
               file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:  # a defect: say so in one line, keep personal data out of it

@@ -4,6 +4,8 @@ name it."""
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 import sys
 from pathlib import Path
@@ -119,3 +121,25 @@ def test_the_about_box_and_the_readme_name_the_log(qtbot, login, log_dir):
     assert box is not None and str(log_dir / crashlog.LOG_NAME) in box.text()
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     assert crashlog.LOG_NAME in readme
+
+
+@pytest.mark.parametrize(("number", "sentence"), [
+    (errno.ENOSPC, "The disk is full; free some space and try again. Nothing was saved."),
+    (errno.EROFS, "That disk is read-only; choose another place. Nothing was saved."),
+    (errno.EACCES, "Custos may not write there (permission denied); choose another place. "
+                   "Nothing was saved."),
+])
+def test_a_failed_file_write_gets_its_sentence(number, sentence, monkeypatch, capsys, qtbot,
+                                               tmp_path):
+    from ui.worker import run_in_background
+
+    def fail(*_args):
+        raise OSError(number, os.strerror(number), "/home/王芳/导出.xlsx")
+
+    monkeypatch.setattr(cli, "cmd_init", fail)
+    assert cli.main(["init", "--db", str(tmp_path / "x.custos"), "--admin", "a"]) == 1
+    assert capsys.readouterr().err.strip() == f"custos: {sentence}"
+    errors: list[str] = []
+    run_in_background(None, fail, lambda _r: None, errors.append)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert errors == [sentence]

@@ -20,6 +20,7 @@ from shiboken6 import isValid
 from app import crashlog
 from app.errors import CustosError
 from app.i18n import _
+from app.store.failures import explain_os
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ def failure_sentence(exc: BaseException) -> str:
     log (app.crashlog), which the sentence names."""
     if isinstance(exc, CustosError):
         return str(exc)
+    said = explain_os(exc)
+    if said is not None:
+        return str(said)
     kind = type(exc).__name__
     log.error("background task failed: %s", kind)
     path = crashlog.record(exc, "background task")

@@ -33,6 +33,20 @@ BUSY_TIMEOUT_MS = 15000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def _quiet_sqlcipher() -> None:
+    """SQLCipher's log level is process-wide: set it once here, at import, so that every
+    connection of the process is quiet, including those made outside this module
+    (app.backup imports this module)."""
+    conn = sqlcipher.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        conn.close()
+
+
+_quiet_sqlcipher()
+
+
 def keyring_path(db_path: Path) -> Path:
     return Path(f"{db_path}.keys")
 

@@ -8,6 +8,7 @@ never called "unexpected".
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -64,4 +65,19 @@ def explain(error: BaseException | None, path: Path) -> StoreError | None:
         return StoreError(_("The disk holding the database {name} failed to read or write; "
                             "nothing was changed. Check the disk and try again.")
                           .format(name=name))
+    return None
+
+
+def explain_os(error: BaseException) -> StoreError | None:
+    """The same causes met by a plain file write (an export, a report, an error workbook)."""
+    if not isinstance(error, OSError):
+        return None
+    if error.errno == errno.ENOSPC:
+        return DiskFull(_("The disk is full; free some space and try again. Nothing was "
+                          "saved."))
+    if error.errno == errno.EROFS:
+        return ReadOnly(_("That disk is read-only; choose another place. Nothing was saved."))
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return ReadOnly(_("Custos may not write there (permission denied); choose another "
+                          "place. Nothing was saved."))
     return None

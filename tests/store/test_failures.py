@@ -131,14 +131,21 @@ def test_sqlcipher_log_lines_never_reach_stderr(db_path, tmp_path):
               "    try:\n"
               "        database.open_with_key(Path(p), os.urandom(32))\n"
               "    except Exception as e:\n"
-              "        print(type(e).__name__)\n")
+              "        print(type(e).__name__)\n"
+              "import sqlcipher3.dbapi2 as raw\n"  # a connection made outside app.store
+              "c = raw.connect(sys.argv[1])\n"
+              "c.execute(\"PRAGMA key = 'wrong'\")\n"
+              "try:\n"
+              "    c.execute('SELECT count(*) FROM sqlite_master').fetchone()\n"
+              "except raw.DatabaseError as e:\n"
+              "    print(type(e).__name__)\n")
     damaged = tmp_path / "damaged.custos"
     raw = bytearray(db_path.read_bytes())
     raw[100:200] = b"\x00" * 100
     damaged.write_bytes(bytes(raw))
     done = subprocess.run([sys.executable, "-c", script, str(wrong), str(damaged)],
                           capture_output=True, text=True, timeout=60)
-    assert done.stdout.split() == ["StoreError", "StoreError"]
+    assert done.stdout.split() == ["StoreError", "StoreError", "DatabaseError"]
     assert "sqlcipher" not in done.stderr.lower() and "ERROR" not in done.stderr, done.stderr
 
 

@@ -32,6 +32,7 @@ PARTS = [
                       "-k", "full_disk or atomic or cancel or error_workbook"], {}),
     ("hostile input", ["tests/customers/test_idnumbers.py", "tests/customers/test_phones.py",
                        "tests/imports", "tests/reliability/test_hostile.py",
+                       "tests/test_attempts.py",
                        "-k", "not full_disk and not error_workbook"],
      {"HYPOTHESIS_PROFILE": "reliability"}),
     ("permissions", ["tests/security"], {}),

@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from app import accounts, clock
@@ -94,3 +96,23 @@ def test_a_clear_name_left_by_an_older_note_is_fingerprinted_on_its_way_to_the_l
     _note(db_path, [{"at": clock.stamp(), "username": SECRET}])
     actors = _failed_actors(db_path)
     assert len(actors) == 1 and actors[0].startswith("unknown user #")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=40) | st.sampled_from(["2026-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                                              "0001-01-01T00:00:00", "admin", ""]),
+    lambda inner: st.lists(inner, max_size=6)
+    | st.dictionaries(st.sampled_from(["at", "username", "x"]), inner, max_size=3),
+    max_leaves=30)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(note=_json, raw=st.binary(max_size=64))
+def test_any_note_reads_without_error_and_bounds_the_delay(db_path, note, raw):
+    path = database.attempts_path(db_path)
+    for content in (json.dumps(note).encode(), raw):
+        path.write_bytes(content)
+        found = attempts.read(db_path)
+        assert all(isinstance(a.at, str) and isinstance(a.username, str) for a in found)
+        assert 0.0 <= attempts.wait_seconds(db_path, "admin") <= attempts.MAX_DELAY_S

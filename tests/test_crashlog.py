@@ -126,8 +126,8 @@ def test_the_about_box_and_the_readme_name_the_log(qtbot, login, log_dir):
 @pytest.mark.parametrize(("number", "sentence"), [
     (errno.ENOSPC, "The disk is full; free some space and try again. Nothing was saved."),
     (errno.EROFS, "That disk is read-only; choose another place. Nothing was saved."),
-    (errno.EACCES, "Custos may not write there (permission denied); choose another place. "
-                   "Nothing was saved."),
+    (errno.EACCES, "Custos may not use that file or folder (permission denied); nothing was "
+                   "changed."),
 ])
 def test_a_failed_file_write_gets_its_sentence(number, sentence, monkeypatch, capsys, qtbot,
                                                tmp_path):

@@ -78,6 +78,6 @@ def explain_os(error: BaseException) -> StoreError | None:
     if error.errno == errno.EROFS:
         return ReadOnly(_("That disk is read-only; choose another place. Nothing was saved."))
     if error.errno in (errno.EACCES, errno.EPERM):
-        return ReadOnly(_("Custos may not write there (permission denied); choose another "
-                          "place. Nothing was saved."))
+        return ReadOnly(_("Custos may not use that file or folder (permission denied); "
+                          "nothing was changed."))
     return None

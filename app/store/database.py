@@ -202,7 +202,9 @@ def _seals(db_path: Path, ring_path: Path | None = None) -> dict[str, bytes]:
     """Slot id -> sealed database key, read from a ring file (empty if it cannot be read).
 
     A rotation re-seals every slot under its old id; adding a user or changing a password
-    gives a new slot id instead. So a slot whose seal changed means a new database key.
+    gives a new slot id instead. So a slot whose seal changed means a new database key. The
+    file salt the ring names is kept too: when it changes, the file itself was replaced
+    (a restore in another window), which also calls for a new login, not for "damaged".
     """
     from app.store.keyring import KeyRing
 
@@ -210,7 +212,9 @@ def _seals(db_path: Path, ring_path: Path | None = None) -> dict[str, bytes]:
         ring = KeyRing.load_bytes(Path(ring_path or keyring_path(db_path)).read_bytes())
     except (OSError, StoreError):
         return {}
-    return {slot.id: slot.sealed for slot in ring.slots if slot.sealed}
+    seals = {slot.id: slot.sealed for slot in ring.slots if slot.sealed}
+    seals["\x00db_salt"] = ring.db_salt.encode("ascii", "replace")
+    return seals
 
 
 def _begin(conn: Connection) -> None:

@@ -18,7 +18,7 @@ from app.imports.run import run_import
 from app.security.roles import Role
 from app.store import database
 
-from ..conftest import ADMIN_PW, PASSWORDS
+from ..conftest import ADMIN_PW, PASSWORDS, make_database
 from ..imports.test_import import messy_customers
 
 # What an SQLite process in an EXCLUSIVE lock holds: PENDING, RESERVED and the SHARED range.
@@ -208,3 +208,18 @@ def test_a_read_only_disk_is_said(db_path, tmp_path):
                                    "was changed.")
     assert done.stdout.strip() == "exit=1"
     assert (tmp_path / "after" / "branch.custos").read_bytes() == db_path.read_bytes()
+
+
+def test_a_database_replaced_under_an_open_session_asks_for_a_new_login(db_path, tmp_path):
+    (tmp_path / "other").mkdir()
+    other = make_database(tmp_path / "other" / "branch.custos")
+    session = accounts.login(db_path, "admin", ADMIN_PW)
+    try:
+        _customers(session)
+        session.db.engine.dispose()  # the next connection opens the file now at the path
+        for suffix in ("", ".keys"):  # what a restore in another window does, in effect
+            os.replace(f"{other}{suffix}", f"{db_path}{suffix}")
+        with pytest.raises(KeyChanged, match="log in again"):
+            _customers(session)
+    finally:
+        session.db.close()

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import accounts, i18n
+from app import accounts, crashlog, i18n
 from app.accounts.login import load_ring
 from app.errors import CustosError, ValidationError
 from app.i18n import _
@@ -277,15 +277,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, less) went away: not our failure
         return EXIT_OK
     except OSError as error:
-        print(_("custos: {problem}").format(problem=error.strerror or type(error).__name__),
+        from app.store.failures import explain_os
+
+        said = explain_os(error)
+        print(f"custos: {said}" if said is not None else
+              _("custos: {problem}").format(problem=error.strerror or type(error).__name__),
               file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:  # a defect: say so in one line, keep personal data out of it
         if os.environ.get("CUSTOS_DEBUG"):
             raise
-        print(_("custos: unexpected error ({kind}); the action was not completed.")
-              .format(kind=type(error).__name__), file=sys.stderr)
+        said = _store_failure(error, args)
+        if said is not None:  # a raw store call outside a session's transactions
+            print(f"custos: {said}", file=sys.stderr)
+            return EXIT_FAILED
+        log = crashlog.record(error, f"custos {args.command or 'gui'}")
+        if log is None:
+            print(_("custos: unexpected error ({kind}); the action was not completed.")
+                  .format(kind=type(error).__name__), file=sys.stderr)
+        else:
+            print(_("custos: unexpected error ({kind}); the action was not completed. The "
+                    "details, without personal data, are in {log}.")
+                  .format(kind=type(error).__name__, log=log), file=sys.stderr)
         return EXIT_FAILED
+
+
+def _store_failure(error: BaseException, args: argparse.Namespace) -> CustosError | None:
+    from app.store.failures import explain
+
+    named = getattr(args, "db", None) or os.environ.get("CUSTOS_DB")
+    return explain(error, Path(named)) if named else None
 
 
 def _language_from(argv: list[str]) -> str:

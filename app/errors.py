@@ -53,3 +53,19 @@ class NotFound(CustosError):
 
 class Conflict(CustosError):
     """The action does not fit the record's current state (already disabled, on loan, ...)."""
+
+
+class KeyChanged(StoreError):
+    """Another session rotated the database key: this one must log in again."""
+
+
+class DatabaseBusy(StoreError):
+    """Another program holds the database (a lock Custos waited for in vain)."""
+
+
+class DiskFull(StoreError):
+    pass
+
+
+class ReadOnly(StoreError):
+    """The database, or the folder it needs to write beside it, cannot be written."""

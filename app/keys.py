@@ -10,8 +10,11 @@ the old; (4) the database is reopened with the new key to confirm. A login that 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from app import audit
@@ -29,23 +32,45 @@ def next_ring_path(db_path: Path) -> Path:
     return Path(f"{keyring_path(db_path)}.next")
 
 
+@contextlib.contextmanager
+def rotation_lock(db_path: Path) -> Iterator[None]:
+    """Held by a rotation from its first step to its last, and by a login that finds a next
+    ring: such a login waits for a rotation under way in another process instead of taking
+    its next ring for the leftover of a crash (and deleting it, or putting it in place early).
+    The operating system drops the lock when its process ends, crash or not."""
+    fd = os.open(f"{keyring_path(db_path)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for 10 s, then OSError
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def rekey_database(db: Database, ring: KeyRing, crash_at: str | None = None) -> bytes:
     """The mechanism (no permission check): returns the new key. `crash_at` is for tests."""
     new_key = secrets.token_bytes(32)
-    ring.resealed(new_key).save(next_ring_path(db.path))
-    if crash_at == "after_next_ring":
-        raise SystemExit("simulated crash")
-    db.engine.dispose()
-    conn = _connect(db.path, db.key)
-    try:
-        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-    if crash_at == "after_rekey":
-        raise SystemExit("simulated crash")
-    os.replace(next_ring_path(db.path), keyring_path(db.path))
-    fsync_dir(db.path.parent)
+    with rotation_lock(db.path):
+        ring.resealed(new_key).save(next_ring_path(db.path))
+        if crash_at == "after_next_ring":
+            raise SystemExit("simulated crash")
+        db.engine.dispose()
+        conn = _connect(db.path, db.key)
+        try:
+            conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        if crash_at == "after_rekey":
+            raise SystemExit("simulated crash")
+        os.replace(next_ring_path(db.path), keyring_path(db.path))
+        fsync_dir(db.path.parent)
     return new_key
 
 

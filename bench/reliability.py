@@ -1,7 +1,8 @@
 """`make reliability`: the reliability suite at full strength, one line per part.
 
 Kill tests (SIGKILL during backup — the raw snapshot and the backup-API fallback — key
-rotation, restore, batch writes, import, retention and erasure), byte flips in
+rotation, restore, batch writes, import, retention and erasure), concurrent processes
+(two imports at once, a key rotation during an import or a login), byte flips in
 databases and backups, failing disks, hostile input (every validator and importer property
 at 2,000 examples), the permission matrix, the leak scan and audit tampering. `make test`
 runs a reduced version of each. Writes bench/results/reliability.json.
@@ -22,13 +23,17 @@ TRIALS = os.environ.get("RELIABILITY_TRIALS", "200")
 
 PARTS = [
     ("kill", ["tests/reliability/test_kill.py"], {"CUSTOS_KILL_TRIALS": TRIALS}),
+    ("concurrency", ["tests/reliability/test_concurrency.py"],
+     {"CUSTOS_CONCURRENCY_ROUNDS": str(max(3, int(TRIALS) // 20))}),
     ("corruption", ["tests/reliability/test_corruption.py"], {"CUSTOS_FLIP_TRIALS": TRIALS}),
     ("failing disk", ["tests/backup/test_backup.py", "tests/store/test_keyring.py",
+                      "tests/store/test_failures.py",
                       "tests/imports/test_import.py", "tests/reliability/test_hostile.py",
                       "-k", "full_disk or atomic or cancel or error_workbook"], {}),
     ("hostile input", ["tests/customers/test_idnumbers.py", "tests/customers/test_phones.py",
                        "tests/imports", "tests/reliability/test_hostile.py",
                        "tests/reliability/test_hostile_files.py",
+                       "tests/test_attempts.py",
                        "-k", "not full_disk and not error_workbook"],
      {"HYPOTHESIS_PROFILE": "reliability"}),
     ("permissions", ["tests/security"], {}),

@@ -19,7 +19,7 @@ from ui.flow import SessionFlow
 from ui.language import apply_language
 from ui.sections import register_capabilities
 from ui.style import apply_style, load_fonts
-from ui.worker import wait_for_all
+from ui.worker import failure_sentence, wait_for_all
 
 
 def choose_language(requested: str | None) -> str:
@@ -41,9 +41,26 @@ def prepare_application() -> QApplication:
     return app
 
 
+def report_unexpected(kind: type[BaseException], error: BaseException, tb) -> None:
+    """sys.excepthook for the GUI: an error escaping a slot is written to the error log
+    (without personal data) and said in one sentence, instead of a trace on stderr."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, tb)
+        return
+    if error.__traceback__ is None:
+        error = error.with_traceback(tb)
+    sentence = failure_sentence(error)
+    print(sentence, file=sys.stderr)
+    if QApplication.instance() is not None:
+        from ui.dialogs import show_error
+
+        QTimer.singleShot(0, lambda: show_error(None, sentence))
+
+
 def run(db_path: str | None, demo: bool, language: str | None) -> int:
     forbid_core_dumps()  # a dump of a locked window must not carry keys or passwords
     app = prepare_application()
+    sys.excepthook = report_unexpected
     apply_language(choose_language(language))
     register_capabilities()
     flow = SessionFlow(demo=demo)

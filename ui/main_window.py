@@ -14,6 +14,7 @@ from app.accounts import logout
 from app.i18n import _
 from app.security import Session
 from app.settings import idle_lock_minutes
+from ui.about import show_about
 from ui.dialogs import ChangePasswordDialog, show_info
 from ui.idle import LOCK_KEY, IdleWatcher
 from ui.lock import LockPage, ScreenLock
@@ -70,6 +71,10 @@ class MainWindow(QMainWindow):
         menu.addAction(self.logout_action)
         # Window-wide, so the shortcut works wherever the focus is.
         self.addAction(self.lock_action)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self.about_action = QAction(_("About Custos"), self)
+        self.about_action.triggered.connect(lambda: show_about(self))
+        help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -17,8 +17,10 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from app import crashlog
 from app.errors import CustosError
 from app.i18n import _
+from app.store.failures import explain_os
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +32,20 @@ _running: set[Task] = set()
 
 
 def failure_sentence(exc: BaseException) -> str:
-    """One sentence for a person; only the exception's type goes to the log."""
+    """One sentence for a person; the traceback, without personal data, goes to the error
+    log (app.crashlog), which the sentence names."""
     if isinstance(exc, CustosError):
         return str(exc)
+    said = explain_os(exc)
+    if said is not None:
+        return str(said)
     kind = type(exc).__name__
     log.error("background task failed: %s", kind)
-    return _("Something went wrong: {kind}. Nothing was changed.").format(kind=kind)
+    path = crashlog.record(exc, "background task")
+    if path is None:
+        return _("Something went wrong: {kind}. Nothing was changed.").format(kind=kind)
+    return _("Something went wrong: {kind}. Nothing was changed. The details, without "
+             "personal data, are in {log}.").format(kind=kind, log=path)
 
 
 class _Bridge(QObject):

@@ -106,8 +106,9 @@ def load_ring(path: Path) -> KeyRing:
     return ring
 
 
-def _throttle(path: Path, username: str) -> None:
-    wait = attempts.wait_seconds(path, username)
+def _throttle(path: Path, name: str) -> None:
+    """`name` as the failed-login note keeps it (attempts.label)."""
+    wait = attempts.wait_seconds(path, name)
     if wait > 0:
         raise TooManyAttempts(_("Too many failed attempts; try again in {seconds} seconds.")
                               .format(seconds=int(wait) + 1), retry_after=wait)
@@ -127,43 +128,64 @@ def login(path: Path, username: str, password: str) -> Session:
     """Unwrap the key with the password, open the database, start a session."""
     path = Path(path)
     ring = load_ring(path)
-    _throttle(path, username)
+    noted = attempts.label(ring, username)
+    _throttle(path, noted)
     if ring.is_disabled(username):
         raise AccountDisabled(_("This account is disabled; ask an administrator."))
     try:
         key = ring.unlock(username, password)
     except LoginFailed:
-        attempts.note_failure(path, username)
+        attempts.note_failure(path, noted)
         raise
     try:
         db = _open_settling_rotation(path, key, ring.db_id,
                                      lambda r: r.unlock(username, password))
     finally:
         wipe(key)  # the open database holds its own copy, zeroed on lock
-    return _start_session(db, username, action="login")
+    return _start_session(db, username, action="login", ring=ring)
 
 
 def _open_settling_rotation(path: Path, key: bytes, db_id: str, unlock) -> Database:
-    """Open with the ring's key; after a rotation cut short, finish or discard it."""
-    from app.keys import next_ring_path
+    """Open with the ring's key; after a rotation cut short, finish or discard it.
+
+    `unlock(ring)` gives the key a ring holds for the person logging in. A rotation under
+    way in another process is waited for (keys.rotation_lock), never settled halfway.
+    """
+    from app.keys import next_ring_path, rotation_lock
 
     pending = next_ring_path(path)
-    try:
-        db = open_with_key(path, key, db_id)
-    except StoreError:
-        if not pending.exists():
-            raise
-        # The database was re-keyed but the new ring not yet put in place: do it now.
-        new_ring = KeyRing.load(pending)
-        db = open_with_key(path, unlock(new_ring), db_id)
-        os.replace(pending, keyring_path(path))
+    if not pending.exists():
+        try:
+            return open_with_key(path, key, db_id)
+        except StoreError:
+            if not pending.exists() and _ring_unchanged(path, key, unlock):
+                raise
+    with rotation_lock(path):
+        key = unlock(KeyRing.load(keyring_path(path)))  # a rotation may have just ended
+        try:
+            db = open_with_key(path, key, db_id)
+        except StoreError:
+            if not pending.exists():
+                raise
+            # The database was re-keyed but the new ring not yet put in place: do it now.
+            db = open_with_key(path, unlock(KeyRing.load(pending)), db_id)
+            os.replace(pending, keyring_path(path))
+            return db
+        if pending.exists():
+            pending.unlink()  # the rotation stopped before re-keying: the old ring stands
         return db
-    if pending.exists():
-        pending.unlink()  # the rotation stopped before re-keying: the old ring stands
-    return db
 
 
-def _start_session(db: Database, username: str, action: str) -> Session:
+def _ring_unchanged(path: Path, key: bytes, unlock) -> bool:
+    """False when the ring beside the database now holds another key (a rotation ended
+    between reading the ring and opening the database): then it is tried again."""
+    try:
+        return unlock(KeyRing.load(keyring_path(path))) == key
+    except (StoreError, LoginFailed):
+        return True
+
+
+def _start_session(db: Database, username: str, action: str, ring: KeyRing) -> Session:
     path = db.path
     pending = attempts.read(path)
     try:
@@ -172,7 +194,9 @@ def _start_session(db: Database, username: str, action: str) -> Session:
             if row is None or row.disabled:
                 raise AccountDisabled(_("This account is disabled; ask an administrator."))
             for failure in pending:
-                audit.append(conn, db, actor=failure.username or "?", action="login.failed",
+                # label() again: a note written by an older version may hold names in clear.
+                audit.append(conn, db, actor=attempts.label(ring, failure.username) or "?",
+                             action="login.failed",
                              outcome="failed", at=failure.at)
             conn.execute(users_t.update().where(users_t.c.id == row.id)
                          .values(last_login_at=clock.stamp()))
@@ -192,12 +216,12 @@ def recover(path: Path, code: str, admin: str, new_password: str) -> Session:
     """The recovery code lets an administrator back in with a new password."""
     path = Path(path)
     ring = load_ring(path)
-    _throttle(path, "(recovery)")
+    _throttle(path, attempts.RECOVERY)
     check_password(admin, new_password)
     try:
         key = ring.unlock_recovery(code)
     except LoginFailed:
-        attempts.note_failure(path, "(recovery)")
+        attempts.note_failure(path, attempts.RECOVERY)
         raise
     db = _open_settling_rotation(path, key, ring.db_id, lambda r: r.unlock_recovery(code))
     try:
@@ -214,7 +238,7 @@ def recover(path: Path, code: str, admin: str, new_password: str) -> Session:
     except BaseException:
         db.close()
         raise
-    return _start_session(db, row.username, action="login.recovery")
+    return _start_session(db, row.username, action="login.recovery", ring=ring)
 
 
 def logout(session: Session) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.engine import Connection, Row
 
 from app import audit, clock
@@ -48,6 +48,7 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.numbers import next_serial
 
 
 def _on_legal_hold(conn: Connection, customer_id: int | None) -> bool:
@@ -121,10 +122,7 @@ def _check_destroyable(conn: Connection, frow: Row, day: date, batch_id: int | N
 
 
 def _next_batch_no(conn: Connection, year: int) -> str:
-    prefix = f"DS{year:04d}"
-    top = conn.execute(select(func.max(destruction_batch.c.batch_no)).where(
-        destruction_batch.c.batch_no.op("GLOB")(prefix + "[0-9]" * 4))).scalar()
-    return f"{prefix}{(int(top[-4:]) if top else 0) + 1:04d}"
+    return next_serial(conn, destruction_batch.c.batch_no, f"DS{year:04d}", 4)
 
 
 def _batch_row(conn: Connection, batch_no: object) -> Row:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
 from app import audit, clock
@@ -36,6 +36,7 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.numbers import next_serial
 
 FILE_NO_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,31}$")  # Code 128 friendly, scanner-safe
 SEARCH_LIMIT = 500
@@ -83,10 +84,7 @@ def _validated(item: dict, today: date) -> dict:
 
 
 def _next_file_no(conn: Connection, year: int) -> str:
-    prefix = f"PF{year:04d}"
-    top = conn.execute(select(func.max(paper_file.c.file_no)).where(
-        paper_file.c.file_no.op("GLOB")(prefix + "[0-9]" * 6))).scalar()
-    return f"{prefix}{(int(top[-6:]) if top else 0) + 1:06d}"
+    return next_serial(conn, paper_file.c.file_no, f"PF{year:04d}", 6)
 
 
 def _insert(conn: Connection, values: dict, session: Session, today: date) -> str:

@@ -33,6 +33,7 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission, Role
 from app.security.session import Session
+from app.store.numbers import next_id
 from app.store.schema import user, user_role
 
 SUMMARY_MAX = 200
@@ -147,7 +148,7 @@ def open_case(session: Session, customer_no: str, kind: str, channel: str, summa
                                       field="service_no")
             service_id, service_kind, number = found
         who = _assignee(conn, assignee if assignee else session.username)
-        case_no = f"CS{(conn.execute(select(func.max(service_case.c.id))).scalar() or 0) + 1:08d}"
+        case_no = f"CS{next_id(conn, service_case.c.id):08d}"
         now = clock.stamp()
         conn.execute(service_case.insert().values(
             case_no=case_no, customer_id=owner.id, service_id=service_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from app import audit, clock
 from app.customers import idnumbers, phones
@@ -25,6 +25,7 @@ from app.rights.requests import rectification_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.numbers import next_id
 
 IDENTITY_FIELDS = ("name", "id_type", "id_number", "phone", "email", "province", "city",
                    "district", "street")
@@ -115,8 +116,7 @@ def mask_customer_no(number: str) -> str:
 
 
 def _next_customer_no(conn) -> str:
-    top = conn.execute(select(func.max(customer.c.id))).scalar() or 0
-    return f"C{top + 1:09d}"
+    return f"C{next_id(conn, customer.c.id):09d}"
 
 
 def append_consent(conn, customer_id: int, purpose: str, granted: bool, channel: str,

@@ -27,6 +27,7 @@ from app.i18n import N_, _, current_language
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.numbers import next_id
 
 # Payment channels: stored value -> label msgid (translated where shown).
 PAYMENT_CHANNELS: tuple[tuple[str, str], ...] = (
@@ -215,9 +216,9 @@ def add_service(session: Session, customer_no: str, kind: str, service_no: str, 
         if taken is not None:
             raise ValidationError(_("The service number {number} is already in use on another "
                                     "service.").format(number=number), field="service_no")
-        next_id = (conn.execute(select(func.max(service.c.id))).scalar() or 0) + 1
+        service_id = next_id(conn, service.c.id)
         account = account or f"A{row.id:09d}"
-        agreement = agreement or f"AG{today:%Y%m%d}{next_id:06d}"
+        agreement = agreement or f"AG{today:%Y%m%d}{service_id:06d}"
         now = clock.stamp()
         conn.execute(service.insert().values(
             customer_id=row.id, service_no=number, kind=service_kind.value, plan_code=code,

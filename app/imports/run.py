@@ -32,6 +32,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.store.atomic import write_atomic
+from app.store.numbers import next_id
 
 CHUNK = 2000
 Progress = Callable[[int, int], bool | None]
@@ -96,7 +97,7 @@ def _context(conn, kind: str) -> dict:
                               .where(c.status == "active")).all()
         ctx["id_numbers"] = {r.id_number for r in conn.execute(select(c.id_number))}
         ctx["phones"] = {r.phone: r.customer_no for r in active}
-        ctx["next_id"] = (conn.execute(select(func.max(c.id))).scalar() or 0) + 1
+        ctx["read_upto"] = conn.execute(select(func.max(c.id))).scalar() or 0
     if kind in ("services", "cases"):
         rows = conn.execute(select(c.id, c.customer_no, c.id_number, c.restricted_at,
                                    c.erased_at)).all()
@@ -105,13 +106,30 @@ def _context(conn, kind: str) -> dict:
         ctx["plans"] = dict(conn.execute(select(plan.c.code, plan.c.kind)).all())
         ctx["numbers"] = {n for n in conn.execute(select(service.c.service_no)
                                                   .where(service.c.status != "ended")).scalars()}
+        ctx["read_upto"] = conn.execute(select(func.max(service.c.id))).scalar() or 0
     if kind == "consumption":
         ctx["services"] = {r.service_no: r for r in conn.execute(
             select(service.c.id, service.c.service_no, service.c.start_date, service.c.end_date))}
     if kind == "cases":
         ctx["refs"] = set(conn.execute(select(service_case.c.case_no)).scalars())
-        ctx["next_case"] = (conn.execute(select(func.max(service_case.c.id))).scalar() or 0) + 1
+        ctx["read_upto"] = conn.execute(select(func.max(service_case.c.id))).scalar() or 0
     return ctx
+
+
+def _catch_up(conn, kind: str, ctx: dict) -> None:
+    """Inside the write transaction: what other writers added since `_context` read (they
+    count as already present), and the numbers to hand out (store.numbers: never twice)."""
+    if kind == "customers":
+        ctx["id_numbers"].update(conn.execute(select(customer.c.id_number)
+                                              .where(customer.c.id > ctx["read_upto"])).scalars())
+        ctx["next_id"] = next_id(conn, customer.c.id)
+    elif kind == "services":
+        ctx["numbers"].update(conn.execute(select(service.c.service_no).where(
+            service.c.id > ctx["read_upto"], service.c.status != "ended")).scalars())
+    elif kind == "cases":
+        ctx["refs"].update(conn.execute(select(service_case.c.case_no)
+                                        .where(service_case.c.id > ctx["read_upto"])).scalars())
+        ctx["next_case"] = next_id(conn, service_case.c.id)
 
 
 def _check(kind: str, values: dict, ctx: dict, seen: set) -> tuple[str, str] | None:
@@ -305,6 +323,7 @@ def run_import(session: Session, kind: str, path: Path, mapping: dict[str, int] 
                 folder=target.parent, problem=error.strerror or type(error).__name__)) from None
     if not (all_or_nothing and result.rejected):
         with session.db.write() as conn:
+            _catch_up(conn, kind, ctx)
             result.imported, result.already_present = _write(conn, session, kind, good, ctx,
                                                              progress, len(sheet.rows))
             names = {key: sheet.headers[i] for key, i in mapping.items()}

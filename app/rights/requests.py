@@ -31,6 +31,7 @@ from app.rights.tables import request_artefact, rights_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.numbers import next_id
 from app.store.schema import audit_event
 
 MAX_EXTENSION_DAYS = 60
@@ -144,7 +145,7 @@ def take_request(session: Session, kind: str, customer_no: str, identity_check: 
         if c.erased_at is not None:
             raise Conflict(_("Customer {number} was erased; nothing is held about them any "
                              "more.").format(number=c.customer_no))
-        seq = (conn.execute(select(func.max(rights_request.c.id))).scalar() or 0) + 1
+        seq = next_id(conn, rights_request.c.id)
         number = f"R{day.year}-{seq:05d}"
         conn.execute(rights_request.insert().values(
             request_no=number, customer_id=c.id, kind=kind,

@@ -23,9 +23,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 from app import clock
-from app.errors import StoreError
+from app.errors import KeyChanged, StoreError
 from app.i18n import _
 from app.store import migrations, schema
+from app.store.failures import explain, is_damage
 from app.store.memory import key_literal, wipe
 
 PAGE_SIZE = 4096
@@ -35,6 +36,20 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class Sealed(StoreError):
     """The session is locked: its database key was dropped until the password is typed."""
+
+
+def _quiet_sqlcipher() -> None:
+    """SQLCipher's log level is process-wide: set it once here, at import, so that every
+    connection of the process is quiet, including those made outside this module
+    (app.backup imports this module)."""
+    conn = sqlcipher.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        conn.close()
+
+
+_quiet_sqlcipher()
 
 
 def keyring_path(db_path: Path) -> Path:
@@ -77,6 +92,10 @@ def keyed_connection(db_path: Path, key: bytes | bytearray | None) -> sqlcipher.
     """
     conn = sqlcipher.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000,
                              check_same_thread=False, isolation_level=None)
+    # SQLCipher logs to stderr by default ("ERROR CORE sqlcipher_page_cipher: hmac check
+    # failed"): what it says is ours to say, in one sentence. The level is process-wide;
+    # setting it on every connection also covers connections made before this one.
+    conn.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
         # sqlite3_key with the x'…' literal in a buffer we clear: no SQL text (which the
         # statement cache and SQLite's heap would keep) ever carries the key.
@@ -110,6 +129,7 @@ class Database:
         self.path = Path(path)
         self.db_id = db_id
         self._key: bytearray | None = bytearray(key)
+        self._seals = _seals(self.path)
         self._audit_key: bytearray | None = None
         self.engine: Engine = create_engine(
             "sqlite://", creator=lambda: _connect(self.path, self.key),
@@ -144,33 +164,55 @@ class Database:
         self._key = self._audit_key = None
 
     def unseal(self, key: bytes | bytearray) -> None:
-        """On unlock: the key unwrapped again from the ring with the password just typed."""
+        """On unlock: the key unwrapped again from the ring with the password just typed
+        (the ring's current key: a rotation made meanwhile in another window is taken up)."""
         self._key = bytearray(key)
+        self._seals = _seals(self.path)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A consistent snapshot for reading."""
-        with self._damage_said(), self.engine.connect() as conn, conn.begin():
+        with self._failure_said(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction: all of it commits, or none of it."""
-        with self._damage_said(), self.engine.connect() as conn:
+        """One write transaction: all of it commits, or none of it.
+
+        `BEGIN IMMEDIATE` takes the write lock first: whatever is read inside (the next
+        customer, case or file number) cannot be read by another writer at the same time.
+        """
+        with self._failure_said(), self.engine.connect() as conn:
             conn = conn.execution_options(custos_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
 
     @contextlib.contextmanager
-    def _damage_said(self) -> Iterator[None]:
-        """A damaged page (bad HMAC, malformed b-tree) becomes one sentence, not a trace."""
+    def _failure_said(self) -> Iterator[None]:
+        """A store failure becomes one sentence, not a trace: damage (bad HMAC, malformed
+        b-tree), a key changed by another session, a full disk, a lock, a read-only file."""
         try:
             yield
-        except sa_exc.DatabaseError as error:
-            if not is_damage(error.orig):
+        except sa_exc.DBAPIError as error:
+            if is_damage(error.orig):
+                if self.key_changed():
+                    raise KeyChanged(_("The database key was changed in another session; "
+                                       "log in again.")) from None
+                raise StoreError(_("The database {name} is damaged; restore it from a "
+                                   "verified backup.").format(name=self.path.name)) from None
+            said = explain(error.orig, self.path)
+            if said is None:
                 raise
-            raise StoreError(_("The database {name} is damaged; restore it from a verified "
-                               "backup.").format(name=self.path.name)) from None
+            raise said from None
+
+    def key_changed(self) -> bool:
+        """True when the key ring beside the database (or the next ring of a rotation under
+        way) seals a different key than when this session opened: a rotation, not damage."""
+        for ring in (keyring_path(self.path), Path(f"{keyring_path(self.path)}.next")):
+            now = _seals(self.path, ring)
+            if any(self._seals.get(slot) not in (None, sealed) for slot, sealed in now.items()):
+                return True
+        return False
 
     def audit_key(self) -> bytes:
         if self._audit_key is None:
@@ -189,6 +231,26 @@ class Database:
         self.engine.dispose()
         wipe(self._key)
         self._key = bytearray(key)
+        self._seals = _seals(self.path)
+
+
+def _seals(db_path: Path, ring_path: Path | None = None) -> dict[str, bytes]:
+    """Slot id -> sealed database key, read from a ring file (empty if it cannot be read).
+
+    A rotation re-seals every slot under its old id; adding a user or changing a password
+    gives a new slot id instead. So a slot whose seal changed means a new database key. The
+    file salt the ring names is kept too: when it changes, the file itself was replaced
+    (a restore in another window), which also calls for a new login, not for "damaged".
+    """
+    from app.store.keyring import KeyRing
+
+    try:
+        ring = KeyRing.load_bytes(Path(ring_path or keyring_path(db_path)).read_bytes())
+    except (OSError, StoreError):
+        return {}
+    seals = {slot.id: slot.sealed for slot in ring.slots if slot.sealed}
+    seals["\x00db_salt"] = ring.db_salt.encode("ascii", "replace")
+    return seals
 
 
 def _begin(conn: Connection) -> None:
@@ -196,19 +258,15 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def is_damage(error: BaseException | None) -> bool:
-    """SQLITE_CORRUPT or SQLITE_NOTADB: what a flipped byte or a torn page looks like."""
-    code = getattr(error, "sqlite_errorcode", None)
-    text = str(error)
-    return code in (11, 26) or "malformed" in text or "not a database" in text
-
-
 def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) -> Database:
     """Open and migrate. Wrong key, damage or a mismatched ring: StoreError, nothing written."""
     db_path = Path(db_path)
     try:
         probe = _connect(db_path, key)
-    except sqlcipher.DatabaseError:
+    except sqlcipher.DatabaseError as error:
+        said = explain(error, db_path)
+        if said is not None:
+            raise said from None
         raise StoreError(_("The database {name} cannot be read with this key ring: it is damaged "
                            "or belongs to another key ring.").format(name=db_path.name)) from None
     try:
@@ -220,7 +278,10 @@ def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) 
         if version >= 1:
             row = probe.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
             db_id = row[0] if row else None
-    except sqlcipher.DatabaseError:
+    except sqlcipher.DatabaseError as error:
+        said = explain(error, db_path)
+        if said is not None:
+            raise said from None
         raise StoreError(_("The database file {name} is damaged.").format(name=db_path.name)) \
             from None
     finally:

@@ -6,16 +6,14 @@ escalating delay: after three failures for a name, each further try waits twice 
 
 The note lies in a folder others can write to, so it is read as hostile input: bounded in
 size, every entry checked, entries from the future ignored, the delay capped. And a name
-that is no account's (often a password typed into the wrong field) is kept only as a short
-keyed fingerprint, never in clear.
+that is no account's (often a password typed into the wrong field) is kept only as
+"unknown user": not in clear, and not as a fingerprint either, which anyone holding the
+folder could test guessed passwords against. Unknown names share one delay.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,7 +30,7 @@ KEEP = 1000                      # entries kept in the note
 MAX_NOTE_BYTES = 256 * 1024      # a larger note is not one Custos wrote: ignored
 CLOCK_SKEW = timedelta(minutes=5)
 RECOVERY = "(recovery)"
-_UNKNOWN = re.compile(r"unknown user #[0-9a-f]{6}")
+UNKNOWN = "unknown user"
 
 
 @dataclass(frozen=True)
@@ -42,17 +40,11 @@ class Attempt:
 
 
 def label(ring: KeyRing, username: str) -> str:
-    """The name as noted: an account's name as typed; anything else as a fingerprint.
-
-    The fingerprint is keyed with the ring's database id and file salt, so the same wrong
-    name is counted (and delayed) as one, while the note does not show what was typed.
-    """
+    """The name as noted: an account's name as typed; anything else as "unknown user"."""
     name = username.strip()[:64]
-    if name == RECOVERY or _UNKNOWN.fullmatch(name) or ring.slot_for(name) is not None:
+    if name == RECOVERY or ring.slot_for(name) is not None:
         return name
-    key = f"custos-attempts\x00{ring.db_id}\x00{ring.db_salt}".encode()
-    digest = hmac.new(key, name.casefold().encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"unknown user #{digest[:6]}"
+    return UNKNOWN
 
 
 def _entry(item: object, now: datetime) -> Attempt | None:

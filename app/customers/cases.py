@@ -34,6 +34,7 @@ from app.security.guard import requires
 from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store.schema import user, user_role
+from app.text import printable
 
 SUMMARY_MAX = 200
 DETAILS_MAX = 5000
@@ -53,7 +54,7 @@ def _default_purpose(kind: str) -> str:
 
 
 def _summary(text: str) -> str:
-    text = " ".join(str(text or "").split())
+    text = " ".join(printable(text, "summary").split())
     if not text:
         raise ValidationError(_("Write a short summary of the case."), field="summary")
     if len(text) > SUMMARY_MAX:
@@ -63,7 +64,7 @@ def _summary(text: str) -> str:
 
 
 def _details(text: str) -> str:
-    text = str(text or "").strip()
+    text = printable(text, "details", multiline=True).strip()
     if len(text) > DETAILS_MAX:
         raise ValidationError(_("The details are too long (at most {count} characters).")
                               .format(count=DETAILS_MAX), field="details")

@@ -39,6 +39,7 @@ from app.i18n import _, current_language
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.text import printable
 
 
 class PurposeRequired(CustosError):
@@ -67,7 +68,7 @@ def purpose_for(session: Session, customer_no: str, purpose: str | None,
     except ValueError:
         chosen, purpose_text = Purpose.OTHER, purpose
     if chosen is Purpose.OTHER:
-        if not purpose_text.strip():
+        if not printable(purpose_text, "purpose").strip():
             raise ValidationError(_("With purpose 'Other', describe the purpose."),
                                   field="purpose")
         text = f"other: {purpose_text.strip()[:200]}"
@@ -216,7 +217,7 @@ def reveal_field(session: Session, customer_no: str, field: str, reason: str) ->
     except ValueError:
         raise ValidationError(_("Only the ID number, phone, address and email can be revealed."),
                               field="field") from None
-    if len(reason.strip()) < 3:
+    if len(printable(reason, "reason").strip()) < 3:
         raise ValidationError(_("Give a reason for revealing this field."), field="reason")
     registered = purpose_for(session, customer_no, None)
     with session.db.write() as conn:

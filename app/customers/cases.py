@@ -297,7 +297,8 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
             owner = customer_row(conn, customer_no)
             customer_ref = owner.customer_no
             conditions.append(sc.customer_id == owner.id)         # case_by_customer
-        rows = conn.execute(select(service_case, customer.c.customer_no, service.c.service_no)
+        rows = conn.execute(select(service_case, customer.c.customer_no, service.c.service_no,
+                                   service.c.kind.label("service_kind"))
                             .join(customer, customer.c.id == sc.customer_id)
                             .outerjoin(service, service.c.id == sc.service_id)
                             .where(*conditions)
@@ -308,7 +309,8 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
                  detail={"mine": bool(mine), "overdue": bool(overdue), "kind": kind_value,
                          "status": status_value, "customer": customer_ref is not None,
                          "results": len(rows)})
-    return [case_from_row(r, r.customer_no, r.service_no, today) for r in rows]
+    return [case_from_row(r, r.customer_no, r.service_no, today, r.service_kind)
+            for r in rows]
 
 
 __all__ = ["OPEN_STATES", "TRANSITIONS", "list_cases", "move_case", "open_case",

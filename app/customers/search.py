@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from app import audit
-from app.customers import phones
+from app.customers import guesses, phones
 from app.customers.idnumbers import normalise
 from app.customers.masking import mask_id, mask_phone, mask_query, names_only
 from app.customers.model import CustomerSummary
@@ -106,6 +106,10 @@ def _condition(kind: str, value: str):
 @requires(Permission.CUSTOMER_FIND)
 def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchResult:
     readings = classify(query, names_only(session))
+    kinds = tuple(k for k, _v in readings)
+    full_number = guesses.is_full_number(readings)
+    if full_number:
+        guesses.refuse_if_guessing(session)
     ids: list[int] = []
     seen: set[int] = set()
     more = False
@@ -122,10 +126,12 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
                         break
                     seen.add(cid)
                     ids.append(cid)
-    kinds = tuple(k for k, _v in readings)
     audit.record(session.db, actor=session.username, action="customer.searched",
                  detail={"query": mask_query(normalise(query)), "as": list(kinds),
-                         "results": len(ids)})
+                         "results": len(ids), "full_number": full_number,
+                         "matched": bool(ids)})
+    if full_number and not ids:
+        guesses.slow_down_after_miss(session)
     return SearchResult(array("q", ids), more, kinds)
 
 

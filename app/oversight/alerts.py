@@ -3,7 +3,8 @@
 Rules and default thresholds (managers change them): one user opening more than 30
 distinct customers in an hour; customer access outside business hours; more than 10
 reveals of ID numbers by one user in a day; every bulk export; 5 failed logins for one
-name within 15 minutes; a customer opened with purpose "other". Each alert names the user,
+name within 15 minutes; a customer opened with purpose "other"; 10 searches for whole ID or
+phone numbers that matched nobody within 15 minutes (app/customers/guesses.py). Each alert names the user,
 the rule and the evidence (the events), and waits for a manager's acknowledgement.
 """
 
@@ -31,6 +32,8 @@ RULES: dict[str, str] = {
     "bulk_export": N_("Exported {limit} or more rows of customer data at once"),
     "failed_logins": N_("{limit} or more failed logins within 15 minutes"),
     "purpose_other": N_("Opened a customer with the purpose 'Other'"),
+    "number_guessing": N_("{limit} or more searches for whole ID or phone numbers matched no "
+                          "customer within 15 minutes"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -40,6 +43,7 @@ DEFAULTS: dict[str, dict] = {
     "bulk_export": {"limit": 100},
     "failed_logins": {"limit": 5},
     "purpose_other": {},
+    "number_guessing": {"limit": 10},
 }
 
 ACCESS_ACTIONS = ("customer.opened", "customer.revealed", "customer.rectified")
@@ -73,7 +77,9 @@ def _local(at: str) -> datetime:
 def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | None,
              customer_ref: str | None, detail: dict) -> None:
     """Called by audit.append inside the event's own transaction."""
-    if not (action in ACCESS_ACTIONS or action.startswith("export.")
+    guess = (action == "customer.searched" and bool(detail.get("full_number"))
+             and not detail.get("matched"))
+    if not (action in ACCESS_ACTIONS or action.startswith("export.") or guess
             or action in ("login.failed", "unlock.failed")):
         return
     limits = thresholds(conn)
@@ -120,6 +126,16 @@ def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | No
         if len(rows) >= limit:
             _raise(conn, "failed_logins", actor, local.strftime("%Y-%m-%d %H"), list(rows),
                    {"limit": limit}, at)
+
+
+    if guess:
+        from app.customers.guesses import WINDOW, misses
+
+        found = misses(conn, actor, when - WINDOW)
+        limit = int(limits["number_guessing"]["limit"])
+        if len(found) >= limit:
+            _raise(conn, "number_guessing", actor, local.strftime("%Y-%m-%d %H"),
+                   [s for s, _t in found][-200:], {"limit": limit}, at)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Kill tests (SIGKILL during backup — the raw snapshot and the backup-API fallback — key
 rotation, restore, batch writes, import, retention and erasure), byte flips in
 databases and backups, failing disks, hostile input (every validator and importer property
-at 2,000 examples), the permission matrix, the leak scan and audit tampering. `make test`
+at 2,000 examples), export safety (any text through every exporter: no formula, no
+failure), the permission matrix, the leak scan and audit tampering. `make test`
 runs a reduced version of each. Writes bench/results/reliability.json.
 """
 
@@ -29,6 +30,8 @@ PARTS = [
     ("hostile input", ["tests/customers/test_idnumbers.py", "tests/customers/test_phones.py",
                        "tests/imports", "tests/reliability/test_hostile.py",
                        "-k", "not full_disk and not error_workbook"],
+     {"HYPOTHESIS_PROFILE": "reliability"}),
+    ("export safety", ["tests/reliability/test_export_safety.py", "tests/exports"],
      {"HYPOTHESIS_PROFILE": "reliability"}),
     ("permissions", ["tests/security"], {}),
     ("leak scan", ["tests/reliability/test_leaks.py", "tests/test_leaks.py"], {}),

@@ -49,7 +49,7 @@ class NewCustomer:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(printable(name, "name").split())
+    name = " ".join(printable(name, "name", multiline=True).split())
     if not name:
         raise ValidationError(_("Please enter the customer's name."), field="name")
     if len(name) > 100:
@@ -83,7 +83,7 @@ def validated_identity(values: dict[str, str]) -> dict:
     phone = phones.normalise_phone(values.get("phone", ""))
     full, initials = pinyin_of(name) if any("\u3400" <= ch <= "\u9fff" for ch in name) else (
         "".join(name.lower().split()), "".join(w[0] for w in name.lower().split()))
-    address = {k: " ".join(printable(values.get(k, ""), k).split())
+    address = {k: " ".join(printable(values.get(k, ""), k, multiline=True).split())
                for k in ("province", "city", "district", "street")}
     if address["street"] and not address["district"]:
         raise ValidationError(_("An address needs its district as well as the street."),

@@ -3,8 +3,8 @@
 A masked ID leaves a few thousand candidates; searching them one by one for the one that
 matches would unmask it. So a search for a whole ID or phone number that matches nobody is
 a miss, and misses count: every search event records whether it was for a whole number and
-whether it matched, and the count is read back from the audit log — so a loop of separate
-CLI processes is counted as surely as one window. After a few misses within the window
+whether it matched (a miss is logged as `customer.search_missed`), and the count is read back
+from the audit log — so a loop of separate CLI processes is counted as surely as one window. After a few misses within the window
 each further miss is answered slowly; at the limit (the manager's "number_guessing" alert
 threshold, which raises the alert) whole-number searches are refused until the window has
 passed since the last miss. A search that matches (the number on the card, at the counter)
@@ -13,7 +13,6 @@ is never slowed; a user who has not been missing is never refused.
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timedelta
 
@@ -30,6 +29,7 @@ SLOW_AFTER = 3          # misses in the window answered at full speed
 DELAY_STEP = 0.5        # seconds added per further miss
 MAX_DELAY = 4.0
 _sleep = time.sleep     # replaced in tests
+MISSED = "customer.search_missed"  # the search event of a whole-number search that missed
 
 
 class TooManyMisses(CustosError):
@@ -67,15 +67,12 @@ def limit_of(conn) -> int:
 def misses(conn, actor: str, since: datetime) -> list[tuple[int, datetime]]:
     """(seq, time) of this user's whole-number searches that matched nobody, oldest first."""
     ev = schema.audit_event
-    rows = conn.execute(select(ev.c.seq, ev.c.at, ev.c.detail).where(and_(
-        ev.c.actor == actor, ev.c.action == "customer.searched",
-        ev.c.at >= clock.stamp(since))).order_by(ev.c.seq)).all()
-    out = []
-    for r in rows:
-        detail = json.loads(r.detail)
-        if detail.get("full_number") and not detail.get("matched"):
-            out.append((r.seq, clock.parse_stamp(r.at)))
-    return out
+    # Misses have an action of their own, read through the (action, time) index: a busy
+    # counter's hits are never read, so a search for the number on the card stays as fast.
+    rows = conn.execute(select(ev.c.seq, ev.c.at).where(and_(
+        ev.c.action == MISSED, ev.c.at >= clock.stamp(since), ev.c.actor == actor))
+        .order_by(ev.c.seq)).all()
+    return [(r.seq, clock.parse_stamp(r.at)) for r in rows]
 
 
 def blocked_until(found: list[tuple[int, datetime]], limit: int) -> datetime | None:
@@ -88,15 +85,28 @@ def blocked_until(found: list[tuple[int, datetime]], limit: int) -> datetime | N
     return until
 
 
+def wait_left(conn, actor: str, now: datetime | None = None) -> float:
+    """Seconds this user's whole-number searches stay refused (0: not refused). Read in the
+    search's own transaction: a search that is not refused costs one index range more."""
+    now = now or clock.now_utc()
+    found = misses(conn, actor, now - 2 * WINDOW)
+    if not found:  # the usual case: nothing more to read
+        return 0.0
+    until = blocked_until(found, limit_of(conn))
+    return 0.0 if until is None or now >= until else (until - now).total_seconds()
+
+
 def refuse_if_guessing(session, now: datetime | None = None) -> None:
     """Before a whole-number search: refused (and on record) while the user is locked out."""
-    now = now or clock.now_utc()
     with session.db.read() as conn:
-        limit = limit_of(conn)
-        until = blocked_until(misses(conn, session.username, now - 2 * WINDOW), limit)
-    if until is None or now >= until:
+        wait = wait_left(conn, session.username, now)
+    refuse(session, wait)
+
+
+def refuse(session, wait: float) -> None:
+    """Refuse, on record, when `wait` (from `wait_left`) is not over."""
+    if wait <= 0:
         return
-    wait = (until - now).total_seconds()
     audit.record(session.db, actor=session.username, action="customer.search_refused",
                  outcome="refused", detail={"retry_after": int(wait) + 1})
     raise TooManyMisses(_("Too many searches for whole ID or phone numbers matched no "
@@ -115,5 +125,5 @@ def slow_down_after_miss(session, now: datetime | None = None) -> float:
     return delay
 
 
-__all__ = ["TooManyMisses", "blocked_until", "is_full_number", "misses", "refuse_if_guessing",
-           "slow_down_after_miss"]
+__all__ = ["TooManyMisses", "blocked_until", "is_full_number", "misses", "refuse",
+           "refuse_if_guessing", "slow_down_after_miss", "wait_left"]

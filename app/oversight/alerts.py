@@ -77,8 +77,7 @@ def _local(at: str) -> datetime:
 def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | None,
              customer_ref: str | None, detail: dict) -> None:
     """Called by audit.append inside the event's own transaction."""
-    guess = (action == "customer.searched" and bool(detail.get("full_number"))
-             and not detail.get("matched"))
+    guess = action == "customer.search_missed"  # app/customers/guesses.py
     if not (action in ACCESS_ACTIONS or action.startswith("export.") or guess
             or action in ("login.failed", "unlock.failed")):
         return

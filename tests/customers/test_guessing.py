@@ -57,8 +57,8 @@ def test_misses_are_slowed_then_refused_and_raise_an_alert(login, delays) -> Non
         assert len(find_customers(counter, guess).ids) == 0
     # The first three misses answer at once, the next seven ever more slowly.
     assert len(delays) == 7 and delays == sorted(delays) and delays[-1] > delays[0] > 0
-    searched = [json.loads(e.detail) for e in _events(counter, "customer.searched")]
-    assert all(d["full_number"] and not d["matched"] for d in searched[-10:])
+    missed = [json.loads(e.detail) for e in _events(counter, guesses.MISSED)]
+    assert len(missed) == 10 and all(d["full_number"] and not d["matched"] for d in missed)
     with pytest.raises(guesses.TooManyMisses) as refused:
         find_customers(counter, person.id_number)  # even a match, while refused
     assert str(refused.value).count(".") == 1 and "try again in 15 minutes" in str(refused.value)

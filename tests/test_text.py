@@ -39,3 +39,15 @@ def test_archive_and_branch_texts_follow_the_rule(login) -> None:
     with pytest.raises(ValidationError) as refused:
         set_branch_details(login(Role.MANAGER), "和平路\x1b[31m营业厅", "北京", "privacy@x")
     assert refused.value.field == "name"
+
+
+def test_retention_reasons_and_alert_notes_follow_the_rule(login) -> None:
+    from app.oversight.review import acknowledge_alert
+    from app.retention.service import set_rule
+
+    with pytest.raises(ValidationError) as refused:
+        set_rule(login(Role.ADMIN), "cases", 3, "years", "policy\u202e change")
+    assert refused.value.field == "reason"
+    with pytest.raises(ValidationError) as refused:
+        acknowledge_alert(login(Role.MANAGER), 1, "checked\x00 with the clerk")
+    assert refused.value.field == "note"

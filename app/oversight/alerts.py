@@ -171,8 +171,9 @@ def count_open(conn) -> int:
 
 def acknowledge_impl(conn, db, session, alert_id: int, note: str) -> None:
     from app import audit
+    from app.text import printable
 
-    if len(note.strip()) < 3:
+    if len(printable(note, "note", multiline=True).strip()) < 3:
         raise ValidationError(_("Write what you found and did about this alert."),
                               field="note")
     row = conn.execute(select(alert).where(alert.c.id == int(alert_id))).first()

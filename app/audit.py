@@ -3,7 +3,9 @@
 `append` is called inside the service's own write transaction, so an action and its event
 commit together or not at all. Triggers refuse UPDATE and DELETE; `verify` recomputes the
 chain and names the first event whose link is broken. Values written here are already
-masked by the caller: personal data never enters the log in plain text.
+masked by the caller: personal data never enters the log in plain text. Free text (a purpose,
+a reason, a note) is the caller's only in part: any ID or phone number typed into it is
+masked here, for every event, before it is chained.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
                             .where(schema.meta.c.key == "audit_base")).scalar()
         seq, prev = (int(base.split(":")[0]) + 1, base.split(":", 1)[1]) if base else (1, GENESIS)
     at = at or clock.stamp()
+    from app.customers.freetext import mask_numbers_deep, mask_numbers_in
+
+    purpose = mask_numbers_in(purpose) if purpose else purpose
+    detail = mask_numbers_deep(detail) if detail else detail
     detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":"))
     digest = link(db.audit_key(), prev,

@@ -13,6 +13,7 @@ from app.security.roles import Permission
 from app.security.session import Session
 from app.store import schema
 from app.store.database import Database
+from app.text import printable
 
 IDLE_LOCK_MINUTES = "idle_lock_minutes"
 BRANCH_NAME = "branch_name"
@@ -83,8 +84,9 @@ def branch_name(db: Database) -> str:
 
 @requires(Permission.BRANCH_SETTINGS)
 def set_branch_details(session: Session, name: str, address: str, privacy_contact: str) -> None:
-    values = {BRANCH_NAME: " ".join(name.split()), BRANCH_ADDRESS: " ".join(address.split()),
-              PRIVACY_CONTACT: " ".join(privacy_contact.split())}
+    values = {key: " ".join(printable(text, field, multiline=True).split()) for key, text, field in (
+        (BRANCH_NAME, name, "name"), (BRANCH_ADDRESS, address, "address"),
+        (PRIVACY_CONTACT, privacy_contact, "privacy_contact"))}
     if not values[BRANCH_NAME]:
         raise ValidationError(_("Please enter the branch's name."), field="name")
     if any(len(v) > 300 for v in values.values()):

@@ -4,7 +4,8 @@ Kill tests (SIGKILL during backup — the raw snapshot and the backup-API fallba
 rotation, restore, batch writes, import, retention and erasure), concurrent processes
 (two imports at once, a key rotation during an import or a login), byte flips in
 databases and backups, failing disks, hostile input (every validator and importer property
-at 2,000 examples), the permission matrix, the leak scan and audit tampering. `make test`
+at 2,000 examples), export safety (any text through every exporter: no formula, no
+failure), the permission matrix, the leak scan and audit tampering. `make test`
 runs a reduced version of each. Writes bench/results/reliability.json.
 """
 
@@ -35,6 +36,8 @@ PARTS = [
                        "tests/reliability/test_hostile_files.py",
                        "tests/test_attempts.py",
                        "-k", "not full_disk and not error_workbook"],
+     {"HYPOTHESIS_PROFILE": "reliability"}),
+    ("export safety", ["tests/reliability/test_export_safety.py", "tests/exports"],
      {"HYPOTHESIS_PROFILE": "reliability"}),
     ("permissions", ["tests/security"], {}),
     ("leak scan", ["tests/reliability/test_leaks.py", "tests/test_leaks.py"], {}),

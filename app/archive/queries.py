@@ -34,6 +34,7 @@ from app.customers.tables import customer
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.store import schema
+from app.text import printable
 
 
 def today_or(today: date | str | None) -> date:
@@ -65,7 +66,7 @@ def local_day(stamp: str) -> date:
 
 def clean(value: object, field: str, limit: int, missing: str | None = None) -> str:
     """Whitespace-normalised text; `missing` is the sentence when it must not be empty."""
-    text = " ".join(str(value if value is not None else "").split())
+    text = " ".join(printable(value, field, multiline=True).split())
     if missing is not None and not text:
         raise ValidationError(missing, field=field)
     if len(text) > limit:

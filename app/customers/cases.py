@@ -35,6 +35,7 @@ from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store.numbers import next_id
 from app.store.schema import user, user_role
+from app.text import printable
 
 SUMMARY_MAX = 200
 DETAILS_MAX = 5000
@@ -54,7 +55,7 @@ def _default_purpose(kind: str) -> str:
 
 
 def _summary(text: str) -> str:
-    text = " ".join(str(text or "").split())
+    text = " ".join(printable(text, "summary").split())
     if not text:
         raise ValidationError(_("Write a short summary of the case."), field="summary")
     if len(text) > SUMMARY_MAX:
@@ -64,7 +65,7 @@ def _summary(text: str) -> str:
 
 
 def _details(text: str) -> str:
-    text = str(text or "").strip()
+    text = printable(text, "details", multiline=True).strip()
     if len(text) > DETAILS_MAX:
         raise ValidationError(_("The details are too long (at most {count} characters).")
                               .format(count=DETAILS_MAX), field="details")
@@ -297,7 +298,8 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
             owner = customer_row(conn, customer_no)
             customer_ref = owner.customer_no
             conditions.append(sc.customer_id == owner.id)         # case_by_customer
-        rows = conn.execute(select(service_case, customer.c.customer_no, service.c.service_no)
+        rows = conn.execute(select(service_case, customer.c.customer_no, service.c.service_no,
+                                   service.c.kind.label("service_kind"))
                             .join(customer, customer.c.id == sc.customer_id)
                             .outerjoin(service, service.c.id == sc.service_id)
                             .where(*conditions)
@@ -308,7 +310,8 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
                  detail={"mine": bool(mine), "overdue": bool(overdue), "kind": kind_value,
                          "status": status_value, "customer": customer_ref is not None,
                          "results": len(rows)})
-    return [case_from_row(r, r.customer_no, r.service_no, today) for r in rows]
+    return [case_from_row(r, r.customer_no, r.service_no, today, r.service_kind)
+            for r in rows]
 
 
 __all__ = ["OPEN_STATES", "TRANSITIONS", "list_cases", "move_case", "open_case",

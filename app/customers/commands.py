@@ -22,27 +22,28 @@ def cmd_customer_find(session, args) -> int:
 
 
 def cmd_customer_show(session, args) -> int:
-    import dataclasses
     import json
 
     from app.customers.model import Purpose
-    from app.customers.records import open_customer
+    from app.customers.records import open_customer, printable_record
 
     known = {p.value for p in Purpose}
     purpose, text = (args.purpose, "") if args.purpose in known else ("other", args.purpose)
     record = open_customer(session, args.customer_no, purpose, text)
     if args.json:
-        print(json.dumps(dataclasses.asdict(record), ensure_ascii=False, indent=1))
+        print(json.dumps(printable_record(record), ensure_ascii=False, indent=1))
         return EXIT_OK
     ident = record.identity
+    shown = printable_record(record)
     for label, value in ((_("Customer"), ident.customer_no), (_("Name"), ident.name),
                          (_("ID number"), ident.id_number), (_("Phone"), ident.phone),
                          (_("Email"), ident.email), (_("Address"), ident.address),
                          (_("Status"), ident.status + (" (restricted)" if ident.restricted
                                                        else ""))):
         print(f"{label}\t{value}")
-    for svc in record.services:
-        print(f"{_('Service')}\t{svc.service_no}\t{svc.kind}\t{svc.plan_code}\t{svc.status}")
+    for svc in shown["services"]:
+        print("\t".join((_("Service"), svc["service_no"], svc["kind"], svc["plan_code"],
+                         svc["status"])))
     for case in record.cases:
         print(f"{_('Case')}\t{case.case_no}\t{case.kind}\t{case.status}\t{case.summary}")
     return EXIT_OK

@@ -26,6 +26,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.store.numbers import next_id
+from app.text import printable
 
 IDENTITY_FIELDS = ("name", "id_type", "id_number", "phone", "email", "province", "city",
                    "district", "street")
@@ -49,7 +50,7 @@ class NewCustomer:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = " ".join(printable(name, "name", multiline=True).split())
     if not name:
         raise ValidationError(_("Please enter the customer's name."), field="name")
     if len(name) > 100:
@@ -58,7 +59,7 @@ def _clean_name(name: str) -> str:
 
 
 def _clean_email(email: str) -> str | None:
-    email = email.strip()
+    email = printable(email, "email").strip()
     if not email:
         return None
     local, at, domain = email.partition("@")
@@ -83,8 +84,8 @@ def validated_identity(values: dict[str, str]) -> dict:
     phone = phones.normalise_phone(values.get("phone", ""))
     full, initials = pinyin_of(name) if any("\u3400" <= ch <= "\u9fff" for ch in name) else (
         "".join(name.lower().split()), "".join(w[0] for w in name.lower().split()))
-    address = {k: " ".join(values.get(k, "").split()) for k in ("province", "city", "district",
-                                                                  "street")}
+    address = {k: " ".join(printable(values.get(k, ""), k, multiline=True).split())
+               for k in ("province", "city", "district", "street")}
     if address["street"] and not address["district"]:
         raise ValidationError(_("An address needs its district as well as the street."),
                               field="district")
@@ -220,7 +221,7 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
 @requires(Permission.REQUEST_DECIDE)
 def restrict(session: Session, customer_no: str, reason: str) -> None:
     """Processing restricted: read-only and out of every marketing and analytics use."""
-    if len(reason.strip()) < 3:
+    if len(printable(reason, "reason", multiline=True).strip()) < 3:
         raise ValidationError(_("Give the reason for the restriction."), field="reason")
     db = session.db
     with db.write() as conn:

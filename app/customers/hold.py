@@ -13,12 +13,13 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.text import printable
 
 
 @requires(Permission.LEGAL_HOLD)
 def place_legal_hold(session: Session, customer_no: str, reason: str,
                      until: str | None = None) -> None:
-    if len(reason.strip()) < 5:
+    if len(printable(reason, "reason", multiline=True).strip()) < 5:
         raise ValidationError(_("Give the reason for the legal hold."), field="reason")
     if until:
         try:

@@ -289,6 +289,13 @@ def mask_id_number(number: str, id_type: str | None = None) -> str:
     """A number safe to show on screens and printouts; never raises, whatever it is given.
 
     Without `id_type`, anything shaped like a resident ID is masked as one.
+
+    A mask must leave at least a thousand possible numbers given everything shown beside
+    it. A resident ID keeps its region and its last four (sequence and check digit, what
+    the counter compares with the card); the hidden birth date is the rest, so the birth
+    date is never shown beside it (see `masked_birth_date`): that leaves every date since
+    1900 that fits the check digit, some four thousand. Any other number hides at least
+    four characters (ten thousand possibilities or more) and shows at most two at each end.
     """
     n = normalise(number)
     as_resident = id_type in (None, RESIDENT_ID)
@@ -297,6 +304,33 @@ def mask_id_number(number: str, id_type: str | None = None) -> str:
     if as_resident and _LEGACY_SHAPE.fullmatch(n):
         # The legacy layout is region(6) + YYMMDD(6) + sequence(3): hide the whole date.
         return n[:6] + "*" * 6 + n[-3:]
-    if len(n) <= 4:
-        return "*" * len(n)
-    return n[:2] + "*" * (len(n) - 4) + n[-2:]
+    hidden = min(len(n), max(4, len(n) - 4))
+    head = (len(n) - hidden) // 2
+    return n[:head] + "*" * hidden + n[head + hidden:]
+
+
+MASKED_BIRTH_DATE = "****-**-**"
+
+
+def masked_birth_date(birth_date: str | None) -> str | None:
+    """The birth date beside a masked ID: hidden whole, since it is the ID's hidden middle
+    (with the year shown, a masked resident ID leaves only about thirty candidates)."""
+    return MASKED_BIRTH_DATE if birth_date else None
+
+
+def birth_date_in(number: str | None, id_type: str | None = None) -> str | None:
+    """The birth date a resident ID spells out (YYYY-MM-DD), for showing beside the ID once
+    it is revealed; None when the number holds no readable date. Never raises."""
+    n = normalise(number or "")
+    if id_type not in (None, RESIDENT_ID):
+        return None
+    if _RESIDENT_SHAPE.fullmatch(n):
+        digits = n[6:14]
+    elif _LEGACY_SHAPE.fullmatch(n):
+        digits = "19" + n[6:12]
+    else:
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])).isoformat()
+    except ValueError:
+        return None

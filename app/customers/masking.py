@@ -42,6 +42,10 @@ def mask_id(number: str, id_type: str) -> str:
     return idnumbers.mask_id_number(number, id_type)
 
 
+masked_birth_date = idnumbers.masked_birth_date
+birth_date_in = idnumbers.birth_date_in
+
+
 def mask_query(text: str) -> str:
     """A search query as it may stand in the audit log: its shape, not its value."""
     if len(text) <= 2:
@@ -49,5 +53,5 @@ def mask_query(text: str) -> str:
     return text[:1] + "*" * (len(text) - 2) + text[-1:]
 
 
-__all__ = ["full_address", "mask_address", "mask_email", "mask_id", "mask_phone", "mask_query",
-           "names_only", "region"]
+__all__ = ["birth_date_in", "full_address", "mask_address", "mask_email", "mask_id",
+           "mask_phone", "mask_query", "masked_birth_date", "names_only", "region"]

@@ -6,13 +6,20 @@ session needs a purpose, which the session then remembers for that customer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from app import audit, clock
-from app.customers.masking import full_address, mask_address, mask_email, mask_id, mask_phone
+from app.customers.masking import (
+    full_address,
+    mask_address,
+    mask_email,
+    mask_id,
+    mask_phone,
+    masked_birth_date,
+)
 from app.customers.model import (
     CaseRecord,
     CaseStatus,
@@ -39,6 +46,7 @@ from app.i18n import _, current_language
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.text import printable
 
 
 class PurposeRequired(CustosError):
@@ -67,7 +75,7 @@ def purpose_for(session: Session, customer_no: str, purpose: str | None,
     except ValueError:
         chosen, purpose_text = Purpose.OTHER, purpose
     if chosen is Purpose.OTHER:
-        if not purpose_text.strip():
+        if not printable(purpose_text, "purpose").strip():
             raise ValidationError(_("With purpose 'Other', describe the purpose."),
                                   field="purpose")
         text = f"other: {purpose_text.strip()[:200]}"
@@ -81,8 +89,8 @@ def _identity(row) -> Identity:
     return Identity(
         customer_no=row.customer_no, kind=row.kind, name=row.name, name_pinyin=row.name_pinyin,
         id_type=row.id_type, id_number=mask_id(row.id_number, row.id_type),
-        # The full birth date would give away the masked middle of a resident ID.
-        birth_date=row.birth_date[:4] + "-**-**" if row.birth_date else None,
+        # The birth date is the masked middle of a resident ID: masked with it.
+        birth_date=masked_birth_date(row.birth_date),
         gender=row.gender, phone=mask_phone(row.phone),
         email=mask_email(row.email),
         address=mask_address(row.province, row.city, row.district, row.street),
@@ -137,9 +145,12 @@ def load_payments(conn, customer_id: int, masked: bool = True) -> list[PaymentRe
 _OPEN_STATES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.REOPENED)
 
 
-def case_from_row(r, customer_no: str, service_no: str | None, today: str) -> CaseRecord:
+def case_from_row(r, customer_no: str, service_no: str | None, today: str,
+                  service_kind: str | None = None) -> CaseRecord:
+    """A case as shown: its service number masked like the service itself."""
+    shown = _masked_no(service_kind or "", service_no) if service_no else None
     return CaseRecord(
-        case_no=r.case_no, customer_no=customer_no, service_no=service_no, kind=r.kind,
+        case_no=r.case_no, customer_no=customer_no, service_no=shown, kind=r.kind,
         channel=r.channel, summary=r.summary, details=r.details, status=r.status,
         assignee=r.assignee, due_date=r.due_date, resolution=r.resolution,
         satisfaction=r.satisfaction, created_at=r.created_at, created_by=r.created_by,
@@ -147,12 +158,13 @@ def case_from_row(r, customer_no: str, service_no: str | None, today: str) -> Ca
 
 
 def load_cases(conn, customer_id: int, customer_no: str) -> list[CaseRecord]:
-    rows = conn.execute(select(service_case, service.c.service_no)
+    rows = conn.execute(select(service_case, service.c.service_no,
+                               service.c.kind.label("service_kind"))
                         .outerjoin(service, service.c.id == service_case.c.service_id)
                         .where(service_case.c.customer_id == customer_id)
                         .order_by(service_case.c.created_at.desc())).all()
     today = date.today().isoformat()
-    return [case_from_row(r, customer_no, r.service_no, today) for r in rows]
+    return [case_from_row(r, customer_no, r.service_no, today, r.service_kind) for r in rows]
 
 
 def load_consents(conn, customer_id: int) -> list[ConsentState]:
@@ -192,6 +204,18 @@ def open_customer(session: Session, customer_no: str, purpose: str | None = None
             purpose=registered)
 
 
+def printable_record(record: CustomerRecord) -> dict:
+    """The record as it may leave the program (CLI text or JSON): masked as on screen.
+
+    A service keeps its full number in memory so the GUI can act on it; wherever the
+    record is printed, that number is replaced by its masked form, like the phone.
+    """
+    data = asdict(record)
+    for svc in data["services"]:
+        svc["service_no"] = svc["display_no"]
+    return data
+
+
 @requires(Permission.CUSTOMER_OPEN)
 def consumption_history(session: Session, customer_no: str) -> list[ConsumptionMonth]:
     """Every month on record (the Consumption tab's full table); needs a registered purpose."""
@@ -216,7 +240,7 @@ def reveal_field(session: Session, customer_no: str, field: str, reason: str) ->
     except ValueError:
         raise ValidationError(_("Only the ID number, phone, address and email can be revealed."),
                               field="field") from None
-    if len(reason.strip()) < 3:
+    if len(printable(reason, "reason").strip()) < 3:
         raise ValidationError(_("Give a reason for revealing this field."), field="reason")
     registered = purpose_for(session, customer_no, None)
     with session.db.write() as conn:

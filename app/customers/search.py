@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from app import audit
-from app.customers import phones
+from app.customers import guesses, phones
 from app.customers.idnumbers import normalise
 from app.customers.masking import mask_id, mask_phone, mask_query, names_only
 from app.customers.model import CustomerSummary
@@ -106,11 +106,16 @@ def _condition(kind: str, value: str):
 @requires(Permission.CUSTOMER_FIND)
 def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchResult:
     readings = classify(query, names_only(session))
+    kinds = tuple(k for k, _v in readings)
+    full_number = guesses.is_full_number(readings)
     ids: list[int] = []
     seen: set[int] = set()
     more = False
+    wait = 0.0
     with session.db.read() as conn:
-        for kind, value in readings:
+        if full_number:
+            wait = guesses.wait_left(conn, session.username)
+        for kind, value in ([] if wait else readings):
             order = customer.c.name if kind == "name" else (
                 customer.c.name_initials if kind == "initials" else customer.c.id)
             rows = conn.execute(select(customer.c.id).where(_condition(kind, value))
@@ -122,10 +127,15 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
                         break
                     seen.add(cid)
                     ids.append(cid)
-    kinds = tuple(k for k, _v in readings)
-    audit.record(session.db, actor=session.username, action="customer.searched",
+    guesses.refuse(session, wait)  # refused before anything was looked up
+    missed = full_number and not ids
+    audit.record(session.db, actor=session.username,
+                 action=guesses.MISSED if missed else "customer.searched",
                  detail={"query": mask_query(normalise(query)), "as": list(kinds),
-                         "results": len(ids)})
+                         "results": len(ids), "full_number": full_number,
+                         "matched": bool(ids)})
+    if missed:
+        guesses.slow_down_after_miss(session)
     return SearchResult(array("q", ids), more, kinds)
 
 

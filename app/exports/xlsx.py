@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from app import audit
 from app.errors import StoreError
+from app.exports.cells import safe_row
 from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
@@ -26,11 +27,11 @@ def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[o
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31] or "Sheet"
-    sheet.append(list(headers))
+    sheet.append(safe_row(headers))
     widths = [max(8, len(str(h)) * 2) for h in headers]
     count = 0
     for row in rows:
-        values = [v if isinstance(v, int | float) or v is None else str(v) for v in row]
+        values = safe_row(row)
         sheet.append(values)
         for i, v in enumerate(values[:len(widths)]):
             widths[i] = min(60, max(widths[i], len(str(v or "")) + 2))

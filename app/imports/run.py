@@ -24,6 +24,7 @@ from app import audit, clock
 from app.customers.model import CASE_DUE_DAYS, CaseKind, ConsentPurpose
 from app.customers.tables import consent_event, consumption, customer, plan, service, service_case
 from app.errors import CustosError, StoreError, ValidationError
+from app.exports.cells import safe_row
 from app.i18n import _
 from app.imports.kinds import CONVERTERS, KINDS, suggest_mapping
 from app.imports.reader import Sheet, read_sheet
@@ -286,7 +287,7 @@ def error_workbook(rejected: list[Rejected], out: Path) -> Path:
     sheet = book.create_sheet(_("Rejected rows"))
     sheet.append([_("Row"), _("Column"), _("Reason")])
     for r in rejected:
-        sheet.append([r.row, r.column, r.reason])
+        sheet.append(safe_row([r.row, r.column, r.reason]))
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomic(out, buffer.getvalue())

@@ -3,7 +3,8 @@
 Rules and default thresholds (managers change them): one user opening more than 30
 distinct customers in an hour; customer access outside business hours; more than 10
 reveals of ID numbers by one user in a day; every bulk export; 5 failed logins for one
-name within 15 minutes; a customer opened with purpose "other". Each alert names the user,
+name within 15 minutes; a customer opened with purpose "other"; 10 searches for whole ID or
+phone numbers that matched nobody within 15 minutes (app/customers/guesses.py). Each alert names the user,
 the rule and the evidence (the events), and waits for a manager's acknowledgement.
 """
 
@@ -31,6 +32,8 @@ RULES: dict[str, str] = {
     "bulk_export": N_("Exported {limit} or more rows of customer data at once"),
     "failed_logins": N_("{limit} or more failed logins within 15 minutes"),
     "purpose_other": N_("Opened a customer with the purpose 'Other'"),
+    "number_guessing": N_("{limit} or more searches for whole ID or phone numbers matched no "
+                          "customer within 15 minutes"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -40,6 +43,7 @@ DEFAULTS: dict[str, dict] = {
     "bulk_export": {"limit": 100},
     "failed_logins": {"limit": 5},
     "purpose_other": {},
+    "number_guessing": {"limit": 10},
 }
 
 ACCESS_ACTIONS = ("customer.opened", "customer.revealed", "customer.rectified")
@@ -73,7 +77,8 @@ def _local(at: str) -> datetime:
 def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | None,
              customer_ref: str | None, detail: dict) -> None:
     """Called by audit.append inside the event's own transaction."""
-    if not (action in ACCESS_ACTIONS or action.startswith("export.")
+    guess = action == "customer.search_missed"  # app/customers/guesses.py
+    if not (action in ACCESS_ACTIONS or action.startswith("export.") or guess
             or action in ("login.failed", "unlock.failed")):
         return
     limits = thresholds(conn)
@@ -122,6 +127,16 @@ def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | No
                    {"limit": limit}, at)
 
 
+    if guess:
+        from app.customers.guesses import WINDOW, misses
+
+        found = misses(conn, actor, when - WINDOW)
+        limit = int(limits["number_guessing"]["limit"])
+        if len(found) >= limit:
+            _raise(conn, "number_guessing", actor, local.strftime("%Y-%m-%d %H"),
+                   [s for s, _t in found][-200:], {"limit": limit}, at)
+
+
 @dataclass(frozen=True)
 class Alert:
     id: int
@@ -156,8 +171,9 @@ def count_open(conn) -> int:
 
 def acknowledge_impl(conn, db, session, alert_id: int, note: str) -> None:
     from app import audit
+    from app.text import printable
 
-    if len(note.strip()) < 3:
+    if len(printable(note, "note", multiline=True).strip()) < 3:
         raise ValidationError(_("Write what you found and did about this alert."),
                               field="note")
     row = conn.execute(select(alert).where(alert.c.id == int(alert_id))).first()

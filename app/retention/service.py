@@ -24,6 +24,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.store import schema
+from app.text import printable
 
 # category -> (keep, unit, msgid describing what happens)
 DEFAULT_RULES: dict[str, tuple[int, str, str]] = {
@@ -87,7 +88,7 @@ def set_rule(session: Session, category: str, keep: int, unit: str, reason: str)
     if unit not in ("months", "years") or not 1 <= int(keep) <= 600:
         raise ValidationError(_("A retention period is 1 to 600 months or years."),
                               field="keep")
-    if len(reason.strip()) < 5:
+    if len(printable(reason, "reason", multiline=True).strip()) < 5:
         raise ValidationError(_("Give the reason for changing a retention rule."),
                               field="reason")
     with session.db.write() as conn:

@@ -20,6 +20,7 @@ from app import audit, clock
 from app.customers import editing
 from app.customers.consents import record_consent
 from app.errors import Conflict, ValidationError
+from app.exports.cells import safe_row
 from app.i18n import LANGUAGES, _, translate
 from app.pdf import PageFrame, Paragraph, build, esc, styles, table
 from app.rights import access_copy, held, labels
@@ -164,10 +165,11 @@ def portable_zip(payload: dict) -> bytes:
         rows = payload[key] if isinstance(payload[key], list) else [payload[key]]
         sheet = book.create_sheet(key)
         columns = list(rows[0]) if rows else []
-        sheet.append(columns)
+        sheet.append(safe_row(columns))
         for r in rows:
-            sheet.append([r[col] if not isinstance(r[col], dict | list) else json.dumps(r[col])
-                          for col in columns])
+            sheet.append(safe_row(r[col] if not isinstance(r[col], dict | list)
+                                  else json.dumps(r[col], ensure_ascii=False)
+                                  for col in columns))
     xlsx = io.BytesIO()
     book.save(xlsx)
     out = io.BytesIO()

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 
 from app import audit
 from app.customers.tables import consent_event, customer
+from app.exports.cells import safe_row
 from app.i18n import _
 from app.rights.model import OPEN_STATES, RequestKind
 from app.rights.tables import rights_request
@@ -54,7 +55,7 @@ def export_marketing_contacts(session: Session, out: Path) -> int:
     sheet.title = _("Marketing contacts")
     sheet.append([_("Customer"), _("Name"), _("Phone"), _("Email")])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:D{len(rows) + 1}"
     for i, width in enumerate((14, 16, 16, 28), start=1):

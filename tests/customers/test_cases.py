@@ -170,7 +170,8 @@ def test_case_on_a_service_of_the_customer(counter, customer_no):
     add_service(counter, customer_no, "mobile", number, "M39", "2024-01-15")
     case_no = _open(counter, customer_no, service_no=number)
     [record] = cases.list_cases(counter, customer_no=customer_no)
-    assert (record.case_no, record.service_no) == (case_no, number)
+    # Shown like the service itself: masked as a phone number is.
+    assert (record.case_no, record.service_no) == (case_no, number[:3] + "****" + number[-4:])
     assert number not in _events(counter, "case.opened")[-1].detail
     with pytest.raises(ValidationError):
         _open(counter, customer_no, service_no="13000000000")

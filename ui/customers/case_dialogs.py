@@ -61,7 +61,7 @@ class NewCaseDialog(FieldFormDialog):
         self.service.addItem(_("(no particular service)"), "")
         for service in services:
             if service.status != ServiceStatus.ENDED:
-                self.service.addItem(service.service_no, service.service_no)
+                self.service.addItem(service.display_no, service.service_no)
         self.summary = QLineEdit()
         self.summary.setPlaceholderText(_("One line: what the customer asks or reports"))
         self.details = text_box()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.customers.masking import birth_date_in
 from app.customers.model import Identity, IdType, RevealField
 from app.i18n import _
 from app.security import Permission
@@ -137,7 +138,7 @@ class IdentityTab(QWidget):
                                                         pinyin=identity.name_pinyin)
                           if identity.name_pinyin else identity.name)
         self.id_type.setText(id_type_label(identity.id_type))
-        self.birth.setText(identity.birth_date or "—")
+        self._redraw_birth()
         self.gender.setText(GENDERS[identity.gender]() if identity.gender in GENDERS else "—")
         how = VERIFIED[identity.verified_how]() if identity.verified_how in VERIFIED \
             else identity.verified_how
@@ -157,10 +158,21 @@ class IdentityTab(QWidget):
             _("Correct the identity (rectification); the change is logged with the evidence "
               "you saw."))
 
+    def _redraw_birth(self) -> None:
+        """The birth date is part of the ID number: masked with it, revealed with it."""
+        if self.identity is None:
+            return
+        plain = self.page.revealed.value(RevealField.ID_NUMBER.value)
+        shown = birth_date_in(plain, self.identity.id_type) if plain else None
+        self.birth.setText(shown or self.identity.birth_date or "—")
+        self.birth.setStyleSheet("font-weight: 600;" if shown else "")
+
     def _revealed_changed(self, field: str) -> None:
         widget = self.masked.get(RevealField(field))
         if widget is not None:
             widget.redraw()
+        if field == RevealField.ID_NUMBER.value:
+            self._redraw_birth()
 
     # -- actions ------------------------------------------------------------------------
 

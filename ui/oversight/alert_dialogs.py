@@ -36,6 +36,8 @@ LIMIT_LABELS = {
     "many_reveals": N_("ID numbers one user may reveal in a day:"),
     "bulk_export": N_("Rows of customer data that make an export a bulk export:"),
     "failed_logins": N_("Failed logins for one name within 15 minutes:"),
+    "number_guessing": N_("Whole ID or phone numbers one user may search without a match "
+                          "within 15 minutes:"),
 }
 
 

@@ -1,0 +1,129 @@
+"""Guessing a masked number by searching for it fails.
+
+A masked ID leaves a few thousand candidates; searching them one by one for the one that
+matches would unmask it. So a search for a whole ID or phone number that matches nobody is
+a miss, and misses count: every search event records whether it was for a whole number and
+whether it matched (a miss is logged as `customer.search_missed`), and the count is read back
+from the audit log — so a loop of separate CLI processes is counted as surely as one window. After a few misses within the window
+each further miss is answered slowly; at the limit (the manager's "number_guessing" alert
+threshold, which raises the alert) whole-number searches are refused until the window has
+passed since the last miss. A search that matches (the number on the card, at the counter)
+is never slowed; a user who has not been missing is never refused.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select
+
+from app import audit, clock
+from app.customers.idnumbers import InvalidIdNumber, upgrade_legacy_id, validate_resident_id
+from app.errors import CustosError
+from app.i18n import _
+from app.store import schema
+
+WINDOW = timedelta(minutes=15)
+SLOW_AFTER = 3          # misses in the window answered at full speed
+DELAY_STEP = 0.5        # seconds added per further miss
+MAX_DELAY = 4.0
+_sleep = time.sleep     # replaced in tests
+MISSED = "customer.search_missed"  # the search event of a whole-number search that missed
+
+
+class TooManyMisses(CustosError):
+    """Whole-number searches refused for a while; `retry_after` in seconds."""
+
+    def __init__(self, sentence: str, retry_after: float) -> None:
+        super().__init__(sentence)
+        self.retry_after = retry_after
+
+
+def is_full_number(readings) -> bool:
+    """Is this search (its `classify` readings) for a whole, valid ID or phone number?
+
+    Only a number that could be someone's counts: a guesser tries valid candidates, while
+    a clerk's half-typed ID (its first 15 or 11 digits, searched as they pause) almost never
+    passes the date and check-digit tests, so it is not held against them."""
+    for kind, value in readings:
+        if kind == "phone":
+            return True
+        if kind == "id_number":
+            try:
+                (upgrade_legacy_id if len(value) == 15 else validate_resident_id)(value)
+            except InvalidIdNumber:
+                continue
+            return True
+    return False
+
+
+def limit_of(conn) -> int:
+    from app.oversight.alerts import thresholds
+
+    return int(thresholds(conn)["number_guessing"]["limit"])
+
+
+def misses(conn, actor: str, since: datetime) -> list[tuple[int, datetime]]:
+    """(seq, time) of this user's whole-number searches that matched nobody, oldest first."""
+    ev = schema.audit_event
+    # Misses have an action of their own, read through the (action, time) index: a busy
+    # counter's hits are never read, so a search for the number on the card stays as fast.
+    rows = conn.execute(select(ev.c.seq, ev.c.at).where(and_(
+        ev.c.action == MISSED, ev.c.at >= clock.stamp(since), ev.c.actor == actor))
+        .order_by(ev.c.seq)).all()
+    return [(r.seq, clock.parse_stamp(r.at)) for r in rows]
+
+
+def blocked_until(found: list[tuple[int, datetime]], limit: int) -> datetime | None:
+    """The end of the refusal: a window after the last of `limit` misses within a window."""
+    until = None
+    for i in range(len(found) - limit + 1):
+        first, last = found[i][1], found[i + limit - 1][1]
+        if last - first <= WINDOW:
+            until = last + WINDOW if until is None else max(until, last + WINDOW)
+    return until
+
+
+def wait_left(conn, actor: str, now: datetime | None = None) -> float:
+    """Seconds this user's whole-number searches stay refused (0: not refused). Read in the
+    search's own transaction: a search that is not refused costs one index range more."""
+    now = now or clock.now_utc()
+    found = misses(conn, actor, now - 2 * WINDOW)
+    if not found:  # the usual case: nothing more to read
+        return 0.0
+    until = blocked_until(found, limit_of(conn))
+    return 0.0 if until is None or now >= until else (until - now).total_seconds()
+
+
+def refuse_if_guessing(session, now: datetime | None = None) -> None:
+    """Before a whole-number search: refused (and on record) while the user is locked out."""
+    with session.db.read() as conn:
+        wait = wait_left(conn, session.username, now)
+    refuse(session, wait)
+
+
+def refuse(session, wait: float) -> None:
+    """Refuse, on record, when `wait` (from `wait_left`) is not over."""
+    if wait <= 0:
+        return
+    audit.record(session.db, actor=session.username, action="customer.search_refused",
+                 outcome="refused", detail={"retry_after": int(wait) + 1})
+    raise TooManyMisses(_("Too many searches for whole ID or phone numbers matched no "
+                          "customer; try again in {minutes} minutes.")
+                        .format(minutes=int(wait // 60) + 1), retry_after=wait)
+
+
+def slow_down_after_miss(session, now: datetime | None = None) -> float:
+    """After a miss: wait longer the more misses the window holds; returns the delay."""
+    now = now or clock.now_utc()
+    with session.db.read() as conn:
+        count = len(misses(conn, session.username, now - WINDOW))
+    delay = min(MAX_DELAY, DELAY_STEP * (count - SLOW_AFTER)) if count > SLOW_AFTER else 0.0
+    if delay:
+        _sleep(delay)
+    return delay
+
+
+__all__ = ["TooManyMisses", "blocked_until", "is_full_number", "misses", "refuse",
+           "refuse_if_guessing", "slow_down_after_miss", "wait_left"]

@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.customers.search import all_customer_ids, find_customers, first_customer_ids
+from app.customers.guesses import is_full_number
+from app.customers.search import (
+    all_customer_ids,
+    classify,
+    find_customers,
+    first_customer_ids,
+)
 from app.errors import CustosError
 from app.i18n import _
 from app.security import Permission, Session
@@ -159,11 +165,24 @@ class CustomersSection(QWidget):
         if not query:
             self._show_everyone()
             return
+        if is_full_number(classify(query)):
+            # A whole ID or phone number may be slowed by the guessing rule: off the window.
+            generation, session = self._generation, self.session
+            run_in_background(
+                self, lambda _p: find_customers(session, query),
+                lambda result: self._searched(result) if generation == self._generation
+                else None,
+                lambda sentence: set_status(self.status, sentence, ok=False),
+                label=_("Searching…"))
+            return
         try:
             result = find_customers(self.session, query)
         except CustosError as exc:
             set_status(self.status, str(exc), ok=False)
             return
+        self._searched(result)
+
+    def _searched(self, result) -> None:
         self.status.hide()
         self._show(result.ids)
         count = len(result.ids)

@@ -138,3 +138,22 @@ def test_the_purpose_is_asked_once_per_customer(qtbot, as_role, customers_sectio
     section.opener.dialog.reject()
     qtbot.waitUntil(lambda: not section.opener.busy)
     assert section.page.customer_no == number  # cancelled: nothing else opened
+
+
+def test_a_whole_number_search_runs_off_the_window(as_role, customers_section, type_search,
+                                                  wait_workers, qtbot, monkeypatch):
+    """The guessing rule may slow a whole-number search that matches nobody: that wait
+    happens on the worker, so the window keeps answering (and the result still shows)."""
+    import threading
+
+    from app.customers import guesses
+
+    slept_in: list[str] = []
+    monkeypatch.setattr(guesses, "SLOW_AFTER", 0)
+    monkeypatch.setattr(guesses, "_sleep", lambda _s: slept_in.append(
+        threading.current_thread().name))
+    section = customers_section(as_role(Role.COUNTER))
+    type_search(section, "13900001111")  # a valid mobile number that nobody has
+    wait_workers()
+    qtbot.waitUntil(lambda: section.count.text() == "No customer matches this search.")
+    assert slept_in and threading.main_thread().name not in slept_in

@@ -273,7 +273,8 @@ def unlock(session: Session, password: str) -> None:
         key = ring.unlock(session.username, password)
     except LoginFailed:
         attempts.note_failure(db.path, session.username)
-        raise
+        # Only the password was asked for: the sentence says so (the name is not in doubt).
+        raise LoginFailed(_("Wrong password.")) from None
     try:
         db.unseal(key)
     finally:

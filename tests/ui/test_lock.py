@@ -69,6 +69,7 @@ def test_ctrl_l_locks_and_the_right_password_restores(qtbot, login):
     window.lock_page.password.setText("wrong-password")
     qtbot.mouseClick(window.lock_page.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(window.lock_page.error.isVisible)
+    assert window.lock_page.error.text() == "Wrong password."
     assert window.is_locked and not dialog.isVisible()
 
     window.lock_page.password.setText("admin-password")

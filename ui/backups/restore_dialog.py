@@ -84,6 +84,10 @@ class RestoreDialog(FormDialog):
         self.secrets = [self.password]
         self.form.addRow(_("Your password:"), self.password)
         self.password.setFocus()
+        if m.db_id != session.db.db_id:
+            # Nothing to confirm: the service would refuse it (and record the attempt).
+            for widget in (self.typed, self.password, self.ok_button):
+                widget.setEnabled(False)
 
     def show_error(self, sentence: str) -> None:
         super().show_error(sentence)

@@ -21,7 +21,9 @@ from app.store.keyring import FLOOR
 
 # `make reliability` runs every property test with 2,000 examples.
 settings.register_profile("reliability", max_examples=2000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# No per-example deadline: a loaded machine (CI, two cores) must not fail a correct property.
+settings.register_profile("suite", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 ADMIN_PW = "admin-password"
 PASSWORDS = {

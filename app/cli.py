@@ -52,7 +52,10 @@ def _session(args) -> Session:
         raise Refused(_("Name the acting user with --user NAME (or CUSTOS_USER)."))
     path = _db(args)
     load_ring(path)  # a missing or damaged file is said before a password is asked for
-    return accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")))
+    session = accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")))
+    for notice in session.notices:  # e.g. a database older than one opened before
+        print(notice, file=sys.stderr)
+    return session
 
 
 def _with_session(action: Callable[[Session, argparse.Namespace], int]):
@@ -173,6 +176,8 @@ def cmd_audit_verify(session, args) -> int:
         # This line is a contract scripts parse: it stays English in every language.
         print(f"intact, {report.count} events, head {report.head}")
         return EXIT_OK
+    if report.notice:
+        print(report.notice, file=sys.stderr)
     print(f"broken at event {report.first_broken} ({report.reason}); "
           f"{report.count} events before it are intact", file=sys.stderr)
     return EXIT_FAILED

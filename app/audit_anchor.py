@@ -87,9 +87,22 @@ def from_ring(ring: KeyRing) -> Anchor | None:
     return Anchor(head["seq"], head["hash"], head["at"], "ring") if head else None
 
 
-def from_manifest(head: str, created_at: str) -> Anchor | None:
-    seq, _sep, digest = (head or "").partition(":")
-    return Anchor(int(seq), digest, created_at, "backup") if seq.isdigit() else None
+def from_manifest(seq: int, digest: str, created_at: str) -> Anchor | None:
+    """A manifest's `audit_events` (the head's sequence number) and `audit_head` (its hash)."""
+    return Anchor(seq, digest, created_at, "backup") if seq > 0 and digest else None
+
+
+def from_backups(db: Database, paths: list) -> list[Anchor]:
+    """The heads in these backups' manifests (of this database only)."""
+    from app.backup.archive_file import read_manifest
+
+    out = []
+    for path in paths:
+        manifest = read_manifest(Path(path))
+        anchor = from_manifest(manifest.audit_events, manifest.audit_head, manifest.created_at)
+        if manifest.db_id == db.db_id and anchor is not None:
+            out.append(anchor)
+    return out
 
 
 def _replaced_heads(conn: Connection) -> list[int]:

@@ -169,9 +169,10 @@ def cmd_user_passwd(args) -> int:
 
 @_with_session
 def cmd_audit_verify(session, args) -> int:
+    from app.audit_anchor import from_backups
     from app.integrity import verify_audit_log
 
-    report = verify_audit_log(session)
+    report = verify_audit_log(session, anchors=from_backups(session.db, args.backup))
     if report.intact:
         # This line is a contract scripts parse: it stays English in every language.
         print(f"intact, {report.count} events, head {report.head}")
@@ -260,6 +261,8 @@ def _parser() -> argparse.ArgumentParser:
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)
     p = audit_p.add_parser("verify", parents=[common], help=_("check the hash chain"))
+    p.add_argument("--backup", action="append", default=[], metavar="FILE",
+                   help=_("also compare with the audit head in this backup's manifest"))
     p.set_defaults(func=cmd_audit_verify)
     return parser
 

@@ -14,11 +14,12 @@ from app.security.session import Session
 
 @requires(Permission.AUDIT_VERIFY)
 def verify_audit_log(session: Session,
-                     progress: Callable[[int, int], bool | None] | None = None
-                     ) -> audit.ChainReport:
+                     progress: Callable[[int, int], bool | None] | None = None,
+                     anchors: list[audit_anchor.Anchor] | None = None) -> audit.ChainReport:
+    """`anchors`: more heads to compare with (e.g. from backups' manifests)."""
     report = audit.verify(session.db, progress)
     if report.intact:
-        stale = audit_anchor.check(session.db)
+        stale = audit_anchor.check(session.db, anchors)
         if stale is not None:
             report = replace(report, intact=False, first_broken=stale.seq, reason="rollback",
                              notice=audit_anchor.sentence(stale))

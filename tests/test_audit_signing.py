@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from app import accounts, audit
+from app.errors import LoginFailed
 from app.integrity import verify_audit_log
 from app.security.roles import Role
 from app.store import schema
@@ -275,3 +276,37 @@ def test_a_database_from_before_signing_keeps_its_old_events_verifiable(db_path)
     _relink(db_path, "counter", PASSWORDS[Role.COUNTER], delete)
     report, _service = _verify(db_path)
     assert not report.intact and report.first_broken is not None
+
+
+def test_failed_logins_are_noted_and_signed_by_the_next_account(db_path):
+    with pytest.raises(LoginFailed):
+        accounts.login(db_path, "counter", "not-the-password")
+    session = accounts.login(db_path, "manager", PASSWORDS[Role.MANAGER])
+    try:
+        with session.db.read() as conn:
+            noted = conn.execute(select(schema.audit_event).where(
+                schema.audit_event.c.action == "login.failed")).all()
+        assert [(r.actor, r.signer) for r in noted] == [("counter", "manager")]
+        assert verify_audit_log(session).intact
+    finally:
+        accounts.logout(session)
+
+
+def test_recovery_signs_with_the_recovery_key_and_registers_the_new_one(tmp_path):
+    from app.store.keyring import FLOOR, RECOVERY_SIGNER
+
+    path = tmp_path / "r.custos"
+    created = accounts.create_database(path, "boss", "boss-password-1", kdf=FLOOR)
+    session = accounts.recover(path, created.recovery_code, "boss", "boss-password-2")
+    try:
+        from app.keys import replace_recovery_code
+
+        replace_recovery_code(session)  # a new recovery slot: its key on record, signed
+        accounts.lock(session)
+        with session.db.read() as conn:
+            rows = conn.execute(select(schema.audit_event)).all()
+        used = next(r for r in rows if r.action == "recovery.used")
+        assert used.signer == RECOVERY_SIGNER and used.actor == "boss"
+        assert verify_audit_log(session).intact
+    finally:
+        accounts.logout(session)

@@ -105,15 +105,16 @@ def from_backups(db: Database, paths: list) -> list[Anchor]:
     return out
 
 
-def _replaced_heads(conn: Connection) -> list[int]:
-    """Heads that restores through Custos replaced (recorded in `backup.restored`)."""
-    out = []
-    for detail in conn.execute(select(ev.c.detail).where(ev.c.action == "backup.restored")
-                               ).scalars():
+def _explained(conn: Connection, anchor: Anchor) -> bool:
+    """Did a restore through Custos replace the database this anchor was taken of? Its
+    `backup.restored` event names the head it replaced; the anchor must be at or before that
+    head and older than the restore (an anchor taken after it is of the restored database)."""
+    for at, detail in conn.execute(select(ev.c.at, ev.c.detail)
+                                   .where(ev.c.action == "backup.restored")).all():
         seq, _sep, _digest = str(json.loads(detail).get("replaced", "")).partition(":")
-        if seq.isdigit():
-            out.append(int(seq))
-    return out
+        if seq.isdigit() and anchor.seq <= int(seq) and anchor.at <= at:
+            return True
+    return False
 
 
 def is_behind(conn: Connection, anchor: Anchor) -> bool:
@@ -128,7 +129,7 @@ def is_behind(conn: Connection, anchor: Anchor) -> bool:
     else:
         stored = conn.execute(select(ev.c.hash).where(ev.c.seq == anchor.seq)).scalar()
         behind = stored is not None and stored != anchor.hash  # None: expired (retention)
-    return behind and not any(seq >= anchor.seq for seq in _replaced_heads(conn))
+    return behind and not _explained(conn, anchor)
 
 
 def sentence(anchor: Anchor) -> str:

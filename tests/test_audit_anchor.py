@@ -160,3 +160,24 @@ def test_a_backups_manifest_is_an_anchor_too(db_path, older, tmp_path, monkeypat
     capsys.readouterr()
     assert main([*base, "--backup", str(backup)]) != 0
     assert OLDER in capsys.readouterr().err
+
+
+def test_an_older_copy_from_after_a_restore_is_still_noticed(db_path, tmp_path):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    _work(db_path, times=6)  # the head the restore will replace is far ahead
+    admin = accounts.login(db_path, "admin", ADMIN_PW)
+    backup = service.take_backup(admin, folder)
+    accounts.logout(admin)
+    _work(db_path, times=20)
+    restoring.restore(backup, db_path, "admin", ADMIN_PW)
+    _work(db_path, times=1)
+    saved = tmp_path / "after-restore.custos"
+    _copy(db_path, saved)
+    _work(db_path, times=2)
+    _copy(saved, db_path)
+    session = accounts.login(db_path, "manager", PASSWORDS[Role.MANAGER])
+    try:
+        assert session.notices and session.notices[0].startswith(OLDER)
+    finally:
+        accounts.logout(session)

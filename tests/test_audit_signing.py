@@ -310,3 +310,22 @@ def test_recovery_signs_with_the_recovery_key_and_registers_the_new_one(tmp_path
         assert verify_audit_log(session).intact
     finally:
         accounts.logout(session)
+
+
+def test_a_name_typed_in_other_case_signs_under_the_account_on_record(db_path):
+    session = accounts.login(db_path, "Counter", PASSWORDS[Role.COUNTER])
+    try:
+        accounts.change_own_password(session, PASSWORDS[Role.COUNTER], "counter-password-2")
+        accounts.lock(session)
+        assert audit.signer_of(session.db).name == "counter"
+    finally:
+        accounts.logout(session)
+    report, _service = _verify(db_path)
+    assert report.intact, report
+
+
+def test_an_administrator_resetting_their_own_password_keeps_signing(db_path, login):
+    admin = login(Role.ADMIN)
+    accounts.reset_password(admin, "admin", "admin-password-new-1")
+    accounts.lock(admin)
+    assert verify_audit_log(admin).intact

@@ -161,6 +161,9 @@ def _after_login(session: Session) -> Session:
     """The anchors of the audit head: a database behind one says so; then they move."""
     from app import audit_anchor
 
+    own = audit.signer_of(session.db)
+    if own is not None and own.name.casefold() == session.username.casefold():
+        audit.set_signer(session.db, session.username, own.key)  # the name as on record
     try:
         audit_anchor.at_login(session)
     except BaseException:
@@ -295,10 +298,9 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
             must_change_password=0, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_changed",
                      detail={"user": session.username})
-        # The account keeps its signing key: it is the same person.
+        # The account keeps its signing key (its session signs with it): the same person.
         own = audit.signer_of(db)
         ring.with_user(session.username, new_password, db.key,
-                       own.key if own is not None and own.name == session.username else None
-                       ).save(keyring_path(db.path))
+                       own.key if own is not None else None).save(keyring_path(db.path))
     session.must_change_password = False
 

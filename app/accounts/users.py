@@ -91,7 +91,10 @@ def _new_slot(conn, session: Session, username: str, password: str, admin: bool)
     """A slot (with a new signing key) for `username`, its key put on record by the
     administrator who made it."""
     db = session.db
-    ring = load_ring(db.path).with_user(username, password, db.key)
+    own = audit.signer_of(db)
+    # An administrator resetting their own password keeps the key their session signs with.
+    keep = own.key if own is not None and own.name.casefold() == username.casefold() else None
+    ring = load_ring(db.path).with_user(username, password, db.key, keep)
     signing.register_slot(conn, db, session.username, ring, username, admin)
     ring.save(keyring_path(db.path))
 

@@ -1,4 +1,5 @@
-"""The access and change log: append-only, every event chained by HMAC-SHA256 to the one before.
+"""The access and change log: append-only, every event chained by HMAC-SHA256 to the one before
+and signed (Ed25519) by the account that wrote it.
 
 `append` is called inside the service's own write transaction, so an action and its event
 commit together or not at all. Triggers refuse UPDATE and DELETE; `verify` recomputes the
@@ -6,6 +7,16 @@ chain and names the first event whose link is broken. Values written here are al
 masked by the caller: personal data never enters the log in plain text. Free text (a purpose,
 a reason, a note) is the caller's only in part: any ID or phone number typed into it is
 masked here, for every event, before it is chained.
+
+Why signatures: the chain's HMAC key lies in the database, so anyone who opens the file can
+re-link a chain. The signature covers the link (the previous hash and the event, signer
+included) and the link covers the signature, so an event can only be removed, changed or
+moved by re-signing every later event, and later events by other accounts cannot be re-signed
+without their keys. Each account's private key lies only in its key-ring slot (opened at
+login); the public keys are registered in the log itself by `signing_key.registered` events,
+each signed by an administrator (or by the account's own previous key, or, for the very first
+one, by itself) — see `app/audit_verify.py`. Events from before migration 10 (seq below the
+`audit_signed_from` mark) are chain-only.
 """
 
 from __future__ import annotations
@@ -13,10 +24,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+import weakref
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_upsert
 from sqlalchemy.engine import Connection
 
@@ -38,6 +50,79 @@ def link(key: bytes, prev_hash: str, body: bytes) -> str:
     return hmac.new(key, prev_hash.encode("ascii") + body, hashlib.sha256).hexdigest()
 
 
+# --- signed events (migration 10 on) ------------------------------------------------------
+REGISTERED = "signing_key.registered"  # detail {"user", "key" (hex), "admin"}
+REVOKED = "signing_key.revoked"        # detail {"user"}
+# Noted by whoever logs in next: the failure happened while no one was logged in, so the
+# event's signer (the next account) is not its actor. Its signature vouches that it wrote
+# the note, not that it made the attempt.
+NOTED = frozenset({"login.failed"})
+
+
+def canonical_signed(seq: int, at: str, actor: str, action: str, outcome: str,
+                     customer_ref: str | None, purpose: str | None, detail: str,
+                     signer: str | None) -> bytes:
+    return json.dumps([seq, at, actor, action, outcome, customer_ref, purpose, detail, signer],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def to_sign(prev_hash: str, body: bytes) -> bytes:
+    """What the signature covers: the link to the previous event and the whole event."""
+    return b"custos-audit-v2\x00" + prev_hash.encode("ascii") + b"\x00" + body
+
+
+def link_signed(key: bytes, prev_hash: str, body: bytes, signature: str) -> str:
+    """The chain covers the signature too: a re-signed event is a different link."""
+    return hmac.new(key, prev_hash.encode("ascii") + body + b"\x00" + signature.encode("ascii"),
+                    hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str  # the account (or keyring.RECOVERY_SIGNER)
+    key: Ed25519PrivateKey
+
+
+# The signer of an open database: set at login from the account's own slot, never stored.
+_signers: weakref.WeakKeyDictionary[Database, Signer] = weakref.WeakKeyDictionary()
+
+
+def set_signer(db: Database, name: str, key: Ed25519PrivateKey) -> None:
+    _signers[db] = Signer(name, key)
+
+
+def signer_of(db: Database) -> Signer | None:
+    return _signers.get(db)
+
+
+def drop_signer(db: Database) -> None:
+    """On lock: the signing key goes with the database key (unlock opens the slot again)."""
+    _signers.pop(db, None)
+
+
+def public_hex(key: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.public_key().public_bytes(serialization.Encoding.Raw,
+                                         serialization.PublicFormat.Raw).hex()
+
+
+def signed_from(conn: Connection) -> int | None:
+    """The first sequence number that must be signed (None: a database before migration 10)."""
+    value = conn.execute(select(schema.meta.c.value)
+                         .where(schema.meta.c.key == "audit_signed_from")).scalar()
+    return int(value) if value is not None else None
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    value = conn.execute(select(schema.meta.c.value)
+                         .where(schema.meta.c.key == "audit_head")).scalar()
+    if not value:
+        return 0, GENESIS
+    seq, _sep, digest = value.partition(":")
+    return int(seq), digest
+
+
 def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: str = "ok",
            customer_ref: str | None = None, purpose: str | None = None,
            detail: dict | None = None, at: str | None = None) -> int:
@@ -56,11 +141,25 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
     detail = mask_numbers_deep(detail) if detail else detail
     detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":"))
-    digest = link(db.audit_key(), prev,
-                  _canonical(seq, at, actor, action, outcome, customer_ref, purpose, detail_text))
+    mark = signed_from(conn)
+    signer, signature = signer_of(db), None
+    if mark is not None and seq >= mark:
+        # Written without a signer only by code that opened the database without a login;
+        # `verify` names such an event ("unsigned").
+        name = signer.name if signer is not None else None
+        body = canonical_signed(seq, at, actor, action, outcome, customer_ref, purpose,
+                                detail_text, name)
+        signature = signer.key.sign(to_sign(prev, body)).hex() if signer is not None else None
+        digest = link_signed(db.audit_key(), prev, body, signature or "")
+    else:
+        signer = None
+        digest = link(db.audit_key(), prev, _canonical(seq, at, actor, action, outcome,
+                                                       customer_ref, purpose, detail_text))
     conn.execute(ev.insert().values(seq=seq, at=at, actor=actor, action=action, outcome=outcome,
                                     customer_ref=customer_ref, purpose=purpose,
-                                    detail=detail_text, prev_hash=prev, hash=digest))
+                                    detail=detail_text, prev_hash=prev, hash=digest,
+                                    signer=signer.name if signer is not None else None,
+                                    signature=signature))
     # Anomaly rules look at each event as it is written, in the same transaction.
     from app.oversight.alerts import evaluate
 
@@ -78,52 +177,14 @@ def record(db: Database, **event) -> int:
         return append(conn, db, **event)
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    intact: bool
-    count: int
-    head: str
-    first_broken: int | None = None
-    reason: str = ""
+def register_key(conn: Connection, db: Database, *, actor: str, user: str, key_hex: str,
+                 admin: bool) -> int:
+    """Put an account's public signing key on record (signed by `actor`'s own key)."""
+    return append(conn, db, actor=actor, action=REGISTERED,
+                  detail={"user": user, "key": key_hex, "admin": bool(admin)})
 
 
-def verify(db: Database, progress: Callable[[int, int], bool | None] | None = None,
-           batch: int = 5000) -> ChainReport:
-    """Recompute every link. `progress(done, total)` may return False to stop early."""
-    key = db.audit_key()
-    with db.read() as conn:
-        total = conn.execute(select(func.count()).select_from(ev)).scalar() or 0
-        prev, expected_seq, done, last_seq = GENESIS, 1, 0, 0
-        base = conn.execute(select(schema.meta.c.value)
-                            .where(schema.meta.c.key == "audit_base")).scalar()
-        if base:
-            # Events before the base expired under the retention rule; the chain is
-            # anchored at the last expired event's hash.
-            base_seq, base_hash = base.split(":", 1)
-            prev, expected_seq, last_seq = base_hash, int(base_seq) + 1, int(base_seq)
-        while True:
-            rows = conn.execute(select(ev).where(ev.c.seq > last_seq)
-                                .order_by(ev.c.seq).limit(batch)).all()
-            if not rows:
-                break
-            for row in rows:
-                if row.seq != expected_seq:
-                    return ChainReport(False, done, prev, expected_seq,
-                                       "missing" if row.seq > expected_seq else "order")
-                body = _canonical(row.seq, row.at, row.actor, row.action, row.outcome,
-                                  row.customer_ref, row.purpose, row.detail)
-                if row.prev_hash != prev or not hmac.compare_digest(
-                        row.hash, link(key, prev, body)):
-                    return ChainReport(False, done, prev, row.seq, "altered")
-                prev, expected_seq, done, last_seq = row.hash, row.seq + 1, done + 1, row.seq
-            if progress is not None and progress(done, total) is False:
-                return ChainReport(False, done, prev, None, "cancelled")
-        head = conn.execute(select(schema.meta.c.value)
-                            .where(schema.meta.c.key == "audit_head")).scalar()
-    if head is not None:
-        head_seq, head_hash = head.split(":", 1)
-        if int(head_seq) != last_seq or head_hash != prev:
-            # The chain itself is sound but shorter or other than the recorded head:
-            # events were cut from the end.
-            return ChainReport(False, done, prev, last_seq + 1, "missing")
-    return ChainReport(True, done, prev)
+# `verify` and its report live in app/audit_verify.py; re-exported for existing callers.
+from app.audit_verify import ChainReport, verify  # noqa: E402
+
+__all__ = ["ChainReport", "append", "record", "register_key", "verify"]

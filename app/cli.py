@@ -53,7 +53,10 @@ def _session(args) -> Session:
         raise Refused(_("Name the acting user with --user NAME (or CUSTOS_USER)."))
     path = _db(args)
     load_ring(path)  # a missing or damaged file is said before a password is asked for
-    return accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")))
+    session = accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")))
+    for notice in session.notices:  # e.g. a database older than one opened before
+        print(notice, file=sys.stderr)
+    return session
 
 
 def _with_session(action: Callable[[Session, argparse.Namespace], int]):
@@ -167,13 +170,16 @@ def cmd_user_passwd(args) -> int:
 
 @_with_session
 def cmd_audit_verify(session, args) -> int:
+    from app.audit_anchor import from_backups
     from app.integrity import verify_audit_log
 
-    report = verify_audit_log(session)
+    report = verify_audit_log(session, anchors=from_backups(session.db, args.backup))
     if report.intact:
         # This line is a contract scripts parse: it stays English in every language.
         print(f"intact, {report.count} events, head {report.head}")
         return EXIT_OK
+    if report.notice:
+        print(report.notice, file=sys.stderr)
     print(f"broken at event {report.first_broken} ({report.reason}); "
           f"{report.count} events before it are intact", file=sys.stderr)
     return EXIT_FAILED
@@ -256,6 +262,8 @@ def _parser() -> argparse.ArgumentParser:
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)
     p = audit_p.add_parser("verify", parents=[common], help=_("check the hash chain"))
+    p.add_argument("--backup", action="append", default=[], metavar="FILE",
+                   help=_("also compare with the audit head in this backup's manifest"))
     p.set_defaults(func=cmd_audit_verify)
     return parser
 

@@ -15,7 +15,8 @@ from app import accounts, clock
 from app.demo_audit import HISTORY_DAYS, fill_history
 from app.demo_records import fill_records
 from app.security.roles import Role
-from app.store.keyring import FLOOR
+from app.store.database import keyring_path
+from app.store.keyring import FLOOR, KeyRing
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(Role.MANAGER, "manager", "manager-demo-1", "张强"),
     DemoAccount(Role.ADMIN, "admin", "admin-demo-1", "刘洋"),
 )
+
+
+def demo_signers(path: Path) -> dict:
+    """Each demo account's own signing key, opened from its slot with its demo password."""
+    ring = KeyRing.load(keyring_path(path))
+    return {a.username: ring.open_account(a.username, a.password).signing
+            for a in DEMO_ACCOUNTS}
 
 
 def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
@@ -55,7 +63,7 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
                                   account.password, display_name=account.display_name)
             _clear_first_login_change(session)
         fill_history(session, customers * 3 // 2 if history is None else history,
-                     random.Random(seed + 1), customers=customers)
+                     random.Random(seed + 1), customers=customers, signers=demo_signers(path))
         fill_records(session, customers, rng)
     finally:
         accounts.logout(session)

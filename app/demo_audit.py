@@ -4,7 +4,8 @@ Six months of working days (a log must be kept at least that long): staff log in
 morning, search and open customers at the counter, open and update cases, reveal a field
 now and then; the archive clerk finds and lends paper files; the manager reviews the log
 and prints reports; the administrator backs up every evening. Every event is chained like a
-real one (same HMAC, same masking) so `audit verify`, the access-log review and the
+real one (same HMAC, same masking, signed by the acting demo account's own key, which
+`signers` gives) so `audit verify`, the access-log review and the
 dashboards run over a log of realistic size. Nothing here is a real person: customers are
 referred to by the demo's own customer numbers, queries are masked as the service masks them.
 """
@@ -16,6 +17,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_upsert
 
@@ -68,14 +70,21 @@ def _detail(action: str, rng: random.Random, customers: int) -> dict:
 
 def fill_history(session: Session, events: int, rng: random.Random,
                  days: int = HISTORY_DAYS, customers: int = 1,
-                 progress: Callable[[int, int], object] | None = None) -> int:
+                 progress: Callable[[int, int], object] | None = None,
+                 signers: dict[str, Ed25519PrivateKey] | None = None) -> int:
     """Append about `events` past events, spread over the working days of the last `days`
     days (up to an hour ago), chained after the log as it stands. Returns the count written.
 
     Run it before anything else is logged "now", or the log's times would go backwards.
+    `signers` holds each demo account's signing key (from its slot); an actor without one
+    is left out of the history rather than logged under someone else's signature.
     """
     db = session.db
     key = db.audit_key()
+    own = audit.signer_of(db)
+    keys = dict(signers or {})
+    if own is not None:
+        keys.setdefault(own.name, own.key)
     now = clock.now_utc()
     first_day = (now - timedelta(days=days)).date()
     workdays = [first_day + timedelta(days=i) for i in range(days)
@@ -88,22 +97,32 @@ def fill_history(session: Session, events: int, rng: random.Random,
         last = conn.execute(select(audit.ev.c.seq, audit.ev.c.hash)
                             .order_by(audit.ev.c.seq.desc()).limit(1)).first()
         seq, prev = (last.seq, last.hash) if last else (0, audit.GENESIS)
+        signed = audit.signed_from(conn) is not None
         rows: list[dict] = []
 
         def add(at: datetime, actor: str, action: str, customer_ref: str | None = None,
                 purpose: str | None = None, detail: dict | None = None) -> None:
             nonlocal seq, prev, written
-            if at >= now - timedelta(hours=1):
+            if at >= now - timedelta(hours=1) or (signed and actor not in keys):
                 return
             seq += 1
             stamp = clock.stamp(at)
             text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True,
                               separators=(",", ":"))
-            digest = audit.link(key, prev, audit._canonical(
-                seq, stamp, actor, action, "ok", customer_ref, purpose, text))
+            signer = signature = None
+            if signed:
+                signer = actor
+                body = audit.canonical_signed(seq, stamp, actor, action, "ok", customer_ref,
+                                              purpose, text, signer)
+                signature = keys[actor].sign(audit.to_sign(prev, body)).hex()
+                digest = audit.link_signed(key, prev, body, signature)
+            else:
+                digest = audit.link(key, prev, audit._canonical(
+                    seq, stamp, actor, action, "ok", customer_ref, purpose, text))
             rows.append({"seq": seq, "at": stamp, "actor": actor, "action": action,
                          "outcome": "ok", "customer_ref": customer_ref, "purpose": purpose,
-                         "detail": text, "prev_hash": prev, "hash": digest})
+                         "detail": text, "prev_hash": prev, "hash": digest,
+                         "signer": signer, "signature": signature})
             prev = digest
             written += 1
             if len(rows) >= BATCH:

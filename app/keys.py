@@ -100,6 +100,9 @@ def replace_recovery_code(session: Session) -> str:
     code = new_recovery_code()
     with db.write() as conn:
         audit.append(conn, db, actor=session.username, action="keys.recovery_replaced")
-        KeyRing.load(keyring_path(db.path)).with_recovery(code, db.key) \
-            .save(keyring_path(db.path))
+        ring = KeyRing.load(keyring_path(db.path)).with_recovery(code, db.key)
+        from app.accounts.signing import register_slot
+
+        register_slot(conn, db, session.username, ring, None, admin=True)
+        ring.save(keyring_path(db.path))
     return code

@@ -35,7 +35,7 @@ from app.store.database import keyed_connection as _keyed  # noqa: E402
 
 CACHE = ROOT / ".bench"
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
-DATASET_VERSION = 2
+DATASET_VERSION = 3  # 3: audit events signed by the acting demo account (issue 13)
 ROWS: list[dict] = []
 
 

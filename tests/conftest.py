@@ -34,6 +34,17 @@ PASSWORDS = {
 }
 
 
+# The audit-head anchors of "this PC" (app/audit_anchor.py) go to a folder of the test's
+# own: tests copy one template database, so they all share its database id.
+os.environ["CUSTOS_ANCHOR_DIR"] = os.path.join(
+    __import__("tempfile").mkdtemp(prefix="custos-anchors-"), "anchors")
+
+
+@pytest.fixture(autouse=True)
+def _own_anchors(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUSTOS_ANCHOR_DIR", str(tmp_path / "pc-anchors"))
+
+
 @pytest.fixture(autouse=True)
 def _english():
     i18n.set_language("en")

@@ -24,6 +24,8 @@ def test_demo_history_is_a_sound_log_in_time_order(tmp_path):
         assert {"database.created", "login", "customer.searched", "customer.opened",
                 "loan.lent", "backup.created", "demo.generated"} <= actions
         assert len(rows) >= 600
+        # Signed by the acting demo account's own key, as a real event would be.
+        assert all(r.signer == r.actor and r.signature for r in rows)
         refs = {r.customer_ref for r in rows if r.customer_ref}
         assert all(ref.startswith("C") and 1 <= int(ref[1:]) <= 40 for ref in refs)
         for r in rows:  # searches are stored masked, as the service stores them

@@ -114,6 +114,8 @@ class SessionFlow(QObject):
         self.window = window
         self.dialog = None
         window.show()
+        for notice in session.notices:  # e.g. a database older than one opened before
+            show_error(window, notice)
         return window
 
     def _retire(self, window: MainWindow) -> None:

@@ -11,10 +11,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from app import audit, clock
-from app.accounts import attempts
+from app.accounts import attempts, signing
 from app.errors import AccountDisabled, LoginFailed, StoreError, TooManyAttempts, ValidationError
 from app.i18n import _
 from app.security.guard import requires
@@ -30,7 +31,7 @@ from app.store.database import (
     keyring_path,
     open_with_key,
 )
-from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
+from app.store.keyring import RECOVERY_SIGNER, KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.memory import wipe
 
 users_t, roles_t = schema.user, schema.user_role
@@ -64,10 +65,17 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
         raise StoreError(_("The folder {folder} does not exist.").format(folder=path.parent))
     kdf = kdf or tune_kdf()
     code = new_recovery_code()
+    signing, recovery_signing = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     try:
         db, key = create_empty(path)
         try:
+            audit.set_signer(db, admin, signing)
             with db.write() as conn:
+                # The log's first event puts the creator's key on record, signed by itself.
+                audit.register_key(conn, db, actor=admin, user=admin, admin=True,
+                                   key_hex=audit.public_hex(signing))
+                audit.register_key(conn, db, actor=admin, user=RECOVERY_SIGNER, admin=True,
+                                   key_hex=audit.public_hex(recovery_signing))
                 uid = conn.execute(users_t.insert().values(
                     username=admin, display_name=display_name or admin,
                     created_at=clock.stamp(), password_changed_at=clock.stamp())
@@ -82,7 +90,8 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
         finally:
             db.close()
         ring = KeyRing(db_id=db.db_id, db_salt=file_salt(path), slots=(), kdf=kdf)
-        ring = ring.with_user(admin, password, key).with_recovery(code, key)
+        ring = ring.with_user(admin, password, key, signing).with_recovery(
+            code, key, recovery_signing)
         ring.save(keyring_path(path))
     except BaseException:
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), keyring_path(path)):
@@ -133,16 +142,40 @@ def login(path: Path, username: str, password: str) -> Session:
     if ring.is_disabled(username):
         raise AccountDisabled(_("This account is disabled; ask an administrator."))
     try:
-        key = ring.unlock(username, password)
+        opened = ring.open_account(username, password)
     except LoginFailed:
         attempts.note_failure(path, noted)
         raise
     try:
-        db = _open_settling_rotation(path, key, ring.db_id,
+        db = _open_settling_rotation(path, opened.db_key, ring.db_id,
                                      lambda r: r.unlock(username, password))
     finally:
-        wipe(key)  # the open database holds its own copy, zeroed on lock
-    return _start_session(db, username, action="login", ring=ring)
+        wipe(opened.db_key)  # the open database holds its own copy, zeroed on lock
+    _sign_as(db, username, opened)
+    return _after_login(_start_session(db, username, action="login", ring=ring))
+
+
+def _sign_as(db: Database, username: str | None, opened) -> None:
+    try:
+        signing.start(db, username, opened)
+    except BaseException:
+        db.close()
+        raise
+
+
+def _after_login(session: Session) -> Session:
+    """The anchors of the audit head: a database behind one says so; then they move."""
+    from app import audit_anchor
+
+    own = audit.signer_of(session.db)
+    if own is not None and own.name.casefold() == session.username.casefold():
+        audit.set_signer(session.db, session.username, own.key)  # the name as on record
+    try:
+        audit_anchor.at_login(session)
+    except BaseException:
+        session.db.close()
+        raise
+    return session
 
 
 def _open_settling_rotation(path: Path, key: bytes, db_id: str, unlock) -> Database:
@@ -219,11 +252,13 @@ def recover(path: Path, code: str, admin: str, new_password: str) -> Session:
     _throttle(path, attempts.RECOVERY)
     check_password(admin, new_password)
     try:
-        key = ring.unlock_recovery(code)
+        opened = ring.open_recovery(code)
     except LoginFailed:
         attempts.note_failure(path, attempts.RECOVERY)
         raise
+    key = opened.db_key
     db = _open_settling_rotation(path, key, ring.db_id, lambda r: r.unlock_recovery(code))
+    _sign_as(db, None, opened)
     try:
         with db.write() as conn:
             row = _user_row(conn, admin)
@@ -234,11 +269,14 @@ def recover(path: Path, code: str, admin: str, new_password: str) -> Session:
                 disabled=0, must_change_password=0, password_changed_at=clock.stamp()))
             audit.append(conn, db, actor=row.username, action="recovery.used",
                          detail={"user": row.username})
-            load_ring(path).with_user(row.username, new_password, key).save(keyring_path(path))
+            new_ring = load_ring(path).with_user(row.username, new_password, key)
+            signing.register_slot(conn, db, RECOVERY_SIGNER, new_ring, row.username, admin=True)
+            new_ring.save(keyring_path(path))
+        _sign_as(db, row.username, new_ring.open_account(row.username, new_password))
     except BaseException:
         db.close()
         raise
-    return _start_session(db, row.username, action="login.recovery", ring=ring)
+    return _after_login(_start_session(db, row.username, action="login.recovery", ring=ring))
 
 
 def logout(session: Session) -> None:
@@ -246,6 +284,10 @@ def logout(session: Session) -> None:
         return
     with contextlib.suppress(Exception):
         audit.record(session.db, actor=session.username, action="logout")
+    with contextlib.suppress(Exception):
+        from app import audit_anchor
+
+        audit_anchor.note_head(session.db)  # this PC's anchor follows the log to the end
     session.ended = True
     session.purposes.clear()
     session.db.close()
@@ -257,6 +299,7 @@ def lock(session: Session, reason: str = "manual") -> None:
         audit.record(session.db, actor=session.username, action="session.locked",
                      detail={"reason": reason})
     finally:
+        audit.drop_signer(session.db)
         session.db.seal()
 
 
@@ -270,15 +313,16 @@ def unlock(session: Session, password: str) -> None:
     ring = load_ring(db.path)
     _throttle(db.path, session.username)
     try:
-        key = ring.unlock(session.username, password)
+        opened = ring.open_account(session.username, password)
     except LoginFailed:
         attempts.note_failure(db.path, session.username)
         # Only the password was asked for: the sentence says so (the name is not in doubt).
         raise LoginFailed(_("Wrong password.")) from None
     try:
-        db.unseal(key)
+        db.unseal(opened.db_key)
     finally:
-        wipe(key)
+        wipe(opened.db_key)
+    signing.start(db, session.username, opened)  # the signing key, dropped at lock, again
     pending = attempts.read(db.path)
     with db.write() as conn:
         for failure in pending:
@@ -304,6 +348,9 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
             must_change_password=0, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_changed",
                      detail={"user": session.username})
-        ring.with_user(session.username, new_password, db.key).save(keyring_path(db.path))
+        # The account keeps its signing key (its session signs with it): the same person.
+        own = audit.signer_of(db)
+        ring.with_user(session.username, new_password, db.key,
+                       own.key if own is not None else None).save(keyring_path(db.path))
     session.must_change_password = False
 

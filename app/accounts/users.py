@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app import audit, clock
+from app.accounts import signing
 from app.accounts.login import _roles_of, _user_row, check_username, load_ring
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
@@ -83,7 +84,19 @@ def add_user(session: Session, username: str, roles, password: str,
         conn.execute(roles_t.insert(), [{"user_id": uid, "role": r.value} for r in role_set])
         audit.append(conn, db, actor=session.username, action="user.created",
                      detail={"user": username, "roles": sorted(r.value for r in role_set)})
-        load_ring(db.path).with_user(username, password, db.key).save(keyring_path(db.path))
+        _new_slot(conn, session, username, password, Role.ADMIN in role_set)
+
+
+def _new_slot(conn, session: Session, username: str, password: str, admin: bool) -> None:
+    """A slot (with a new signing key) for `username`, its key put on record by the
+    administrator who made it."""
+    db = session.db
+    own = audit.signer_of(db)
+    # An administrator resetting their own password keeps the key their session signs with.
+    keep = own.key if own is not None and own.name.casefold() == username.casefold() else None
+    ring = load_ring(db.path).with_user(username, password, db.key, keep)
+    signing.register_slot(conn, db, session.username, ring, username, admin)
+    ring.save(keyring_path(db.path))
 
 
 def _admins_left(conn, excluding: int) -> int:
@@ -107,6 +120,12 @@ def set_roles(session: Session, username: str, roles) -> None:
         audit.append(conn, db, actor=session.username, action="user.roles_changed",
                      detail={"user": row.username, "before": sorted(r.value for r in before),
                              "after": sorted(r.value for r in role_set)})
+        if (Role.ADMIN in before) != (Role.ADMIN in role_set):
+            # Who may register keys follows the administrator role: on record, signed.
+            ring = load_ring(db.path)
+            if ring.verify_key(row.username):
+                signing.register_slot(conn, db, session.username, ring, row.username,
+                                      Role.ADMIN in role_set)
 
 
 @requires(Permission.ACCOUNTS_MANAGE)
@@ -124,6 +143,9 @@ def disable_user(session: Session, username: str) -> None:
         conn.execute(users_t.update().where(users_t.c.id == row.id).values(disabled=1))
         audit.append(conn, db, actor=session.username, action="user.disabled",
                      detail={"user": row.username})
+        # Its key signs nothing from now on, whatever copy of the old slot someone kept.
+        audit.append(conn, db, actor=session.username, action=audit.REVOKED,
+                     detail={"user": row.username})
         load_ring(db.path).without_user(row.username).save(keyring_path(db.path))
 
 
@@ -140,7 +162,7 @@ def enable_user(session: Session, username: str, password: str) -> None:
                      .values(disabled=0, must_change_password=1))
         audit.append(conn, db, actor=session.username, action="user.enabled",
                      detail={"user": row.username})
-        load_ring(db.path).with_user(row.username, password, db.key).save(keyring_path(db.path))
+        _new_slot(conn, session, row.username, password, Role.ADMIN in _roles_of(conn, row.id))
 
 
 @requires(Permission.ACCOUNTS_MANAGE)
@@ -157,4 +179,4 @@ def reset_password(session: Session, username: str, password: str) -> None:
             must_change_password=1, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_reset",
                      detail={"user": row.username})
-        load_ring(db.path).with_user(row.username, password, db.key).save(keyring_path(db.path))
+        _new_slot(conn, session, row.username, password, Role.ADMIN in _roles_of(conn, row.id))

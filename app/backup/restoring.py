@@ -124,12 +124,34 @@ def _live_session(db_path: Path, username: str, password: str,
     return session
 
 
-def _record_restored(copy: Path, key: bytes, db_id: str, username: str, detail: dict) -> None:
+def _record_restored(copy: Path, key: bytes, db_id: str, username: str, password: str,
+                     detail: dict, live: audit.Signer | None = None) -> tuple[int, str]:
     """The restored database's own record of the restore, written into the verified copy
-    before it is moved in: it arrives with the swap, whenever a crash finishes that."""
+    before it is moved in: it arrives with the swap, whenever a crash finishes that.
+
+    It is signed by the administrator's key from the backup's own ring (restoring into an
+    empty folder has no live session), names the head it replaced (so the anchors of the
+    replaced database do not report a rollback), and moves the restored ring's anchor.
+    Returns the restored database's new head."""
+    from app import audit_anchor
+    from app.accounts import signing
+
+    try:
+        opened = KeyRing.load(keyring_path(copy)).open_account(username, password)
+    except LoginFailed:
+        # The backup's slot has an older password: sign with the live session's key (known
+        # to the restored log if it was registered before the backup was taken).
+        opened = None
     db = open_with_key(copy, key, db_id)
     try:
+        if opened is not None:
+            signing.start(db, username, opened, keyring_path(copy))
+        elif live is not None:
+            audit.set_signer(db, live.name, live.key)
         audit.record(db, actor=username, action="backup.restored", detail=detail)
+        audit_anchor.move_ring(db)
+        with db.read() as conn:
+            head = audit.head(conn)
         with db.engine.connect() as conn:  # into the file itself: only the file is moved
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -137,6 +159,7 @@ def _record_restored(copy: Path, key: bytes, db_id: str, username: str, detail: 
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{copy}{suffix}")
+    return head
 
 
 def _tighten(db_path: Path) -> None:
@@ -183,12 +206,17 @@ def restore(path: Path, db_path: Path, username: str, password: str,
             raise StoreError(report.sentence)
         if session is None and not _admin_in(incoming / DB_NAME, key, username):
             raise _not_an_administrator()
+        replaced = {}
         if session is not None:
             audit.record(session.db, actor=session.username, action="backup.restore",
                          detail=event)
+            with session.db.read() as conn:
+                replaced = {"replaced": "{}:{}".format(*audit.head(conn))}
         aside = swap.make_aside(db_path, stamp)
-        _record_restored(incoming / DB_NAME, key, manifest.db_id, username,
-                         {**event, "previous": "" if empty else aside.name})
+        head = _record_restored(incoming / DB_NAME, key, manifest.db_id, username, password,
+                                {**event, "previous": "" if empty else aside.name,
+                                 **replaced},
+                                audit.signer_of(session.db) if session is not None else None)
     except BaseException:
         shutil.rmtree(incoming, ignore_errors=True)
         raise
@@ -199,6 +227,10 @@ def restore(path: Path, db_path: Path, username: str, password: str,
     swap.begin(db_path, incoming, aside)
     swap.settle(db_path, crash_after)
     _tighten(db_path)
+    from app import audit_anchor
+
+    # This PC's anchor moves with the restore it saw (other PCs: `replaced` explains it).
+    audit_anchor.write_local(manifest.db_id, *head)
     if empty:
         with contextlib.suppress(OSError):
             aside.rmdir()

@@ -34,6 +34,8 @@ RULES: dict[str, str] = {
     "purpose_other": N_("Opened a customer with the purpose 'Other'"),
     "number_guessing": N_("{limit} or more searches for whole ID or phone numbers matched no "
                           "customer within 15 minutes"),
+    "rollback": N_("The database was older than the one opened on {date}: it may have been "
+                   "replaced by an older copy"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -44,6 +46,7 @@ DEFAULTS: dict[str, dict] = {
     "failed_logins": {"limit": 5},
     "purpose_other": {},
     "number_guessing": {"limit": 10},
+    "rollback": {},
 }
 
 ACCESS_ACTIONS = ("customer.opened", "customer.revealed", "customer.rectified")
@@ -68,6 +71,13 @@ def _raise(conn, rule: str, actor: str, window: str, evidence: list[int], values
         evidence=json.dumps(evidence), summary=summary)
         .on_conflict_do_update(index_elements=["rule", "actor", "window_key"],
                                set_={"evidence": json.dumps(evidence)}))
+
+
+def raise_rollback(conn, actor: str, seq: int, anchor) -> None:
+    """A database behind one of its audit anchors (app/audit_anchor.py): always an alert."""
+    at = clock.stamp()
+    _raise(conn, "rollback", actor, f"{anchor.where}:{anchor.seq}:{anchor.hash[:16]}", [seq],
+           {"date": anchor.at[:10]}, at)
 
 
 def _local(at: str) -> datetime:

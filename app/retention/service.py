@@ -171,12 +171,18 @@ def _work(conn, cut: dict[str, date], held: dict[int, str], apply: bool,
         conn.execute(delete(service_case).where(old_cases))
         if counts["access_log"]:
             last = conn.execute(select(ev.c.hash).where(ev.c.seq == upto)).scalar_one()
+            from app.audit_verify import keys_snapshot
+
+            # The signing keys registered among the expiring events stay known to `verify`.
+            keys = keys_snapshot(conn, upto)
             conn.execute(audit_purge_gate.insert().values(upto=upto))
             conn.execute(delete(ev).where(ev.c.seq <= upto))
             conn.execute(delete(audit_purge_gate))
             conn.execute(upsert(schema.meta).values(key="audit_base", value=f"{upto}:{last}")
                          .on_conflict_do_update(index_elements=["key"],
                                                 set_={"value": f"{upto}:{last}"}))
+            conn.execute(upsert(schema.meta).values(key="audit_base_keys", value=keys)
+                         .on_conflict_do_update(index_elements=["key"], set_={"value": keys}))
     return counts
 
 

@@ -21,6 +21,8 @@ class Session:
     # Purpose of access per customer, asked once per customer per session (records issue).
     purposes: dict[str, str] = field(default_factory=dict)
     ended: bool = False
+    # Sentences for the person at login (e.g. a database behind its audit anchors).
+    notices: list[str] = field(default_factory=list)
 
     def can(self, permission: Permission) -> bool:
         return bool(self.roles & MATRIX[permission])

@@ -8,6 +8,13 @@ no one's password. The associated data binds each slot to the database id, the s
 kind and its user, so a slot copied into another ring or renamed to another user does not
 open. The file holds no password, no key and no customer data in the clear; it is written
 atomically.
+
+Each slot also seals the account's own secrets (today its Ed25519 audit signing key; the
+payload is a versioned JSON object so later per-account keys find a place) to the slot's
+public key under an ephemeral key of their own, so re-sealing the database key at rotation
+leaves them untouched. The slot carries the signing key's public half (`verify`) in the
+clear, and the ring remembers the audit head it last saw (`audit_head`): one of the anchors
+that reveal a database put back from an older copy.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from pathlib import Path
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -37,6 +45,8 @@ VERSION = 1  # slots: X25519 pair, private key under Argon2id, db key sealed
 KEY_BYTES = 32
 RING_MAX_BYTES = 16 << 20  # a slot is about 1 KiB: room for thousands of accounts
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is typed from paper
+RECOVERY_SIGNER = "(recovery)"  # the name the recovery slot signs audit events under
+SECRETS_VERSION = 1  # the sealed per-account payload: {"v": 1, "sign": <Ed25519 private>}
 
 
 @dataclass(frozen=True)
@@ -150,14 +160,22 @@ class Slot:
     ephemeral: bytes = b""      # the sealing side's public key
     seal_nonce: bytes = b""
     sealed: bytes = b""         # the database key, AES-GCM under HKDF(ECDH)
+    # The account's own secrets (absent in slots written before audit signing).
+    verify: bytes = b""         # the Ed25519 public key its audit events are checked with
+    s_ephemeral: bytes = b""
+    s_nonce: bytes = b""
+    s_sealed: bytes = b""       # JSON {"v": 1, "sign": ...}, AES-GCM under HKDF(ECDH)
 
     _BINARY = ("salt", "nonce", "wrapped", "public", "ephemeral", "seal_nonce", "sealed")
+    _OPTIONAL = ("verify", "s_ephemeral", "s_nonce", "s_sealed")
 
     def as_dict(self) -> dict:
         data: dict = {"id": self.id, "kind": self.kind, "user": self.user}
         if self.kind != "disabled":
             data["kdf"] = self.kdf.as_dict()
             data.update({name: _b64(getattr(self, name)) for name in self._BINARY})
+            data.update({name: _b64(getattr(self, name)) for name in self._OPTIONAL
+                         if getattr(self, name)})
         return data
 
     @classmethod
@@ -166,7 +184,16 @@ class Slot:
             return cls(id=data["id"], kind="disabled", user=data["user"])
         return cls(id=data["id"], kind=data["kind"], user=data.get("user"),
                    kdf=KdfParams.from_dict(data["kdf"]),
-                   **{name: _unb64(data[name]) for name in cls._BINARY})
+                   **{name: _unb64(data[name]) for name in cls._BINARY},
+                   **{name: _unb64(data[name]) for name in cls._OPTIONAL if name in data})
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What a slot's secret opens: the database key and, if the slot has one, the signing key."""
+
+    db_key: bytes
+    signing: Ed25519PrivateKey | None
 
 
 def _user_key(name: str) -> str:
@@ -179,6 +206,7 @@ class KeyRing:
     db_salt: str  # hex of the database file's first 16 bytes: which file this ring belongs to
     slots: tuple[Slot, ...]
     kdf: KdfParams = FLOOR  # cost used for new slots
+    audit_head: dict | None = None  # {"seq", "hash", "at"}: the newest head this ring saw
 
     # --- reading and writing -------------------------------------------------------------
     @classmethod
@@ -201,9 +229,14 @@ class KeyRing:
                 raise ValueError("not a key ring")
             if int(data.get("version", 0)) > VERSION:
                 raise StoreError(_("The key ring was written by a newer version of Custos."))
+            head = data.get("audit_head")
+            if head is not None:
+                head = {"seq": int(head["seq"]), "hash": str(head["hash"]),
+                        "at": str(head.get("at", ""))}
             return cls(db_id=str(data["db_id"]), db_salt=str(data["db_salt"]),
                        slots=tuple(Slot.from_dict(s) for s in data["slots"]),
-                       kdf=KdfParams.from_dict(data.get("kdf", FLOOR.as_dict())))
+                       kdf=KdfParams.from_dict(data.get("kdf", FLOOR.as_dict())),
+                       audit_head=head)
         except StoreError:
             raise
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
@@ -213,6 +246,8 @@ class KeyRing:
         data = {"format": FORMAT, "version": VERSION, "db_id": self.db_id,
                 "db_salt": self.db_salt, "kdf": self.kdf.as_dict(),
                 "slots": [s.as_dict() for s in self.slots]}
+        if self.audit_head is not None:
+            data["audit_head"] = self.audit_head
         return json.dumps(data, indent=1, ensure_ascii=True).encode("ascii")
 
     def save(self, path: Path) -> None:
@@ -233,7 +268,23 @@ class KeyRing:
         return replace(slot, ephemeral=_public_bytes(ephemeral.public_key()),
                        seal_nonce=nonce, sealed=sealed)
 
-    def _wrap(self, kind: str, user: str | None, secret: str, db_key: bytes) -> Slot:
+    def _seal_secrets(self, slot: Slot, signing: Ed25519PrivateKey) -> Slot:
+        """The account's secrets sealed to the slot's public key (no password needed), under
+        an ephemeral key of their own: re-sealing the database key leaves them alone."""
+        ephemeral = X25519PrivateKey.generate()
+        aad = self._aad(slot.id, slot.kind, slot.user) + b"\x00secrets"
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(slot.public))
+        raw = signing.private_bytes(_RAW, serialization.PrivateFormat.Raw,
+                                    serialization.NoEncryption())
+        payload = json.dumps({"v": SECRETS_VERSION, "sign": _b64(raw)}).encode("ascii")
+        nonce = os.urandom(12)
+        sealed = AESGCM(_seal_key(shared, aad)).encrypt(nonce, payload, aad)
+        verify = signing.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+        return replace(slot, verify=verify, s_ephemeral=_public_bytes(ephemeral.public_key()),
+                       s_nonce=nonce, s_sealed=sealed)
+
+    def _wrap(self, kind: str, user: str | None, secret: str, db_key: bytes,
+              signing: Ed25519PrivateKey | None = None) -> Slot:
         slot_id = secrets.token_hex(8)
         salt = secrets.token_bytes(16)
         private = X25519PrivateKey.generate()
@@ -244,22 +295,64 @@ class KeyRing:
             nonce, raw, self._aad(slot_id, kind, user))
         slot = Slot(slot_id, kind, user, salt, self.kdf, nonce, wrapped,
                     _public_bytes(private.public_key()))
+        # Every new slot gets a signing key: a fresh one unless the holder's is carried over.
+        slot = self._seal_secrets(slot, signing or Ed25519PrivateKey.generate())
         return self._seal(slot, db_key)
 
-    def _try(self, slot: Slot, secret: str) -> bytes | None:
+    def _open(self, slot: Slot, secret: str) -> Opened | None:
         aad = self._aad(slot.id, slot.kind, slot.user)
-        wrapping = raw = shared = None
+        wrapping = raw = shared = s_shared = plain = None
         try:
-            wrapping = derive(secret, slot.salt, slot.kdf)
-            raw = AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped, aad)
-            private = X25519PrivateKey.from_private_bytes(raw)
-            shared = private.exchange(X25519PublicKey.from_public_bytes(slot.ephemeral))
-            return AESGCM(_seal_key(shared, aad)).decrypt(slot.seal_nonce, slot.sealed, aad)
-        except (InvalidTag, ValueError):
-            return None
+            try:
+                wrapping = derive(secret, slot.salt, slot.kdf)
+                raw = AESGCM(wrapping).decrypt(slot.nonce, slot.wrapped, aad)
+                private = X25519PrivateKey.from_private_bytes(raw)
+                shared = private.exchange(X25519PublicKey.from_public_bytes(slot.ephemeral))
+                db_key = AESGCM(_seal_key(shared, aad)).decrypt(slot.seal_nonce, slot.sealed,
+                                                                aad)
+            except (InvalidTag, ValueError):
+                return None
+            signing = None
+            if slot.s_sealed:
+                s_aad = aad + b"\x00secrets"
+                try:
+                    s_shared = private.exchange(X25519PublicKey.from_public_bytes(
+                        slot.s_ephemeral))
+                    plain = AESGCM(_seal_key(s_shared, s_aad)).decrypt(
+                        slot.s_nonce, slot.s_sealed, s_aad)
+                    signing = Ed25519PrivateKey.from_private_bytes(
+                        _unb64(json.loads(plain)["sign"]))
+                except (InvalidTag, ValueError, KeyError, TypeError):
+                    signing = None  # a damaged payload: the account gets a new signing key
+            return Opened(db_key, signing)
         finally:
-            for secret_bytes in (wrapping, raw, shared):
+            for secret_bytes in (wrapping, raw, shared, s_shared, plain):
                 wipe(secret_bytes)
+
+    def _try(self, slot: Slot, secret: str) -> bytes | None:
+        opened = self._open(slot, secret)
+        return opened.db_key if opened is not None else None
+
+    def with_signing(self, user: str | None, signing: Ed25519PrivateKey) -> KeyRing:
+        """A slot written before audit signing gains a signing key (sealed to its public key:
+        no password needed); `user` None is the recovery slot."""
+        def target(s: Slot) -> bool:
+            if user is None:
+                return s.kind == "recovery"
+            return s.kind == "user" and _user_key(s.user or "") == _user_key(user)
+        return replace(self, slots=tuple(self._seal_secrets(s, signing) if target(s) else s
+                                         for s in self.slots))
+
+    def verify_key(self, user: str | None) -> bytes:
+        """The public half of the account's (or, for None, the recovery slot's) signing key."""
+        for s in self.slots:
+            if (s.kind == "recovery" if user is None
+                    else s.kind == "user" and _user_key(s.user or "") == _user_key(user)):
+                return s.verify
+        return b""
+
+    def with_audit_head(self, seq: int, digest: str, at: str) -> KeyRing:
+        return replace(self, audit_head={"seq": seq, "hash": digest, "at": at})
 
     def resealed(self, new_db_key: bytes) -> KeyRing:
         """Every slot opening `new_db_key` instead (key rotation); tombstones stay."""
@@ -286,30 +379,42 @@ class KeyRing:
 
     def unlock(self, user: str, password: str) -> bytes:
         """The database key, or LoginFailed — the same sentence for unknown user and bad password."""
+        return self.open_account(user, password).db_key
+
+    def open_account(self, user: str, password: str) -> Opened:
+        """The database key and the account's signing key (None in a slot from before signing)."""
         slot = self.slot_for(user)
         if slot is None or slot.kind != "user":
             # Spend the same time as a real attempt: the delay must not tell who exists.
             derive(password, b"\x00" * 16, self.kdf)
             raise LoginFailed(_("Wrong username or password."))
-        key = self._try(slot, password)
-        if key is None:
+        opened = self._open(slot, password)
+        if opened is None:
             raise LoginFailed(_("Wrong username or password."))
-        return key
+        return opened
 
     def unlock_recovery(self, code: str) -> bytes:
+        return self.open_recovery(code).db_key
+
+    def open_recovery(self, code: str) -> Opened:
         code = normalise_recovery_code(code)
         for slot in self.slots:
             if slot.kind == "recovery":
-                key = self._try(slot, code)
-                if key is not None:
-                    return key
+                opened = self._open(slot, code)
+                if opened is not None:
+                    return opened
         raise LoginFailed(_("The recovery code is not correct."))
 
-    def with_user(self, user: str, password: str, db_key: bytes) -> KeyRing:
-        """A ring where `user` opens with `password` (new user, reset or changed password)."""
+    def with_user(self, user: str, password: str, db_key: bytes,
+                  signing: Ed25519PrivateKey | None = None) -> KeyRing:
+        """A ring where `user` opens with `password` (new user, reset or changed password).
+
+        The account keeps `signing` when given (its own password change); otherwise the slot
+        gets a new signing key, which the caller registers in the audit log."""
         others = tuple(s for s in self.slots
                        if s.user is None or _user_key(s.user) != _user_key(user))
-        return replace(self, slots=others + (self._wrap("user", user, password, db_key),))
+        return replace(self, slots=others + (self._wrap("user", user, password, db_key,
+                                                        signing),))
 
     def without_user(self, user: str, tombstone: bool = True) -> KeyRing:
         """Remove a user's key material; a tombstone remembers that the account is disabled."""
@@ -319,7 +424,9 @@ class KeyRing:
             others += (Slot(secrets.token_hex(8), "disabled", user),)
         return replace(self, slots=others)
 
-    def with_recovery(self, code: str, db_key: bytes) -> KeyRing:
+    def with_recovery(self, code: str, db_key: bytes,
+                      signing: Ed25519PrivateKey | None = None) -> KeyRing:
         others = tuple(s for s in self.slots if s.kind != "recovery")
         return replace(self, slots=others + (self._wrap("recovery", None,
-                                                         normalise_recovery_code(code), db_key),))
+                                                         normalise_recovery_code(code), db_key,
+                                                         signing),))

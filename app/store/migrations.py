@@ -444,6 +444,18 @@ ALTER TABLE request_artefact ADD COLUMN handed_over_by TEXT;
 ALTER TABLE request_artefact ADD COLUMN handed_over_at TEXT;
 """
 
+# Events from here on are signed by the acting account; the ones already written stay
+# chain-only and keep verifying as such (below the 'audit_signed_from' mark).
+V10_SIGNED_AUDIT = """
+ALTER TABLE audit_event ADD COLUMN signer TEXT;
+ALTER TABLE audit_event ADD COLUMN signature TEXT;
+INSERT OR REPLACE INTO meta ("key", value) SELECT 'audit_signed_from', CAST(COALESCE(
+    (SELECT MAX(seq) FROM audit_event),
+    (SELECT CAST(substr(value, 1, instr(value, ':') - 1) AS INTEGER) FROM meta
+     WHERE "key" = 'audit_base'),
+    0) + 1 AS TEXT);
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -456,6 +468,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (8, "case counts by month, state and kind from indexes alone (dashboard, case report)",
      V8_CASES_BY_MONTH),
     (9, "prepared copies held until a manager has viewed and released them", V9_HELD_COPIES),
+    (10, "audit events signed by the acting account's own key", V10_SIGNED_AUDIT),
 ]
 
 LATEST = MIGRATIONS[-1][0]

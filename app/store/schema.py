@@ -58,6 +58,8 @@ audit_event = Table(
     Column("detail", Text, nullable=False, default="{}"),
     Column("prev_hash", Text, nullable=False),
     Column("hash", Text, nullable=False),
+    Column("signer", Text),      # the account whose key signed it (NULL: before signing)
+    Column("signature", Text),   # Ed25519, hex
 )
 Index("audit_by_time", audit_event.c.at)
 Index("audit_by_actor", audit_event.c.actor, audit_event.c.at)

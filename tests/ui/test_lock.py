@@ -34,7 +34,7 @@ def test_idle_lock_hides_sections_and_a_modal_exec_dialog(qtbot, login):
     seen = {}
 
     def run_modal():
-        QTimer.singleShot(50, lambda: seen.setdefault("visible_in_exec", dialog.isVisible()))
+        QTimer.singleShot(0, lambda: seen.setdefault("visible_in_exec", dialog.isVisible()))
         seen["result"] = dialog.exec()  # returns only once the lock hides it
 
     QTimer.singleShot(0, run_modal)

@@ -18,7 +18,11 @@ from PySide6.QtWidgets import QWidget
 from app import audit, clock
 from app.demo_records import fill_records
 from app.security.roles import Role
+from app.store.database import keyring_path
+from app.store.keyring import KeyRing
 from ui import sections
+
+from ...conftest import PASSWORDS
 
 CUSTOMERS = 200
 
@@ -49,8 +53,18 @@ def registry(monkeypatch):
 def events() -> Callable[..., list[int]]:
     """events(db, count, **event) -> their sequence numbers; callables get the index."""
     def write(db, count: int, **event) -> list[int]:
-        return [audit.record(db, **{k: (v(i) if callable(v) else v) for k, v in event.items()})
-                for i in range(count)]
+        # Each event signed by its actor's own key, as its own session would sign it.
+        own, actor = audit.signer_of(db), event.get("actor")
+        passwords = {role.value: password for role, password in PASSWORDS.items()}
+        if isinstance(actor, str) and actor in passwords:
+            opened = KeyRing.load(keyring_path(db.path)).open_account(actor, passwords[actor])
+            audit.set_signer(db, actor, opened.signing)
+        try:
+            return [audit.record(db, **{k: (v(i) if callable(v) else v)
+                                        for k, v in event.items()}) for i in range(count)]
+        finally:
+            if own is not None:
+                audit.set_signer(db, own.name, own.key)
     return write
 
 

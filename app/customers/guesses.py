@@ -9,6 +9,15 @@ each further miss is answered slowly; at the limit (the manager's "number_guessi
 threshold, which raises the alert) whole-number searches are refused until the window has
 passed since the last miss. A search that matches (the number on the card, at the counter)
 is never slowed; a user who has not been missing is never refused.
+
+The ID mask shows the region and the last four; the two digits before those four are the
+day of birth. A search for the last five or six digits (an ID tail longer than the mask
+shows) tells, by whether the customer is among its results, whether a guess of those hidden
+digits is right — matched or not, it narrows the number down. Such searches are counted in
+the same budget as misses (logged as `customer.search_narrowed`), so enumerating a day of
+birth (up to 31 searches) is slowed after three and refused at the limit, with the alert,
+while a clerk's occasional last-six search still answers at once. A last-four search
+(what the mask shows anyway) is free.
 """
 
 from __future__ import annotations
@@ -30,6 +39,9 @@ DELAY_STEP = 0.5        # seconds added per further miss
 MAX_DELAY = 4.0
 _sleep = time.sleep     # replaced in tests
 MISSED = "customer.search_missed"  # the search event of a whole-number search that missed
+NARROWED = "customer.search_narrowed"  # an ID-tail search longer than the mask shows
+COUNTED = (MISSED, NARROWED)  # the searches a guesser needs, in one budget
+SHOWN_TAIL = 4  # digits of an ID's end the mask shows
 
 
 class TooManyMisses(CustosError):
@@ -58,6 +70,11 @@ def is_full_number(readings) -> bool:
     return False
 
 
+def is_narrowing(readings) -> bool:
+    """Is this search (its `classify` readings) for more of an ID's end than the mask shows?"""
+    return any(kind == "id_tail" and len(value) > SHOWN_TAIL for kind, value in readings)
+
+
 def limit_of(conn) -> int:
     from app.oversight.alerts import thresholds
 
@@ -65,12 +82,13 @@ def limit_of(conn) -> int:
 
 
 def misses(conn, actor: str, since: datetime) -> list[tuple[int, datetime]]:
-    """(seq, time) of this user's whole-number searches that matched nobody, oldest first."""
+    """(seq, time) of this user's counted searches (whole numbers that matched nobody, ID
+    tails longer than the mask shows), oldest first."""
     ev = schema.audit_event
     # Misses have an action of their own, read through the (action, time) index: a busy
     # counter's hits are never read, so a search for the number on the card stays as fast.
     rows = conn.execute(select(ev.c.seq, ev.c.at).where(and_(
-        ev.c.action == MISSED, ev.c.at >= clock.stamp(since), ev.c.actor == actor))
+        ev.c.action.in_(COUNTED), ev.c.at >= clock.stamp(since), ev.c.actor == actor))
         .order_by(ev.c.seq)).all()
     return [(r.seq, clock.parse_stamp(r.at)) for r in rows]
 
@@ -109,8 +127,8 @@ def refuse(session, wait: float) -> None:
         return
     audit.record(session.db, actor=session.username, action="customer.search_refused",
                  outcome="refused", detail={"retry_after": int(wait) + 1})
-    raise TooManyMisses(_("Too many searches for whole ID or phone numbers matched no "
-                          "customer; try again in {minutes} minutes.")
+    raise TooManyMisses(_("Too many searches that could guess a masked ID or phone number; "
+                          "try again in {minutes} minutes.")
                         .format(minutes=int(wait // 60) + 1), retry_after=wait)
 
 
@@ -125,5 +143,6 @@ def slow_down_after_miss(session, now: datetime | None = None) -> float:
     return delay
 
 
-__all__ = ["TooManyMisses", "blocked_until", "is_full_number", "misses", "refuse",
+__all__ = ["COUNTED", "NARROWED", "TooManyMisses", "blocked_until", "is_full_number",
+           "is_narrowing", "misses", "refuse",
            "refuse_if_guessing", "slow_down_after_miss", "wait_left"]

@@ -139,7 +139,8 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
     audit.record(session.db, actor=session.username, action=action,
                  detail={"query": mask_query(normalise(query)), "as": list(kinds),
                          "results": len(ids), "full_number": full_number,
-                         "narrowing": narrowing, "matched": bool(ids)})
+                         "narrowing": narrowing, "matched": bool(ids),
+                         **guesses.narrowing_marks(session.db, readings)})
     if missed or narrowing:
         guesses.slow_down_after_miss(session)
     return SearchResult(array("q", ids), more, kinds)

@@ -2,9 +2,12 @@
 
 What a person types as a reason may carry the very number the log must not hold in clear
 ("customer 110105194912310025 asked…"). Every such number found is replaced by its mask,
-the one shown on screens, so the log keeps what was meant and not the number itself. A
-number counts only standing on its own: digits glued to letters or other digits (a
-checksum, a file name) are not a number someone typed.
+the one shown on screens, so the log keeps what was meant and not the number itself.
+
+People type numbers as they read them: glued to a label ("ID110105…", "tel138…"), in
+groups (an ID as 6+8+4, a mobile as 3-4-4, split by spaces, dots or dashes), after +86,
+0086 or (+86). All of these are numbers. Only a digit directly before or after makes the
+run part of another, longer number (a checksum, an amount), which is left alone.
 """
 
 from __future__ import annotations
@@ -14,16 +17,36 @@ import re
 from app.customers.idnumbers import mask_id_number
 from app.customers.phones import mask_phone
 
-_ALONE_BEFORE = r"(?<![0-9A-Za-z])"
-_ALONE_AFTER = r"(?![0-9A-Za-z])"
+_ALONE_BEFORE = r"(?<![0-9])"  # letters may touch a number ("ID…", "tel…"); digits not
+_ALONE_AFTER = r"(?![0-9])"
+_SEP = r"[ .\-]?"  # one optional space, dot or dash between the groups people type
 _FULLWIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
+_NOT_ID_CHAR = re.compile(r"[^0-9Xx]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
-_ID_NUMBER = re.compile(_ALONE_BEFORE + r"(?:[0-9]{17}[0-9Xx]|[0-9]{15})" + _ALONE_AFTER,
-                        re.ASCII)
-_MOBILE = re.compile(_ALONE_BEFORE + r"(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
-                     + _ALONE_AFTER, re.ASCII)
-_LANDLINE = re.compile(_ALONE_BEFORE + r"0[1-9][0-9]{1,2}[ -]?[0-9]{7,8}" + _ALONE_AFTER,
-                       re.ASCII)
+# 18 digits as 6+8+4 (region, birth date, sequence and check), or 15 as 6+6+3 (legacy).
+# A region code starts 1-8, so "0086" and a mobile (15 digits too) is left to _MOBILE.
+_ID_NUMBER = re.compile(_ALONE_BEFORE + r"(?:[1-8][0-9]{5}" + _SEP + r"[0-9]{8}" + _SEP
+                        + r"[0-9]{3}[0-9Xx]" + _ALONE_AFTER + r"|[1-8][0-9]{5}" + _SEP
+                        + r"[0-9]{6}"
+                        + _SEP + r"[0-9]{3}" + _ALONE_AFTER + ")", re.ASCII)
+_COUNTRY = r"(?:\(\s?(?:\+|00)?86\s?\)|(?:\+|00)?86)" + _SEP
+_MOBILE = re.compile(_ALONE_BEFORE + r"(?:" + _COUNTRY + r")?(1[3-9][0-9]" + _SEP
+                     + r"[0-9]{4}" + _SEP + r"[0-9]{4})" + _ALONE_AFTER, re.ASCII)
+_LANDLINE = re.compile(_ALONE_BEFORE + r"(?:" + _COUNTRY + r")?\(?(0[1-9][0-9]{1,2})\)?"
+                       + _SEP + r"([0-9]{3,4}" + _SEP + r"[0-9]{4})" + _ALONE_AFTER, re.ASCII)
+
+
+def _id(match: re.Match) -> str:
+    return mask_id_number(_NOT_ID_CHAR.sub("", match.group(0)))
+
+
+def _mobile(match: re.Match) -> str:
+    return mask_phone(_NOT_DIGIT.sub("", match.group(1)))
+
+
+def _landline(match: re.Match) -> str:
+    return mask_phone(match.group(1) + "-" + _NOT_DIGIT.sub("", match.group(2)))
 
 
 def mask_numbers_in(text: str) -> str:
@@ -31,9 +54,9 @@ def mask_numbers_in(text: str) -> str:
     if not text or not any(ch.isdigit() for ch in text):
         return text
     text = text.translate(_FULLWIDTH_DIGITS)
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
-    text = _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group(0)), text)
+    text = _ID_NUMBER.sub(_id, text)
+    text = _MOBILE.sub(_mobile, text)
+    return _LANDLINE.sub(_landline, text)
 
 
 def mask_numbers_deep(value: object) -> object:

@@ -9,11 +9,29 @@ each further miss is answered slowly; at the limit (the manager's "number_guessi
 threshold, which raises the alert) whole-number searches are refused until the window has
 passed since the last miss. A search that matches (the number on the card, at the counter)
 is never slowed; a user who has not been missing is never refused.
+
+The ID mask shows the region and the last four; the two digits before those four are the
+day of birth. A search for the last five or six digits (an ID tail longer than the mask
+shows) tells, by whether the customer is among its results, whether a guess of those hidden
+digits is right — matched or not, it narrows the number down. Guessing the hidden digits
+of one ID means many DIFFERENT such searches ending in the same four digits (a tail search
+is a suffix match). So such a search is logged as `customer.search_narrowed` with two
+keyed fingerprints (no digits): of the four digits it ends in, and of the whole query; once
+the window holds three different queries ending alike, all of them count in the same
+budget as misses, so enumerating a day of birth (up to 31 searches) is slowed and refused
+at the limit, with the alert. A clerk's last-six search for each customer, the same search
+repeated, or the pauses while typing a phone or ID number into the search box (the same
+region prefix for a branch's customers) seldom make three different queries that end
+alike, and are not counted. A last-four search (what the mask shows) is free.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select
@@ -30,6 +48,12 @@ DELAY_STEP = 0.5        # seconds added per further miss
 MAX_DELAY = 4.0
 _sleep = time.sleep     # replaced in tests
 MISSED = "customer.search_missed"  # the search event of a whole-number search that missed
+NARROWED = "customer.search_narrowed"  # an ID-tail search longer than the mask shows
+COUNTED = (MISSED, NARROWED)  # the searches a guesser needs, in one budget
+SHOWN_TAIL = 4  # digits of an ID's end the mask shows
+# Different narrowing queries ending alike before they count: two district codes of other
+# provinces may end alike while a clerk types; a guesser's day of birth needs up to 31.
+DISTINCT_GUESSES = 3
 
 
 class TooManyMisses(CustosError):
@@ -58,6 +82,36 @@ def is_full_number(readings) -> bool:
     return False
 
 
+def narrowed_tail(readings) -> str | None:
+    """For a search (its `classify` readings) for more of an ID's end than the mask shows:
+    the last digits the mask shows, which every guess at the same ID ends in; else None."""
+    for kind, value in readings:
+        if kind == "id_tail" and len(value) > SHOWN_TAIL:
+            return value[-SHOWN_TAIL:]
+    return None
+
+
+def narrowing_marks(db, readings) -> dict[str, str]:
+    """The audit detail of a narrowing search: keyed fingerprints of the shown digits it
+    ends in ("tail") and of the whole query ("guess"); {} for any other search. Keyed with
+    the database's audit key, so the log holds no digits a reader could test offline."""
+    tail = narrowed_tail(readings)
+    if tail is None:
+        return {}
+    query = next(v for k, v in readings if k == "id_tail")
+
+    def mark(label: str, value: str) -> str:
+        return hmac.new(bytes(db.audit_key()), f"{label}:{value}".encode(),
+                        hashlib.sha256).hexdigest()[:16]
+
+    return {"tail": mark("tail", tail), "guess": mark("guess", query)}
+
+
+def is_narrowing(readings) -> bool:
+    """Is this search for more of an ID's end than the mask shows?"""
+    return narrowed_tail(readings) is not None
+
+
 def limit_of(conn) -> int:
     from app.oversight.alerts import thresholds
 
@@ -65,14 +119,32 @@ def limit_of(conn) -> int:
 
 
 def misses(conn, actor: str, since: datetime) -> list[tuple[int, datetime]]:
-    """(seq, time) of this user's whole-number searches that matched nobody, oldest first."""
+    """(seq, time) of this user's counted searches (whole numbers that matched nobody, ID
+    tails longer than the mask shows), oldest first."""
     ev = schema.audit_event
     # Misses have an action of their own, read through the (action, time) index: a busy
     # counter's hits are never read, so a search for the number on the card stays as fast.
-    rows = conn.execute(select(ev.c.seq, ev.c.at).where(and_(
-        ev.c.action == MISSED, ev.c.at >= clock.stamp(since), ev.c.actor == actor))
+    rows = conn.execute(select(ev.c.seq, ev.c.at, ev.c.action, ev.c.detail).where(and_(
+        ev.c.action.in_(COUNTED), ev.c.at >= clock.stamp(since), ev.c.actor == actor))
         .order_by(ev.c.seq)).all()
-    return [(r.seq, clock.parse_stamp(r.at)) for r in rows]
+    marks = [_marks_of(r.detail) if r.action == NARROWED else None for r in rows]
+    guesses_by_tail: dict[str, set[str]] = defaultdict(set)
+    for m in marks:
+        if m is not None:
+            guesses_by_tail[m[0]].add(m[1])
+    # Narrowing searches count once the window holds enough different ones ending alike.
+    return [(r.seq, clock.parse_stamp(r.at)) for r, m in zip(rows, marks, strict=True)
+            if r.action == MISSED
+            or (m is not None and len(guesses_by_tail[m[0]]) >= DISTINCT_GUESSES)]
+
+
+def _marks_of(detail: str | None) -> tuple[str, str] | None:
+    try:
+        found = json.loads(detail or "{}")
+        tail, guess = found.get("tail"), found.get("guess")
+    except (ValueError, AttributeError):
+        return None
+    return (tail, guess) if isinstance(tail, str) and isinstance(guess, str) else None
 
 
 def blocked_until(found: list[tuple[int, datetime]], limit: int) -> datetime | None:
@@ -109,8 +181,8 @@ def refuse(session, wait: float) -> None:
         return
     audit.record(session.db, actor=session.username, action="customer.search_refused",
                  outcome="refused", detail={"retry_after": int(wait) + 1})
-    raise TooManyMisses(_("Too many searches for whole ID or phone numbers matched no "
-                          "customer; try again in {minutes} minutes.")
+    raise TooManyMisses(_("Too many searches that could guess a masked ID or phone number; "
+                          "try again in {minutes} minutes.")
                         .format(minutes=int(wait // 60) + 1), retry_after=wait)
 
 
@@ -125,5 +197,6 @@ def slow_down_after_miss(session, now: datetime | None = None) -> float:
     return delay
 
 
-__all__ = ["TooManyMisses", "blocked_until", "is_full_number", "misses", "refuse",
+__all__ = ["COUNTED", "NARROWED", "TooManyMisses", "blocked_until", "is_full_number",
+           "is_narrowing", "misses", "narrowed_tail", "narrowing_marks", "refuse",
            "refuse_if_guessing", "slow_down_after_miss", "wait_left"]

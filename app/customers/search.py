@@ -1,6 +1,10 @@
 """Finding customers from one box: number, phone, ID (full or last 4-6), service number,
 Chinese name, full pinyin or pinyin initials.
 
+Phone and service numbers match whole numbers only, never a prefix: a prefix reading would
+let anyone read a masked number back one digit at a time (the mask shows the first three
+and last four of a mobile, and a mobile's service number is the phone number).
+
 Every path is an index range scan (no LIKE '%…%', no full-text scan), so the answer comes
 in milliseconds at a million customers. A search returns ids; the rows for the visible part
 of a list are fetched by `summaries`, already masked for the viewer.
@@ -64,15 +68,17 @@ def classify(query: str, names_only_view: bool = False) -> list[tuple[str, str]]
                 readings.append(("phone", phones.normalise_phone(q)))
             except phones.InvalidPhone:
                 pass
-            if 7 <= len(q) <= 10 and q[0] == "1":
-                readings.append(("phone_prefix", q))  # a mobile number being typed
             if len(q) >= 5:
-                readings.append(("service_no", q))
+                readings.append(("service_no", q))  # the whole number, exactly
     elif q.startswith("+") or "-" in q:
         try:
             readings.append(("phone", phones.normalise_phone(q)))
         except phones.InvalidPhone:
             pass
+    # A phone typed any way is also a service number as stored ("010-62345678").
+    for kind, value in list(readings):
+        if kind == "phone" and ("service_no", value) not in readings:
+            readings.append(("service_no", value))
     return readings
 
 
@@ -96,10 +102,8 @@ def _condition(kind: str, value: str):
         return _prefix(c.id_rev, value[::-1])
     if kind == "phone":
         return c.phone == value
-    if kind == "phone_prefix":
-        return _prefix(c.phone, value)
     if kind == "service_no":
-        return c.id.in_(select(service.c.customer_id).where(_prefix(service.c.service_no, value)))
+        return c.id.in_(select(service.c.customer_id).where(service.c.service_no == value))
     raise ValueError(kind)
 
 
@@ -108,12 +112,13 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
     readings = classify(query, names_only(session))
     kinds = tuple(k for k, _v in readings)
     full_number = guesses.is_full_number(readings)
+    narrowing = guesses.is_narrowing(readings)  # counted matched or not
     ids: list[int] = []
     seen: set[int] = set()
     more = False
     wait = 0.0
     with session.db.read() as conn:
-        if full_number:
+        if full_number or narrowing:
             wait = guesses.wait_left(conn, session.username)
         for kind, value in ([] if wait else readings):
             order = customer.c.name if kind == "name" else (
@@ -129,12 +134,14 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
                     ids.append(cid)
     guesses.refuse(session, wait)  # refused before anything was looked up
     missed = full_number and not ids
-    audit.record(session.db, actor=session.username,
-                 action=guesses.MISSED if missed else "customer.searched",
+    action = guesses.MISSED if missed else (guesses.NARROWED if narrowing
+                                            else "customer.searched")
+    audit.record(session.db, actor=session.username, action=action,
                  detail={"query": mask_query(normalise(query)), "as": list(kinds),
                          "results": len(ids), "full_number": full_number,
-                         "matched": bool(ids)})
-    if missed:
+                         "narrowing": narrowing, "matched": bool(ids),
+                         **guesses.narrowing_marks(session.db, readings)})
+    if missed or narrowing:
         guesses.slow_down_after_miss(session)
     return SearchResult(array("q", ids), more, kinds)
 

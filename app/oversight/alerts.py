@@ -3,9 +3,10 @@
 Rules and default thresholds (managers change them): one user opening more than 30
 distinct customers in an hour; customer access outside business hours; more than 10
 reveals of ID numbers by one user in a day; every bulk export; 5 failed logins for one
-name within 15 minutes; a customer opened with purpose "other"; 10 searches for whole ID or
-phone numbers that matched nobody within 15 minutes (app/customers/guesses.py). Each alert names the user,
-the rule and the evidence (the events), and waits for a manager's acknowledgement.
+name within 15 minutes; a customer opened with purpose "other"; 10 searches that could
+guess a masked number within 15 minutes (whole ID or phone numbers that matched nobody, ID
+tails longer than the mask shows: app/customers/guesses.py). Each alert names the user, the
+rule and the evidence (the events), and waits for a manager's acknowledgement.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ RULES: dict[str, str] = {
     "bulk_export": N_("Exported {limit} or more rows of customer data at once"),
     "failed_logins": N_("{limit} or more failed logins within 15 minutes"),
     "purpose_other": N_("Opened a customer with the purpose 'Other'"),
-    "number_guessing": N_("{limit} or more searches for whole ID or phone numbers matched no "
-                          "customer within 15 minutes"),
+    "number_guessing": N_("{limit} or more searches that could guess a masked ID or phone "
+                          "number within 15 minutes"),
     "rollback": N_("The database was older than the one opened on {date}: it may have been "
                    "replaced by an older copy"),
 }
@@ -87,7 +88,8 @@ def _local(at: str) -> datetime:
 def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | None,
              customer_ref: str | None, detail: dict) -> None:
     """Called by audit.append inside the event's own transaction."""
-    guess = action == "customer.search_missed"  # app/customers/guesses.py
+    # guesses.COUNTED: whole-number misses and ID tails longer than the mask shows
+    guess = action in ("customer.search_missed", "customer.search_narrowed")
     if not (action in ACCESS_ACTIONS or action.startswith("export.") or guess
             or action in ("login.failed", "unlock.failed")):
         return

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 
 from app import audit, clock
+from app.customers.freetext import mask_numbers_in
 from app.customers.records import customer_row
 from app.customers.tables import consent_event, customer
 from app.errors import Conflict, NotFound, ValidationError
@@ -150,7 +151,9 @@ def take_request(session: Session, kind: str, customer_no: str, identity_check: 
         conn.execute(rights_request.insert().values(
             request_no=number, customer_id=c.id, kind=kind,
             status=RequestStatus.RECEIVED.value, channel=channel,
-            identity_check=identity_check.strip()[:300], notes=notes.strip()[:2000],
+            # How identity was checked, not the number itself: any number typed is masked.
+            identity_check=mask_numbers_in(identity_check.strip())[:300],
+            notes=mask_numbers_in(notes.strip())[:2000],
             language=language, received_at=clock.stamp(), received_by=session.username,
             due_date=(day + timedelta(days=due_days(db))).isoformat()))
         row = request_row(conn, number)
@@ -207,7 +210,7 @@ def extend(session: Session, request_no: str, days: int, reason: str,
             raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
         new_due = (date.fromisoformat(row.due_date) + timedelta(days=int(days))).isoformat()
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
-            extended_to=new_due, extension_reason=reason.strip()[:500],
+            extended_to=new_due, extension_reason=mask_numbers_in(reason.strip())[:500],
             extended_by=session.username))
         _event(conn, session, row, "request.extended", to=new_due, reason=reason.strip()[:200])
 
@@ -219,7 +222,7 @@ def late_check(row, late_reason: str, today: date) -> str | None:
             raise ValidationError(_("Request {number} is past its due date; give the reason "
                                     "for the delay.").format(number=row.request_no),
                                   field="late_reason")
-        return late_reason.strip()[:500]
+        return mask_numbers_in(late_reason.strip())[:500]
     return None
 
 
@@ -278,7 +281,8 @@ def complete(session: Session, request_no: str, outcome: str = "", late_reason: 
         late = late_check(row, late_reason, _today(today))
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             status=RequestStatus.COMPLETED.value, decided_by=session.username,
-            decided_at=clock.stamp(), outcome=outcome.strip()[:2000] or None, late_reason=late))
+            decided_at=clock.stamp(), outcome=mask_numbers_in(outcome.strip())[:2000] or None,
+            late_reason=late))
         held.drop(conn, [row.id])
         _event(conn, session, row, "request.completed", late=late is not None)
 
@@ -298,7 +302,8 @@ def refuse(session: Session, request_no: str, reason: str, late_reason: str = ""
         late = late_check(row, late_reason, _today(today))
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             status=RequestStatus.REFUSED.value, decided_by=session.username,
-            decided_at=clock.stamp(), refusal_reason=reason.strip()[:2000], late_reason=late))
+            decided_at=clock.stamp(), refusal_reason=mask_numbers_in(reason.strip())[:2000],
+            late_reason=late))
         held.drop(conn, [row.id])
         _event(conn, session, row, "request.refused", reason=reason.strip()[:200])
 

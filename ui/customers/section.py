@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.customers.guesses import is_full_number
+from app.customers.guesses import is_full_number, is_narrowing
 from app.customers.search import (
     all_customer_ids,
     classify,
@@ -165,8 +165,10 @@ class CustomersSection(QWidget):
         if not query:
             self._show_everyone()
             return
-        if is_full_number(classify(query)):
-            # A whole ID or phone number may be slowed by the guessing rule: off the window.
+        readings = classify(query)
+        if is_full_number(readings) or is_narrowing(readings):
+            # A whole ID or phone number, or an ID tail longer than the mask shows, may be
+            # slowed by the guessing rule: off the window.
             generation, session = self._generation, self.session
             run_in_background(
                 self, lambda _p: find_customers(session, query),

@@ -77,6 +77,11 @@ def explain_os(error: BaseException) -> StoreError | None:
                           "saved."))
     if error.errno == errno.EROFS:
         return ReadOnly(_("That disk is read-only; choose another place. Nothing was saved."))
+    folder = Path(error.filename).parent if isinstance(error.filename, str | Path) else None
+    if error.errno in (errno.ENOENT, errno.ENOTDIR) and folder and not folder.is_dir():
+        # The file is to go in a folder that is not there (a mistyped path, a stick pulled).
+        return StoreError(_("The folder {folder} does not exist; choose another place. "
+                            "Nothing was saved.").format(folder=folder))
     if error.errno in (errno.EACCES, errno.EPERM):
         return ReadOnly(_("Custos may not use that file or folder (permission denied); "
                           "nothing was changed."))

@@ -75,8 +75,8 @@ class KdfParams:
 # Bounds on both sides. The floor is FLOOR itself (what every ring has been written with at
 # least). Above, the time one derivation takes grows with passes x memory, so that product
 # is bounded, not only each factor: `tune_kdf` picks at most 152 MiB and passes within the
-# same product; 768 MiB-passes took about 2.5 s on a slow two-core test machine (t=2 at
-# 1 GiB: 6.8 s), where each parameter's own ceiling alone (t=64 at 1 GiB) ran for minutes.
+# same product; 768 MiB-passes took about 2 s on a slow shared two-core test machine (t=2
+# at 1 GiB: 6.8 s), where each parameter's own ceiling alone (t=64 at 1 GiB) ran minutes.
 KDF_TIME_RANGE = (2, 64)
 KDF_MEMORY_RANGE = (19456, 256 << 10)  # KiB: 19 MiB .. 256 MiB
 KDF_PARALLELISM_RANGE = (1, 16)

@@ -43,6 +43,7 @@ from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store import migrations
 from app.store.database import keyring_path, open_with_key
+from app.store.failures import busy, in_use_elsewhere
 from app.store.keyring import KeyRing
 
 ENTRY = "app.backup.restoring.restore"
@@ -196,6 +197,13 @@ def restore(path: Path, db_path: Path, username: str, password: str,
     finally:
         if session is not None:
             logout(session)  # its files must be closed before they are moved
+    if not empty and in_use_elsewhere(db_path):
+        # Another program has the file open: it would go on writing to the file moved aside.
+        # Checked once this process's own connections are closed (theirs never count).
+        shutil.rmtree(incoming, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            aside.rmdir()
+        raise busy(db_path)
     # From here a crash is finished by the next login (swap.settle): never half a database.
     swap.begin(db_path, incoming, aside)
     swap.settle(db_path, crash_after)

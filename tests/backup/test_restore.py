@@ -301,3 +301,38 @@ def test_only_damage_lets_a_restore_skip_the_live_login(db_path, backup, monkeyp
     with pytest.raises(error, match="^said$"):
         restoring.restore(backup, db_path, "admin", ADMIN_PW)
     _untouched(db_path, before)
+
+
+# Another Custos window: logged in, idle, its connections open.
+OTHER_WINDOW = """
+import sys, time
+from app import accounts
+session = accounts.login(sys.argv[1], "manager", sys.argv[2])
+with session.db.read() as conn:
+    conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("holder", ["a lock on a damaged file", "another Custos window"])
+def test_a_file_open_in_another_program_is_not_moved_aside(db_path, backup, holder):
+    if holder == "a lock on a damaged file":
+        db_path.write_bytes(db_path.read_bytes()[:5000])  # truncated: the live ring decides
+        command = [sys.executable, "-c", HOLD_LOCK, str(db_path)]
+    else:
+        command = [sys.executable, "-c", OTHER_WINDOW, str(db_path), PASSWORDS[Role.MANAGER]]
+    before = db_path.read_bytes()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).parents[2])
+    try:
+        assert process.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseBusy, match="is in use by another program"):
+            restoring.restore(backup, db_path, "admin", ADMIN_PW)
+        assert db_path.read_bytes()[:16] == before[:16]
+        assert [p.name for p in db_path.parent.iterdir()
+                if "before-restore" in p.name or p.name.startswith(".custos-restore-")] == []
+    finally:
+        process.kill()
+        process.wait()
+    assert restoring.restore(backup, db_path, "admin", ADMIN_PW) is not None

@@ -17,7 +17,9 @@ Who may restore what:
   taken). The event is written in the restored database.
 
 The current files are moved into a new folder beside the database, never deleted; the swap
-is journalled (`swap`) so that a crash at any moment leaves a database that opens.
+is journalled (`swap`) so that a crash at any moment leaves a database that opens. A file
+another program still has open (another Custos window, a lock) is not moved: that program
+would go on writing to the copy moved aside.
 """
 
 from __future__ import annotations

@@ -59,6 +59,12 @@ class KeyChanged(StoreError):
     """Another session rotated the database key: this one must log in again."""
 
 
+class Damaged(StoreError):
+    """The database file cannot be read: a torn page, a flipped byte, a truncated file. Only
+    this (never "in use", read-only or a full disk) lets a restore go on without logging in
+    to the database it replaces."""
+
+
 class DatabaseBusy(StoreError):
     """Another program holds the database (a lock Custos waited for in vain)."""
 

@@ -7,7 +7,8 @@ Who may restore what:
   database id). The restore is an audit event in the live database before the swap
   (`backup.restore`) and in the restored one after it (`backup.restored`): which file, its
   database part's checksum, when it was taken, by whom it was restored.
-- Over a database that can no longer be opened (damaged: the usual reason to restore): the
+- Over a database that can no longer be read (damaged: the usual reason to restore; never
+  one that is only in use by another program, read-only or on a full disk): the
   slot in its key ring must still open with the password, the ring must name the same
   database id, and the account must be an administrator in the backup. Only the restored
   database can then record the event.
@@ -16,7 +17,9 @@ Who may restore what:
   taken). The event is written in the restored database.
 
 The current files are moved into a new folder beside the database, never deleted; the swap
-is journalled (`swap`) so that a crash at any moment leaves a database that opens.
+is journalled (`swap`) so that a crash at any moment leaves a database that opens. A file
+another program still has open (another Custos window, a lock) is not moved: that program
+would go on writing to the copy moved aside.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from app.accounts import attempts, login, logout
 from app.backup import swap
 from app.backup.archive_file import DB_NAME, Manifest, one_line, read_manifest, read_ring
 from app.backup.service import Progress, VerifyReport, _keyed, _verify_in
-from app.errors import AccountDisabled, LoginFailed, PermissionDenied, StoreError, TooManyAttempts
+from app.errors import Damaged, LoginFailed, PermissionDenied, StoreError, TooManyAttempts
 from app.i18n import _
 from app.security import guard
 from app.security.guard import requires
@@ -42,6 +45,7 @@ from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store import migrations
 from app.store.database import keyring_path, open_with_key
+from app.store.failures import busy, in_use_elsewhere
 from app.store.keyring import KeyRing
 
 ENTRY = "app.backup.restoring.restore"
@@ -99,11 +103,11 @@ def _live_session(db_path: Path, username: str, password: str,
     its key ring still vouches for them (see the module's docstring)."""
     try:
         session = login(db_path, username, password)
-    except (LoginFailed, AccountDisabled, TooManyAttempts):
-        raise
-    except StoreError:
+    except Damaged:  # only a file that cannot be read; "in use", read-only, a full disk,
+        # a changed key or a wrong password are refused with their own sentence
         ring = KeyRing.load(keyring_path(db_path))  # a missing or damaged ring: its sentence
-        wait = attempts.wait_seconds(db_path, username)
+        noted = attempts.label(ring, username)  # never a mistyped password in clear
+        wait = attempts.wait_seconds(db_path, noted)
         if wait > 0:  # the same throttle as a login
             raise TooManyAttempts(_("Too many failed attempts; try again in {seconds} "
                                     "seconds.").format(seconds=int(wait) + 1),
@@ -111,7 +115,7 @@ def _live_session(db_path: Path, username: str, password: str,
         try:
             ring.unlock(username, password)
         except LoginFailed:
-            attempts.note_failure(db_path, username)
+            attempts.note_failure(db_path, noted)
             raise
         if ring.db_id != manifest.db_id:
             raise _other_database(path) from None
@@ -223,6 +227,13 @@ def restore(path: Path, db_path: Path, username: str, password: str,
     finally:
         if session is not None:
             logout(session)  # its files must be closed before they are moved
+    if not empty and in_use_elsewhere(db_path):
+        # Another program has the file open: it would go on writing to the file moved aside.
+        # Checked once this process's own connections are closed (theirs never count).
+        shutil.rmtree(incoming, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            aside.rmdir()
+        raise busy(db_path)
     # From here a crash is finished by the next login (swap.settle): never half a database.
     swap.begin(db_path, incoming, aside)
     swap.settle(db_path, crash_after)

@@ -11,7 +11,7 @@ from app.i18n import _
 
 
 def cmd_import(session, args) -> int:
-    from app.imports.kinds import KINDS
+    from app.imports.kinds import mapping_by_header
     from app.imports.reader import read_sheet
     from app.imports.run import run_import
 
@@ -19,16 +19,11 @@ def cmd_import(session, args) -> int:
     if args.mapping:
         try:
             by_name = json.loads(Path(args.mapping).read_text("utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             raise ValidationError(_("The mapping file {name} is not readable JSON.").format(
                 name=Path(args.mapping).name), field="mapping") from None
         headers = read_sheet(Path(args.file), set()).headers
-        missing = [v for v in by_name.values() if v not in headers]
-        if missing:
-            raise ValidationError(_("The mapping names columns the file does not have: "
-                                    "{columns}.").format(columns=", ".join(missing)))
-        mapping = {k: headers.index(v) for k, v in by_name.items() if k in
-                   {f.key for f in KINDS[args.kind]}}
+        mapping = mapping_by_header(args.kind, by_name, headers, Path(args.mapping).name)
     result = run_import(session, args.kind, Path(args.file), mapping=mapping,
                         all_or_nothing=args.all_or_nothing)
     print(_("{read} rows read, {imported} imported, {present} already present, {rejected} "

@@ -160,3 +160,27 @@ def suggest_mapping(kind: str, headers: list[str]) -> dict[str, int]:
                 found[f.key] = lowered.index(alias)
                 break
     return found
+
+
+def mapping_by_header(kind: str, data: object, headers: list[str], name: str
+                      ) -> dict[str, int]:
+    """field key -> column index, from a mapping written by a person (field -> header text,
+    e.g. a JSON file named `name`): its shape, its fields and its columns are checked first."""
+    if not (isinstance(data, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())):
+        raise ValidationError(_("The mapping file {name} must pair each field name with a "
+                                "column header, both as text, e.g. {example}.").format(
+                                    name=name, example='{"name": "姓名"}'), field="mapping")
+    known = {f.key for f in KINDS[kind]}
+    unknown = sorted(k for k in data if k not in known)
+    if unknown:
+        raise ValidationError(_("The mapping file {name} names fields that {kind} do not have: "
+                                "{fields}. Known fields: {known}.").format(
+                                    name=name, kind=kind, fields=", ".join(unknown),
+                                    known=", ".join(f.key for f in KINDS[kind])),
+                              field="mapping")
+    missing = [v for v in data.values() if v not in headers]
+    if missing:
+        raise ValidationError(_("The mapping names columns the file does not have: "
+                                "{columns}.").format(columns=", ".join(missing)))
+    return {k: headers.index(v) for k, v in data.items()}

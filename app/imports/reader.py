@@ -118,6 +118,9 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 
 def read_sheet(path: Path, expected_headers: set[str]) -> Sheet:
     path = Path(path)
+    if path.is_dir():
+        raise ValidationError(_("{name} is a folder; choose a spreadsheet file (XLSX or CSV) "
+                                "in it.").format(name=path.name))
     if not path.is_file():
         raise ValidationError(_("The file {name} does not exist.").format(name=path.name))
     with open(path, "rb") as fh:

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 from app import clock
-from app.errors import KeyChanged, StoreError
+from app.errors import Damaged, KeyChanged, StoreError
 from app.i18n import _
 from app.store import migrations, schema
 from app.store.failures import explain, is_damage
@@ -80,7 +80,7 @@ def check_database_file(db_path: Path) -> None:
         raise StoreError(_("{name} is an unencrypted SQLite file, not a Custos database.")
                          .format(name=name))
     if size < PAGE_SIZE or size % PAGE_SIZE:
-        raise StoreError(_("The database file {name} is damaged (truncated or not a Custos "
+        raise Damaged(_("The database file {name} is damaged (truncated or not a Custos "
                            "database).").format(name=name))
 
 
@@ -198,7 +198,7 @@ class Database:
                 if self.key_changed():
                     raise KeyChanged(_("The database key was changed in another session; "
                                        "log in again.")) from None
-                raise StoreError(_("The database {name} is damaged; restore it from a "
+                raise Damaged(_("The database {name} is damaged; restore it from a "
                                    "verified backup.").format(name=self.path.name)) from None
             said = explain(error.orig, self.path)
             if said is None:
@@ -267,7 +267,7 @@ def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) 
         said = explain(error, db_path)
         if said is not None:
             raise said from None
-        raise StoreError(_("The database {name} cannot be read with this key ring: it is damaged "
+        raise Damaged(_("The database {name} cannot be read with this key ring: it is damaged "
                            "or belongs to another key ring.").format(name=db_path.name)) from None
     try:
         version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -282,7 +282,7 @@ def open_with_key(db_path: Path, key: bytes, expected_db_id: str | None = None) 
         said = explain(error, db_path)
         if said is not None:
             raise said from None
-        raise StoreError(_("The database file {name} is damaged.").format(name=db_path.name)) \
+        raise Damaged(_("The database file {name} is damaged.").format(name=db_path.name)) \
             from None
     finally:
         probe.close()

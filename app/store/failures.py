@@ -39,6 +39,43 @@ def is_damage(error: BaseException | None) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+def busy(path: Path) -> DatabaseBusy:
+    return DatabaseBusy(_("The database {name} is in use by another program or Custos "
+                          "window; try again when it is done. Nothing was changed.")
+                        .format(name=Path(path).name))
+
+
+# SQLite's POSIX locks: on the database file PENDING, RESERVED and the SHARED range (held by
+# every connection of another process while it has the file open in WAL mode, or while it
+# reads or writes); on the shared-memory file the WAL's lock bytes.
+_LOCK_RANGES = (("", 0x40000000, 512), ("-shm", 120, 16))
+
+
+def in_use_elsewhere(db_path: Path) -> bool:
+    """Does another process hold any of SQLite's locks on the database (an open Custos
+    window, sqlite3, a sync client)? Locks of this process never count: POSIX locks do not
+    conflict within a process. Only for a file about to be moved or replaced, whose own
+    connections in this process are closed or dropped anyway: closing the probe's handle
+    releases this process's locks on the file."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: a file open elsewhere cannot be renamed at all there
+        return False
+    for suffix, start, length in _LOCK_RANGES:
+        try:
+            fd = os.open(f"{db_path}{suffix}", os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:  # absent, a link or not ours to write: no lock can tell here
+            continue
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, length, start)
+            fcntl.lockf(fd, fcntl.LOCK_UN, length, start)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+    return False
+
+
 def _read_only(path: Path) -> bool:
     """The file exists but it, or the folder its journal and WAL must be made in, cannot be
     written (a read-only share, a write-protected stick, modes)."""
@@ -50,8 +87,7 @@ def explain(error: BaseException | None, path: Path) -> StoreError | None:
     name = Path(path).name
     code = sqlite_code(error)
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
-        return DatabaseBusy(_("The database {name} is in use by another program or Custos "
-                              "window; try again when it is done. Nothing was changed.").format(name=name))
+        return busy(path)
     if code == SQLITE_FULL:
         return DiskFull(_("The disk holding the database {name} is full; free some space and "
                           "try again. Nothing was changed.").format(name=name))
@@ -77,6 +113,11 @@ def explain_os(error: BaseException) -> StoreError | None:
                           "saved."))
     if error.errno == errno.EROFS:
         return ReadOnly(_("That disk is read-only; choose another place. Nothing was saved."))
+    folder = Path(error.filename).parent if isinstance(error.filename, str | Path) else None
+    if error.errno in (errno.ENOENT, errno.ENOTDIR) and folder and not folder.is_dir():
+        # The file is to go in a folder that is not there (a mistyped path, a stick pulled).
+        return StoreError(_("The folder {folder} does not exist; choose another place. "
+                            "Nothing was saved.").format(folder=folder))
     if error.errno in (errno.EACCES, errno.EPERM):
         return ReadOnly(_("Custos may not use that file or folder (permission denied); "
                           "nothing was changed."))

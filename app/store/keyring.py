@@ -62,6 +62,8 @@ class KdfParams:
 
     @classmethod
     def from_dict(cls, data: dict) -> KdfParams:
+        if not isinstance(data, dict):
+            raise ValueError("KDF parameters are not an object")
         values = (data["t"], data["m"], data["p"])
         if not all(type(v) is int for v in values):  # bool, float or text: a damaged ring
             raise ValueError("KDF parameters are not integers")
@@ -74,17 +76,25 @@ class KdfParams:
         and gigabytes: a ring is a file someone may have edited."""
         if not (KDF_TIME_RANGE[0] <= self.time_cost <= KDF_TIME_RANGE[1]
                 and KDF_MEMORY_RANGE[0] <= self.memory_kib <= KDF_MEMORY_RANGE[1]
-                and KDF_PARALLELISM_RANGE[0] <= self.parallelism <= KDF_PARALLELISM_RANGE[1]):
+                and KDF_PARALLELISM_RANGE[0] <= self.parallelism <= KDF_PARALLELISM_RANGE[1]
+                and self.time_cost * self.memory_kib <= KDF_COST_MAX):
             raise StoreError(_("The key ring asks for a password-hashing cost outside safe "
                                "bounds; it was refused without being used."))
 
 
 # Bounds on both sides. The floor is FLOOR itself (what every ring has been written with at
-# least); the ceiling is well above what `tune_kdf` picks (at most 152 MiB, 16 passes) yet
-# keeps one derivation to seconds and about a gigabyte.
+# least). Above, the time one derivation takes grows with passes x memory, so that product
+# is bounded, not only each factor: `tune_kdf` now picks at most 152 MiB and 768
+# MiB-passes (about 2 s on a slow shared two-core test machine; t=2 at 1 GiB: 6.8 s), where
+# each parameter's own ceiling alone (t=64 at 1 GiB) ran minutes.
 KDF_TIME_RANGE = (2, 64)
-KDF_MEMORY_RANGE = (19456, 1 << 20)  # KiB: 19 MiB .. 1 GiB
+KDF_MEMORY_RANGE = (19456, 256 << 10)  # KiB: 19 MiB .. 256 MiB
 KDF_PARALLELISM_RANGE = (1, 16)
+# passes x KiB: what earlier versions' tuning could write on a fast PC (16 passes at 152 MiB,
+# about 7 s on the slow test machine) stays valid: a ring must never lock its branch out.
+KDF_COST_MAX = 16 * (152 << 10)
+
+TUNE_COST_MAX = 768 << 10  # what new rings may cost: t=5 at 152 MiB, t=40 at 19 MiB
 
 FLOOR = KdfParams()
 
@@ -113,7 +123,8 @@ def tune_kdf(target_seconds: float = 0.5) -> KdfParams:
         params = replace(params, memory_kib=params.memory_kib * 2)
         elapsed = measure(params)
     passes = max(FLOOR.time_cost, round(params.time_cost * target_seconds / max(elapsed, 1e-3)))
-    return replace(params, time_cost=min(passes, 16))
+    # Within the ceiling every reader checks (check_bounds): a ring it writes always opens.
+    return replace(params, time_cost=min(passes, 16, TUNE_COST_MAX // params.memory_kib))
 
 
 def new_recovery_code() -> str:
@@ -180,6 +191,7 @@ class Slot:
 
     @classmethod
     def from_dict(cls, data: dict) -> Slot:
+        _check_slot(data)
         if data["kind"] == "disabled":
             return cls(id=data["id"], kind="disabled", user=data["user"])
         return cls(id=data["id"], kind=data["kind"], user=data.get("user"),
@@ -194,6 +206,34 @@ class Opened:
 
     db_key: bytes
     signing: Ed25519PrivateKey | None
+
+
+def _check_slot(data: object) -> None:
+    """The shape of one slot, before any of it is used: a ring is a file someone may edit."""
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise ValueError("a slot is not an object with an id")
+    kind, user = data.get("kind"), data.get("user")
+    if kind not in ("user", "recovery", "disabled"):
+        raise ValueError("unknown slot kind")
+    if not (isinstance(user, str) if kind in ("user", "disabled") else user is None):
+        raise ValueError("a slot's user has the wrong type")
+    if kind != "disabled" and not all(isinstance(data.get(name), str)
+                                      for name in Slot._BINARY):
+        raise ValueError("a slot's key material is not text")
+
+
+def _check_ring(data: object) -> None:
+    """The ring's own fields: an object of the right format, version and types."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not a key ring")
+    version = data.get("version", 0)
+    if type(version) is not int:  # 1e400, "1", true: a damaged ring
+        raise ValueError("the version is not a whole number")
+    if version > VERSION:
+        raise StoreError(_("The key ring was written by a newer version of Custos."))
+    if not (isinstance(data.get("db_id"), str) and isinstance(data.get("db_salt"), str)
+            and isinstance(data.get("slots"), list)):
+        raise ValueError("a key ring field has the wrong type")
 
 
 def _user_key(name: str) -> str:
@@ -225,21 +265,21 @@ class KeyRing:
             if len(raw) > RING_MAX_BYTES:
                 raise ValueError("too large for a key ring")
             data = json.loads(raw.decode("utf-8"))
-            if data.get("format") != FORMAT:
-                raise ValueError("not a key ring")
-            if int(data.get("version", 0)) > VERSION:
-                raise StoreError(_("The key ring was written by a newer version of Custos."))
+            _check_ring(data)
             head = data.get("audit_head")
             if head is not None:
                 head = {"seq": int(head["seq"]), "hash": str(head["hash"]),
                         "at": str(head.get("at", ""))}
-            return cls(db_id=str(data["db_id"]), db_salt=str(data["db_salt"]),
+            return cls(db_id=data["db_id"], db_salt=data["db_salt"],
                        slots=tuple(Slot.from_dict(s) for s in data["slots"]),
                        kdf=KdfParams.from_dict(data.get("kdf", FLOOR.as_dict())),
                        audit_head=head)
         except StoreError:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError,
+                UnicodeDecodeError):
+            # ValueError also covers bad JSON, bad base64 and a bad version number; the
+            # others stand for any shape the checks above did not foresee.
             raise StoreError(_("The key ring is damaged or is not a Custos key ring.")) from None
 
     def to_bytes(self) -> bytes:

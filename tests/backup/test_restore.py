@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -11,12 +13,22 @@ import pytest
 from sqlalchemy import select
 
 from app import accounts
+from app.accounts import users
 from app.audit import ev
 from app.backup import restoring, service
 from app.backup.archive_file import DB_NAME, MANIFEST_NAME, RING_NAME, read_manifest
 from app.cli import main
-from app.errors import LoginFailed, PermissionDenied, StoreError
+from app.errors import (
+    DatabaseBusy,
+    DiskFull,
+    KeyChanged,
+    LoginFailed,
+    PermissionDenied,
+    ReadOnly,
+    StoreError,
+)
 from app.security.roles import Role
+from app.store import database
 from app.store.keyring import FLOOR, KeyRing
 
 from ..conftest import ADMIN_PW, PASSWORDS
@@ -227,3 +239,100 @@ def test_after_a_rotation_the_same_password_still_restores_an_older_backup(login
     rotate_key(login(Role.ADMIN))
     aside = restoring.restore(backup, db_path, "admin", ADMIN_PW)
     assert (aside / db_path.name).exists() and _events(db_path, "backup.restored")
+
+
+# What an SQLite process in an EXCLUSIVE lock holds: PENDING, RESERVED and the SHARED range.
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 512, 0x40000000)
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def _demoted_admin_backup(db_path: Path, tmp_path: Path) -> Path:
+    """A backup taken while "counter" was an administrator; they are a clerk again since."""
+    admin = accounts.login(db_path, "admin", ADMIN_PW)
+    try:
+        users.set_roles(admin, "counter", [Role.ADMIN, Role.COUNTER])
+        folder = tmp_path / "old"
+        folder.mkdir()
+        path = service.take_backup(admin, folder)
+        users.set_roles(admin, "counter", [Role.COUNTER])
+    finally:
+        accounts.logout(admin)
+    return path
+
+
+def test_a_live_database_in_use_by_another_program_is_not_restored_over(
+        db_path, tmp_path, monkeypatch, capsys):
+    old = _demoted_admin_backup(db_path, tmp_path)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[Role.COUNTER])
+    before = db_path.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseBusy, match="is in use by another program"):
+            restoring.restore(old, db_path, "counter", PASSWORDS[Role.COUNTER])
+        assert main(["backup", "restore", str(old), "--db", str(db_path),
+                     "--user", "counter"]) == 1
+        assert "in use by another program" in capsys.readouterr().err
+        _untouched(db_path, before)
+    finally:
+        holder.kill()
+        holder.wait()
+    # Once the lock is gone they log in to the live database, where they are a clerk.
+    with pytest.raises(PermissionDenied):
+        restoring.restore(old, db_path, "counter", PASSWORDS[Role.COUNTER])
+    _untouched(db_path, before)
+
+
+@pytest.mark.parametrize("error", [ReadOnly, DiskFull, KeyChanged, StoreError])
+def test_only_damage_lets_a_restore_skip_the_live_login(db_path, backup, monkeypatch, error):
+    def failing(*_args):
+        raise error("said")
+
+    monkeypatch.setattr(restoring, "login", failing)
+    before = db_path.read_bytes()
+    with pytest.raises(error, match="^said$"):
+        restoring.restore(backup, db_path, "admin", ADMIN_PW)
+    _untouched(db_path, before)
+
+
+# Another Custos window: logged in, idle, its connections open.
+OTHER_WINDOW = """
+import sys, time
+from app import accounts
+session = accounts.login(sys.argv[1], "manager", sys.argv[2])
+with session.db.read() as conn:
+    conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("holder", ["a lock on a damaged file", "another Custos window"])
+def test_a_file_open_in_another_program_is_not_moved_aside(db_path, backup, holder):
+    if holder == "a lock on a damaged file":
+        db_path.write_bytes(db_path.read_bytes()[:5000])  # truncated: the live ring decides
+        command = [sys.executable, "-c", HOLD_LOCK, str(db_path)]
+    else:
+        command = [sys.executable, "-c", OTHER_WINDOW, str(db_path), PASSWORDS[Role.MANAGER]]
+    before = db_path.read_bytes()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).parents[2])
+    try:
+        assert process.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseBusy, match="is in use by another program"):
+            restoring.restore(backup, db_path, "admin", ADMIN_PW)
+        assert db_path.read_bytes()[:16] == before[:16]
+        assert [p.name for p in db_path.parent.iterdir()
+                if "before-restore" in p.name or p.name.startswith(".custos-restore-")] == []
+    finally:
+        process.kill()
+        process.wait()
+    assert restoring.restore(backup, db_path, "admin", ADMIN_PW) is not None

@@ -140,3 +140,67 @@ def test_list_export_is_masked_frozen_filtered_and_audited(login, tmp_path):
     assert sheet.auto_filter.ref == "A1:D151"
     assert all("*" in str(sheet.cell(row=i, column=3).value) for i in range(2, 152))
     assert [a.rule for a in list_alerts(manager)] == ["bulk_export"]
+
+
+@pytest.mark.parametrize("mapping, sentence", [
+    ('{"name": 5}', "must pair each field name with a column header, both as text"),
+    ('["姓名"]', "must pair each field name with a column header, both as text"),
+    ('{"name": ["姓名"]}', "must pair each field name with a column header, both as text"),
+    ('{"name": null}', "must pair each field name with a column header, both as text"),
+    ('"name"', "must pair each field name with a column header, both as text"),
+    ('{"nmae": "姓名"}', "names fields that customers do not have: nmae. Known fields: name"),
+    ("[" * 100000, "is not readable JSON"),
+])
+def test_a_mapping_file_of_the_wrong_shape_is_one_sentence(db_path, tmp_path, monkeypatch,
+                                                          capsys, mapping, sentence):
+    from app.cli import main
+
+    from ..conftest import PASSWORDS
+
+    path = tmp_path / "new.xlsx"
+    messy_customers(path, n=3)
+    (tmp_path / "map.json").write_text(mapping, "utf-8")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[Role.MANAGER])
+    assert main(["import", "customers", str(path), "--mapping", str(tmp_path / "map.json"),
+                 "--db", str(db_path), "--user", "manager"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert sentence in err and "unexpected" not in err and len(err.splitlines()) == 1, err
+
+
+def test_a_good_mapping_file_still_imports(db_path, tmp_path, monkeypatch, capsys):
+    from app.cli import main
+
+    from ..conftest import PASSWORDS
+
+    path = tmp_path / "new.xlsx"
+    messy_customers(path, n=3)
+    (tmp_path / "map.json").write_text('{"name": "姓名", "id_number": "证件号码", '
+                                       '"phone": "手机号码"}', "utf-8")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[Role.MANAGER])
+    main(["import", "customers", str(path), "--mapping", str(tmp_path / "map.json"),
+          "--db", str(db_path), "--user", "manager"])
+    assert "3 imported" in capsys.readouterr().out
+
+
+def test_a_folder_given_as_the_file_is_called_a_folder(login, tmp_path):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(ValidationError, match="^folder is a folder; choose a spreadsheet"):
+        run_import(login(Role.MANAGER), "customers", tmp_path / "folder")
+
+
+def test_a_report_into_a_folder_that_does_not_exist_names_the_folder(db_path, tmp_path,
+                                                                     monkeypatch, capsys):
+    from app.cli import main
+
+    from ..conftest import PASSWORDS
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[Role.MANAGER])
+    out = tmp_path / "no" / "such" / "x.pdf"
+    assert main(["report", "cases", "--period", "2026-11", "--out", str(out),
+                 "--db", str(db_path), "--user", "manager"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"custos: The folder {out.parent} does not exist; choose another place. " \
+                  "Nothing was saved.", err

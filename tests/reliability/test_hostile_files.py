@@ -164,16 +164,25 @@ def _ring_with_cost(ring_bytes: bytes, t: int, m: int, p: int = 1) -> bytes:
 
 COSTS = {"4 GiB, t=4000": (4000, 4 << 20, 1), "t=1, 8 KiB": (1, 8, 1),
          "parallelism 255": (2, 19456, 255), "floats": (2.5, 19456, 1),
-         "text": ("2", "19456", "1")}
+         "text": ("2", "19456", "1"),
+         # Each within its own old ceiling, yet minutes per password check together.
+         "t=64 at 1 GiB": (64, 1 << 20, 1), "t=2 at 1 GiB": (2, 1 << 20, 1),
+         "t=64 at 152 MiB": (64, 155648, 16), "t=17 at 152 MiB": (17, 155648, 1)}
+
+
+def no_derivation(*_args):
+    """In place of Argon2id: refusals must come before any key work, and fast."""
+    raise AssertionError("a derivation ran")
 
 
 @pytest.mark.parametrize("cost", sorted(COSTS))
 def test_a_ring_with_costs_out_of_bounds_is_refused_before_any_derivation(db_path, login,
-                                                                          tmp_path, cost):
+                                                                          tmp_path, cost,
+                                                                          monkeypatch):
     backup = service.take_backup(login(Role.ADMIN), tmp_path)
     ring = Path(f"{db_path}.keys")
     hostile = _ring_with_cost(ring.read_bytes(), *COSTS[cost])
-    started = time.perf_counter()
+    monkeypatch.setattr("app.store.keyring.derive", no_derivation)  # refused before any
     with pytest.raises(StoreError, match="^The key ring (asks for a password-hashing cost "
                                          "outside safe bounds|is damaged)"):
         KeyRing.load_bytes(hostile)
@@ -185,16 +194,106 @@ def test_a_ring_with_costs_out_of_bounds_is_refused_before_any_derivation(db_pat
     ring.write_bytes(hostile)
     with pytest.raises(StoreError, match="^The key ring"):
         accounts.login(db_path, "admin", ADMIN_PW)
-    assert time.perf_counter() - started < 5
 
 
-def test_the_costs_custos_tunes_to_stay_within_bounds():
+def test_the_costliest_ring_an_older_version_could_tune_still_opens(db_path):
+    """16 passes at 152 MiB was the ceiling of earlier versions' tuning on a fast PC: a ring
+    like that must keep opening, or the bound would lock a branch out of its own data."""
+    from app.store.keyring import KdfParams
+
+    assert KdfParams.from_dict({"t": 16, "m": 155648, "p": 1}).time_cost == 16
+
+
+@pytest.mark.parametrize("speed", [30, 300, 3000, 30000, 300000])
+def test_the_costs_custos_tunes_to_stay_within_bounds(monkeypatch, speed):
+    """Whatever the machine's speed (MiB-passes per second), the ring tune_kdf leads to
+    opens everywhere; so does FLOOR."""
+    from app.store import keyring
     from app.store.keyring import FLOOR, KDF_MEMORY_RANGE, KDF_TIME_RANGE, KdfParams
 
     assert KdfParams.from_dict(FLOOR.as_dict()) == FLOOR
-    # The most tune_kdf ever picks (memory doubled up to 152 MiB, at most 16 passes).
-    KdfParams.from_dict({"t": 16, "m": 155648, "p": 1})
     assert KDF_MEMORY_RANGE[0] == FLOOR.memory_kib and KDF_TIME_RANGE[0] == FLOOR.time_cost
+    clock = [0.0]
+
+    class FakeTime:
+        @staticmethod
+        def perf_counter() -> float:
+            return clock[0]
+
+    def derive(_secret, _salt, params):
+        clock[0] += params.time_cost * params.memory_kib / 1024 / speed
+
+    monkeypatch.setattr(keyring, "time", FakeTime)
+    monkeypatch.setattr(keyring, "derive", derive)
+    tuned = keyring.tune_kdf()
+    assert KdfParams.from_dict(tuned.as_dict()) == tuned
+    assert tuned.memory_kib >= FLOOR.memory_kib and tuned.time_cost >= FLOOR.time_cost
+
+
+def test_a_tuned_ring_written_by_custos_opens(tmp_path):
+    from app.store.keyring import tune_kdf
+
+    path = tmp_path / "tuned.custos"
+    accounts.create_database(path, "admin", ADMIN_PW, kdf=tune_kdf(0.2))
+    accounts.logout(accounts.login(path, "admin", ADMIN_PW))
+
+
+# --- key rings of the wrong shape ------------------------------------------------------------
+
+def _slot_changed(ring: bytes, **change) -> bytes:
+    data = json.loads(ring)
+    data["slots"][0].update(change)
+    return json.dumps(data).encode()
+
+
+RING_SHAPES = {
+    "a list": lambda ring: b"[]",
+    "a string": lambda ring: b'"abc"',
+    "null": lambda ring: b"null",
+    "a number": lambda ring: b"7",
+    "version 1e400": lambda ring: b'{"format":"custos-keyring","version":1e400}',
+    "version as text": lambda ring: b'{"format":"custos-keyring","version":"1"}',
+    "100000 nested brackets": lambda ring: b"[" * 100000 + b"]" * 100000,
+    "nested brackets in a ring": lambda ring: ring.replace(
+        b'"slots"', b'"x": ' + b"[" * 100000 + b"]" * 100000 + b', "slots"', 1),
+    "slots as text": lambda ring: json.dumps({**json.loads(ring), "slots": "x"}).encode(),
+    "a slot as a number": lambda ring: json.dumps({**json.loads(ring), "slots": [5]}).encode(),
+    "db id as a list": lambda ring: json.dumps({**json.loads(ring), "db_id": []}).encode(),
+    "kdf as a list": lambda ring: json.dumps({**json.loads(ring), "kdf": []}).encode(),
+    "a user as a number": lambda ring: _slot_changed(ring, user=5),
+    "key material as a number": lambda ring: _slot_changed(ring, salt=5),
+    "an unknown kind": lambda ring: _slot_changed(ring, kind={"a": 1}),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(RING_SHAPES))
+def test_a_key_ring_of_the_wrong_shape_is_one_sentence(db_path, login, tmp_path, shape,
+                                                      monkeypatch, capsys):
+    backup = service.take_backup(login(Role.ADMIN), tmp_path)
+    ring = Path(f"{db_path}.keys")
+    hostile = RING_SHAPES[shape](ring.read_bytes())
+    damaged = "^The key ring is damaged or is not a Custos key ring.$"
+    with pytest.raises(StoreError, match=damaged):
+        KeyRing.load_bytes(hostile)
+    # In a backup: verify and restore say so.
+    _replace_part(backup, RING_NAME, hostile)
+    with pytest.raises(StoreError, match=damaged):
+        service.verify_file(backup, "admin", ADMIN_PW)
+    target = tmp_path / "new"
+    target.mkdir()
+    with pytest.raises(StoreError, match=damaged):
+        restoring.restore(backup, target / "branch.custos", "admin", ADMIN_PW)
+    assert list(target.iterdir()) == []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    monkeypatch.setenv("CUSTOS_PASSWORD", ADMIN_PW)
+    capsys.readouterr()
+    assert main(["backup", "verify", str(backup), "--user", "admin"]) == 1
+    # Beside the live database: every command says so in one line.
+    ring.write_bytes(hostile)
+    assert main(["user", "list", "--db", str(db_path), "--user", "admin"]) == 1
+    said = capsys.readouterr()
+    assert "unexpected" not in said.err + said.out
+    assert said.err.count("The key ring is damaged") == 2, said.err
 
 
 # --- manifests ------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ def test_sqlcipher_log_lines_never_reach_stderr(db_path, tmp_path):
     damaged.write_bytes(bytes(raw))
     done = subprocess.run([sys.executable, "-c", script, str(wrong), str(damaged)],
                           capture_output=True, text=True, timeout=60)
-    assert done.stdout.split() == ["StoreError", "StoreError", "DatabaseError"]
+    assert done.stdout.split() == ["Damaged", "Damaged", "DatabaseError"]
     assert "sqlcipher" not in done.stderr.lower() and "ERROR" not in done.stderr, done.stderr
 
 

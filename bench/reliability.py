@@ -34,14 +34,18 @@ PARTS = [
     ("hostile input", ["tests/customers/test_idnumbers.py", "tests/customers/test_phones.py",
                        "tests/imports", "tests/reliability/test_hostile.py",
                        "tests/reliability/test_hostile_files.py",
-                       "tests/test_attempts.py",
+                       "tests/test_attempts.py", "tests/customers/test_free_text_forms.py",
+                       "tests/customers/test_guessing.py",
+                       "tests/customers/test_whole_numbers_only.py",
                        "-k", "not full_disk and not error_workbook"],
      {"HYPOTHESIS_PROFILE": "reliability"}),
     ("export safety", ["tests/reliability/test_export_safety.py", "tests/exports"],
      {"HYPOTHESIS_PROFILE": "reliability"}),
     ("permissions", ["tests/security"], {}),
-    ("leak scan", ["tests/reliability/test_leaks.py", "tests/test_leaks.py"], {}),
-    ("audit tamper", ["tests/test_audit.py"], {}),
+    ("leak scan", ["tests/reliability/test_leaks.py", "tests/test_leaks.py",
+                   "tests/ui/test_secrets_on_lock.py"], {}),
+    ("audit tamper", ["tests/test_audit.py", "tests/test_audit_signing.py",
+                      "tests/test_audit_anchor.py"], {}),
 ]
 
 

@@ -49,10 +49,24 @@ def _landline(match: re.Match) -> str:
     return mask_phone(match.group(1) + "-" + _NOT_DIGIT.sub("", match.group(2)))
 
 
+# A machine value standing alone (a checksum, a signing key, a chain hash): 32 or more hex
+# characters, at least one a letter. Its digit runs are no one's phone and must stay intact,
+# or a registered key or a checksum in the log would no longer be what it was.
+_MACHINE_HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])")
+
+
 def mask_numbers_in(text: str) -> str:
     """`text` with every resident ID and phone number in it masked; never raises."""
     if not text or not any(ch.isdigit() for ch in text):
         return text
+    pieces, start = [], 0
+    for machine in _MACHINE_HEX.finditer(text):
+        pieces += [_mask(text[start:machine.start()]), machine.group()]
+        start = machine.end()
+    return "".join([*pieces, _mask(text[start:])])
+
+
+def _mask(text: str) -> str:
     text = text.translate(_FULLWIDTH_DIGITS)
     text = _ID_NUMBER.sub(_id, text)
     text = _MOBILE.sub(_mobile, text)

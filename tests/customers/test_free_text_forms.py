@@ -104,3 +104,15 @@ def test_a_requests_identity_check_and_notes_are_stored_masked(login, db_path, m
         assert secret not in stored
     assert stored.count(p.id_number[:6] + "********" + p.id_number[-4:]) == 2
     assert stored.count(p.mobile[:3] + "****" + p.mobile[-4:]) == 2
+
+
+def test_machine_values_in_the_log_keep_their_digits():
+    """A signing key or checksum holds digit runs shaped like phones; masking them would
+    break the key on record (and every signature checked with it)."""
+    from app.customers.freetext import mask_numbers_deep
+
+    key = "ab" + "13812345678" + "0" * 51  # 64 hex characters, a "mobile" inside
+    sha = "9" * 20 + "f" + "1" * 43
+    detail = {"key_hex": key, "sha256": sha, "note": f"call 13812345678 about {sha}"}
+    assert mask_numbers_deep(detail) == {"key_hex": key, "sha256": sha,
+                                         "note": f"call 138****5678 about {sha}"}

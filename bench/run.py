@@ -35,7 +35,8 @@ from app.store.database import keyed_connection as _keyed  # noqa: E402
 
 CACHE = ROOT / ".bench"
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
-DATASET_VERSION = 3  # 3: audit events signed by the acting demo account (issue 13)
+DATASET_VERSION = 4  # 3: audit events signed by the acting demo account (issue 13);
+# 4: phone and service number tail indexes (migration 11)
 ROWS: list[dict] = []
 
 
@@ -96,6 +97,7 @@ def reads(enc: Session, plain: Session, picks: list
     out = {}
     workloads = [(f"search {label}", lambda s, p, q=q: find_customers(s, q(p), limit=50))
                  for label, q in (("phone", lambda p: p.phone), ("ID number", lambda p: p.id_number),
+                                  ("phone last 4", lambda p: p.phone[-4:]),
                                   ("ID last 6", lambda p: p.id_number[-6:]),
                                   ("customer number", lambda p: p.customer_no),
                                   ("Chinese name", lambda p: p.name),

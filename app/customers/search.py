@@ -1,9 +1,11 @@
-"""Finding customers from one box: number, phone, ID (full or last 4-6), service number,
-Chinese name, full pinyin or pinyin initials.
+"""Finding customers from one box: number, phone (whole or its last 4 digits), ID (full or
+last 4-6), service number, Chinese name, full pinyin or pinyin initials.
 
 Phone and service numbers match whole numbers only, never a prefix: a prefix reading would
 let anyone read a masked number back one digit at a time (the mask shows the first three
-and last four of a mobile, and a mobile's service number is the phone number).
+and last four of a mobile, and a mobile's service number is the phone number). The one
+exception is the last four digits ("the last four digits of your number?" at the counter):
+the mask shows them already, so that reading tells nothing new.
 
 Every path is an index range scan (no LIKE '%…%', no full-text scan), so the answer comes
 in milliseconds at a million customers. A search returns ids; the rows for the visible part
@@ -17,7 +19,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal_column, select, union
 
 from app import audit
 from app.customers import guesses, phones
@@ -34,6 +36,9 @@ _TOP = "\U0010ffff"  # sorts after every character: the upper end of a prefix ra
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LETTERS = re.compile(r"[a-z]+")
 _DIGITS_X = re.compile(r"[0-9]+X?")
+PHONE_TAIL = 4  # digits of a phone's end the mask shows, and a tail search may ask for
+# Service kinds whose number is a phone number (a broadband account number is not).
+_PHONE_SERVICES = ("mobile", "fixed_line")
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ def classify(query: str, names_only_view: bool = False) -> list[tuple[str, str]]
             readings.append(("id_number", q))
         if 4 <= len(q) <= 6:
             readings.append(("id_tail", q))
+        if len(q) == PHONE_TAIL and q.isdigit():
+            readings.append(("phone_tail", q))
         if q.isdigit():
             try:
                 readings.append(("phone", phones.normalise_phone(q)))
@@ -86,6 +93,12 @@ def _prefix(column, value: str):
     return and_(column >= value, column < value + _TOP)
 
 
+def _tail(column):
+    """The last digits of a number column, spelled exactly as migration 11's index
+    expressions (a bound -4 would not match them, and the search would scan the table)."""
+    return func.substr(column, literal_column(str(-PHONE_TAIL)))
+
+
 def _condition(kind: str, value: str):
     c = customer.c
     if kind == "name":
@@ -102,6 +115,11 @@ def _condition(kind: str, value: str):
         return _prefix(c.id_rev, value[::-1])
     if kind == "phone":
         return c.phone == value
+    if kind == "phone_tail":  # the customer's phone, or a phone-like service number
+        return c.id.in_(union(
+            select(c.id).where(_tail(c.phone) == value),
+            select(service.c.customer_id).where(_tail(service.c.service_no) == value,
+                                                service.c.kind.in_(_PHONE_SERVICES))))
     if kind == "service_no":
         return c.id.in_(select(service.c.customer_id).where(service.c.service_no == value))
     raise ValueError(kind)

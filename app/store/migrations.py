@@ -456,6 +456,15 @@ INSERT OR REPLACE INTO meta ("key", value) SELECT 'audit_signed_from', CAST(COAL
     0) + 1 AS TEXT);
 """
 
+# "The last four digits of your number?": the tails of phones and service numbers as index
+# expressions, so a 4-digit search is a range scan and nothing new is stored (no column to
+# keep up to date on each write). search.py uses exactly these expressions. IF NOT EXISTS:
+# a database rewound to an older version in tests (or by hand) may still hold them.
+V11_PHONE_TAILS = """
+CREATE INDEX IF NOT EXISTS customer_by_phone_tail ON customer (substr(phone, -4));
+CREATE INDEX IF NOT EXISTS service_by_number_tail ON service (substr(service_no, -4));
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -469,6 +478,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
      V8_CASES_BY_MONTH),
     (9, "prepared copies held until a manager has viewed and released them", V9_HELD_COPIES),
     (10, "audit events signed by the acting account's own key", V10_SIGNED_AUDIT),
+    (11, "phone and service number tails (last 4 digits) for search", V11_PHONE_TAILS),
 ]
 
 LATEST = MIGRATIONS[-1][0]

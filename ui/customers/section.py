@@ -110,8 +110,8 @@ class CustomersSection(QWidget):
         self.search = SearchBox()
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(
-            _("Customer number, phone, ID number (full or last 4–6), service number, name, "
-              "pinyin or initials") if self.can_open else _("Customer number or name"))
+            _("Customer number, phone (full or last 4), ID number (full or last 4–6), "
+              "service number, name, pinyin or initials") if self.can_open else _("Customer number or name"))
         self.search.setMinimumHeight(32)
         row.addWidget(self.search, 1)
         self.new_button = QPushButton(_("New customer…"))

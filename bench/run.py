@@ -30,8 +30,7 @@ from app import accounts  # noqa: E402
 from app.demo import create_demo  # noqa: E402
 from app.security.roles import Role  # noqa: E402
 from app.security.session import Session  # noqa: E402
-from app.store.database import Database  # noqa: E402
-from app.store.database import keyed_connection as _keyed  # noqa: E402
+from app.store.database import Database, keyed_connection  # noqa: E402
 
 CACHE = ROOT / ".bench"
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
@@ -60,13 +59,13 @@ def dataset(size: str) -> tuple[Path, Path]:
         create_demo(path, customers=SIZES[size], seed=2026)
     if not plain.exists():
         session = accounts.login(path, "admin", "admin-demo-1")
-        conn = _keyed(path, session.db.key)
+        conn = keyed_connection(path, session.db.key)
         conn.execute(f"ATTACH DATABASE '{plain}' AS plain KEY ''")
         conn.execute("SELECT sqlcipher_export('plain')")
         conn.execute("DETACH DATABASE plain")
         conn.close()
         accounts.logout(session)
-        twin = _keyed(plain, None)
+        twin = keyed_connection(plain, None)
         twin.execute("PRAGMA journal_mode = WAL")  # as the encrypted file: a fair comparison
         twin.close()
     return path, plain
@@ -283,12 +282,12 @@ def bench_import() -> None:
     create_demo(folder / "i.custos", customers=10, seed=1)
     manager = accounts.login(folder / "i.custos", "manager", "manager-demo-1")
     twin = folder / "i.plain.sqlite"
-    conn = _keyed(folder / "i.custos", manager.db.key)
+    conn = keyed_connection(folder / "i.custos", manager.db.key)
     conn.execute(f"ATTACH DATABASE '{twin}' AS plain KEY ''")
     conn.execute("SELECT sqlcipher_export('plain')")
     conn.execute("DETACH DATABASE plain")
     conn.close()
-    plain_conn = _keyed(twin, None)
+    plain_conn = keyed_connection(twin, None)
     plain_conn.execute("PRAGMA journal_mode = WAL")
     plain_conn.close()
     result = run_import(manager, "customers", book, errors_to=folder / "e.xlsx")

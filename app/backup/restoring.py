@@ -36,7 +36,7 @@ from app import audit, clock
 from app.accounts import attempts, login, logout
 from app.backup import swap
 from app.backup.archive_file import DB_NAME, Manifest, one_line, read_manifest, read_ring
-from app.backup.service import Progress, VerifyReport, _keyed, _verify_in
+from app.backup.service import Progress, VerifyReport, _verify_in
 from app.errors import Damaged, LoginFailed, PermissionDenied, StoreError, TooManyAttempts
 from app.i18n import _
 from app.security import guard
@@ -44,7 +44,7 @@ from app.security.guard import requires
 from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store import migrations
-from app.store.database import keyring_path, open_with_key
+from app.store.database import keyed_connection, keyring_path, open_with_key
 from app.store.failures import busy, in_use_elsewhere
 from app.store.keyring import KeyRing
 
@@ -84,7 +84,7 @@ def _same_database(session: Session, manifest: Manifest, path: Path) -> None:
 
 def _admin_in(copy: Path, key: bytes, username: str) -> bool:
     """Is `username` an enabled administrator in the (unpacked, verified) database?"""
-    conn = _keyed(copy, key)
+    conn = keyed_connection(copy, key)
     try:
         row = conn.execute(
             'SELECT 1 FROM "user" u JOIN user_role r ON r.user_id = u.id WHERE '

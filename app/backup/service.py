@@ -67,10 +67,6 @@ class VerifyReport:
     checked_at: str
 
 
-def _keyed(path: Path, key: bytes | bytearray) -> sqlcipher.Connection:
-    return keyed_connection(path, key)
-
-
 def snapshot_facts(conn: sqlcipher.Connection, count: bool = True
                    ) -> tuple[dict[str, int], int, str]:
     """Row count of every table, and the audit chain's length and head."""
@@ -172,8 +168,8 @@ def _pack(z: zipfile.ZipFile, db: Database, session: Session, work: Path,
 
 def _copy_by_backup_api(db: Database, work: Path, progress: Progress | None):
     copy = work / DB_NAME
-    source = _keyed(db.path, db.key)
-    dest = _keyed(copy, db.key)
+    source = keyed_connection(db.path, db.key)
+    dest = keyed_connection(copy, db.key)
     try:
         def step(_status, remaining, total):
             if progress is not None:
@@ -237,7 +233,7 @@ def _check_job(copy: Path, key: bytes, job: str, manifest: Manifest
         ok = file_matches(copy, manifest.sha256.get(DB_NAME))
         return job, None if ok else damaged_part(manifest.source_name, DB_NAME), None
     try:
-        conn = _keyed(copy, key)
+        conn = keyed_connection(copy, key)
         try:
             conn.execute(f"PRAGMA cache_size = -{VERIFY_CACHE_KIB}")
             if job == CIPHER_JOB:
@@ -267,7 +263,7 @@ def _verify_extracted(copy: Path, key: bytes, manifest: Manifest,
     else failed: it says the most.
     """
     try:
-        conn = _keyed(copy, key)
+        conn = keyed_connection(copy, key)
         try:
             tables = [r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
@@ -323,7 +319,7 @@ def verify_file(path: Path, username: str, password: str,
 
 def _opens(copy: Path, key: bytes) -> bool:
     try:
-        conn = _keyed(copy, key)
+        conn = keyed_connection(copy, key)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:

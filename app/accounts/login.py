@@ -22,7 +22,7 @@ from app.security.guard import requires
 from app.security.passwords import check_password
 from app.security.roles import Permission, Role
 from app.security.session import Session
-from app.store import schema
+from app.store import schema, sealing
 from app.store.database import (
     Database,
     check_database_file,
@@ -85,13 +85,18 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
                              detail={"kdf": kdf.as_dict()})
                 audit.append(conn, db, actor=admin, action="user.created",
                              detail={"user": admin, "roles": [Role.ADMIN.value]})
+                if sealing.ENABLED:  # sealed from the first customer on
+                    sealing.activate(conn)
+                    sealing.finish(conn)
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()
         ring = KeyRing(db_id=db.db_id, db_salt=file_salt(path), slots=(), kdf=kdf)
+        # The customer-data keys: only the printed recovery slot holds them at first; the
+        # first manager is approved with it (accounts.access).
         ring = ring.with_user(admin, password, key, signing).with_recovery(
-            code, key, recovery_signing)
+            code, key, recovery_signing, grants=sealing.new_domain_keys())
         ring.save(keyring_path(path))
     except BaseException:
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), keyring_path(path)):
@@ -133,7 +138,7 @@ def _roles_of(conn, user_id: int) -> frozenset[Role]:
     return frozenset(Role(r) for r in rows)
 
 
-def login(path: Path, username: str, password: str) -> Session:
+def login(path: Path, username: str, password: str, progress=None) -> Session:
     """Unwrap the key with the password, open the database, start a session."""
     path = Path(path)
     ring = load_ring(path)
@@ -152,7 +157,7 @@ def login(path: Path, username: str, password: str) -> Session:
     finally:
         wipe(opened.db_key)  # the open database holds its own copy, zeroed on lock
     _sign_as(db, username, opened)
-    return _after_login(_start_session(db, username, action="login", ring=ring))
+    return _after_login(_start_session(db, username, action="login", ring=ring), progress)
 
 
 def _sign_as(db: Database, username: str | None, opened) -> None:
@@ -163,15 +168,18 @@ def _sign_as(db: Database, username: str | None, opened) -> None:
         raise
 
 
-def _after_login(session: Session) -> Session:
-    """The anchors of the audit head: a database behind one says so; then they move."""
+def _after_login(session: Session, progress=None) -> Session:
+    """The anchors of the audit head: a database behind one says so; then they move. A
+    database from before role keys is sealed (accounts.access.ensure_sealed)."""
     from app import audit_anchor
+    from app.accounts.access import ensure_sealed
 
     own = audit.signer_of(session.db)
     if own is not None and own.name.casefold() == session.username.casefold():
         audit.set_signer(session.db, session.username, own.key)  # the name as on record
     try:
         audit_anchor.at_login(session)
+        ensure_sealed(session, progress)
     except BaseException:
         session.db.close()
         raise
@@ -351,6 +359,7 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
         # The account keeps its signing key (its session signs with it): the same person.
         own = audit.signer_of(db)
         ring.with_user(session.username, new_password, db.key,
-                       own.key if own is not None else None).save(keyring_path(db.path))
+                       own.key if own is not None else None,
+                       grants=db.fields.held()).save(keyring_path(db.path))
     session.must_change_password = False
 

@@ -17,8 +17,9 @@ from sqlalchemy.engine import Connection
 
 from app import audit
 from app.security.roles import Role
-from app.store import schema
+from app.store import schema, sealing
 from app.store.database import Database, keyring_path
+from app.store.fields import FieldKeys
 from app.store.keyring import RECOVERY_SIGNER, KeyRing, Opened
 
 
@@ -35,6 +36,9 @@ def start(db: Database, username: str | None, opened: Opened,
     sealed into the slot and registered by the account itself. `username` None: the
     recovery slot."""
     name = username if username is not None else RECOVERY_SIGNER
+    db.fields.wipe()
+    # What this account may read, nothing more.
+    db.fields = FieldKeys(opened.domain_keys, active=sealing.is_active(db))
     if opened.signing is not None:
         audit.set_signer(db, name, opened.signing)
         return

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app import audit, clock
-from app.accounts import signing
+from app.accounts import access, signing
 from app.accounts.login import _roles_of, _user_row, check_username, load_ring
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
@@ -93,8 +93,12 @@ def _new_slot(conn, session: Session, username: str, password: str, admin: bool)
     db = session.db
     own = audit.signer_of(db)
     # An administrator resetting their own password keeps the key their session signs with.
-    keep = own.key if own is not None and own.name.casefold() == username.casefold() else None
-    ring = load_ring(db.path).with_user(username, password, db.key, keep)
+    mine = own is not None and own.name.casefold() == username.casefold()
+    keep = own.key if mine else None
+    # Another account's new slot holds no customer-data key: a manager approves it
+    # (accounts.access). An administrator holds none to give, by design.
+    ring = load_ring(db.path).with_user(username, password, db.key, keep,
+                                        grants=db.fields.held() if mine else ())
     signing.register_slot(conn, db, session.username, ring, username, admin)
     ring.save(keyring_path(db.path))
 
@@ -120,6 +124,8 @@ def set_roles(session: Session, username: str, roles) -> None:
         audit.append(conn, db, actor=session.username, action="user.roles_changed",
                      detail={"user": row.username, "before": sorted(r.value for r in before),
                              "after": sorted(r.value for r in role_set)})
+        ring = access.drop_unneeded(load_ring(db.path), row.username, role_set)
+        ring.save(keyring_path(db.path))
         if (Role.ADMIN in before) != (Role.ADMIN in role_set):
             # Who may register keys follows the administrator role: on record, signed.
             ring = load_ring(db.path)

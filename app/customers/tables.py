@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, Table, Text
+from sqlalchemy import Column, ForeignKey, Integer, PrimaryKeyConstraint, Table, Text
 
 from app.store.schema import metadata
 
@@ -120,4 +120,12 @@ consent_event = Table(
     Column("at", Text, nullable=False),
     Column("recorded_by", Text, nullable=False),
     Column("note", Text, nullable=False),
+)
+
+# Search tokens (blind indexes) of sealed customer fields: migration 12, customers/tokens.py.
+customer_token = Table(
+    "customer_token", metadata,
+    Column("token", Integer, nullable=False),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False),
+    PrimaryKeyConstraint("token", "customer_id"),
 )

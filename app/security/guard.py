@@ -14,8 +14,9 @@ from typing import ParamSpec, TypeVar
 from app import audit
 from app.errors import PermissionDenied
 from app.i18n import _
-from app.security.roles import Permission
+from app.security.roles import KEYLESS, Permission, domains_for
 from app.security.session import Session
+from app.store.fields import AccessPending, pending_sentence
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,6 +46,9 @@ def check(session: Session, permission: Permission, entry: str = "") -> None:
     if session.must_change_password and permission is not Permission.OWN_ACCOUNT:
         raise PermissionDenied(_("You must change your password before you continue."))
     if session.can(permission):
+        if permission not in KEYLESS and session.db.fields.active and \
+                domains_for(session.roles) - session.db.fields.domains:
+            raise AccessPending(pending_sentence())
         return
     audit.record(session.db, actor=session.username, action="permission.denied",
                  outcome="denied", detail={"permission": str(permission), "entry": entry})

@@ -53,6 +53,7 @@ class Permission(StrEnum):
     SECURITY_SETTINGS = "settings.security"
     BRANCH_SETTINGS = "settings.branch"
     OWN_ACCOUNT = "own.account"
+    ACCESS_GRANT = "access.grant"
 
     @property
     def label(self) -> str:
@@ -86,7 +87,31 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.SECURITY_SETTINGS: frozenset({D}),
     Permission.BRANCH_SETTINGS: frozenset({M, D}),        # branch name, address, DP contact
     Permission.OWN_ACCOUNT: frozenset({C, A, M, D}),
+    Permission.ACCESS_GRANT: frozenset({M}),              # seal data keys to a new account
 }
+
+# The customer-data domain keys (store/fields.py) each role's key-ring slot holds: the
+# matrix above, as far as a key can enforce it outside the program.
+ROLE_DOMAINS: dict[Role, frozenset[str]] = {
+    C: frozenset({"names", "identity"}),
+    M: frozenset({"names", "identity"}),
+    A: frozenset({"names"}),
+    D: frozenset(),
+}
+
+# Permissions that work on no customer data: usable while an account's access is pending.
+KEYLESS = frozenset({
+    Permission.RETENTION_CONFIGURE, Permission.AUDIT_VERIFY, Permission.ACCOUNTS_MANAGE,
+    Permission.KEYS_MANAGE, Permission.BACKUPS, Permission.SECURITY_SETTINGS,
+    Permission.BRANCH_SETTINGS, Permission.OWN_ACCOUNT,
+})
+
+
+def domains_for(roles) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for role in roles:
+        out |= ROLE_DOMAINS[Role(role)]
+    return out
 
 _PERMISSION_LABELS = {
     Permission.CUSTOMER_FIND: N_("find customers"),
@@ -112,6 +137,7 @@ _PERMISSION_LABELS = {
     Permission.SECURITY_SETTINGS: N_("change security settings"),
     Permission.BRANCH_SETTINGS: N_("change the branch details"),
     Permission.OWN_ACCOUNT: N_("change your own password"),
+    Permission.ACCESS_GRANT: N_("approve an account's access to customer data"),
 }
 
 

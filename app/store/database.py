@@ -27,6 +27,7 @@ from app.errors import Damaged, KeyChanged, StoreError
 from app.i18n import _
 from app.store import migrations, schema
 from app.store.failures import explain, is_damage
+from app.store.fields import FieldKeys
 from app.store.memory import key_literal, wipe
 
 PAGE_SIZE = 4096
@@ -131,6 +132,9 @@ class Database:
         self._key: bytearray | None = bytearray(key)
         self._seals = _seals(self.path)
         self._audit_key: bytearray | None = None
+        # The customer-data domain keys of whoever logged in (store/fields.py): none until
+        # a login puts them here, wiped at lock with the database key.
+        self.fields: FieldKeys = FieldKeys()
         self.engine: Engine = create_engine(
             "sqlite://", creator=lambda: _connect(self.path, self.key),
             module=sqlcipher, poolclass=QueuePool, pool_size=4, max_overflow=4,
@@ -162,6 +166,7 @@ class Database:
         for secret in (self._key, self._audit_key):
             wipe(secret)
         self._key = self._audit_key = None
+        self.fields.wipe()
 
     def unseal(self, key: bytes | bytearray) -> None:
         """On unlock: the key unwrapped again from the ring with the password just typed

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from app.errors import LoginFailed, StoreError
 from app.i18n import _
 from app.store.atomic import write_atomic
+from app.store.fields import DomainKey
 from app.store.memory import wipe
 
 FORMAT = "custos-keyring"
@@ -176,6 +177,9 @@ class Slot:
     s_ephemeral: bytes = b""
     s_nonce: bytes = b""
     s_sealed: bytes = b""       # JSON {"v": 1, "sign": ...}, AES-GCM under HKDF(ECDH)
+    # The customer-data domain keys this slot holds (store/fields.py), each sealed to the
+    # public key like the secrets: (domain, generation, ephemeral, nonce, sealed).
+    grants: tuple[tuple[str, int, bytes, bytes, bytes], ...] = ()
 
     _BINARY = ("salt", "nonce", "wrapped", "public", "ephemeral", "seal_nonce", "sealed")
     _OPTIONAL = ("verify", "s_ephemeral", "s_nonce", "s_sealed")
@@ -187,6 +191,9 @@ class Slot:
             data.update({name: _b64(getattr(self, name)) for name in self._BINARY})
             data.update({name: _b64(getattr(self, name)) for name in self._OPTIONAL
                          if getattr(self, name)})
+            if self.grants:
+                data["grants"] = [{"domain": d, "gen": g, "e": _b64(e), "n": _b64(n),
+                                   "c": _b64(c)} for d, g, e, n, c in self.grants]
         return data
 
     @classmethod
@@ -194,18 +201,37 @@ class Slot:
         _check_slot(data)
         if data["kind"] == "disabled":
             return cls(id=data["id"], kind="disabled", user=data["user"])
+        grants = data.get("grants", [])
+        if not isinstance(grants, list) or len(grants) > 64:
+            raise ValueError("a slot's grants are not a short list")
         return cls(id=data["id"], kind=data["kind"], user=data.get("user"),
                    kdf=KdfParams.from_dict(data["kdf"]),
                    **{name: _unb64(data[name]) for name in cls._BINARY},
-                   **{name: _unb64(data[name]) for name in cls._OPTIONAL if name in data})
+                   **{name: _unb64(data[name]) for name in cls._OPTIONAL if name in data},
+                   grants=tuple(_grant_from(g) for g in grants))
+
+    @property
+    def domains(self) -> frozenset[str]:
+        """The domains whose keys this slot holds (readable without opening it)."""
+        return frozenset(g[0] for g in self.grants)
+
+
+def _grant_from(data: object) -> tuple[str, int, bytes, bytes, bytes]:
+    if not isinstance(data, dict) or not isinstance(data.get("domain"), str) \
+            or type(data.get("gen")) is not int or not 0 < data["gen"] < 1 << 16:
+        raise ValueError("a grant has the wrong shape")
+    return (data["domain"], data["gen"], _unb64(data["e"]), _unb64(data["n"]),
+            _unb64(data["c"]))
 
 
 @dataclass(frozen=True)
 class Opened:
-    """What a slot's secret opens: the database key and, if the slot has one, the signing key."""
+    """What a slot's secret opens: the database key, the signing key if the slot has one,
+    and the customer-data domain keys it was granted."""
 
     db_key: bytes
     signing: Ed25519PrivateKey | None
+    domain_keys: tuple[DomainKey, ...] = ()
 
 
 def _check_slot(data: object) -> None:
@@ -364,10 +390,80 @@ class KeyRing:
                         _unb64(json.loads(plain)["sign"]))
                 except (InvalidTag, ValueError, KeyError, TypeError):
                     signing = None  # a damaged payload: the account gets a new signing key
-            return Opened(db_key, signing)
+            return Opened(db_key, signing, self._open_grants(slot, private))
         finally:
             for secret_bytes in (wrapping, raw, shared, s_shared, plain):
                 wipe(secret_bytes)
+
+    def _grant_aad(self, slot: Slot, domain: str, generation: int) -> bytes:
+        return (self._aad(slot.id, slot.kind, slot.user)
+                + f"\x00grant\x00{domain}\x00{generation}".encode())
+
+    def _seal_grant(self, slot: Slot, key: DomainKey) -> tuple[str, int, bytes, bytes, bytes]:
+        ephemeral = X25519PrivateKey.generate()
+        aad = self._grant_aad(slot, key.domain, key.generation)
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(slot.public))
+        nonce = os.urandom(12)
+        sealed = AESGCM(_seal_key(shared, aad)).encrypt(nonce, key.secret, aad)
+        return (key.domain, key.generation, _public_bytes(ephemeral.public_key()), nonce,
+                sealed)
+
+    def _open_grants(self, slot: Slot, private: X25519PrivateKey) -> tuple[DomainKey, ...]:
+        keys = []
+        for domain, generation, ephemeral, nonce, sealed in slot.grants:
+            aad = self._grant_aad(slot, domain, generation)
+            shared = None
+            try:
+                shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+                keys.append(DomainKey(domain, generation,
+                                      AESGCM(_seal_key(shared, aad)).decrypt(nonce, sealed, aad)))
+            except (InvalidTag, ValueError):
+                continue  # a grant someone damaged or forged: the account lacks that key
+            finally:
+                wipe(shared)
+        return tuple(keys)
+
+    def _target(self, user: str | None):
+        def target(s: Slot) -> bool:
+            if user is None:
+                return s.kind == "recovery"
+            return s.kind == "user" and _user_key(s.user or "") == _user_key(user)
+        return target
+
+    def with_grants(self, user: str | None, keys) -> KeyRing:
+        """`user`'s slot (None: the recovery slot) also holds these domain keys, sealed to its
+        public key: whoever holds the keys can grant them, no password needed. A grant of the
+        same domain and generation is replaced."""
+        keys = list(keys)
+        target = self._target(user)
+
+        def granted(s: Slot) -> Slot:
+            new = {(k.domain, k.generation) for k in keys}
+            kept = tuple(g for g in s.grants if (g[0], g[1]) not in new)
+            return replace(s, grants=kept + tuple(self._seal_grant(s, k) for k in keys))
+        return replace(self, slots=tuple(granted(s) if target(s) else s for s in self.slots))
+
+    def without_grants(self, user: str, domains=None, keep_generation=None) -> KeyRing:
+        """`user`'s slot loses its grants of `domains` (all when None), or, with
+        `keep_generation` {domain: gen}, every older generation of those domains."""
+        target = self._target(user)
+
+        def dropped(s: Slot) -> Slot:
+            def drop(g) -> bool:
+                if domains is not None and g[0] not in domains:
+                    return False
+                if keep_generation is not None:
+                    return g[0] in keep_generation and g[1] < keep_generation[g[0]]
+                return True
+            return replace(s, grants=tuple(g for g in s.grants if not drop(g)))
+        return replace(self, slots=tuple(dropped(s) if target(s) else s for s in self.slots))
+
+    def domains_of(self, user: str | None) -> frozenset[str]:
+        target = self._target(user)
+        for s in self.slots:
+            if target(s):
+                return s.domains
+        return frozenset()
 
     def _try(self, slot: Slot, secret: str) -> bytes | None:
         opened = self._open(slot, secret)
@@ -376,10 +472,7 @@ class KeyRing:
     def with_signing(self, user: str | None, signing: Ed25519PrivateKey) -> KeyRing:
         """A slot written before audit signing gains a signing key (sealed to its public key:
         no password needed); `user` None is the recovery slot."""
-        def target(s: Slot) -> bool:
-            if user is None:
-                return s.kind == "recovery"
-            return s.kind == "user" and _user_key(s.user or "") == _user_key(user)
+        target = self._target(user)
         return replace(self, slots=tuple(self._seal_secrets(s, signing) if target(s) else s
                                          for s in self.slots))
 
@@ -446,15 +539,18 @@ class KeyRing:
         raise LoginFailed(_("The recovery code is not correct."))
 
     def with_user(self, user: str, password: str, db_key: bytes,
-                  signing: Ed25519PrivateKey | None = None) -> KeyRing:
+                  signing: Ed25519PrivateKey | None = None, grants=()) -> KeyRing:
         """A ring where `user` opens with `password` (new user, reset or changed password).
 
         The account keeps `signing` when given (its own password change); otherwise the slot
-        gets a new signing key, which the caller registers in the audit log."""
+        gets a new signing key, which the caller registers in the audit log. The new slot
+        holds the domain keys in `grants` only: a password reset by an administrator (who
+        holds none) leaves the account waiting for a manager's approval again."""
         others = tuple(s for s in self.slots
                        if s.user is None or _user_key(s.user) != _user_key(user))
-        return replace(self, slots=others + (self._wrap("user", user, password, db_key,
+        ring = replace(self, slots=others + (self._wrap("user", user, password, db_key,
                                                         signing),))
+        return ring.with_grants(user, grants) if grants else ring
 
     def without_user(self, user: str, tombstone: bool = True) -> KeyRing:
         """Remove a user's key material; a tombstone remembers that the account is disabled."""
@@ -465,8 +561,10 @@ class KeyRing:
         return replace(self, slots=others)
 
     def with_recovery(self, code: str, db_key: bytes,
-                      signing: Ed25519PrivateKey | None = None) -> KeyRing:
+                      signing: Ed25519PrivateKey | None = None, grants=()) -> KeyRing:
+        """The recovery slot: printed, kept off the computer, holding every domain key."""
         others = tuple(s for s in self.slots if s.kind != "recovery")
-        return replace(self, slots=others + (self._wrap("recovery", None,
+        ring = replace(self, slots=others + (self._wrap("recovery", None,
                                                          normalise_recovery_code(code), db_key,
                                                          signing),))
+        return ring.with_grants(None, grants) if grants else ring

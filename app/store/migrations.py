@@ -465,6 +465,19 @@ CREATE INDEX IF NOT EXISTS customer_by_phone_tail ON customer (substr(phone, -4)
 CREATE INDEX IF NOT EXISTS service_by_number_tail ON service (substr(service_no, -4));
 """
 
+# Search tokens (blind indexes) for sealed customer fields (store/fields.py,
+# customers/tokens.py). The fields themselves are sealed, and the plaintext indexes dropped,
+# by the sealing pass at the first login after this step (store/sealing.py): it needs the
+# keys, which SQL does not have.
+V12_SEARCH_TOKENS = """
+CREATE TABLE IF NOT EXISTS customer_token (
+    token INTEGER NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    PRIMARY KEY (token, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS customer_token_by_customer ON customer_token (customer_id);
+"""
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -479,6 +492,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (9, "prepared copies held until a manager has viewed and released them", V9_HELD_COPIES),
     (10, "audit events signed by the acting account's own key", V10_SIGNED_AUDIT),
     (11, "phone and service number tails (last 4 digits) for search", V11_PHONE_TAILS),
+    (12, "search tokens for customer fields sealed under role keys", V12_SEARCH_TOKENS),
 ]
 
 LATEST = MIGRATIONS[-1][0]

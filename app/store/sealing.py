@@ -1,0 +1,130 @@
+"""The sealing pass: a database written before role keys gets them, and its customer fields
+are sealed and its search tokens built, in batches that survive being killed.
+
+It runs at login, after the schema migrations (and so after their automatic backup), once
+the key ring has been read. The first login after the upgrade makes the two domain keys
+and grants them at once to the recovery slot and to every account whose role reads them
+(those accounts could read everything before; nobody gains anything). The ring is saved
+before anything is sealed, so no value is ever sealed under a key that is not on disk.
+
+Each batch is one write transaction that seals its rows and moves the table's mark
+(meta `sealing:<table>`, the last row id done). Killed at any moment, the database holds
+sealed and not-yet-sealed rows, both readable (text is read as it is), and the next login
+of an account holding both keys goes on from the mark. The mark `fields_sealed` is set
+first: from then on every write seals.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from app.store import schema
+from app.store.fields import DOMAINS, IDENTITY, NAMES, SEALED, SEARCH_ONLY, DomainKey, FieldKeys
+
+# Off until every reader and writer of sealed columns opens and seals them (issue 13).
+ENABLED = False
+BATCH = 2000
+ACTIVE = "fields_sealed"
+DONE = "fields_sealing_done"
+TABLE_ORDER = ("customer", "service", "service_case", "rights_request")
+# Plaintext indexes that sealed values make useless (and that would keep nothing secret).
+PLAINTEXT_INDEXES = ("customer_by_id_number", "customer_by_id_rev", "customer_by_phone",
+                     "customer_by_name", "customer_by_pinyin", "customer_by_initials",
+                     "customer_by_phone_tail", "service_by_no", "service_by_number_tail")
+
+Progress = Callable[[int, int], None]
+
+
+def new_domain_keys(generation: int = 1) -> list[DomainKey]:
+    return [DomainKey(d, generation, secrets.token_bytes(32)) for d in DOMAINS]
+
+
+def _meta(conn, key: str) -> str | None:
+    return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+
+def _set_meta(conn, key: str, value: str) -> None:
+    conn.execute(schema.meta.delete().where(schema.meta.c.key == key))
+    conn.execute(schema.meta.insert().values(key=key, value=value))
+
+
+def is_active(db) -> bool:
+    with db.read() as conn:
+        return _meta(conn, ACTIVE) == "1"
+
+
+def is_done(db) -> bool:
+    with db.read() as conn:
+        return _meta(conn, DONE) == "1"
+
+
+def activate(conn) -> None:
+    """From now on every write seals (a new database, or the pass's first step)."""
+    _set_meta(conn, ACTIVE, "1")
+    for name in PLAINTEXT_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+def finish(conn) -> None:
+    _set_meta(conn, DONE, "1")
+
+
+def _pending_count(conn) -> int:
+    total = 0
+    for table in TABLE_ORDER:
+        mark = int(_meta(conn, f"sealing:{table}") or 0)
+        total += conn.exec_driver_sql(
+            f"SELECT count(*) FROM {table} WHERE id > ?", (mark,)).scalar_one()
+    return total
+
+
+def seal_all(db, keys: FieldKeys, progress: Progress | None = None) -> None:
+    """Seal every row not yet sealed, batch by batch, and build the customers' tokens.
+    Needs both domain keys; resumes from each table's mark."""
+    from app.customers.tokens import customer_tokens, replace_tokens
+
+    assert keys.holds(NAMES) and keys.holds(IDENTITY)
+    with db.write() as conn:
+        activate(conn)
+        total = _pending_count(conn)
+    done = 0
+    for table in TABLE_ORDER:
+        columns = list(SEALED[table]) + sorted(SEARCH_ONLY.get(table, ()))
+        while True:
+            with db.write() as conn:
+                mark = int(_meta(conn, f"sealing:{table}") or 0)
+                rows = conn.exec_driver_sql(
+                    f"SELECT id, {', '.join(columns)} FROM {table} WHERE id > ? "
+                    f"ORDER BY id LIMIT {BATCH}", (mark,)).all()
+                if not rows:
+                    break
+                for row in rows:
+                    values = dict(zip(columns, row[1:], strict=True))
+                    plain = {c: keys.open(table, c, row[0], v) for c, v in values.items()
+                             if c in SEALED[table]}
+                    update = {c: keys.seal(table, c, row[0], v) for c, v in plain.items()
+                              if isinstance(values[c], str)}
+                    update.update({c: "" for c in SEARCH_ONLY.get(table, ())})
+                    if update:
+                        sets = ", ".join(f"{c} = ?" for c in update)
+                        conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE id = ?",
+                                             (*update.values(), row[0]))
+                    if table == "customer":
+                        replace_tokens(conn, row[0], customer_tokens(
+                            keys, name=plain["name"], id_number=plain["id_number"],
+                            phone=plain["phone"], services=_services(conn, keys, row[0])))
+                _set_meta(conn, f"sealing:{table}", str(rows[-1][0]))
+            done += len(rows)
+            if progress is not None:
+                progress(done, total)
+    with db.write() as conn:
+        finish(conn)
+
+
+def _services(conn, keys: FieldKeys, customer_id: int) -> list[tuple[str, str]]:
+    rows = conn.exec_driver_sql("SELECT id, service_no, kind FROM service WHERE customer_id = ?",
+                                (customer_id,)).all()
+    return [(keys.open("service", "service_no", r[0], r[1]), r[2]) for r in rows]

@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CUSTOS_LOG_DIR", tempfile.mkdtemp(prefix="custos-test-log-"))
 
 from app import accounts, i18n
+from app.accounts import access
 from app.security.roles import Role
 from app.store import schema
 from app.store.keyring import FLOOR
@@ -54,11 +55,14 @@ def _english():
 
 def make_database(path: Path) -> Path:
     """A database with admin/counter/archive/manager accounts, passwords in PASSWORDS."""
-    accounts.create_database(path, "admin", ADMIN_PW, display_name="管理员甲", kdf=FLOOR)
+    created = accounts.create_database(path, "admin", ADMIN_PW, display_name="管理员甲",
+                                       kdf=FLOOR)
     admin = accounts.login(path, "admin", ADMIN_PW)
     try:
         for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
             accounts.add_user(admin, role.value, [role], PASSWORDS[role])
+            # Their customer-data keys, as the first manager's would be approved.
+            access.approve_with_recovery(admin, role.value, created.recovery_code)
         with admin.db.write() as conn:
             conn.execute(schema.user.update().values(must_change_password=0))
     finally:

@@ -17,14 +17,18 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app import audit
 from app.errors import StoreError
 from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import schema
 from app.store.atomic import fsync_dir
 from app.store.database import Database, _connect, keyring_path, open_with_key
+from app.store.fields import DOMAINS, DomainKey
 from app.store.keyring import KeyRing, new_recovery_code
 
 
@@ -100,9 +104,77 @@ def replace_recovery_code(session: Session) -> str:
     code = new_recovery_code()
     with db.write() as conn:
         audit.append(conn, db, actor=session.username, action="keys.recovery_replaced")
-        ring = KeyRing.load(keyring_path(db.path)).with_recovery(code, db.key)
+        ring = KeyRing.load(keyring_path(db.path))
+        # The new slot holds no customer-data key (an administrator holds none to give):
+        # a manager grants them to it (accounts.access.approve_recovery).
+        ring = ring.with_recovery(code, db.key)
         from app.accounts.signing import register_slot
 
         register_slot(conn, db, session.username, ring, None, admin=True)
         ring.save(keyring_path(db.path))
     return code
+
+
+ROTATING = "fields_rotating"  # meta: JSON {domain: new generation} while a rotation runs
+
+
+@requires(Permission.KEYS_MANAGE)
+def rotate_data_keys(session: Session, code: str, progress=None) -> dict[str, int]:
+    """New generations of the customer-data keys, every sealed value and search token
+    re-made under them, then the old generations dropped from every slot: a copy of an old
+    slot (a departed clerk's, a stolen ring) opens nothing written since.
+
+    An administrator holds no customer-data key, so the recovery code (which holds them
+    all) is asked for. Resumable: killed midway, both generations stay granted and every
+    value opens; running it again goes on from where it stopped."""
+    import json
+
+    from app.accounts.login import load_ring
+    from app.store import sealing
+    from app.store.fields import FieldKeys
+
+    db = session.db
+    opened = load_ring(db.path).open_recovery(code)  # LoginFailed: nothing changes
+    with db.read() as conn:
+        under_way = conn.execute(select(schema.meta.c.value)
+                                 .where(schema.meta.c.key == ROTATING)).scalar()
+    with rotation_lock(db.path):
+        ring = load_ring(db.path)
+        if under_way is None:
+            held = {k.domain: k.generation for k in opened.domain_keys}
+            new = [DomainKey(d, held.get(d, 0) + 1, secrets.token_bytes(32))
+                   for d in DOMAINS]
+            for slot in ring.slots:
+                if slot.kind == "recovery":
+                    ring = ring.with_grants(None, new)
+                elif slot.kind == "user" and slot.user:
+                    ring = ring.with_grants(slot.user,
+                                            [k for k in new if k.domain in slot.domains])
+            with db.write() as conn:
+                conn.execute(schema.meta.insert().values(key=ROTATING, value=json.dumps(
+                    {k.domain: k.generation for k in new})))
+                audit.append(conn, db, actor=session.username, action="keys.data_rotation",
+                             detail={k.domain: k.generation for k in new})
+                ring.save(keyring_path(db.path))  # granted before anything is re-sealed
+            keys = FieldKeys(list(opened.domain_keys) + new, active=True)
+            target = {k.domain: k.generation for k in new}
+        else:
+            target = json.loads(under_way)
+            keys = FieldKeys(load_ring(db.path).open_recovery(code).domain_keys, active=True)
+        try:
+            mark = "reseal:" + ",".join(f"{d}{g}" for d, g in sorted(target.items()))
+            sealing.seal_all(db, keys, progress, mark=mark)
+            ring = load_ring(db.path)
+            for slot in ring.slots:
+                if slot.kind == "user" and slot.user:
+                    ring = ring.without_grants(slot.user, keep_generation=target)
+            ring = ring.without_grants(None, keep_generation=target)
+            with db.write() as conn:
+                conn.execute(schema.meta.delete().where(schema.meta.c.key == ROTATING))
+                audit.append(conn, db, actor=session.username,
+                             action="keys.data_rotated", detail=target)
+                ring.save(keyring_path(db.path))
+        finally:
+            keys.wipe()
+    return target
+

@@ -53,6 +53,9 @@ def _english():
     i18n.set_language("en")
 
 
+RECOVERY_CODES: dict[str, str] = {}
+
+
 def make_database(path: Path) -> Path:
     """A database with admin/counter/archive/manager accounts, passwords in PASSWORDS."""
     created = accounts.create_database(path, "admin", ADMIN_PW, display_name="管理员甲",
@@ -67,6 +70,7 @@ def make_database(path: Path) -> Path:
             conn.execute(schema.user.update().values(must_change_password=0))
     finally:
         accounts.logout(admin)
+    RECOVERY_CODES[str(path)] = created.recovery_code  # for tests that need it
     return path
 
 
@@ -82,6 +86,12 @@ def db_path(tmp_path: Path, _template: Path) -> Path:
     shutil.copyfile(_template, path)
     shutil.copyfile(Path(f"{_template}.keys"), Path(f"{path}.keys"))
     return path
+
+
+@pytest.fixture
+def recovery_code(_template: Path) -> str:
+    """The printed recovery code of the test database (`db_path` is a copy of the template)."""
+    return RECOVERY_CODES[str(_template)]
 
 
 @pytest.fixture

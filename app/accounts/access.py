@@ -27,7 +27,7 @@ from app.security.session import Session
 from app.store import schema, sealing
 from app.store.database import keyring_path
 from app.store.fields import DOMAINS, AccessPending, DomainKey, FieldKeys
-from app.store.keyring import KeyRing
+from app.store.keyring import RECOVERY_SIGNER, KeyRing
 
 users_t = schema.user
 
@@ -118,6 +118,32 @@ def approve_with_recovery(session: Session, username: str, code: str) -> frozens
         return _grant(session, username, keys, via="recovery code")
     finally:
         keys.wipe()
+
+
+@requires(Permission.ACCESS_GRANT)
+def approve_recovery(session: Session) -> frozenset[str]:
+    """After the recovery code was replaced, its new slot holds no customer-data key until a
+    manager seals theirs to it (the code must be able to open everything again)."""
+    db = session.db
+    keys = db.fields
+    with db.write() as conn:
+        ring = load_ring(db.path)
+        missing = frozenset(DOMAINS) - ring.domains_of(None)
+        if not missing:
+            raise Conflict(_("The recovery code already holds every customer-data key."))
+        if missing - keys.domains:
+            raise AccessPending(_("You do not hold every customer-data key; a manager must "
+                                  "do this."))
+        audit.append(conn, db, actor=session.username, action="access.granted",
+                     detail={"user": RECOVERY_SIGNER, "domains": sorted(missing),
+                             "via": "manager"})
+        ring.with_grants(None, keys.held()).save(keyring_path(db.path))
+    return missing
+
+
+def recovery_pending(session: Session) -> bool:
+    """The recovery slot lacks a customer-data key (its code was replaced)."""
+    return bool(frozenset(DOMAINS) - load_ring(session.db.path).domains_of(None))
 
 
 def grant_for_roles(ring: KeyRing, username: str, roles, keys: list[DomainKey]) -> KeyRing:

@@ -74,33 +74,36 @@ def finish(conn) -> None:
     _set_meta(conn, DONE, "1")
 
 
-def _pending_count(conn) -> int:
+def _pending_count(conn, mark: str) -> int:
     total = 0
     for table in TABLE_ORDER:
-        mark = int(_meta(conn, f"sealing:{table}") or 0)
+        last = int(_meta(conn, f"{mark}:{table}") or 0)
         total += conn.exec_driver_sql(
-            f"SELECT count(*) FROM {table} WHERE id > ?", (mark,)).scalar_one()
+            f"SELECT count(*) FROM {table} WHERE id > ?", (last,)).scalar_one()
     return total
 
 
-def seal_all(db, keys: FieldKeys, progress: Progress | None = None) -> None:
-    """Seal every row not yet sealed, batch by batch, and build the customers' tokens.
-    Needs both domain keys; resumes from each table's mark."""
+def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
+             mark: str = "sealing") -> None:
+    """Seal every row not yet sealed under the keys' current generation, batch by batch, and
+    build the customers' tokens. Needs both domain keys; resumes from each table's mark
+    (`mark`:<table>; a key rotation passes a mark of its own)."""
     from app.customers.tokens import customer_tokens, replace_tokens
 
     assert keys.holds(NAMES) and keys.holds(IDENTITY)
+    keys.active = True
     with db.write() as conn:
         activate(conn)
-        total = _pending_count(conn)
+        total = _pending_count(conn, mark)
     done = 0
     for table in TABLE_ORDER:
         columns = list(SEALED[table]) + sorted(SEARCH_ONLY.get(table, ()))
         while True:
             with db.write() as conn:
-                mark = int(_meta(conn, f"sealing:{table}") or 0)
+                last = int(_meta(conn, f"{mark}:{table}") or 0)
                 rows = conn.exec_driver_sql(
                     f"SELECT id, {', '.join(columns)} FROM {table} WHERE id > ? "
-                    f"ORDER BY id LIMIT {BATCH}", (mark,)).all()
+                    f"ORDER BY id LIMIT {BATCH}", (last,)).all()
                 if not rows:
                     break
                 for row in rows:
@@ -108,7 +111,7 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None) -> None:
                     plain = {c: keys.open(table, c, row[0], v) for c, v in values.items()
                              if c in SEALED[table]}
                     update = {c: keys.seal(table, c, row[0], v) for c, v in plain.items()
-                              if isinstance(values[c], str)}
+                              if _stale(keys, table, c, values[c])}
                     update.update({c: "" for c in SEARCH_ONLY.get(table, ())})
                     if update:
                         sets = ", ".join(f"{c} = ?" for c in update)
@@ -118,12 +121,21 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None) -> None:
                         replace_tokens(conn, row[0], customer_tokens(
                             keys, name=plain["name"], id_number=plain["id_number"],
                             phone=plain["phone"], services=_services(conn, keys, row[0])))
-                _set_meta(conn, f"sealing:{table}", str(rows[-1][0]))
+                _set_meta(conn, f"{mark}:{table}", str(rows[-1][0]))
             done += len(rows)
             if progress is not None:
                 progress(done, total)
     with db.write() as conn:
         finish(conn)
+
+
+def _stale(keys: FieldKeys, table: str, column: str, value) -> bool:
+    """Text not sealed yet, or sealed under an older generation than the current one."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return True
+    return keys.generation_of(value) != keys.current(SEALED[table][column])
 
 
 def _services(conn, keys: FieldKeys, customer_id: int) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 from pathlib import Path
 
 from app import accounts, keys
@@ -42,6 +43,13 @@ def main(workload: str, db: str, extra: str) -> None:
 
         while True:
             run_retention(admin, apply=True)
+    elif workload == "sealing":  # the first login after the upgrade seals the database
+        accounts.login(Path(db), "counter", "counter-password")
+        while True:
+            time.sleep(1)
+    elif workload == "data-rotation":
+        while True:
+            keys.rotate_data_keys(admin, extra)
     elif workload == "erasure":
         from app.rights import requests
         from app.rights.erasure import erase_customer

@@ -1,0 +1,264 @@
+"""What each role's keys open when someone reads the files directly (issue 13, item 1), and
+the sealing pass that moves an existing database over (item 6).
+
+These tests do not go through the program: they open the key ring with one account's
+password, open the SQLCipher file with the key it yields, and read the tables with SQL, as
+an insider with a script would.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlcipher3.dbapi2 as sqlcipher
+
+from app import accounts
+from app.accounts import access
+from app.errors import LoginFailed
+from app.security.roles import Role
+from app.store import sealing
+from app.store.database import keyring_path
+from app.store.fields import SEALED, AccessPending, FieldKeys
+from app.store.keyring import KeyRing
+
+from ..conftest import ADMIN_PW, PASSWORDS, RECOVERY_CODES, make_database
+
+IDENTITY_COLUMNS = ("id_number", "phone", "email", "street", "birth_date")
+
+
+def _raw(path: Path, user: str, password: str):
+    """What a script gets with one password and the files: a plain SQL connection and the
+    customer-data keys that account's slot opens."""
+    opened = KeyRing.load(keyring_path(path)).open_account(user, password)
+    conn = sqlcipher.connect(str(path))
+    conn.execute(f"PRAGMA key = \"x'{opened.db_key.hex()}'\"")
+    return conn, FieldKeys(opened.domain_keys, active=True)
+
+
+@pytest.fixture
+def old_database(tmp_path, monkeypatch) -> Path:
+    """A database written before role keys: customers in plain text, then sealed by the
+    first login of an account that holds both keys."""
+    monkeypatch.setattr(sealing, "ENABLED", False)
+    path = make_database(tmp_path / "old.custos")
+    from app.demo_records import fill_records
+
+    manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
+    fill_records(manager, 60, random.Random(7))
+    accounts.logout(manager)
+    monkeypatch.setattr(sealing, "ENABLED", True)
+    return path
+
+
+def _plain_values(path: Path) -> list[tuple]:
+    """The plaintext as it was (read before sealing)."""
+    conn = _raw(path, "counter", PASSWORDS[Role.COUNTER])[0]
+    try:
+        return conn.execute("SELECT id, name, id_number, phone FROM customer").fetchall()
+    finally:
+        conn.close()
+
+
+def test_the_first_login_of_a_key_holder_seals_an_old_database(old_database):
+    before = _plain_values(old_database)
+    assert all(isinstance(r[1], str) for r in before)
+    admin = accounts.login(old_database, "admin", ADMIN_PW)  # holds no key: cannot seal
+    assert not sealing.is_done(admin.db)
+    accounts.logout(admin)
+    done: list[tuple[int, int]] = []
+    counter = accounts.login(old_database, "counter", PASSWORDS[Role.COUNTER],
+                             progress=lambda d, t: done.append((d, t)))
+    assert sealing.is_done(counter.db)
+    accounts.logout(counter)
+    assert done and done[-1][0] == done[-1][1]
+    conn, keys = _raw(old_database, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        for cid, name, number, phone in before:
+            row = conn.execute("SELECT name, id_number, phone, id_rev, name_initials "
+                               "FROM customer WHERE id = ?", (cid,)).fetchone()
+            assert all(isinstance(v, bytes) for v in row[:3])
+            assert row[3:] == ("", "")  # the plaintext search columns are emptied
+            assert keys.open("customer", "name", cid, row[0]) == name
+            assert keys.open("customer", "id_number", cid, row[1]) == number
+            assert keys.open("customer", "phone", cid, row[2]) == phone
+        tokens = conn.execute("SELECT count(*) FROM customer_token").fetchone()[0]
+        assert tokens > 10 * len(before)
+        indexes = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert not indexes & set(sealing.PLAINTEXT_INDEXES)
+    finally:
+        conn.close()
+    _nothing_in_clear(old_database, before)
+
+
+def _nothing_in_clear(path: Path, before: list[tuple]) -> None:
+    """No table, index or log of the whole database holds a name, ID number or phone."""
+    conn = _raw(path, "admin", ADMIN_PW)[0]
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master "
+                                             "WHERE type = 'table'")]
+        dump = "\n".join(repr(row) for t in tables
+                         for row in conn.execute(f'SELECT * FROM "{t}"'))
+    finally:
+        conn.close()
+    for _cid, name, number, phone in before:
+        assert number not in dump and phone not in dump
+        assert f"'{name}'" not in dump
+
+
+def test_each_role_s_keys_open_only_what_the_role_may_see(old_database):
+    before = _plain_values(old_database)
+    accounts.logout(accounts.login(old_database, "manager", PASSWORDS[Role.MANAGER]))
+    cid, name, number, phone = before[0]
+    for user, password, names, identity in (
+            ("admin", ADMIN_PW, False, False),
+            ("archive", PASSWORDS[Role.ARCHIVE], True, False),
+            ("counter", PASSWORDS[Role.COUNTER], True, True),
+            ("manager", PASSWORDS[Role.MANAGER], True, True)):
+        conn, keys = _raw(old_database, user, password)
+        try:
+            row = dict(zip(("name",) + IDENTITY_COLUMNS, conn.execute(
+                f"SELECT name, {', '.join(IDENTITY_COLUMNS)} FROM customer WHERE id = ?",
+                (cid,)).fetchone(), strict=True))
+            case = conn.execute("SELECT id, details FROM service_case LIMIT 1").fetchone()
+        finally:
+            conn.close()
+        if names:
+            assert keys.open("customer", "name", cid, row["name"]) == name
+        else:
+            with pytest.raises(AccessPending):
+                keys.open("customer", "name", cid, row["name"])
+        for column in IDENTITY_COLUMNS:
+            if row[column] is None:
+                continue
+            assert isinstance(row[column], bytes), (user, column)
+            if identity:
+                keys.open("customer", column, cid, row[column])
+            else:
+                with pytest.raises(AccessPending):
+                    keys.open("customer", column, cid, row[column])
+        if case is not None:
+            assert isinstance(case[1], bytes)
+            if not identity:
+                with pytest.raises(AccessPending):
+                    keys.open("service_case", "details", case[0], case[1])
+        assert keys.domains == (frozenset({"names", "identity"}) if identity
+                                else frozenset({"names"}) if names else frozenset())
+
+
+def test_a_value_moved_to_another_row_or_column_does_not_open(old_database):
+    accounts.logout(accounts.login(old_database, "counter", PASSWORDS[Role.COUNTER]))
+    conn, keys = _raw(old_database, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        (a, phone_a), (b, _phone_b) = conn.execute(
+            "SELECT id, phone FROM customer ORDER BY id LIMIT 2").fetchall()
+    finally:
+        conn.close()
+    keys.open("customer", "phone", a, phone_a)
+    from app.errors import Damaged
+
+    with pytest.raises(Damaged):
+        keys.open("customer", "phone", b, phone_a)
+    with pytest.raises(Damaged):
+        keys.open("customer", "email", a, phone_a)
+
+
+def test_a_new_account_waits_for_a_manager_and_a_reset_puts_it_back(db_path, monkeypatch):
+    monkeypatch.setattr(sealing, "ENABLED", True)
+    path = make_database(db_path.parent / "new.custos")
+    admin = accounts.login(path, "admin", ADMIN_PW)
+    accounts.add_user(admin, "clerk2", ["counter"], "clerk2-password-long")
+    assert [p.username for p in access.pending_for_admin(admin)] == ["clerk2"]
+    ring = KeyRing.load(keyring_path(path))
+    assert ring.domains_of("clerk2") == frozenset()
+    manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
+    assert access.approve_access(manager, "clerk2") == frozenset({"names", "identity"})
+    assert KeyRing.load(keyring_path(path)).domains_of("clerk2") == {"names", "identity"}
+    # An administrator's reset gives a slot without keys: it waits again.
+    accounts.reset_password(admin, "clerk2", "clerk2-new-password-long")
+    assert KeyRing.load(keyring_path(path)).domains_of("clerk2") == frozenset()
+    # The administrator cannot approve without the recovery code.
+    with pytest.raises(LoginFailed):
+        access.approve_with_recovery(admin, "clerk2", "WRONG-CODE")
+    access.approve_with_recovery(admin, "clerk2", RECOVERY_CODES[str(path)])
+    assert KeyRing.load(keyring_path(path)).domains_of("clerk2") == {"names", "identity"}
+    # Disabling destroys the slot, keys and all.
+    accounts.disable_user(admin, "clerk2")
+    assert KeyRing.load(keyring_path(path)).domains_of("clerk2") == frozenset()
+    accounts.logout(manager)
+    accounts.logout(admin)
+
+
+def test_a_pending_account_is_told_so_and_reads_nothing(db_path, monkeypatch):
+    monkeypatch.setattr(sealing, "ENABLED", True)
+    path = make_database(db_path.parent / "new.custos")
+    admin = accounts.login(path, "admin", ADMIN_PW)
+    accounts.add_user(admin, "clerk3", ["counter"], "clerk3-password-long")
+    accounts.logout(admin)
+    clerk = accounts.login(path, "clerk3", "clerk3-password-long")
+    accounts.change_own_password(clerk, "clerk3-password-long", "clerk3-own-password-long")
+    from app.customers.search import find_customers
+
+    with pytest.raises(AccessPending, match="manager"):
+        find_customers(clerk, "13800000000")
+    accounts.logout(clerk)
+
+
+def test_rotating_the_data_keys_reseals_everything_and_drops_old_generations(old_database):
+    from app import keys as key_admin
+
+    before = _plain_values(old_database)
+    accounts.logout(accounts.login(old_database, "counter", PASSWORDS[Role.COUNTER]))
+    old_ring = KeyRing.load(keyring_path(old_database))
+    admin = accounts.login(old_database, "admin", ADMIN_PW)
+    code = RECOVERY_CODES[str(old_database)]
+    target = key_admin.rotate_data_keys(admin, code)
+    accounts.logout(admin)
+    assert target == {"names": 2, "identity": 2}
+    conn, keys = _raw(old_database, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        for cid, name, _number, _phone in before:
+            blob = conn.execute("SELECT name FROM customer WHERE id = ?", (cid,)).fetchone()[0]
+            assert keys.generation_of(blob) == 2
+            assert keys.open("customer", "name", cid, blob) == name
+        for table, columns in SEALED.items():
+            for column in columns:
+                gens = {r[0] for r in conn.execute(
+                    f"SELECT DISTINCT substr({column}, 2, 2) FROM {table} "
+                    f"WHERE typeof({column}) = 'blob'")}
+                assert gens <= {b"\x00\x02"}, (table, column)
+    finally:
+        conn.close()
+    assert keys.generations("names") == [2]  # the old generation is gone from the slot
+    # A copy of the old ring opens the old generation only: nothing sealed now.
+    stale = FieldKeys(old_ring.open_account("counter", PASSWORDS[Role.COUNTER]).domain_keys,
+                      active=True)
+    conn = _raw(old_database, "counter", PASSWORDS[Role.COUNTER])[0]
+    try:
+        cid, blob = conn.execute("SELECT id, name FROM customer LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    with pytest.raises(AccessPending):
+        stale.open("customer", "name", cid, blob)
+
+
+def test_a_damaged_grant_in_the_ring_only_costs_that_key(db_path, monkeypatch):
+    ring = KeyRing.load(keyring_path(db_path))
+    slot = ring.slot_for("counter")
+    assert slot.grants
+    from dataclasses import replace
+
+    bad = tuple((d, g, e, n, bytes(len(c))) for d, g, e, n, c in slot.grants)
+    ring = replace(ring, slots=tuple(replace(s, grants=bad) if s is slot else s
+                                     for s in ring.slots))
+    opened = KeyRing.load_bytes(ring.to_bytes()).open_account("counter",
+                                                              PASSWORDS[Role.COUNTER])
+    assert opened.domain_keys == ()
+
+
+def test_sqlite_reads_nothing_without_the_database_key(old_database):
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(str(old_database)).execute("SELECT * FROM customer").fetchall()

@@ -167,7 +167,7 @@ def test_marketing_export_exclusions(login, tmp_path):
     manager = login(Role.MANAGER)
     fill_records(manager, 120, random.Random(9))
     with manager.db.read() as conn:
-        listed = {r[0] for r in marketing.marketing_contacts(conn)}
+        listed = {r[0] for r in marketing.marketing_contacts(conn, manager.db.fields)}
         rows = conn.execute(select(customer)).all()
         ledger = conn.execute(select(consent_event).where(consent_event.c.purpose ==
                                                           "marketing")
@@ -183,7 +183,7 @@ def test_marketing_export_exclusions(login, tmp_path):
     some = sorted(listed)[0]
     requests.take_request(counter, "object_marketing", some, "ID card checked")
     with manager.db.read() as conn:
-        assert some not in {r[0] for r in marketing.marketing_contacts(conn)}
+        assert some not in {r[0] for r in marketing.marketing_contacts(conn, manager.db.fields)}
     out = tmp_path / "m.xlsx"
     count = marketing.export_marketing_contacts(manager, out)
     sheet = load_workbook(out).active

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app import accounts
+from app.accounts import access
 from app.cli import main
 from app.errors import Conflict, PermissionDenied
 from app.rights import answers, copies, requests
@@ -74,6 +75,7 @@ def test_release_needs_a_view_of_exactly_these_bytes(login, db_path, customer_no
     with admin.db.write() as conn:
         conn.execute(schema.user.update().values(must_change_password=0))
     accounts.logout(admin)
+    access.approve_access(manager, "boss2")  # its customer-data keys (sealed mode)
     other = accounts.login(db_path, "boss2", PASSWORDS[Role.MANAGER])
     try:
         copies.review_copy(other, number)

@@ -9,6 +9,7 @@ import sqlalchemy.exc
 from sqlalchemy import text
 
 from app import accounts
+from app.accounts import access
 from app.archive import destruction, loans, registry, transfers
 from app.archive.model import BatchStatus
 from app.errors import Conflict, PermissionDenied, ValidationError
@@ -168,9 +169,10 @@ def test_four_eyes_and_roles(archive, manager, counter, expired):
         destruction.record_destruction(manager, batch, "shredding", "2025-03-03", "A", "B")
 
 
-def test_proposer_cannot_approve_even_with_both_roles(login, db_path, expired):
+def test_proposer_cannot_approve_even_with_both_roles(login, db_path, expired, manager):
     admin = login(Role.ADMIN)
     accounts.add_user(admin, "both", [Role.ARCHIVE, Role.MANAGER], "both-roles-password-1")
+    access.approve_access(manager, "both")  # a manager seals the customer-data keys to it
     with admin.db.write() as conn:
         conn.execute(text("UPDATE user SET must_change_password = 0 WHERE username = 'both'"))
     both = accounts.login(db_path, "both", "both-roles-password-1")

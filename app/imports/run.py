@@ -311,7 +311,7 @@ def _write(conn, session: Session, kind: str, good: list[tuple[int, dict]], ctx:
 
 def _flush(conn, kind: str, table, batch: list[dict], extra: list[dict],
            keys: FieldKeys) -> None:
-    tokens: list[dict] = []
+    tokens: list = []
     if batch and keys.active:
         batch, tokens = sealed.seal_batch(keys, kind, batch)
     if batch and kind == "consumption":

@@ -78,22 +78,25 @@ def catch_up(conn, keys: FieldKeys, kind: str, ctx: dict) -> None:
             ctx["numbers"].add(keys.open("service", "service_no", row.id, row.service_no))
 
 
-def seal_batch(keys: FieldKeys, kind: str, batch: list[dict]) -> tuple[list[dict], list[dict]]:
+def seal_batch(keys: FieldKeys, kind: str, batch: list[dict]) -> tuple[list[dict], list]:
     """The batch's rows sealed under their ids, and the token rows of new customers."""
     table = {"customers": "customer", "services": "service", "cases": "service_case"}.get(kind)
     if table is None:
         return batch, []
-    tokens: list[dict] = []
+    tokens: list[tuple[int, int]] = []
     if kind == "customers":
         for v in batch:
-            tokens += [{"token": t, "customer_id": v["id"]} for t in customer_tokens(
+            cid = v["id"]
+            tokens += [(t, cid) for t in customer_tokens(
                 keys, name=v["name"], id_number=v["id_number"], phone=v["phone"])]
     return [sealed_values(keys, table, v["id"], v) for v in batch], tokens
 
 
-def write_tokens(conn, tokens: list[dict]) -> None:
+def write_tokens(conn, tokens: list[tuple[int, int]]) -> None:
+    """(token, customer id) rows, written as plainly as they come (an import's bulk)."""
     if tokens:
-        conn.execute(customer_token.insert(), tokens)
+        conn.exec_driver_sql(f"INSERT INTO {customer_token.name} (token, customer_id) "
+                             "VALUES (?, ?)", tokens)
 
 
 def rebuild(conn, keys: FieldKeys, customer_ids: set[int]) -> None:

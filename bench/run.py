@@ -4,9 +4,10 @@ Datasets are generated once and cached in .bench/ (S = 10k, M = 100k, L = 1M cus
 choose with BENCH_SIZES=S,M,L — L takes about 14 minutes to generate the first time): the
 demo generator's services, months of consumption, cases, paper files, loans and consents,
 and half a year of access log (app/demo_audit.py). Each has a plain-SQLite twin with the
-same schema and indexes (sqlcipher_export); when the fields are sealed
-(CUSTOS_SEAL_FIELDS=1 while issue 13 lands) the twin is opened back into the previous design
-(bench/previous.py), so the ratios are the whole cost against the figures before. Figures go through the real service layer
+same schema and indexes (sqlcipher_export); as the fields are sealed, the twin is opened
+back into the previous design (bench/previous.py: text fields, plaintext indexes, no
+tokens), so the ratios are the whole cost of role keys against the design before. Figures
+go through the real service layer
 (permission check and audit write included). Prints one table and writes
 bench/results/latest.json.
 """
@@ -39,7 +40,7 @@ CACHE = ROOT / ".bench"
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 DATASET_VERSION = 5  # 3: audit events signed by the acting demo account (issue 13);
 # 4: phone and service number tail indexes (migration 11); 5: customer fields sealed under
-# role keys and searched through tokens (issue 13; with CUSTOS_SEAL_FIELDS=1 meanwhile)
+# role keys and searched through tokens (issue 13)
 SEALED = sealing.ENABLED
 ROWS: list[dict] = []
 

@@ -11,7 +11,6 @@ from app.archive import registry
 from app.customers.tokens import query_tokens
 from app.demo import DEMO_ACCOUNTS, create_demo
 from app.security.roles import domains_for
-from app.store import sealing
 from app.store.fields import IDENTITY, NAMES, open_row
 
 
@@ -29,7 +28,6 @@ def test_every_demo_account_holds_its_roles_keys(demo):
     assert ring.domains_of("admin") == frozenset()
 
 
-@pytest.mark.skipif(not sealing.ENABLED, reason="sealed mode (CUSTOS_SEAL_FIELDS=1)")
 def test_demo_records_are_sealed_and_tokenised(demo):
     counter = accounts.login(demo, "counter", "counter-demo-1")
     try:

@@ -256,7 +256,7 @@ def add_service(session: Session, customer_no: str, kind: str, service_no: str, 
                          .values(status="active", updated_at=now))
         purpose = _log(conn, session, "service.added", row.customer_no, service_kind, number,
                        kind=service_kind.value, plan=code, start_date=start.isoformat(),
-                       account_no=account, agreement_no=agreement, customer_reopened=reopened)
+                       customer_reopened=reopened)  # account/agreement no.: sealed, not logged
     session.purposes.setdefault(row.customer_no, purpose)
 
 

@@ -16,7 +16,6 @@ first: from then on every write seals.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable
 
@@ -25,9 +24,9 @@ from sqlalchemy import select
 from app.store import schema
 from app.store.fields import DOMAINS, IDENTITY, NAMES, SEALED, SEARCH_ONLY, DomainKey, FieldKeys
 
-# Off until every reader and writer of sealed columns opens and seals them (issue 13);
-# CUSTOS_SEAL_FIELDS=1 turns it on meanwhile, to test the parts converted so far.
-ENABLED = os.environ.get("CUSTOS_SEAL_FIELDS") == "1"
+# New databases seal from the start and older ones at their first login after the upgrade.
+# Tests turn it off to make a database as an older version wrote it.
+ENABLED = True
 BATCH = 2000
 ACTIVE = "fields_sealed"
 DONE = "fields_sealing_done"

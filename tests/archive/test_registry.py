@@ -11,7 +11,6 @@ from sqlalchemy import text
 from app.archive import registry
 from app.archive.model import FileStatus, PaperFile
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from app.store import sealing
 from app.store.fields import NAMES, AccessPending
 from app.synthetic import person
 
@@ -156,7 +155,6 @@ def test_every_view_is_registered(archive, paper, customer_no):
                                                            ("file.listed", customer_no)}
 
 
-@pytest.mark.skipif(not sealing.ENABLED, reason="sealed mode (CUSTOS_SEAL_FIELDS=1)")
 def test_sealed_name_prefix_search_and_no_plaintext_in_the_file(archive, paper, make_customer):
     """An archive clerk, holding only the names key, finds a file by the customer's name
     prefix and sees the name; the database holds the name only sealed."""

@@ -1,4 +1,4 @@
-"""Sealed mode (CUSTOS_SEAL_FIELDS=1): case texts are held sealed in the file, and the queue,
+"""case texts are held sealed in the file, and the queue,
 the corrections and the moves still work on their opened texts."""
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ from app.customers import cases
 from app.customers.editing import NewCustomer, create_customer
 from app.errors import Damaged, ValidationError
 from app.security.roles import Role
-from app.store import sealing
-
-pytestmark = pytest.mark.skipif(not sealing.ENABLED, reason="sealed mode only")
 
 SUMMARY = "Router blinks red in the kitchen"
 DETAILS = "Customer says the fibre box was moved by the landlord last Tuesday."

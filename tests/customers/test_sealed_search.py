@@ -18,10 +18,7 @@ from app.customers.services import add_service, end_service, services_of
 from app.errors import ValidationError
 from app.imports.run import run_import
 from app.security.roles import Role
-from app.store import sealing
 
-pytestmark = pytest.mark.skipif(not sealing.ENABLED,
-                                reason="sealed mode only (CUSTOS_SEAL_FIELDS=1)")
 PAST = "2020-01-01"
 PHONE = "13912345678"
 MOBILE = "15822223333"

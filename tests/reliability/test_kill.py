@@ -161,7 +161,6 @@ def test_killed_while_sealing_an_old_database_it_goes_on_at_the_next_login(tmp_p
     fill_records(manager, 1500, random.Random(5))
     accounts.logout(manager)
     monkeypatch.setattr(sealing, "ENABLED", True)
-    monkeypatch.setenv("CUSTOS_SEAL_FIELDS", "1")
     rng = random.Random("sealing")
     for _trial in range(TRIALS):
         child = _start("sealing", db, tmp_path)

@@ -1,4 +1,4 @@
-"""Sealed mode (CUSTOS_SEAL_FIELDS=1): request notes and case texts are sealed in the file;
+"""request notes and case texts are sealed in the file;
 the access copy and the portability file still hold them, opened; erasure drops the
 customer's search tokens; the marketing list opens names, phones and emails."""
 
@@ -9,7 +9,6 @@ import json
 import subprocess
 import zipfile
 
-import pytest
 from sqlalchemy import func, select
 
 from app.customers.cases import move_case, open_case
@@ -17,10 +16,7 @@ from app.customers.tables import customer, customer_token
 from app.customers.tokens import customer_tokens, replace_tokens
 from app.rights import answers, copies, erasure, marketing, requests
 from app.security.roles import Role
-from app.store import sealing
 from app.store.fields import open_row, sealed_values
-
-pytestmark = pytest.mark.skipif(not sealing.ENABLED, reason="sealed mode only")
 
 NOTES = "Asked by letter; wants the copy in Chinese, collects on Friday"
 SUMMARY = "Billed twice for the May roaming pack"

@@ -92,6 +92,7 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None) -> None:
     with db.write() as conn:
         activate(conn)
         total = _pending_count(conn)
+    keys.active = True  # a session's own keys, read before activation, would write text
     done = 0
     for table in TABLE_ORDER:
         columns = list(SEALED[table]) + sorted(SEARCH_ONLY.get(table, ()))

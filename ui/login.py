@@ -245,7 +245,9 @@ class LoginDialog(QDialog):
                                 "{done} of {total} records. This can take a few minutes; "
                                 "if it is interrupted, the next login goes on.")
                               .format(done=done, total=total))
-        self.progress.show()
+        if self.progress.isHidden():
+            self.progress.show()
+            self.adjustSize()
 
     def _logged_in(self, result: Session | TooManyAttempts) -> None:
         self._busy = False

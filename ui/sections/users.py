@@ -142,7 +142,9 @@ class UsersSection(QWidget):
                                        and user.username != self.session.username)
         self.enable_button.setEnabled(user is not None and user.disabled)
         self.reset_button.setEnabled(user is not None and not user.disabled)
-        self.recovery_button.setEnabled(user is not None and user.username in self.pending)
+        # The first manager only: everyone else is approved by a manager.
+        self.recovery_button.setEnabled(user is not None and user.username in self.pending
+                                        and Role.MANAGER in user.roles)
 
     # -- changes ------------------------------------------------------------------------
 
@@ -193,7 +195,7 @@ class UsersSection(QWidget):
 
     def _approve_with_recovery(self) -> None:
         user = self.selected()
-        if user is not None and user.username in self.pending:
+        if user is not None and self.recovery_button.isEnabled():
             self._open(RecoveryApprovalDialog(self.session, user.username, self),
                        _("{user} can now read the customer data of their roles, from their "
                          "next login.").format(user=user.username), user.username)

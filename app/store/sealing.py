@@ -90,7 +90,7 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
     from app.customers.tokens import customer_tokens, replace_tokens
 
     assert keys.holds(NAMES) and keys.holds(IDENTITY)
-    keys.active = True
+    keys.active = True  # a session's own keys, read before activation, would write text
     with db.write() as conn:
         activate(conn)
         total = _pending_count(conn, mark)

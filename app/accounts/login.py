@@ -31,6 +31,7 @@ from app.store.database import (
     keyring_path,
     open_with_key,
 )
+from app.store.fields import FieldKeys
 from app.store.keyring import RECOVERY_SIGNER, KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.memory import wipe
 
@@ -351,7 +352,9 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
     db = session.db
     with db.write() as conn:
         ring = load_ring(db.path)
-        ring.unlock(session.username, old_password)  # LoginFailed: nothing changes
+        # LoginFailed: nothing changes. The keys come from the slot as it is now: a manager
+        # may have approved this account since it logged in.
+        opened = ring.open_account(session.username, old_password)
         conn.execute(users_t.update().where(users_t.c.id == session.user_id).values(
             must_change_password=0, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_changed",
@@ -360,6 +363,11 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
         own = audit.signer_of(db)
         ring.with_user(session.username, new_password, db.key,
                        own.key if own is not None else None,
-                       grants=db.fields.held()).save(keyring_path(db.path))
+                       grants=opened.domain_keys).save(keyring_path(db.path))
+        wipe(opened.db_key)
+    if set(opened.domain_keys) != set(db.fields.held()):
+        active = db.fields.active
+        db.fields.wipe()
+        db.fields = FieldKeys(opened.domain_keys, active=active)
     session.must_change_password = False
 

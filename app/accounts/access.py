@@ -57,6 +57,10 @@ def _pending(session: Session) -> list[PendingAccount]:
             missing = _missing(ring, r.username, roles)
             if missing and ring.slot_for(r.username) is not None:
                 out.append(PendingAccount(r.username, r.display_name, roles, missing))
+    recovery = frozenset(DOMAINS) - ring.domains_of(None)
+    if recovery:  # its code was replaced: it must hold every key again
+        out.append(PendingAccount(RECOVERY_SIGNER, _("the recovery code"), frozenset(),
+                                  recovery))
     return out
 
 
@@ -98,7 +102,10 @@ def _grant(session: Session, username: str, keys: FieldKeys, via: str) -> frozen
 
 @requires(Permission.ACCESS_GRANT)
 def approve_access(session: Session, username: str) -> frozenset[str]:
-    """Seal the keys of `username`'s roles to its slot, from this manager's own keys."""
+    """Seal the keys of `username`'s roles to its slot, from this manager's own keys
+    (`RECOVERY_SIGNER`: every key to a replaced recovery code's slot)."""
+    if username == RECOVERY_SIGNER:
+        return approve_recovery(session)
     return _grant(session, username, session.db.fields, via="manager")
 
 

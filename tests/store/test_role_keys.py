@@ -262,3 +262,27 @@ def test_a_damaged_grant_in_the_ring_only_costs_that_key(db_path, monkeypatch):
 def test_sqlite_reads_nothing_without_the_database_key(old_database):
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(str(old_database)).execute("SELECT * FROM customer").fetchall()
+
+
+def test_cli_rotate_data_and_a_replaced_recovery_code_waits_for_a_manager(
+        db_path, recovery_code, monkeypatch, capsys):
+    from app.cli import main
+    from app.store.keyring import RECOVERY_SIGNER
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    monkeypatch.setenv("CUSTOS_PASSWORD", ADMIN_PW)
+    monkeypatch.setenv("CUSTOS_RECOVERY_CODE", recovery_code)
+    assert main(["keys", "rotate-data", "--db", str(db_path), "--user", "admin"]) == 0
+    assert "names 2" in capsys.readouterr().err
+    assert KeyRing.load(keyring_path(db_path)).domains_of("counter") == {"names", "identity"}
+    assert main(["keys", "recovery-code", "--db", str(db_path), "--user", "admin"]) == 0
+    new_code = capsys.readouterr().out.strip().splitlines()[-1]
+    assert KeyRing.load(keyring_path(db_path)).domains_of(None) == frozenset()
+    monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[Role.MANAGER])
+    assert main(["access", "pending", "--db", str(db_path), "--user", "manager"]) == 0
+    assert RECOVERY_SIGNER in capsys.readouterr().out
+    assert main(["access", "approve", RECOVERY_SIGNER, "--db", str(db_path),
+                 "--user", "manager"]) == 0
+    ring = KeyRing.load(keyring_path(db_path))
+    assert ring.domains_of(None) == {"names", "identity"}
+    assert {k.generation for k in ring.open_recovery(new_code).domain_keys} == {2}

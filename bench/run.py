@@ -176,15 +176,30 @@ def bench_size(size: str) -> None:
     # Sealed: against the previous design on plain SQLite (the twin holds text and the
     # plaintext indexes), the goal is 1.5x; unsealed, against SQLite alone, 1.2x.
     versus, goal = ("sealed/previous plain", 1.5) if SEALED else ("encrypted/plain", 1.2)
+    before = _figures_before_role_keys()
     for label, ((median, p95), (plain_median, _pp)) in reads(enc, plain_s, picks).items():
         target = "p95 <= 30 ms" if label == "open customer" else "p95 <= 20 ms"
         limit = 30 if label == "open customer" else 20
         row(f"[{size}] {label} p95", p95, "ms", target, p95 <= limit)
+        then = before.get(f"[{size}] {label} p95")
+        if then:  # today's p95 against the one measured before role keys (issue 13)
+            row(f"[{size}] {label} p95 now/before role keys", p95 / then, "",
+                "<= 1.5 (goal)", p95 / then <= 1.5, p95 / then)
         ratio = median / plain_median
         row(f"[{size}] {label} {versus} (median)", ratio, "", f"<= {goal}", ratio <= goal,
             ratio)
     accounts.logout(enc)
     plain_s.db.close()
+
+
+def _figures_before_role_keys() -> dict[str, float]:
+    """The figures of the last run of the previous design (bench/results/
+    before-role-keys.json, kept from before issue 13), by name."""
+    try:
+        data = json.loads((ROOT / "bench" / "results" / "before-role-keys.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return {r["figure"]: r["value"] for r in data.get("rows", []) if r.get("value")}
 
 
 def bench_unlock() -> None:

@@ -66,11 +66,13 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
                     continue
                 accounts.add_user(session, account.username, [account.role],
                                   account.password, display_name=account.display_name)
-                # Nobody holds the customer-data keys yet: the recovery code approves, as
-                # for a new branch's first manager. (The administrator holds none.)
-                access.approve_with_recovery(session, account.username,
-                                             created.recovery_code)
             _clear_first_login_change(session)
+            for account in DEMO_ACCOUNTS:
+                if account is not admin:
+                    # Nobody holds the customer-data keys yet: the recovery code approves,
+                    # as for a new branch's first manager. (The administrator holds none.)
+                    access.approve_with_recovery(session, account.username,
+                                                 created.recovery_code)
         fill_history(session, customers * 3 // 2 if history is None else history,
                      random.Random(seed + 1), customers=customers, signers=demo_signers(path))
         with recovery_keys(session, created.recovery_code):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import tempfile
 from pathlib import Path
@@ -64,14 +65,40 @@ def make_database(path: Path) -> Path:
     try:
         for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
             accounts.add_user(admin, role.value, [role], PASSWORDS[role])
-            # Their customer-data keys, as the first manager's would be approved.
-            access.approve_with_recovery(admin, role.value, created.recovery_code)
         with admin.db.write() as conn:
             conn.execute(schema.user.update().values(must_change_password=0))
+        for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
+            # Their customer-data keys, as the first manager's would be approved.
+            access.approve_with_recovery(admin, role.value, created.recovery_code)
     finally:
         accounts.logout(admin)
     RECOVERY_CODES[str(path)] = created.recovery_code  # for tests that need it
     return path
+
+
+def make_old_database(path: Path, monkeypatch, customers: int = 60) -> Path:
+    """As a version before role keys wrote it: no customer-data key anywhere, customers in
+    plain text (with services and cases). Sealing is left on for what follows."""
+    from app.demo_records import fill_records
+    from app.store import sealing
+
+    monkeypatch.setattr(sealing, "ENABLED", False)
+    with monkeypatch.context() as m:
+        m.setattr(sealing, "new_domain_keys", lambda generation=1: [])
+        created = accounts.create_database(path, "admin", ADMIN_PW, kdf=FLOOR)
+    admin = accounts.login(path, "admin", ADMIN_PW)
+    for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
+        accounts.add_user(admin, role.value, [role], PASSWORDS[role])
+    with admin.db.write() as conn:
+        conn.execute(schema.user.update().values(must_change_password=0))
+    accounts.logout(admin)
+    RECOVERY_CODES[str(path)] = created.recovery_code
+    manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
+    fill_records(manager, customers, random.Random(7))
+    accounts.logout(manager)
+    monkeypatch.setattr(sealing, "ENABLED", True)
+    return path
+
 
 
 @pytest.fixture(scope="session")

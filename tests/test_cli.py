@@ -172,6 +172,14 @@ def test_first_manager_approved_with_the_recovery_code(tmp_path, env, capsys):
     assert main(["access", "approve", "mia", "--recovery", *base]) == 1
     assert "Traceback" not in capsys.readouterr().err
     env.setenv("CUSTOS_RECOVERY_CODE", code)
+    # Not while mia's password is the one the administrator chose.
+    assert main(["access", "approve", "mia", "--recovery", *base]) == 1
+    assert "own password" in capsys.readouterr().err
+    from app import accounts
+
+    mia = accounts.login(path, "mia", "first-manager-pw")
+    accounts.change_own_password(mia, "first-manager-pw", "mia-own-password-9")
+    accounts.logout(mia)
     assert main(["access", "approve", "mia", "--recovery", *base]) == 0
     assert main(["access", "pending", *base]) == 0
     assert capsys.readouterr().out == ""

@@ -24,10 +24,10 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission, Role, domains_for
 from app.security.session import Session
-from app.store import schema, sealing
+from app.store import keychecks, schema, sealing
 from app.store.database import keyring_path
 from app.store.fields import DOMAINS, AccessPending, DomainKey, FieldKeys
-from app.store.keyring import RECOVERY_SIGNER, KeyRing
+from app.store.keyring import KeyRing
 
 users_t = schema.user
 
@@ -57,10 +57,6 @@ def _pending(session: Session) -> list[PendingAccount]:
             missing = _missing(ring, r.username, roles)
             if missing and ring.slot_for(r.username) is not None:
                 out.append(PendingAccount(r.username, r.display_name, roles, missing))
-    recovery = frozenset(DOMAINS) - ring.domains_of(None)
-    if recovery:  # its code was replaced: it must hold every key again
-        out.append(PendingAccount(RECOVERY_SIGNER, _("the recovery code"), frozenset(),
-                                  recovery))
     return out
 
 
@@ -85,7 +81,16 @@ def _grant(session: Session, username: str, keys: FieldKeys, via: str) -> frozen
         ring = load_ring(db.path)
         if ring.slot_for(row.username) is None or ring.is_disabled(row.username):
             raise NotFound(_("There is no active user named {user}.").format(user=username))
-        wanted = domains_for(_roles_of(conn, row.id))
+        roles = _roles_of(conn, row.id)
+        if Role.ADMIN in roles:
+            raise Conflict(_("{user} is an administrator: an administrator's account never "
+                             "holds customer-data keys. Use a separate account for work with "
+                             "customers.").format(user=row.username))
+        if row.must_change_password:
+            raise Conflict(_("{user} must first log in and choose their own password: the "
+                             "keys are sealed to the password only they know.")
+                           .format(user=row.username))
+        wanted = domains_for(roles)
         missing = wanted - ring.domains_of(row.username)
         if not missing:
             raise Conflict(_("{user} already has access to the customer data their roles "
@@ -102,10 +107,7 @@ def _grant(session: Session, username: str, keys: FieldKeys, via: str) -> frozen
 
 @requires(Permission.ACCESS_GRANT)
 def approve_access(session: Session, username: str) -> frozenset[str]:
-    """Seal the keys of `username`'s roles to its slot, from this manager's own keys
-    (`RECOVERY_SIGNER`: every key to a replaced recovery code's slot)."""
-    if username == RECOVERY_SIGNER:
-        return approve_recovery(session)
+    """Seal the keys of `username`'s roles to its slot, from this manager's own keys."""
     return _grant(session, username, session.db.fields, via="manager")
 
 
@@ -127,35 +129,11 @@ def approve_with_recovery(session: Session, username: str, code: str) -> frozens
         keys.wipe()
 
 
-@requires(Permission.ACCESS_GRANT)
-def approve_recovery(session: Session) -> frozenset[str]:
-    """After the recovery code was replaced, its new slot holds no customer-data key until a
-    manager seals theirs to it (the code must be able to open everything again)."""
-    db = session.db
-    keys = db.fields
-    with db.write() as conn:
-        ring = load_ring(db.path)
-        missing = frozenset(DOMAINS) - ring.domains_of(None)
-        if not missing:
-            raise Conflict(_("The recovery code already holds every customer-data key."))
-        if missing - keys.domains:
-            raise AccessPending(_("You do not hold every customer-data key; a manager must "
-                                  "do this."))
-        audit.append(conn, db, actor=session.username, action="access.granted",
-                     detail={"user": RECOVERY_SIGNER, "domains": sorted(missing),
-                             "via": "manager"})
-        ring.with_grants(None, keys.held()).save(keyring_path(db.path))
-    return missing
-
-
-def recovery_pending(session: Session) -> bool:
-    """The recovery slot lacks a customer-data key (its code was replaced)."""
-    return bool(frozenset(DOMAINS) - load_ring(session.db.path).domains_of(None))
-
-
 def grant_for_roles(ring: KeyRing, username: str, roles, keys: list[DomainKey]) -> KeyRing:
     """A ring where `username` holds the keys its roles read (from `keys`): for the upgrade
     of an older database and for accounts made by whoever holds the keys (the demo)."""
+    if Role.ADMIN in {Role(r) for r in roles}:
+        return ring  # administrators hold no customer-data key, even one who also serves
     wanted = domains_for(roles)
     return ring.with_grants(username, [k for k in keys if k.domain in wanted])
 
@@ -187,8 +165,10 @@ def ensure_sealed(session: Session, progress=None) -> None:
                 for u in users:  # they read all of it before: nobody gains anything
                     ring = grant_for_roles(ring, u.username, _roles_of(conn, u.id), made)
                 ring = ring.with_grants(None, made)
-                audit.append(conn, db, actor=session.username, action="fields.keys_made",
-                             detail={"accounts": len(users)})
+                audit.append(conn, db, actor=session.username, action=keychecks.KEYS_MADE,
+                             detail={"accounts": len(users),
+                                     **keychecks.roots_detail(made, db.db_id)})
+                keychecks.record_roots(conn, made, db.db_id)
                 ring.save(keyring_path(db.path))
             worker = FieldKeys(made, active=True)
         if worker is None:

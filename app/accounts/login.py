@@ -22,7 +22,7 @@ from app.security.guard import requires
 from app.security.passwords import check_password
 from app.security.roles import Permission, Role
 from app.security.session import Session
-from app.store import schema, sealing
+from app.store import keychecks, schema, sealing
 from app.store.database import (
     Database,
     check_database_file,
@@ -67,6 +67,7 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
     kdf = kdf or tune_kdf()
     code = new_recovery_code()
     signing, recovery_signing = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    data_keys = sealing.new_domain_keys()
     try:
         db, key = create_empty(path)
         try:
@@ -86,6 +87,10 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
                              detail={"kdf": kdf.as_dict()})
                 audit.append(conn, db, actor=admin, action="user.created",
                              detail={"user": admin, "roles": [Role.ADMIN.value]})
+                # The customer-data keys' check values: what proves them at every login.
+                audit.append(conn, db, actor=admin, action=keychecks.KEYS_MADE,
+                             detail=keychecks.roots_detail(data_keys, db.db_id))
+                keychecks.record_roots(conn, data_keys, db.db_id)
                 if sealing.ENABLED:  # sealed from the first customer on
                     sealing.activate(conn)
                     sealing.finish(conn)
@@ -97,7 +102,7 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
         # The customer-data keys: only the printed recovery slot holds them at first; the
         # first manager is approved with it (accounts.access).
         ring = ring.with_user(admin, password, key, signing).with_recovery(
-            code, key, recovery_signing, grants=sealing.new_domain_keys())
+            code, key, recovery_signing, grants=data_keys)
         ring.save(keyring_path(path))
     except BaseException:
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), keyring_path(path)):

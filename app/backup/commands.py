@@ -120,11 +120,14 @@ def cmd_keys_rotate(session, args) -> int:
 def cmd_keys_recovery(session, args) -> int:
     from app.keys import replace_recovery_code
 
-    code = replace_recovery_code(session)
+    current = os.environ.get("CUSTOS_RECOVERY_CODE")
+    code = replace_recovery_code(session, current)
     print(_("New recovery code (shown once; the old one no longer works):"), file=sys.stderr)
     print(code)
-    print(_("A manager must now give it the customer-data keys: custos access approve "
-            "'(recovery)'."), file=sys.stderr)
+    if current is None:
+        print(_("Without the current code (CUSTOS_RECOVERY_CODE) the new one holds no "
+                "customer-data key: only counter staff and managers hold them now."),
+              file=sys.stderr)
     return EXIT_OK
 
 

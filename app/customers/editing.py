@@ -195,8 +195,10 @@ def _masked(field_name: str, row_values: dict) -> str:
         return mask_phone(value) if value else ""
     if field_name == "email":
         return mask_email(value)
-    if field_name == "street":
-        return "****" if value else ""
+    if field_name in ("street", "district", "city", "province"):
+        return "****" if value else ""  # sealed in the record: the log is no way around it
+    if field_name == "name":
+        return value[:1] + "*" * max(len(value) - 1, 1) if value else ""
     return value
 
 
@@ -266,7 +268,9 @@ def restrict(session: Session, customer_no: str, reason: str) -> None:
             restriction_reason=db.fields.seal("customer", "restriction_reason", row.id,
                                               reason.strip()[:500])))
         audit.append(conn, db, actor=session.username, action="customer.restricted",
-                     customer_ref=row.customer_no, detail={"reason": reason.strip()[:200]})
+                     customer_ref=row.customer_no,
+                     # The reason is sealed in the record; in the log it would not be.
+                     detail={"reason": "(in the record)"})
 
 
 @requires(Permission.REQUEST_DECIDE)

@@ -73,7 +73,8 @@ def _hold(conn, session: Session, row, kind: ArtefactKind, data: bytes, language
     sha = hashlib.sha256(data).hexdigest()
     artefact_id = add_artefact(conn, session, row, kind, sha, len(data), language,
                                protected=password is not None)
-    held.store(conn, artefact_id, row.id, data, password, session.username)
+    held.store(conn, session.db.fields, artefact_id, row.id, data, password,
+               session.username)
     return PreparedCopy(row.request_no, kind.value, sha, len(data), password)
 
 

@@ -337,7 +337,7 @@ def release_artefact(session: Session, request_no: str, sha256: str) -> None:
         art = held.artefact_of(conn, row, sha256)
         if art.released_at:
             raise Conflict(_("This copy was already released."))
-        held.check_viewed(conn, art, session.username)
+        held.check_viewed(conn, art, session.username, session.db.fields)
         conn.execute(request_artefact.update().where(request_artefact.c.id == art.id).values(
             released_by=session.username, released_at=clock.stamp()))
         _event(conn, session, row, "request.artefact_released", kind=art.kind,

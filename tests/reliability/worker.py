@@ -13,6 +13,11 @@ from app.demo_records import fill_records
 
 
 def main(workload: str, db: str, extra: str) -> None:
+    if workload == "sealing":  # the first login after the upgrade makes the keys and seals
+        print("ready", flush=True)
+        accounts.login(Path(db), "counter", "counter-password")
+        while True:
+            time.sleep(1)
     admin = accounts.login(Path(db), "admin", "admin-password")
     print("ready", flush=True)
     if workload in ("backup", "backup-api"):
@@ -43,10 +48,6 @@ def main(workload: str, db: str, extra: str) -> None:
 
         while True:
             run_retention(admin, apply=True)
-    elif workload == "sealing":  # the first login after the upgrade seals the database
-        accounts.login(Path(db), "counter", "counter-password")
-        while True:
-            time.sleep(1)
     elif workload == "data-rotation":
         while True:
             keys.rotate_data_keys(admin, extra)

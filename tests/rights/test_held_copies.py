@@ -21,6 +21,7 @@ from app.rights import answers, copies, requests
 from app.rights.tables import artefact_content, request_artefact
 from app.security.roles import Role
 from app.store import schema
+from app.store.fields import is_sealed
 
 from ..conftest import ADMIN_PW, PASSWORDS
 
@@ -52,7 +53,10 @@ def test_counter_cannot_get_the_bytes_before_release(login, customer_no, kind):
     prepared = prepare(counter, number)
     assert not hasattr(prepared, "data")  # preparing hands back a checksum, never the bytes
     held = _held(counter, number)
-    assert len(held) == 1 and hashlib.sha256(held[0].data).hexdigest() == prepared.sha256
+    assert len(held) == 1 and is_sealed(held[0].data)  # sealed in the file
+    opened = counter.db.fields.open_bytes("artefact_content", "data", held[0].artefact_id,
+                                          held[0].data)
+    assert hashlib.sha256(opened).hexdigest() == prepared.sha256
     with pytest.raises(PermissionDenied):
         copies.review_copy(counter, number)
     for how in ("shown", "printed", "saved", "exported"):

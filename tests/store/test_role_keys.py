@@ -8,7 +8,6 @@ an insider with a script would.
 
 from __future__ import annotations
 
-import random
 import sqlite3
 from pathlib import Path
 
@@ -17,14 +16,14 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from app import accounts
 from app.accounts import access
-from app.errors import LoginFailed
+from app.errors import Conflict, LoginFailed
 from app.security.roles import Role
 from app.store import sealing
 from app.store.database import keyring_path
-from app.store.fields import SEALED, AccessPending, FieldKeys
+from app.store.fields import SEALED, AccessPending, FieldKeys, is_sealed
 from app.store.keyring import KeyRing
 
-from ..conftest import ADMIN_PW, PASSWORDS, RECOVERY_CODES, make_database
+from ..conftest import ADMIN_PW, PASSWORDS, RECOVERY_CODES, make_database, make_old_database
 
 IDENTITY_COLUMNS = ("id_number", "phone", "email", "street", "birth_date")
 
@@ -42,15 +41,7 @@ def _raw(path: Path, user: str, password: str):
 def old_database(tmp_path, monkeypatch) -> Path:
     """A database written before role keys: customers in plain text, then sealed by the
     first login of an account that holds both keys."""
-    monkeypatch.setattr(sealing, "ENABLED", False)
-    path = make_database(tmp_path / "old.custos")
-    from app.demo_records import fill_records
-
-    manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
-    fill_records(manager, 60, random.Random(7))
-    accounts.logout(manager)
-    monkeypatch.setattr(sealing, "ENABLED", True)
-    return path
+    return make_old_database(tmp_path / "old.custos", monkeypatch)
 
 
 def _plain_values(path: Path) -> list[tuple]:
@@ -65,14 +56,17 @@ def _plain_values(path: Path) -> list[tuple]:
 def test_the_first_login_of_a_key_holder_seals_an_old_database(old_database):
     before = _plain_values(old_database)
     assert all(isinstance(r[1], str) for r in before)
-    admin = accounts.login(old_database, "admin", ADMIN_PW)  # holds no key: cannot seal
-    assert not sealing.is_done(admin.db)
-    accounts.logout(admin)
+    # Whoever logs in first after the upgrade makes the keys (the data was in clear until
+    # then) and seals; the keys go to the accounts whose roles read them, not to an admin.
     done: list[tuple[int, int]] = []
-    counter = accounts.login(old_database, "counter", PASSWORDS[Role.COUNTER],
-                             progress=lambda d, t: done.append((d, t)))
-    assert sealing.is_done(counter.db)
-    accounts.logout(counter)
+    admin = accounts.login(old_database, "admin", ADMIN_PW,
+                           progress=lambda d, t: done.append((d, t)))
+    assert sealing.is_done(admin.db) and admin.db.fields.domains == frozenset()
+    accounts.logout(admin)
+    ring = KeyRing.load(keyring_path(old_database))
+    assert ring.domains_of("admin") == frozenset()
+    assert ring.domains_of("archive") == {"names"}
+    assert ring.domains_of("counter") == ring.domains_of(None) == {"names", "identity"}
     assert done and done[-1][0] == done[-1][1]
     conn, keys = _raw(old_database, "counter", PASSWORDS[Role.COUNTER])
     try:
@@ -175,6 +169,11 @@ def test_a_new_account_waits_for_a_manager_and_a_reset_puts_it_back(db_path, mon
     ring = KeyRing.load(keyring_path(path))
     assert ring.domains_of("clerk2") == frozenset()
     manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
+    # Not while the password is the one the administrator chose: they could use it.
+    with pytest.raises(Conflict, match="own password"):
+        access.approve_access(manager, "clerk2")
+    clerk = accounts.login(path, "clerk2", "clerk2-password-long")
+    accounts.change_own_password(clerk, "clerk2-password-long", "clerk2-own-password-long")
     assert access.approve_access(manager, "clerk2") == frozenset({"names", "identity"})
     assert KeyRing.load(keyring_path(path)).domains_of("clerk2") == {"names", "identity"}
     # An administrator's reset gives a slot without keys: it waits again.
@@ -183,6 +182,8 @@ def test_a_new_account_waits_for_a_manager_and_a_reset_puts_it_back(db_path, mon
     # The administrator cannot approve without the recovery code.
     with pytest.raises(LoginFailed):
         access.approve_with_recovery(admin, "clerk2", "WRONG-CODE")
+    clerk = accounts.login(path, "clerk2", "clerk2-new-password-long")
+    accounts.change_own_password(clerk, "clerk2-new-password-long", "clerk2-third-password")
     access.approve_with_recovery(admin, "clerk2", RECOVERY_CODES[str(path)])
     assert KeyRing.load(keyring_path(path)).domains_of("clerk2") == {"names", "identity"}
     # Disabling destroys the slot, keys and all.
@@ -232,7 +233,7 @@ def test_rotating_the_data_keys_reseals_everything_and_drops_old_generations(old
                 assert gens <= {b"\x00\x02"}, (table, column)
     finally:
         conn.close()
-    assert keys.generations("names") == [2]  # the old generation is gone from the slot
+    assert keys.current("names") == 2 and keys.generations("names") == [1, 2]
     # A copy of the old ring opens the old generation only: nothing sealed now.
     stale = FieldKeys(old_ring.open_account("counter", PASSWORDS[Role.COUNTER]).domain_keys,
                       active=True)
@@ -264,10 +265,9 @@ def test_sqlite_reads_nothing_without_the_database_key(old_database):
         sqlite3.connect(str(old_database)).execute("SELECT * FROM customer").fetchall()
 
 
-def test_cli_rotate_data_and_a_replaced_recovery_code_waits_for_a_manager(
-        db_path, recovery_code, monkeypatch, capsys):
+def test_cli_rotate_data_and_a_replaced_recovery_code(db_path, recovery_code, monkeypatch,
+                                                      capsys):
     from app.cli import main
-    from app.store.keyring import RECOVERY_SIGNER
 
     monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
     monkeypatch.setenv("CUSTOS_PASSWORD", ADMIN_PW)
@@ -275,14 +275,112 @@ def test_cli_rotate_data_and_a_replaced_recovery_code_waits_for_a_manager(
     assert main(["keys", "rotate-data", "--db", str(db_path), "--user", "admin"]) == 0
     assert "names 2" in capsys.readouterr().err
     assert KeyRing.load(keyring_path(db_path)).domains_of("counter") == {"names", "identity"}
+    # With the current code, the new one carries the keys...
     assert main(["keys", "recovery-code", "--db", str(db_path), "--user", "admin"]) == 0
-    new_code = capsys.readouterr().out.strip().splitlines()[-1]
-    assert KeyRing.load(keyring_path(db_path)).domains_of(None) == frozenset()
+    carried = capsys.readouterr().out.strip().splitlines()[-1]
+    ring = KeyRing.load(keyring_path(db_path))
+    assert {k.generation for k in ring.open_recovery(carried).domain_keys} == {1, 2}
+    # ...without it (lost), the new one holds none, and nobody can give it any.
+    monkeypatch.delenv("CUSTOS_RECOVERY_CODE")
+    assert main(["keys", "recovery-code", "--db", str(db_path), "--user", "admin"]) == 0
+    bare = capsys.readouterr().out.strip().splitlines()[-1]
+    ring = KeyRing.load(keyring_path(db_path))
+    assert ring.open_recovery(bare).domain_keys == ()
     monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[Role.MANAGER])
     assert main(["access", "pending", "--db", str(db_path), "--user", "manager"]) == 0
-    assert RECOVERY_SIGNER in capsys.readouterr().out
-    assert main(["access", "approve", RECOVERY_SIGNER, "--db", str(db_path),
-                 "--user", "manager"]) == 0
+    assert "(recovery)" not in capsys.readouterr().out
+
+
+def test_a_key_planted_in_every_slot_is_refused(db_path):
+    """Anyone who can write the ring can seal a key of their own to every slot; a clerk's
+    session must never seal under it."""
+    from app.store.fields import DomainKey
+
+    planted = [DomainKey(d, g, bytes([7]) * 32) for d in ("names", "identity")
+               for g in (2, 77)]
     ring = KeyRing.load(keyring_path(db_path))
-    assert ring.domains_of(None) == {"names", "identity"}
-    assert {k.generation for k in ring.open_recovery(new_code).domain_keys} == {2}
+    for user in ring.users():
+        ring = ring.with_grants(user, planted)
+    ring.save(keyring_path(db_path))
+    counter = accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        assert counter.db.fields.current("names") == 1
+        assert counter.db.fields.current("identity") == 1
+        from app.store.schema import audit_event
+
+        with counter.db.read() as conn:
+            refused = conn.execute(audit_event.select().where(
+                audit_event.c.action == "fields.key_refused")).all()
+        assert refused and refused[-1].outcome == "refused"
+    finally:
+        accounts.logout(counter)
+    # A first generation swapped for another key is refused too (its check value differs).
+    ring = KeyRing.load(keyring_path(db_path))
+    ring = ring.without_grants("counter").with_grants(
+        "counter", [DomainKey(d, 1, bytes([9]) * 32) for d in ("names", "identity")])
+    ring.save(keyring_path(db_path))
+    counter = accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        assert counter.db.fields.domains == frozenset()
+    finally:
+        accounts.logout(counter)
+
+
+def test_turning_the_sealed_flag_off_does_not_make_writes_plain(db_path):
+    from app.customers.editing import NewCustomer, create_customer
+    from app.store import schema
+
+    admin = accounts.login(db_path, "admin", ADMIN_PW)
+    with admin.db.write() as conn:
+        conn.execute(schema.meta.update().where(schema.meta.c.key == sealing.ACTIVE)
+                     .values(value="0"))
+    accounts.logout(admin)
+    counter = accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        assert counter.db.fields.active
+        number = create_customer(counter, NewCustomer(
+            name="李四", id_type="resident_id", id_number="11010519491231002X",
+            phone="13912345678", original_checked=True, consents={"contract": True}))
+        with counter.db.read() as conn:
+            raw = conn.exec_driver_sql("SELECT name, phone FROM customer WHERE customer_no = ?",
+                                       (number,)).one()
+        assert all(isinstance(v, bytes) for v in raw)
+    finally:
+        accounts.logout(counter)
+
+
+def test_an_administrator_is_never_granted_customer_data_keys(db_path):
+    admin = accounts.login(db_path, "admin", ADMIN_PW)
+    manager = accounts.login(db_path, "manager", PASSWORDS[Role.MANAGER])
+    try:
+        accounts.set_roles(admin, "admin", ["admin", "counter"])
+        with pytest.raises(Conflict, match="administrator"):
+            access.approve_access(manager, "admin")
+        assert KeyRing.load(keyring_path(db_path)).domains_of("admin") == frozenset()
+    finally:
+        accounts.logout(manager)
+        accounts.logout(admin)
+
+
+def test_a_held_copy_is_sealed_in_the_file(db_path):
+    import random as _random
+
+    from app.demo_records import fill_records
+    from app.rights import answers, copies, requests
+
+    manager = accounts.login(db_path, "manager", PASSWORDS[Role.MANAGER])
+    counter = accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        fill_records(manager, 2, _random.Random(3))
+        n = requests.take_request(counter, "access", "C000000001", "ID card checked")
+        requests.verify_identity(counter, n)
+        answers.prepare_access_copy(counter, n, "en")
+        with counter.db.read() as conn:
+            data, password = conn.exec_driver_sql(
+                "SELECT data, password FROM artefact_content").one()
+        assert is_sealed(data) and b"%PDF" not in bytes(data)
+        assert password is None or isinstance(password, bytes)
+        assert copies.review_copy(manager, n).data.startswith(b"%PDF")
+    finally:
+        accounts.logout(counter)
+        accounts.logout(manager)

@@ -167,6 +167,14 @@ class KeysSection(QWidget):
             "The recovery code lets an administrator back in when every password is lost. "
             "Replace it when the printed code may have been seen or lost: the old code stops "
             "working at once and the new one is shown only once.")))
+        self.current_code = QLineEdit()
+        self.current_code.setEchoMode(QLineEdit.EchoMode.Password)
+        self.current_code.setPlaceholderText(_("The current code, if you have it"))
+        inner.addWidget(hint_label(_(
+            "Typed here, the current code hands its customer-data keys on to the new one. "
+            "Without it the new code opens the database but no customer data: those keys "
+            "then stay with counter staff and managers only.")))
+        inner.addWidget(self.current_code)
         row = QHBoxLayout()
         self.replace_button = QPushButton(_("Replace the recovery code…"))
         self.replace_button.clicked.connect(self.confirm_replacement)
@@ -217,9 +225,14 @@ class KeysSection(QWidget):
 
     def replace(self) -> None:
         session = self.session
+        try:
+            current = self.current_code.text().strip() or None
+        finally:
+            self.current_code.clear()
         self.replace_button.setEnabled(False)
         self.replace_status.hide()
-        run_in_background(self, lambda _p: replace_recovery_code(session), self._replaced,
+        run_in_background(self, lambda _p: replace_recovery_code(session, current),
+                          self._replaced,
                           self._replace_failed, label=_("Replacing the recovery code…"))
 
     def _replaced(self, code: str) -> None:
@@ -235,8 +248,7 @@ class KeysSection(QWidget):
     def _code_stored(self, _result: int = 0) -> None:
         self.code_dialog = None
         set_status(self.replace_status, _("The recovery code was replaced; the old one no "
-                                          "longer works. A manager must now give the new one "
-                                          "the customer-data keys (Access requests)."), ok=True)
+                                          "longer works."), ok=True)
 
     def _replace_failed(self, sentence: str) -> None:
         self.replace_button.setEnabled(True)

@@ -172,10 +172,11 @@ def test_four_eyes_and_roles(archive, manager, counter, expired):
 def test_proposer_cannot_approve_even_with_both_roles(login, db_path, expired, manager):
     admin = login(Role.ADMIN)
     accounts.add_user(admin, "both", [Role.ARCHIVE, Role.MANAGER], "both-roles-password-1")
-    access.approve_access(manager, "both")  # a manager seals the customer-data keys to it
-    with admin.db.write() as conn:
-        conn.execute(text("UPDATE user SET must_change_password = 0 WHERE username = 'both'"))
     both = accounts.login(db_path, "both", "both-roles-password-1")
+    accounts.change_own_password(both, "both-roles-password-1", "both-own-password-1")
+    accounts.logout(both)
+    access.approve_access(manager, "both")  # a manager seals the customer-data keys to it
+    both = accounts.login(db_path, "both", "both-own-password-1")
     try:
         batch = destruction.propose_destruction(both, expired(1))
         with pytest.raises(Conflict, match="another person must approve"):

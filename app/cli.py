@@ -53,10 +53,32 @@ def _session(args) -> Session:
         raise Refused(_("Name the acting user with --user NAME (or CUSTOS_USER)."))
     path = _db(args)
     load_ring(path)  # a missing or damaged file is said before a password is asked for
-    session = accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")))
+    session = accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")),
+                             progress=_SealingProgress())
     for notice in session.notices:  # e.g. a database older than one opened before
         print(notice, file=sys.stderr)
     return session
+
+
+class _SealingProgress:
+    """The one-time sealing pass at login (an upgraded database): its progress on stderr, a
+    line every tenth of the way (one line that rewrites itself on a terminal)."""
+
+    def __init__(self) -> None:
+        self._shown = -1
+
+    def __call__(self, done: int, total: int) -> bool:
+        tenth = 10 * done // total if total else 10
+        if tenth > self._shown:
+            self._shown = tenth
+            line = _("Sealing customer data under the role keys (once only): {done} of "
+                     "{total} records").format(done=done, total=total)
+            if sys.stderr.isatty():
+                print(f"\r{line}", end="\n" if done >= total else "", file=sys.stderr,
+                      flush=True)
+            else:
+                print(line, file=sys.stderr)
+        return True
 
 
 def _with_session(action: Callable[[Session, argparse.Namespace], int]):
@@ -185,6 +207,36 @@ def cmd_audit_verify(session, args) -> int:
     return EXIT_FAILED
 
 
+@_with_session
+def cmd_access_pending(session, args) -> int:
+    """Accounts waiting for access to customer data: a manager's list, or an
+    administrator's (who sees who waits, and approves only with the recovery code)."""
+    from app.accounts.access import pending_accounts, pending_for_admin
+    from app.security.roles import Permission
+
+    listed = (pending_accounts if session.can(Permission.ACCESS_GRANT)
+              else pending_for_admin)(session)
+    for account in listed:
+        print("\t".join((account.username, account.display_name,
+                         ",".join(sorted(r.value for r in account.roles)),
+                         ",".join(sorted(account.missing)))))
+    return EXIT_OK
+
+
+@_with_session
+def cmd_access_approve(session, args) -> int:
+    from app.accounts.access import approve_access, approve_with_recovery
+
+    if args.recovery:
+        approve_with_recovery(session, args.name,
+                              _secret("CUSTOS_RECOVERY_CODE", _("Recovery code: ")))
+    else:
+        approve_access(session, args.name)
+    print(_("{user} can now read the customer data of their roles.").format(user=args.name),
+          file=sys.stderr)
+    return EXIT_OK
+
+
 # --- the parser ---------------------------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
@@ -258,6 +310,20 @@ def _parser() -> argparse.ArgumentParser:
     from app.reports import commands as report_commands
 
     report_commands.register(sub, common, _with_session)
+
+    access = sub.add_parser("access", help=_("access to customer data")).add_subparsers(
+        dest="access_command", metavar="ACTION", required=True)
+    p = access.add_parser("pending", parents=[common],
+                          help=_("list accounts waiting for access to customer data"))
+    p.set_defaults(func=cmd_access_pending)
+    p = access.add_parser("approve", parents=[common],
+                          help=_("give an account the customer-data keys of its roles "
+                                 "(a manager; an administrator with --recovery)"))
+    p.add_argument("name")
+    p.add_argument("--recovery", action="store_true",
+                   help=_("approve with the recovery code (CUSTOS_RECOVERY_CODE or a "
+                          "prompt), when no manager holds the keys yet"))
+    p.set_defaults(func=cmd_access_approve)
 
     audit_p = sub.add_parser("audit", help=_("the audit log")).add_subparsers(
         dest="audit_command", metavar="ACTION", required=True)

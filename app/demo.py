@@ -7,15 +7,20 @@ the program, never for real data.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from app import accounts, clock
+from app.accounts import access
 from app.demo_audit import HISTORY_DAYS, fill_history
 from app.demo_records import fill_records
 from app.security.roles import Role
+from app.store import sealing
 from app.store.database import keyring_path
+from app.store.fields import FieldKeys
 from app.store.keyring import FLOOR, KeyRing
 
 
@@ -62,12 +67,33 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
                 accounts.add_user(session, account.username, [account.role],
                                   account.password, display_name=account.display_name)
             _clear_first_login_change(session)
+            for account in DEMO_ACCOUNTS:
+                if account is not admin:
+                    # Nobody holds the customer-data keys yet: the recovery code approves,
+                    # as for a new branch's first manager. (The administrator holds none.)
+                    access.approve_with_recovery(session, account.username,
+                                                 created.recovery_code)
         fill_history(session, customers * 3 // 2 if history is None else history,
                      random.Random(seed + 1), customers=customers, signers=demo_signers(path))
-        fill_records(session, customers, rng)
+        with recovery_keys(session, created.recovery_code):
+            fill_records(session, customers, rng)
     finally:
         accounts.logout(session)
     return created
+
+
+@contextmanager
+def recovery_keys(session, code: str) -> Iterator[None]:
+    """The session holds every customer-data key (the recovery slot's) for the duration:
+    generated records are written by the administrator's session, which holds none."""
+    db = session.db
+    opened = KeyRing.load(keyring_path(db.path)).open_recovery(code)
+    held, db.fields = db.fields, FieldKeys(opened.domain_keys, active=sealing.is_active(db))
+    try:
+        yield
+    finally:
+        db.fields.wipe()
+        db.fields = held
 
 
 def _clear_first_login_change(session) -> None:

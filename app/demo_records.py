@@ -4,7 +4,9 @@ Every category is filled: identity (fake people, checksum-valid IDs), services, 
 consumption, payments, cases (some open, some overdue) and the consent ledger. A few
 customers are heavy (many services, five years of months, dozens of cases), some are
 restricted and some closed. Rows go straight into the tables in large batches — this is
-generated data, not counter work — and the run is one audit event.
+generated data, not counter work — and the run is one audit event. When the database seals
+its customer fields, each row is sealed here (ids are assigned before the insert, as the
+associated data binds them) and each customer's search tokens are written with it.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from app.customers.tables import (
     consent_event,
     consumption,
     customer,
+    customer_token,
     payment,
     service,
     service_case,
 )
+from app.customers.tokens import customer_tokens
 from app.demo_archive import files_for, loan, paper_file
 from app.security.session import Session
+from app.store.fields import sealed_values
 
 BATCH = 5000
 MOBILE_PLANS = (("M19", 1900), ("M39", 3900), ("M59", 5900), ("M99", 9900), ("M129", 12900))
@@ -83,6 +88,7 @@ def fill_records(session: Session, customers: int, rng: random.Random,
     seen_ids: set[str] = set()
     seen_phones: set[str] = set()
     db = session.db
+    keys = db.fields  # every customer-data key (app/demo.py recovery_keys) when sealing
     with db.write() as conn:
         start_id = (conn.execute(select(func.max(customer.c.id))).scalar() or 0) + 1
         next_service = (conn.execute(select(func.max(service.c.id))).scalar() or 0) + 1
@@ -104,7 +110,7 @@ def fill_records(session: Session, customers: int, rng: random.Random,
             closed = not heavy and rng.random() < 0.03
             restricted = not heavy and rng.random() < 0.005
             created = f"{opened.isoformat()}T02:{rng.randrange(60):02d}:00.000000Z"
-            out.add(customer, dict(
+            out.add(customer, sealed_values(keys, "customer", cid, dict(
                 id=cid, customer_no=f"C{cid:09d}", kind="person", name=p.name,
                 name_pinyin=p.pinyin_full, name_initials=p.pinyin_initials,
                 id_type="resident_id", id_number=p.id_number, id_rev=p.id_number[::-1],
@@ -117,7 +123,7 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                 restricted_by="manager" if restricted else None,
                 restriction_reason="客户对资料准确性提出异议，核实期间限制处理" if restricted
                 else None,
-                created_at=created, created_by=rng.choice(staff), updated_at=created))
+                created_at=created, created_by=rng.choice(staff), updated_at=created)))
             lines = [("mobile", p.mobile, rng.choice(MOBILE_PLANS))]
             if heavy:
                 lines += [("mobile", synthetic.mobile(rng), rng.choice(MOBILE_PLANS))
@@ -130,12 +136,12 @@ def fill_records(session: Session, customers: int, rng: random.Random,
             for n, (kind, number, (plan_code, fee)) in enumerate(lines):
                 sid = next_service
                 next_service += 1
-                out.add(service, dict(
+                out.add(service, sealed_values(keys, "service", sid, dict(
                     id=sid, customer_id=cid, service_no=number, kind=kind, plan_code=plan_code,
                     account_no=f"A{cid:09d}", agreement_no=f"AG{opened:%Y%m%d}{sid:07d}",
                     start_date=opened.isoformat(),
                     end_date=today.isoformat() if closed else None,
-                    status="ended" if closed else "active", created_at=created))
+                    status="ended" if closed else "active", created_at=created)))
                 periods = months60[-since_months:] if n == 0 or heavy else months60[-12:]
                 for period in periods:
                     extra = rng.randrange(0, fee // 2 + 1)
@@ -180,7 +186,7 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                 stamp = f"{created_on.isoformat()}T03:{rng.randrange(60):02d}:00.000000Z"
                 took = created_on + timedelta(days=rng.randrange(0, CASE_DUE_DAYS[kind] + 4))
                 done_stamp = f"{min(took, today).isoformat()}T07:{rng.randrange(60):02d}:00.000000Z"
-                out.add(service_case, dict(
+                out.add(service_case, sealed_values(keys, "service_case", next_case, dict(
                     id=next_case, case_no=f"CS{next_case:08d}", customer_id=cid,
                     service_id=None, kind=kind.value, channel=rng.choice(CHANNELS),
                     summary=rng.choice(CASE_SUMMARIES[kind]), details="客户来电/到厅反映，已记录。",
@@ -189,8 +195,13 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                     satisfaction=rng.randrange(3, 6) if done else None,
                     created_at=stamp, created_by=rng.choice(staff), updated_at=stamp,
                     resolved_at=done_stamp if done else None,
-                    closed_at=done_stamp if status is CaseStatus.CLOSED else None))
+                    closed_at=done_stamp if status is CaseStatus.CLOSED else None)))
                 next_case += 1
+            if keys.active:  # what find_customers looks up instead of plaintext indexes
+                for token in customer_tokens(keys, name=p.name, id_number=p.id_number,
+                                             phone=p.mobile,
+                                             services=[(n, k) for k, n, _p in lines]):
+                    out.add(customer_token, {"token": token, "customer_id": cid})
             files, loans = files_for(cid, opened, rng, today, next_file, next_loan)
             for row in files:
                 out.add(paper_file, row)

@@ -17,14 +17,18 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app import audit
 from app.errors import StoreError
 from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import schema
 from app.store.atomic import fsync_dir
 from app.store.database import Database, _connect, keyring_path, open_with_key
+from app.store.fields import DOMAINS, DomainKey
 from app.store.keyring import KeyRing, new_recovery_code
 
 
@@ -94,15 +98,101 @@ def rotate_key(session: Session) -> None:
 
 
 @requires(Permission.KEYS_MANAGE)
-def replace_recovery_code(session: Session) -> str:
-    """A new recovery code, shown once; the old one stops working at once."""
+def replace_recovery_code(session: Session, current_code: str | None = None) -> str:
+    """A new recovery code, shown once; the old one stops working at once.
+
+    With the current code, the new one holds the customer-data keys the old one held. Without
+    it (the code was lost) the new one holds the database key only: the administrator sees
+    the new code, so nobody may give it the customer-data keys afterwards; they stay with the
+    counter staff and managers, and data-key rotation needs a code that holds them."""
+    from app.store import keychecks
+
     db = session.db
+    carried: list = []
+    signing = None
+    if current_code is not None:
+        from app.accounts.login import load_ring
+
+        opened = load_ring(db.path).open_recovery(current_code)  # LoginFailed: no change
+        with db.read() as conn:
+            carried = keychecks.trusted(conn, db.db_id, opened.domain_keys)[0]
+        signing = opened.signing
     code = new_recovery_code()
     with db.write() as conn:
-        audit.append(conn, db, actor=session.username, action="keys.recovery_replaced")
-        ring = KeyRing.load(keyring_path(db.path)).with_recovery(code, db.key)
+        audit.append(conn, db, actor=session.username, action="keys.recovery_replaced",
+                     detail={"keys_carried": bool(carried)})
+        ring = KeyRing.load(keyring_path(db.path)).with_recovery(code, db.key, signing,
+                                                                 grants=carried)
         from app.accounts.signing import register_slot
 
         register_slot(conn, db, session.username, ring, None, admin=True)
         ring.save(keyring_path(db.path))
     return code
+
+
+ROTATING = "fields_rotating"  # meta: JSON {domain: new generation} while a rotation runs
+
+
+@requires(Permission.KEYS_MANAGE)
+def rotate_data_keys(session: Session, code: str, progress=None) -> dict[str, int]:
+    """New generations of the customer-data keys, every sealed value and search token
+    re-made under them: a copy of an old slot (a departed clerk's, a stolen ring) opens
+    nothing written since. Each new key is endorsed by the one before it (store/keychecks),
+    so a key planted in a slot is never taken for it; slots keep the old generations, which
+    open nothing new and prove the chain.
+
+    An administrator holds no customer-data key, so the recovery code (which holds them
+    all) is asked for. Resumable: killed midway, every value opens under one generation or
+    the other; running it again goes on from where it stopped."""
+    import json
+
+    from app.accounts.login import _roles_of, load_ring
+    from app.security.roles import Role, domains_for
+    from app.store import keychecks, sealing
+    from app.store.fields import FieldKeys
+
+    db = session.db
+    opened = load_ring(db.path).open_recovery(code)  # LoginFailed: nothing changes
+    with db.read() as conn:
+        under_way = conn.execute(select(schema.meta.c.value)
+                                 .where(schema.meta.c.key == ROTATING)).scalar()
+        proven = keychecks.trusted(conn, db.db_id, opened.domain_keys)[0]
+    with rotation_lock(db.path):
+        ring = load_ring(db.path)
+        if under_way is None:
+            current = {k.domain: k for k in sorted(proven, key=lambda k: k.generation)}
+            new = [DomainKey(d, current[d].generation + 1, secrets.token_bytes(32))
+                   for d in DOMAINS]
+            with db.write() as conn:
+                for row in conn.execute(select(schema.user).where(schema.user.c.disabled == 0)):
+                    roles = _roles_of(conn, row.id)
+                    wanted = (ring.domains_of(row.username) & domains_for(roles)
+                              if Role.ADMIN not in roles else frozenset())
+                    if wanted:
+                        ring = ring.with_grants(row.username,
+                                                [k for k in new if k.domain in wanted])
+                ring = ring.with_grants(None, new)
+                keychecks.record_next(conn, list(current.values()), new, db.db_id)
+                conn.execute(schema.meta.insert().values(key=ROTATING, value=json.dumps(
+                    {k.domain: k.generation for k in new})))
+                audit.append(conn, db, actor=session.username, action="keys.data_rotation",
+                             detail={k.domain: k.generation for k in new})
+                ring.save(keyring_path(db.path))  # granted before anything is re-sealed
+            keys = FieldKeys(proven + new, active=True)
+            target = {k.domain: k.generation for k in new}
+        else:
+            target = json.loads(under_way)
+            with db.read() as conn:
+                keys = FieldKeys(keychecks.trusted(conn, db.db_id, load_ring(db.path)
+                                                   .open_recovery(code).domain_keys)[0],
+                                 active=True)
+        try:
+            mark = "reseal:" + ",".join(f"{d}{g}" for d, g in sorted(target.items()))
+            sealing.seal_all(db, keys, progress, mark=mark)
+            with db.write() as conn:
+                conn.execute(schema.meta.delete().where(schema.meta.c.key == ROTATING))
+                audit.append(conn, db, actor=session.username,
+                             action="keys.data_rotated", detail=target)
+        finally:
+            keys.wipe()
+    return target

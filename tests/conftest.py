@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CUSTOS_LOG_DIR", tempfile.mkdtemp(prefix="custos-test-log-"))
 
 from app import accounts, i18n
+from app.accounts import access
 from app.security.roles import Role
 from app.store import schema
 from app.store.keyring import FLOOR
@@ -52,18 +54,51 @@ def _english():
     i18n.set_language("en")
 
 
+RECOVERY_CODES: dict[str, str] = {}
+
+
 def make_database(path: Path) -> Path:
     """A database with admin/counter/archive/manager accounts, passwords in PASSWORDS."""
-    accounts.create_database(path, "admin", ADMIN_PW, display_name="管理员甲", kdf=FLOOR)
+    created = accounts.create_database(path, "admin", ADMIN_PW, display_name="管理员甲",
+                                       kdf=FLOOR)
     admin = accounts.login(path, "admin", ADMIN_PW)
     try:
         for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
             accounts.add_user(admin, role.value, [role], PASSWORDS[role])
         with admin.db.write() as conn:
             conn.execute(schema.user.update().values(must_change_password=0))
+        for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
+            # Their customer-data keys, as the first manager's would be approved.
+            access.approve_with_recovery(admin, role.value, created.recovery_code)
     finally:
         accounts.logout(admin)
+    RECOVERY_CODES[str(path)] = created.recovery_code  # for tests that need it
     return path
+
+
+def make_old_database(path: Path, monkeypatch, customers: int = 60) -> Path:
+    """As a version before role keys wrote it: no customer-data key anywhere, customers in
+    plain text (with services and cases). Sealing is left on for what follows."""
+    from app.demo_records import fill_records
+    from app.store import sealing
+
+    monkeypatch.setattr(sealing, "ENABLED", False)
+    with monkeypatch.context() as m:
+        m.setattr(sealing, "new_domain_keys", lambda generation=1: [])
+        created = accounts.create_database(path, "admin", ADMIN_PW, kdf=FLOOR)
+    admin = accounts.login(path, "admin", ADMIN_PW)
+    for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
+        accounts.add_user(admin, role.value, [role], PASSWORDS[role])
+    with admin.db.write() as conn:
+        conn.execute(schema.user.update().values(must_change_password=0))
+    accounts.logout(admin)
+    RECOVERY_CODES[str(path)] = created.recovery_code
+    manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
+    fill_records(manager, customers, random.Random(7))
+    accounts.logout(manager)
+    monkeypatch.setattr(sealing, "ENABLED", True)
+    return path
+
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +113,12 @@ def db_path(tmp_path: Path, _template: Path) -> Path:
     shutil.copyfile(_template, path)
     shutil.copyfile(Path(f"{_template}.keys"), Path(f"{path}.keys"))
     return path
+
+
+@pytest.fixture
+def recovery_code(_template: Path) -> str:
+    """The printed recovery code of the test database (`db_path` is a copy of the template)."""
+    return RECOVERY_CODES[str(_template)]
 
 
 @pytest.fixture

@@ -40,10 +40,12 @@ from ui.language import apply_language
 from ui.worker import run_in_background
 
 
-def _attempt(path: Path, username: str, password: str) -> Session | TooManyAttempts:
+def _attempt(path: Path, username: str, password: str,
+             progress=None) -> Session | TooManyAttempts:
     # The throttle's wait is needed to disable the button, so it comes back as a value.
+    # `progress(done, total)`: the one-time sealing pass of an upgraded database.
     try:
-        return login(path, username, password)
+        return login(path, username, password, progress=progress)
     except TooManyAttempts as exc:
         return exc
     finally:
@@ -131,6 +133,9 @@ class LoginDialog(QDialog):
 
         self.error = error_label()
         layout.addWidget(self.error)
+        self.progress = hint_label("")  # the one-time sealing pass, when it runs
+        self.progress.hide()
+        layout.addWidget(self.progress)
 
         row = QHBoxLayout()
         self.recovery = QPushButton()
@@ -229,11 +234,24 @@ class LoginDialog(QDialog):
         self.show_error("")
         self._busy = True
         self._update_buttons()
-        run_in_background(self, lambda _progress: _attempt(path, username, password),
-                          self._logged_in, self._failed, label=_("Logging in…"))
+        run_in_background(self, lambda progress: _attempt(path, username, password, progress),
+                          self._logged_in, self._failed, label=_("Logging in…"),
+                          on_progress=self._sealing)
+
+    def _sealing(self, done: int, total: int) -> None:
+        """The first login after an upgrade seals the customer data (once; it may take
+        minutes on a large database, and goes on where it stopped if interrupted)."""
+        self.progress.setText(_("Sealing customer data under the role keys (once only): "
+                                "{done} of {total} records. This can take a few minutes; "
+                                "if it is interrupted, the next login goes on.")
+                              .format(done=done, total=total))
+        if self.progress.isHidden():
+            self.progress.show()
+            self.adjustSize()
 
     def _logged_in(self, result: Session | TooManyAttempts) -> None:
         self._busy = False
+        self.progress.hide()
         if isinstance(result, TooManyAttempts):
             self.show_error(str(result))
             self._throttled.start(int(result.retry_after * 1000) + 500)
@@ -245,6 +263,7 @@ class LoginDialog(QDialog):
 
     def _failed(self, sentence: str) -> None:
         self._busy = False
+        self.progress.hide()
         self.show_error(sentence)
         self._update_buttons()
         self.password.setFocus()

@@ -6,10 +6,18 @@ Sections are built the first time they are chosen, so a section nobody opens doe
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.security import Session
 from ui.sections import Section, sections_for
+from ui.sections.access import pending_banner
 
 NAVIGATION_WIDTH = 220
 
@@ -32,8 +40,16 @@ class Workspace(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             self.navigation.addItem(item)
         layout.addWidget(self.navigation)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        # An account whose access to customer data waits for a manager says so, once.
+        self.banner = pending_banner(session)
+        if self.banner is not None:
+            right.addWidget(self.banner)
         self.stack = QStackedWidget()
-        layout.addWidget(self.stack, 1)
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.navigation.currentRowChanged.connect(self._chosen)
         if self.sections:
             self.navigation.setCurrentRow(0)

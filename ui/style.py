@@ -39,6 +39,10 @@ QFrame#demoBox {{
     background: #fff8e1; border: 1px solid #e0b84d; border-radius: 6px;
 }}
 QLabel#demoTitle {{ font-weight: 600; color: #7a5400; }}
+QLabel#accessBanner {{
+    background: #fff4ce; color: #5c4400; border-bottom: 1px solid #e0c97a;
+    padding: 10px 16px; font-size: 14px;
+}}
 QWidget#lockPage {{ background: #eef1f5; }}
 QFrame#card {{
     background: #ffffff; border: 1px solid #dde1e7; border-radius: 8px;

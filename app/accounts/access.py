@@ -24,7 +24,7 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission, Role, domains_for
 from app.security.session import Session
-from app.store import schema, sealing
+from app.store import keychecks, schema, sealing
 from app.store.database import keyring_path
 from app.store.fields import DOMAINS, AccessPending, DomainKey, FieldKeys
 from app.store.keyring import KeyRing
@@ -81,7 +81,16 @@ def _grant(session: Session, username: str, keys: FieldKeys, via: str) -> frozen
         ring = load_ring(db.path)
         if ring.slot_for(row.username) is None or ring.is_disabled(row.username):
             raise NotFound(_("There is no active user named {user}.").format(user=username))
-        wanted = domains_for(_roles_of(conn, row.id))
+        roles = _roles_of(conn, row.id)
+        if Role.ADMIN in roles:
+            raise Conflict(_("{user} is an administrator: an administrator's account never "
+                             "holds customer-data keys. Use a separate account for work with "
+                             "customers.").format(user=row.username))
+        if row.must_change_password:
+            raise Conflict(_("{user} must first log in and choose their own password: the "
+                             "keys are sealed to the password only they know.")
+                           .format(user=row.username))
+        wanted = domains_for(roles)
         missing = wanted - ring.domains_of(row.username)
         if not missing:
             raise Conflict(_("{user} already has access to the customer data their roles "
@@ -123,6 +132,8 @@ def approve_with_recovery(session: Session, username: str, code: str) -> frozens
 def grant_for_roles(ring: KeyRing, username: str, roles, keys: list[DomainKey]) -> KeyRing:
     """A ring where `username` holds the keys its roles read (from `keys`): for the upgrade
     of an older database and for accounts made by whoever holds the keys (the demo)."""
+    if Role.ADMIN in {Role(r) for r in roles}:
+        return ring  # administrators hold no customer-data key, even one who also serves
     wanted = domains_for(roles)
     return ring.with_grants(username, [k for k in keys if k.domain in wanted])
 
@@ -154,8 +165,10 @@ def ensure_sealed(session: Session, progress=None) -> None:
                 for u in users:  # they read all of it before: nobody gains anything
                     ring = grant_for_roles(ring, u.username, _roles_of(conn, u.id), made)
                 ring = ring.with_grants(None, made)
-                audit.append(conn, db, actor=session.username, action="fields.keys_made",
-                             detail={"accounts": len(users)})
+                audit.append(conn, db, actor=session.username, action=keychecks.KEYS_MADE,
+                             detail={"accounts": len(users),
+                                     **keychecks.roots_detail(made, db.db_id)})
+                keychecks.record_roots(conn, made, db.db_id)
                 ring.save(keyring_path(db.path))
             worker = FieldKeys(made, active=True)
         if worker is None:

@@ -22,7 +22,7 @@ from app.security.guard import requires
 from app.security.passwords import check_password
 from app.security.roles import Permission, Role
 from app.security.session import Session
-from app.store import schema, sealing
+from app.store import keychecks, schema, sealing
 from app.store.database import (
     Database,
     check_database_file,
@@ -31,6 +31,7 @@ from app.store.database import (
     keyring_path,
     open_with_key,
 )
+from app.store.fields import FieldKeys
 from app.store.keyring import RECOVERY_SIGNER, KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.memory import wipe
 
@@ -66,6 +67,7 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
     kdf = kdf or tune_kdf()
     code = new_recovery_code()
     signing, recovery_signing = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    data_keys = sealing.new_domain_keys()
     try:
         db, key = create_empty(path)
         try:
@@ -85,6 +87,10 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
                              detail={"kdf": kdf.as_dict()})
                 audit.append(conn, db, actor=admin, action="user.created",
                              detail={"user": admin, "roles": [Role.ADMIN.value]})
+                # The customer-data keys' check values: what proves them at every login.
+                audit.append(conn, db, actor=admin, action=keychecks.KEYS_MADE,
+                             detail=keychecks.roots_detail(data_keys, db.db_id))
+                keychecks.record_roots(conn, data_keys, db.db_id)
                 if sealing.ENABLED:  # sealed from the first customer on
                     sealing.activate(conn)
                     sealing.finish(conn)
@@ -96,7 +102,7 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
         # The customer-data keys: only the printed recovery slot holds them at first; the
         # first manager is approved with it (accounts.access).
         ring = ring.with_user(admin, password, key, signing).with_recovery(
-            code, key, recovery_signing, grants=sealing.new_domain_keys())
+            code, key, recovery_signing, grants=data_keys)
         ring.save(keyring_path(path))
     except BaseException:
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), keyring_path(path)):
@@ -351,7 +357,9 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
     db = session.db
     with db.write() as conn:
         ring = load_ring(db.path)
-        ring.unlock(session.username, old_password)  # LoginFailed: nothing changes
+        # LoginFailed: nothing changes. The keys come from the slot as it is now: a manager
+        # may have approved this account since it logged in.
+        opened = ring.open_account(session.username, old_password)
         conn.execute(users_t.update().where(users_t.c.id == session.user_id).values(
             must_change_password=0, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_changed",
@@ -360,6 +368,11 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
         own = audit.signer_of(db)
         ring.with_user(session.username, new_password, db.key,
                        own.key if own is not None else None,
-                       grants=db.fields.held()).save(keyring_path(db.path))
+                       grants=opened.domain_keys).save(keyring_path(db.path))
+        wipe(opened.db_key)
+    if set(opened.domain_keys) != set(db.fields.held()):
+        active = db.fields.active
+        db.fields.wipe()
+        db.fields = FieldKeys(opened.domain_keys, active=active)
     session.must_change_password = False
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from app import audit
 from app.security.roles import Role
-from app.store import schema, sealing
+from app.store import keychecks, schema, sealing
 from app.store.database import Database, keyring_path
 from app.store.fields import FieldKeys
 from app.store.keyring import RECOVERY_SIGNER, KeyRing, Opened
@@ -37,11 +37,22 @@ def start(db: Database, username: str | None, opened: Opened,
     recovery slot."""
     name = username if username is not None else RECOVERY_SIGNER
     db.fields.wipe()
-    # What this account may read, nothing more.
-    db.fields = FieldKeys(opened.domain_keys, active=sealing.is_active(db))
+    with db.read() as conn:
+        good, refused = keychecks.trusted(conn, db.db_id, opened.domain_keys)
+    # What this account may read, nothing more; and a database whose keys it holds seals,
+    # whatever a flag in it says (a flag anyone with the files can turn off).
+    db.fields = FieldKeys(good, active=sealing.is_active(db) or bool(good))
     if opened.signing is not None:
         audit.set_signer(db, name, opened.signing)
-        return
+    else:
+        _new_signing_key(db, username, name, ring_path)
+    if refused:  # planted in the slot by someone who does not hold the real key
+        audit.record(db, actor=name, action="fields.key_refused", outcome="refused",
+                     detail={"keys": [f"{k.domain} {k.generation}" for k in refused]})
+
+
+def _new_signing_key(db: Database, username: str | None, name: str,
+                     ring_path: Path | None) -> None:
     key = Ed25519PrivateKey.generate()
     path = ring_path or keyring_path(db.path)
     with db.write() as conn:  # the write lock also serialises edits of the ring

@@ -90,7 +90,7 @@ def due_for_destruction(session: Session, today: date | None = None) -> list[Pap
         rows = conn.execute(file_select().where(*_due_clause(day))
                             .order_by(paper_file.c.retain_until, paper_file.c.file_no)).all()
         rows = [r for r in rows if not _on_legal_hold(conn, r.customer_id)]
-    return [file_from_row(r) for r in rows]
+    return [file_from_row(r, session.db.fields) for r in rows]
 
 
 def _check_destroyable(conn: Connection, frow: Row, day: date, batch_id: int | None) -> None:

@@ -162,7 +162,7 @@ def label_sheet_pdf(session: Session, file_nos: list[str],
     if not numbers:
         raise ValidationError(_("Choose the files to print labels for."), field="file_nos")
     with session.db.read() as conn:
-        files = [file_from_row(file_row(conn, n)) for n in numbers]
+        files = [file_from_row(file_row(conn, n), None) for n in numbers]
         frame = _frame(session, conn, _("Barcode labels"))
     cells = [_Label(f.file_no, FileKind(f.kind).label, f.box) for f in files]
     cells += [""] * (-len(cells) % LABEL_COLUMNS)
@@ -191,7 +191,7 @@ def box_list_pdf(session: Session, box: str, out: Path | str | BytesIO | None) -
         if not key or not rows:
             raise NotFound(_("There are no files in box {box}.").format(box=key or NO_VALUE))
         frame = _frame(session, conn, _("Box content list"), key)
-    files = [file_from_row(r) for r in rows]
+    files = [file_from_row(r, session.db.fields) for r in rows]
     st = styles()
     first = files[0]
     header = [_("No."), _("File number"), _("Kind"), _("Customer number"), _("Customer"),
@@ -237,7 +237,7 @@ def borrow_slip_pdf(session: Session, loan_id: int, out: Path | str | BytesIO | 
     """The slip that goes with the file: what, to whom, why, until when; two signatures."""
     with session.db.read() as conn:
         loan = loan_row(conn, loan_id)
-        paper = file_from_row(file_row(conn, loan.file_no))
+        paper = file_from_row(file_row(conn, loan.file_no), session.db.fields)
         frame = _frame(session, conn, _("Borrow slip"),
                        _("Loan {number}").format(number=loan.id))
     st = styles()
@@ -296,7 +296,7 @@ def destruction_record_pdf(session: Session, batch_no: str,
             .where(destruction_item.c.batch_id == batch.id)
             .order_by(paper_file.c.file_no)).all()
         frame = _frame(session, conn, _("Destruction record"), batch.batch_no)
-    files = [file_from_row(r) for r in rows]
+    files = [file_from_row(r, None) for r in rows]  # customers by number only
     st = styles()
     approval = NO_VALUE
     if batch.decided_by:

@@ -1,7 +1,8 @@
 """Reading and checking archive rows, shared by the archive services (no entry points here).
 
 Customer columns are limited to the number and the name: archive clerks never see
-identity details, so no archive query selects them.
+identity details, so no archive query selects them. The name is sealed under the `names`
+key (app/store/fields.py): it is opened here, with the session's keys, for the rows shown.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from app.customers.tables import customer
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.store import schema
+from app.store.fields import FieldKeys
 from app.text import printable
 
 
@@ -92,9 +94,19 @@ def location_text(room: str, cabinet: str, shelf: str, box: str) -> str:
     return " / ".join(part for part in (room, cabinet, shelf, box) if part)
 
 
-def file_from_row(r: Row) -> PaperFile:
+def customer_name_of(r: Row, keys: FieldKeys | None) -> str | None:
+    """The file's customer's name, opened (`r` from file_select); None without `keys` (a
+    record that shows customers by number only)."""
+    if keys is None or r.customer_name is None:
+        return None
+    return keys.open("customer", "name", r.customer_id, r.customer_name)
+
+
+def file_from_row(r: Row, keys: FieldKeys | None) -> PaperFile:
+    """`keys`: the session's (`session.db.fields`) to show the customer's name, or None."""
     return PaperFile(
-        file_no=r.file_no, kind=r.kind, customer_no=r.customer_no, customer_name=r.customer_name,
+        file_no=r.file_no, kind=r.kind, customer_no=r.customer_no,
+        customer_name=customer_name_of(r, keys),
         description=r.description, location=location_text(r.room, r.cabinet, r.shelf, r.box),
         room=r.room, cabinet=r.cabinet, shelf=r.shelf, box=r.box, received_on=r.received_on,
         retain_until=r.retain_until, status=r.status, sensitive=bool(r.sensitive),
@@ -110,9 +122,9 @@ def file_row(conn: Connection, file_no: object) -> Row:
 
 
 def customer_ref(conn: Connection, customer_no: object) -> Row:
-    """Id, number and name of a customer — nothing else."""
+    """Id and number of a customer — nothing else."""
     number = str(customer_no or "").strip().upper()
-    row = conn.execute(select(customer.c.id, customer.c.customer_no, customer.c.name)
+    row = conn.execute(select(customer.c.id, customer.c.customer_no)
                        .where(customer.c.customer_no == number)).first()
     if row is None:
         raise NotFound(_("There is no customer {number}.").format(number=number or "-"))

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from app import audit, clock
 from app.archive.model import (
@@ -19,6 +19,7 @@ from app.archive.model import (
 )
 from app.archive.queries import (
     clean,
+    customer_name_of,
     customer_ref,
     file_from_row,
     file_row,
@@ -30,12 +31,14 @@ from app.archive.queries import (
     today_or,
 )
 from app.archive.tables import paper_file
-from app.customers.tables import customer
+from app.customers.tables import customer, customer_token
+from app.customers.tokens import query_tokens
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.fields import FieldKeys
 from app.store.numbers import next_serial
 
 FILE_NO_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,31}$")  # Code 128 friendly, scanner-safe
@@ -166,6 +169,34 @@ def _archive_side(session: Session) -> bool:
     return session.can(Permission.FILE_MANAGE) or session.can(Permission.FILE_APPROVE)
 
 
+def _box_or_name(conn: Connection, keys: FieldKeys, text: str, key: str, active) -> list[Row]:
+    """Active files in box `key` or of a customer whose name starts with `text`, by box and
+    file number. Sealed names are found through their name tokens (a prefix of up to
+    NAME_PREFIX_MAX characters), then opened and checked: a token never decides alone."""
+    order = (paper_file.c.box, paper_file.c.file_no)
+    if not keys.active:
+        like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return conn.execute(file_select().where(
+            active, or_(paper_file.c.box == key, customer.c.name.like(like, escape="\\")))
+            .order_by(*order).limit(SEARCH_LIMIT)).all()
+    where = paper_file.c.box == key
+    tokens = query_tokens(keys, "name", text)
+    if tokens:
+        named = select(customer_token.c.customer_id).where(customer_token.c.token.in_(tokens))
+        where = or_(where, paper_file.c.customer_id.in_(named))
+    found: list[Row] = []
+    offset = 0
+    while len(found) < SEARCH_LIMIT:
+        page = conn.execute(file_select().where(active, where).order_by(*order)
+                            .limit(SEARCH_LIMIT).offset(offset)).all()
+        found += [r for r in page if r.box == key
+                  or (customer_name_of(r, keys) or "").startswith(text)]
+        if len(page) < SEARCH_LIMIT:
+            break
+        offset += SEARCH_LIMIT
+    return found[:SEARCH_LIMIT]
+
+
 @requires(Permission.FILE_VIEW)
 def find_files(session: Session, query: str) -> list[PaperFile]:
     """By exact file number (a barcode scan), customer number, box, or customer-name prefix.
@@ -192,11 +223,8 @@ def find_files(session: Session, query: str) -> list[PaperFile]:
                                           paper_file.c.file_no)).all()
         if not rows and _archive_side(session):
             how = "box_or_name"
-            like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            rows = conn.execute(file_select().where(
-                active, or_(paper_file.c.box == key, customer.c.name.like(like, escape="\\")))
-                .order_by(paper_file.c.box, paper_file.c.file_no).limit(SEARCH_LIMIT)).all()
-    found = [file_from_row(r) for r in rows]
+            rows = _box_or_name(conn, session.db.fields, text, key, active)
+    found = [file_from_row(r, session.db.fields) for r in rows]
     with session.db.write() as conn:
         refs = sorted({f.customer_no for f in found if f.customer_no})
         audit.append(conn, session.db, actor=session.username, action="file.searched",
@@ -216,13 +244,13 @@ def files_of_customer(session: Session, customer_no: str) -> list[PaperFile]:
     with session.db.write() as conn:
         audit.append(conn, session.db, actor=session.username, action="file.listed",
                      customer_ref=ref.customer_no, detail={"results": len(rows)})
-    return [file_from_row(r) for r in rows]
+    return [file_from_row(r, session.db.fields) for r in rows]
 
 
 @requires(Permission.FILE_VIEW)
 def get_file(session: Session, file_no: str) -> PaperFile:
     with session.db.read() as conn:
-        found = file_from_row(file_row(conn, file_no))
+        found = file_from_row(file_row(conn, file_no), session.db.fields)
     with session.db.write() as conn:
         audit.append(conn, session.db, actor=session.username, action="file.viewed",
                      customer_ref=found.customer_no, detail={"file_no": found.file_no})

@@ -120,9 +120,32 @@ def cmd_keys_rotate(session, args) -> int:
 def cmd_keys_recovery(session, args) -> int:
     from app.keys import replace_recovery_code
 
-    code = replace_recovery_code(session)
+    current = os.environ.get("CUSTOS_RECOVERY_CODE")
+    code = replace_recovery_code(session, current)
     print(_("New recovery code (shown once; the old one no longer works):"), file=sys.stderr)
     print(code)
+    if current is None:
+        print(_("Without the current code (CUSTOS_RECOVERY_CODE) the new one holds no "
+                "customer-data key: only counter staff and managers hold them now."),
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_keys_rotate_data(session, args) -> int:
+    from app.cli import _secret
+    from app.keys import rotate_data_keys
+
+    code = _secret("CUSTOS_RECOVERY_CODE", _("Recovery code: "))
+
+    def progress(done: int, total: int) -> None:
+        print(_("Re-sealing: {done} of {total} records").format(done=done, total=total),
+              file=sys.stderr)
+
+    target = rotate_data_keys(session, code, progress)
+    print(_("The customer-data keys were rotated (generation {generations}); old copies of "
+            "the key ring open nothing written since.").format(
+        generations=", ".join(f"{d} {g}" for d, g in sorted(target.items()))),
+        file=sys.stderr)
     return EXIT_OK
 
 
@@ -144,6 +167,10 @@ def register_operations(sub, common, with_session) -> None:
     actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     p = actions.add_parser("rotate", parents=[common], help=_("re-encrypt under a new key"))
     p.set_defaults(func=with_session(cmd_keys_rotate))
+    p = actions.add_parser("rotate-data", parents=[common],
+                           help=_("new customer-data keys, every field re-sealed (asks the "
+                                  "recovery code: CUSTOS_RECOVERY_CODE or a prompt)"))
+    p.set_defaults(func=with_session(cmd_keys_rotate_data))
     p = actions.add_parser("recovery-code", parents=[common],
                            help=_("replace the recovery code"))
     p.set_defaults(func=with_session(cmd_keys_recovery))

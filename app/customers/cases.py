@@ -7,6 +7,7 @@ Cases may be opened and worked for restricted customers too: a complaint must st
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, select
 
@@ -33,6 +34,7 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission, Role
 from app.security.session import Session
+from app.store.fields import FieldKeys, open_row, sealed_values
 from app.store.numbers import next_id
 from app.store.schema import user, user_role
 from app.text import printable
@@ -94,14 +96,38 @@ def _assignee(conn, username: str) -> str:
     return row.username
 
 
-def _case_row(conn, case_no: str):
+def _opened(keys: FieldKeys, row) -> SimpleNamespace:
+    """A case row with its texts (and its service's number, if selected) opened."""
+    data = open_row(keys, "service_case", row)
+    if data.get("service_no") is not None:
+        data["service_no"] = keys.open("service", "service_no", data["service_id"],
+                                       data["service_no"])
+    return SimpleNamespace(**data)
+
+
+def _case_row(conn, keys: FieldKeys, case_no: str) -> SimpleNamespace:
     row = conn.execute(select(service_case, customer.c.customer_no)
                        .join(customer, customer.c.id == service_case.c.customer_id)
                        .where(service_case.c.case_no == str(case_no or "").strip().upper())
                        ).first()
     if row is None:
         raise NotFound(_("There is no case {number}.").format(number=case_no))
-    return row
+    return _opened(keys, row)
+
+
+def _service_of(conn, keys: FieldKeys, customer_id: int, service_no: str):
+    """(id, kind, number) of the customer's service with that number, the latest first.
+    Service numbers are sealed: the customer's few services are opened and compared here,
+    never in SQL."""
+    forms = set(number_forms(service_no))
+    rows = conn.execute(select(service.c.id, service.c.kind, service.c.service_no)
+                        .where(service.c.customer_id == customer_id)
+                        .order_by(service.c.id.desc())).all()
+    for r in rows:
+        number = keys.open("service", "service_no", r.id, r.service_no)
+        if number in forms:
+            return r.id, r.kind, number
+    return None
 
 
 def _still_open(row) -> None:
@@ -140,20 +166,20 @@ def open_case(session: Session, customer_no: str, kind: str, channel: str, summa
         owner = customer_row(conn, customer_no)
         service_id, service_kind, number = None, "", ""
         if service_no:
-            found = conn.execute(select(service.c.id, service.c.kind, service.c.service_no)
-                                 .where(service.c.customer_id == owner.id,
-                                        service.c.service_no.in_(number_forms(service_no)))
-                                 .order_by(service.c.id.desc())).first()
+            found = _service_of(conn, db.fields, owner.id, service_no)
             if found is None:
                 raise ValidationError(_("This customer has no service with that number."),
                                       field="service_no")
             service_id, service_kind, number = found
         who = _assignee(conn, assignee if assignee else session.username)
-        case_no = f"CS{next_id(conn, service_case.c.id):08d}"
+        case_id = next_id(conn, service_case.c.id)
+        case_no = f"CS{case_id:08d}"
         now = clock.stamp()
         conn.execute(service_case.insert().values(
-            case_no=case_no, customer_id=owner.id, service_id=service_id,
-            kind=case_kind.value, channel=case_channel.value, summary=text, details=more,
+            id=case_id, case_no=case_no, customer_id=owner.id, service_id=service_id,
+            kind=case_kind.value, channel=case_channel.value,
+            **sealed_values(db.fields, "service_case", case_id,
+                            {"summary": text, "details": more}),
             status=CaseStatus.OPEN.value, assignee=who, due_date=due, created_at=now,
             created_by=session.username, updated_at=now))
         purpose = working_purpose(session, owner.customer_no, _default_purpose(case_kind))
@@ -188,7 +214,7 @@ def move_case(session: Session, case_no: str, to_status: str, resolution: str | 
                               .format(count=DETAILS_MAX), field="resolution")
     db = session.db
     with db.write() as conn:
-        row = _case_row(conn, case_no)
+        row = _case_row(conn, db.fields, case_no)
         current = CaseStatus(row.status)
         if (current, target) not in TRANSITIONS:
             raise Conflict(_("A case cannot go from {current} to {target}.")
@@ -203,7 +229,8 @@ def move_case(session: Session, case_no: str, to_status: str, resolution: str | 
                 values.update(satisfaction=score)
         elif target is CaseStatus.REOPENED:
             values.update(closed_at=None, satisfaction=None)
-        conn.execute(service_case.update().where(service_case.c.id == row.id).values(**values))
+        conn.execute(service_case.update().where(service_case.c.id == row.id)
+                     .values(**sealed_values(db.fields, "service_case", row.id, values)))
         purpose = working_purpose(session, row.customer_no, _default_purpose(row.kind))
         audit.append(conn, db, actor=session.username, action="case.moved",
                      customer_ref=row.customer_no, purpose=purpose,
@@ -215,7 +242,7 @@ def move_case(session: Session, case_no: str, to_status: str, resolution: str | 
 def reassign_case(session: Session, case_no: str, assignee: str) -> None:
     db = session.db
     with db.write() as conn:
-        row = _case_row(conn, case_no)
+        row = _case_row(conn, db.fields, case_no)
         _still_open(row)
         who = _assignee(conn, assignee)
         if who == row.assignee:
@@ -244,7 +271,7 @@ def update_case_details(session: Session, case_no: str, summary: str | None = No
         changes["due_date"] = _due(due_date)
     db = session.db
     with db.write() as conn:
-        row = _case_row(conn, case_no)
+        row = _case_row(conn, db.fields, case_no)
         _still_open(row)
         changes = {k: v for k, v in changes.items() if v != getattr(row, k)}
         if not changes:
@@ -257,7 +284,8 @@ def update_case_details(session: Session, case_no: str, summary: str | None = No
             detail.update(due_from=row.due_date, due_to=changes["due_date"],
                           reason=reason.strip()[:200])
         conn.execute(service_case.update().where(service_case.c.id == row.id)
-                     .values(**changes, updated_at=clock.stamp()))
+                     .values(**sealed_values(db.fields, "service_case", row.id, changes),
+                             updated_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="case.updated",
                      customer_ref=row.customer_no,
                      purpose=working_purpose(session, row.customer_no,
@@ -310,11 +338,27 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
                  detail={"mine": bool(mine), "overdue": bool(overdue), "kind": kind_value,
                          "status": status_value, "customer": customer_ref is not None,
                          "results": len(rows)})
-    return [case_from_row(r, r.customer_no, r.service_no, today, r.service_kind)
-            for r in rows]
+    # Only the rows shown (at most `limit`) are opened; the queue's order is by status and
+    # dates, never by the sealed texts.
+    keys = session.db.fields
+    return [case_from_row(o, o.customer_no, o.service_no, today, o.service_kind)
+            for o in (_opened(keys, r) for r in rows)]
 
 
-__all__ = ["OPEN_STATES", "TRANSITIONS", "list_cases", "move_case", "open_case",
+def customer_cases(conn, keys: FieldKeys, customer_id: int, customer_no: str
+                   ) -> list[CaseRecord]:
+    """Every case of one customer, newest first, texts opened (the access copy's)."""
+    rows = conn.execute(select(service_case, service.c.service_no,
+                               service.c.kind.label("service_kind"))
+                        .outerjoin(service, service.c.id == service_case.c.service_id)
+                        .where(service_case.c.customer_id == customer_id)
+                        .order_by(service_case.c.created_at.desc())).all()
+    today = local_today().isoformat()
+    return [case_from_row(o, customer_no, o.service_no, today, o.service_kind)
+            for o in (_opened(keys, r) for r in rows)]
+
+
+__all__ = ["OPEN_STATES", "TRANSITIONS", "customer_cases", "list_cases", "move_case", "open_case",
            "reassign_case", "update_case_details"]
 
 

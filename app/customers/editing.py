@@ -13,18 +13,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, select
 
 from app import audit, clock
-from app.customers import idnumbers, phones
+from app.customers import idnumbers, lookup, phones
 from app.customers.masking import mask_email, mask_id, mask_phone
 from app.customers.model import Channel, ConsentPurpose, IdType
 from app.customers.pinyin import pinyin_of
 from app.customers.records import customer_row, purpose_for
 from app.customers.tables import consent_event, customer
+from app.customers.tokens import customer_tokens, replace_tokens
 from app.errors import Conflict, ValidationError
 from app.i18n import _
 from app.rights.requests import rectification_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.fields import NO_KEYS, FieldKeys, sealed_values
 from app.store.numbers import next_id
 from app.text import printable
 
@@ -94,7 +96,11 @@ def validated_identity(values: dict[str, str]) -> dict:
             "phone": phone, "email": _clean_email(values.get("email", "")), **address}
 
 
-def _duplicates(conn, id_number: str, phone: str, exclude_id: int | None) -> None:
+def _duplicates(conn, id_number: str, phone: str, exclude_id: int | None,
+                keys: FieldKeys = NO_KEYS) -> None:
+    if keys.active:
+        _sealed_duplicates(conn, keys, id_number, phone, exclude_id)
+        return
     for column, value, sentence in (
         (customer.c.id_number, id_number,
          _("This ID number already belongs to active customer {number}.")),
@@ -112,12 +118,26 @@ def _duplicates(conn, id_number: str, phone: str, exclude_id: int | None) -> Non
                                   field=field_name)
 
 
+def _sealed_duplicates(conn, keys: FieldKeys, id_number: str, phone: str,
+                       exclude_id: int | None) -> None:
+    """`_duplicates` in a sealing database: the tokens find the candidates, opened here."""
+    for kind, value, sentence in (
+        ("id_number", id_number,
+         _("This ID number already belongs to active customer {number}.")),
+        ("phone", phone, _("This phone number already belongs to active customer {number}.")),
+    ):
+        found = [cid for cid in lookup.token_candidates(conn, keys, kind, value)
+                 if cid != exclude_id]
+        rows = lookup.opened_customers(conn, keys, found, kind)
+        for cid in sorted(rows):
+            row = rows[cid]
+            if row["status"] == "active" and row[kind] == value:
+                raise ValidationError(sentence.format(number=mask_customer_no(
+                    row["customer_no"])), field=kind)
+
+
 def mask_customer_no(number: str) -> str:
     return number[:4] + "***" + number[-2:] if len(number) > 6 else number
-
-
-def _next_customer_no(conn) -> str:
-    return f"C{next_id(conn, customer.c.id):09d}"
 
 
 def append_consent(conn, customer_id: int, purpose: str, granted: bool, channel: str,
@@ -141,13 +161,21 @@ def create_customer(session: Session, new: NewCustomer) -> str:
     channel = Channel(new.consent_channel).value
     now = clock.stamp()
     db = session.db
+    keys = db.fields
     with db.write() as conn:
-        _duplicates(conn, values["id_number"], values["phone"], None)
-        number = _next_customer_no(conn)
-        cid = conn.execute(customer.insert().values(
-            customer_no=number, kind=new.kind, **values, verified_how="original_checked",
+        _duplicates(conn, values["id_number"], values["phone"], None, keys)
+        cid = next_id(conn, customer.c.id)
+        number = f"C{cid:09d}"
+        conn.execute(customer.insert().values(
+            id=cid, customer_no=number, kind=new.kind, **sealed_values(keys, "customer", cid,
+                                                                       values),
+            verified_how="original_checked",
             verified_by=session.username, verified_at=now, status="active",
-            created_at=now, created_by=session.username, updated_at=now)).inserted_primary_key[0]
+            created_at=now, created_by=session.username, updated_at=now))
+        if keys.active:
+            replace_tokens(conn, cid, customer_tokens(
+                keys, name=values["name"], id_number=values["id_number"],
+                phone=values["phone"]))
         for purpose in ConsentPurpose:
             append_consent(conn, cid, purpose.value, consents.get(purpose, False), channel,
                            session.username, "at account opening")
@@ -167,13 +195,16 @@ def _masked(field_name: str, row_values: dict) -> str:
         return mask_phone(value) if value else ""
     if field_name == "email":
         return mask_email(value)
-    if field_name == "street":
-        return "****" if value else ""
+    if field_name in ("street", "district", "city", "province"):
+        return "****" if value else ""  # sealed in the record: the log is no way around it
+    if field_name == "name":
+        return value[:1] + "*" * max(len(value) - 1, 1) if value else ""
     return value
 
 
-def editable(conn, customer_no: str):
-    row = customer_row(conn, customer_no)
+def editable(conn, customer_no: str, keys: FieldKeys | None = None):
+    """The customer's row (opened with `keys`), when it may be changed."""
+    row = customer_row(conn, customer_no, keys)
     if row.erased_at is not None:
         raise Conflict(_("Customer {number} was erased; the record can no longer be changed.")
                        .format(number=row.customer_no))
@@ -197,8 +228,9 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
                               .format(fields=", ".join(sorted(unknown))), field=sorted(unknown)[0])
     registered = purpose_for(session, customer_no, None)
     db = session.db
+    keys = db.fields
     with db.write() as conn:
-        row = editable(conn, customer_no)
+        row = editable(conn, customer_no, keys)
         answers = (rectification_request(conn, request_no, row.id).request_no
                    if request_no and request_no.strip() else None)
         current = {k: getattr(row, k) or "" for k in IDENTITY_FIELDS}
@@ -206,9 +238,11 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
         changed = [k for k in IDENTITY_FIELDS if (values[k] or "") != current[k]]
         if not changed:
             raise ValidationError(_("Nothing was changed."), field=None)
-        _duplicates(conn, values["id_number"], values["phone"], row.id)
+        _duplicates(conn, values["id_number"], values["phone"], row.id, keys)
         conn.execute(customer.update().where(customer.c.id == row.id)
-                     .values(**values, updated_at=clock.stamp()))
+                     .values(**sealed_values(keys, "customer", row.id, values),
+                             updated_at=clock.stamp()))
+        lookup.rebuild_tokens(conn, keys, row.id)
         before = {**current}
         audit.append(conn, db, actor=session.username, action="customer.rectified",
                      customer_ref=row.customer_no, purpose=registered,
@@ -231,9 +265,12 @@ def restrict(session: Session, customer_no: str, reason: str) -> None:
                            .format(number=row.customer_no))
         conn.execute(customer.update().where(customer.c.id == row.id).values(
             restricted_at=clock.stamp(), restricted_by=session.username,
-            restriction_reason=reason.strip()[:500]))
+            restriction_reason=db.fields.seal("customer", "restriction_reason", row.id,
+                                              reason.strip()[:500])))
         audit.append(conn, db, actor=session.username, action="customer.restricted",
-                     customer_ref=row.customer_no, detail={"reason": reason.strip()[:200]})
+                     customer_ref=row.customer_no,
+                     # The reason is sealed in the record; in the log it would not be.
+                     detail={"reason": "(in the record)"})
 
 
 @requires(Permission.REQUEST_DECIDE)

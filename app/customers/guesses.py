@@ -41,6 +41,7 @@ from app.customers.idnumbers import InvalidIdNumber, upgrade_legacy_id, validate
 from app.errors import CustosError
 from app.i18n import _
 from app.store import schema
+from app.store.fields import IDENTITY
 
 WINDOW = timedelta(minutes=15)
 SLOW_AFTER = 3          # misses in the window answered at full speed
@@ -94,13 +95,17 @@ def narrowed_tail(readings) -> str | None:
 def narrowing_marks(db, readings) -> dict[str, str]:
     """The audit detail of a narrowing search: keyed fingerprints of the shown digits it
     ends in ("tail") and of the whole query ("guess"); {} for any other search. Keyed with
-    the database's audit key, so the log holds no digits a reader could test offline."""
+    the identity key when the database seals (the audit key lies in the file, where anyone
+    who opens it could try every 6 digits against a mark), else with the audit key."""
     tail = narrowed_tail(readings)
     if tail is None:
         return {}
     query = next(v for k, v in readings if k == "id_tail")
+    keys = db.fields
 
     def mark(label: str, value: str) -> str:
+        if keys.active and keys.holds(IDENTITY):
+            return f"{keys.token(IDENTITY, 'guess-' + label, value) & (1 << 64) - 1:016x}"
         return hmac.new(bytes(db.audit_key()), f"{label}:{value}".encode(),
                         hashlib.sha256).hexdigest()[:16]
 

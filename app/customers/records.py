@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -46,6 +47,7 @@ from app.i18n import _, current_language
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.fields import FieldKeys, open_row
 from app.text import printable
 
 
@@ -53,12 +55,13 @@ class PurposeRequired(CustosError):
     """The first open of a customer in a session must say why."""
 
 
-def customer_row(conn, customer_no: str):
+def customer_row(conn, customer_no: str, keys: FieldKeys | None = None):
+    """The customer's row; with `keys`, its sealed columns opened (attributes as a row's)."""
     row = conn.execute(select(customer).where(customer.c.customer_no ==
                                               customer_no.strip().upper())).first()
     if row is None:
         raise NotFound(_("There is no customer {number}.").format(number=customer_no))
-    return row
+    return row if keys is None else SimpleNamespace(**open_row(keys, "customer", row))
 
 
 def purpose_for(session: Session, customer_no: str, purpose: str | None,
@@ -108,12 +111,21 @@ def _masked_no(kind: str, number: str) -> str:
     return mask_service_no(kind, number)
 
 
-def load_services(conn, customer_id: int, masked: bool = True) -> list[ServiceRecord]:
+def _services_opened(keys: FieldKeys | None, rows) -> list:
+    """Service rows with their sealed numbers opened (rows carry `service.id` as `id`)."""
+    if keys is None:
+        return rows
+    return [SimpleNamespace(**open_row(keys, "service", r)) for r in rows]
+
+
+def load_services(conn, customer_id: int, masked: bool = True,
+                  keys: FieldKeys | None = None) -> list[ServiceRecord]:
     name = plan.c.name_zh if current_language() == "zh_CN" else plan.c.name_en
-    rows = conn.execute(select(service, name.label("plan_name"))
-                        .join(plan, plan.c.code == service.c.plan_code)
-                        .where(service.c.customer_id == customer_id)
-                        .order_by(service.c.start_date, service.c.id)).all()
+    rows = _services_opened(keys, conn.execute(
+        select(service, name.label("plan_name"))
+        .join(plan, plan.c.code == service.c.plan_code)
+        .where(service.c.customer_id == customer_id)
+        .order_by(service.c.start_date, service.c.id)).all())
     return [ServiceRecord(r.service_no, r.kind, r.plan_code, r.plan_name, r.account_no,
                           r.agreement_no, r.start_date, r.end_date, r.status,
                           _masked_no(r.kind, r.service_no) if masked else r.service_no)
@@ -121,23 +133,33 @@ def load_services(conn, customer_id: int, masked: bool = True) -> list[ServiceRe
 
 
 def load_consumption(conn, customer_id: int, since: str | None,
-                     masked: bool = True) -> list[ConsumptionMonth]:
-    q = (select(service.c.service_no, service.c.kind, consumption)
+                     masked: bool = True, keys: FieldKeys | None = None) -> list[ConsumptionMonth]:
+    q = (select(service.c.id, service.c.service_no, service.c.kind, consumption)
          .join(service, service.c.id == consumption.c.service_id)
          .where(service.c.customer_id == customer_id))
     if since:
         q = q.where(consumption.c.period >= since)
-    rows = conn.execute(q.order_by(consumption.c.period.desc(), service.c.service_no)).all()
+    if keys is None:
+        rows = conn.execute(q.order_by(consumption.c.period.desc(), service.c.service_no)).all()
+    else:  # a sealed number is sorted once opened
+        rows = sorted(_services_opened(keys, conn.execute(q).all()),
+                      key=lambda r: r.service_no)
+        rows.sort(key=lambda r: r.period, reverse=True)
     return [ConsumptionMonth(_masked_no(r.kind, r.service_no) if masked else r.service_no,
                              r.period, r.voice_minutes, r.sms_count, r.data_mb, r.billed_fen)
             for r in rows]
 
 
-def load_payments(conn, customer_id: int, masked: bool = True) -> list[PaymentRecord]:
-    rows = conn.execute(select(service.c.service_no, service.c.kind, payment)
+def load_payments(conn, customer_id: int, masked: bool = True,
+                  keys: FieldKeys | None = None) -> list[PaymentRecord]:
+    rows = conn.execute(select(service.c.service_no, service.c.kind, payment,
+                               service.c.id.label("service_row"))
                         .join(service, service.c.id == payment.c.service_id)
                         .where(service.c.customer_id == customer_id)
                         .order_by(payment.c.paid_on.desc())).all()
+    if keys is not None:
+        rows = [SimpleNamespace(**{**r._mapping, "service_no": keys.open(
+            "service", "service_no", r.service_row, r.service_no)}) for r in rows]
     return [PaymentRecord(_masked_no(r.kind, r.service_no) if masked else r.service_no,
                           r.paid_on, r.channel, r.amount_fen, r.period) for r in rows]
 
@@ -146,25 +168,36 @@ _OPEN_STATES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.REOPENED)
 
 
 def case_from_row(r, customer_no: str, service_no: str | None, today: str,
-                  service_kind: str | None = None) -> CaseRecord:
-    """A case as shown: its service number masked like the service itself."""
+                  service_kind: str | None = None, keys: FieldKeys | None = None) -> CaseRecord:
+    """A case as shown: its service number masked like the service itself. With `keys`,
+    its sealed texts (row id `r.id`) and a sealed service number (row id `r.service_id`)
+    are opened here; text passes through, so a row opened already is fine too."""
+    summary, details, resolution = r.summary, r.details, r.resolution
+    if keys is not None:
+        summary = keys.open("service_case", "summary", r.id, summary)
+        details = keys.open("service_case", "details", r.id, details)
+        resolution = keys.open("service_case", "resolution", r.id, resolution)
+        if service_no is not None:
+            service_no = keys.open("service", "service_no", r.service_id, service_no)
     shown = _masked_no(service_kind or "", service_no) if service_no else None
     return CaseRecord(
         case_no=r.case_no, customer_no=customer_no, service_no=shown, kind=r.kind,
-        channel=r.channel, summary=r.summary, details=r.details, status=r.status,
-        assignee=r.assignee, due_date=r.due_date, resolution=r.resolution,
+        channel=r.channel, summary=summary, details=details, status=r.status,
+        assignee=r.assignee, due_date=r.due_date, resolution=resolution,
         satisfaction=r.satisfaction, created_at=r.created_at, created_by=r.created_by,
         updated_at=r.updated_at, overdue=r.status in _OPEN_STATES and r.due_date < today)
 
 
-def load_cases(conn, customer_id: int, customer_no: str) -> list[CaseRecord]:
+def load_cases(conn, customer_id: int, customer_no: str,
+               keys: FieldKeys | None = None) -> list[CaseRecord]:
     rows = conn.execute(select(service_case, service.c.service_no,
                                service.c.kind.label("service_kind"))
                         .outerjoin(service, service.c.id == service_case.c.service_id)
                         .where(service_case.c.customer_id == customer_id)
                         .order_by(service_case.c.created_at.desc())).all()
     today = date.today().isoformat()
-    return [case_from_row(r, customer_no, r.service_no, today, r.service_kind) for r in rows]
+    return [case_from_row(r, customer_no, r.service_no, today, r.service_kind, keys)
+            for r in rows]
 
 
 def load_consents(conn, customer_id: int) -> list[ConsentState]:
@@ -188,8 +221,9 @@ def twelve_months_ago(today: date | None = None) -> str:
 def open_customer(session: Session, customer_no: str, purpose: str | None = None,
                   purpose_text: str = "") -> CustomerRecord:
     """Identity (masked), services, the last 12 months, cases and consents — registered."""
+    keys = session.db.fields
     with session.db.read() as conn:
-        row = customer_row(conn, customer_no)
+        row = customer_row(conn, customer_no, keys)
     registered = purpose_for(session, row.customer_no, purpose, purpose_text)
     with session.db.write() as conn:
         audit.append(conn, session.db, actor=session.username, action="customer.opened",
@@ -197,9 +231,9 @@ def open_customer(session: Session, customer_no: str, purpose: str | None = None
     with session.db.read() as conn:
         return CustomerRecord(
             identity=_identity(row),
-            services=tuple(load_services(conn, row.id)),
-            consumption=tuple(load_consumption(conn, row.id, twelve_months_ago())),
-            cases=tuple(load_cases(conn, row.id, row.customer_no)),
+            services=tuple(load_services(conn, row.id, keys=keys)),
+            consumption=tuple(load_consumption(conn, row.id, twelve_months_ago(), keys=keys)),
+            cases=tuple(load_cases(conn, row.id, row.customer_no, keys)),
             consents=tuple(load_consents(conn, row.id)),
             purpose=registered)
 
@@ -222,14 +256,15 @@ def consumption_history(session: Session, customer_no: str) -> list[ConsumptionM
     purpose_for(session, customer_no, None)
     with session.db.read() as conn:
         row = customer_row(conn, customer_no)
-        return load_consumption(conn, row.id, None)
+        return load_consumption(conn, row.id, None, keys=session.db.fields)
 
 
 @requires(Permission.CUSTOMER_OPEN)
 def payments(session: Session, customer_no: str) -> list[PaymentRecord]:
     purpose_for(session, customer_no, None)
     with session.db.read() as conn:
-        return load_payments(conn, customer_row(conn, customer_no).id)
+        return load_payments(conn, customer_row(conn, customer_no).id,
+                             keys=session.db.fields)
 
 
 @requires(Permission.CUSTOMER_REVEAL)
@@ -244,7 +279,7 @@ def reveal_field(session: Session, customer_no: str, field: str, reason: str) ->
         raise ValidationError(_("Give a reason for revealing this field."), field="reason")
     registered = purpose_for(session, customer_no, None)
     with session.db.write() as conn:
-        row = customer_row(conn, customer_no)
+        row = customer_row(conn, customer_no, session.db.fields)
         value = {
             RevealField.ID_NUMBER: row.id_number,
             RevealField.PHONE: row.phone,

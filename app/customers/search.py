@@ -18,18 +18,22 @@ import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import and_, func, literal_column, select, union
 
 from app import audit
-from app.customers import guesses, phones
+from app.customers import guesses, lookup, phones
 from app.customers.idnumbers import normalise
 from app.customers.masking import mask_id, mask_phone, mask_query, names_only
 from app.customers.model import CustomerSummary
+from app.customers.pinyin import pinyin_of
 from app.customers.tables import customer, service
+from app.customers.tokens import INITIALS_PREFIX_MAX, NAME_PREFIX_MAX, PINYIN_PREFIX_MAX
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.fields import open_row
 
 LIMIT = 500
 _TOP = "\U0010ffff"  # sorts after every character: the upper end of a prefix range
@@ -138,7 +142,18 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
     with session.db.read() as conn:
         if full_number or narrowing:
             wait = guesses.wait_left(conn, session.username)
+        sealed = session.db.fields.active
         for kind, value in ([] if wait else readings):
+            if sealed:
+                rows = _sealed_matches(conn, session.db.fields, kind, value, limit)
+                for cid in rows:
+                    if cid not in seen:
+                        if len(ids) == limit:
+                            more = True
+                            break
+                        seen.add(cid)
+                        ids.append(cid)
+                continue
             order = customer.c.name if kind == "name" else (
                 customer.c.name_initials if kind == "initials" else customer.c.id)
             rows = conn.execute(select(customer.c.id).where(_condition(kind, value))
@@ -164,6 +179,61 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
     return SearchResult(array("q", ids), more, kinds)
 
 
+_NAME_KINDS = ("name", "pinyin", "initials")
+_COLUMNS = {"name": ("name",), "pinyin": ("name",), "initials": ("name",),
+            "id_number": ("id_number",), "id_tail": ("id_number",), "phone": ("phone",),
+            "phone_tail": ("phone",), "service_no": ()}
+# Candidates read per search: a token matches exactly up to the stored prefix length, so
+# only a longer name or pinyin query can bring candidates that are then dropped.
+_SPARE = 4
+
+
+def _number_matches(kind: str, value: str, row: dict, services) -> bool:
+    """Does an opened customer (and its opened services) truly match a number reading?"""
+    if kind == "id_number":
+        return row["id_number"] == value
+    if kind == "id_tail":
+        return (row["id_number"] or "").endswith(value)
+    if kind == "phone":
+        return row["phone"] == value
+    if kind == "phone_tail":
+        return (row["phone"] or "").endswith(value) or any(
+            s["kind"] in _PHONE_SERVICES and s["service_no"].endswith(value) for s in services)
+    if kind == "service_no":
+        return any(s["service_no"] == value for s in services)
+    raise ValueError(kind)
+
+
+def _sealed_matches(conn, keys, kind: str, value: str, limit: int) -> list[int]:
+    """One reading in a sealing database: tokens find the candidates, which are opened and
+    checked here, then sorted (names in pinyin order, the rest by id). At most limit + 1."""
+    if kind == "customer_no":  # never sealed: the plaintext index, as before
+        return list(conn.execute(select(customer.c.id).where(_condition(kind, value))
+                                 .order_by(customer.c.id).limit(limit + 1)).scalars())
+    longest = {"name": NAME_PREFIX_MAX, "pinyin": PINYIN_PREFIX_MAX,
+               "initials": INITIALS_PREFIX_MAX}.get(kind)
+    cap = limit * _SPARE + 1 if longest and len(value) > longest else limit + 1
+    found = lookup.token_candidates(conn, keys, kind, value, cap)
+    if not found:
+        return []
+    rows = lookup.opened_customers(conn, keys, found, *_COLUMNS[kind])
+    services = (lookup.opened_services(conn, keys, found)
+                if kind in ("phone_tail", "service_no") else {})
+    keep: list[tuple] = []
+    for cid, row in rows.items():
+        if kind in _NAME_KINDS:
+            name = row["name"] or ""
+            full, initials = pinyin_of(name)
+            ok = name.startswith(value) if kind == "name" else (
+                full.startswith(value) if kind == "pinyin" else initials.startswith(value))
+            if ok:
+                keep.append((full, name, cid))
+        elif _number_matches(kind, value, row, services.get(cid, ())):
+            keep.append((cid,))
+    keep.sort()
+    return [k[-1] for k in keep[:limit + 1]]
+
+
 @requires(Permission.CUSTOMER_FIND)
 def all_customer_ids(session: Session) -> array:
     """Every customer id in customer-number order, for the browsable list (8 bytes a row)."""
@@ -185,6 +255,14 @@ def first_customer_ids(session: Session, count: int) -> array:
                                        .limit(count)).scalars())
 
 
+def _opened(keys, row, bare: bool) -> dict:
+    """A summary row opened for the viewer: a names-only viewer holds no identity key, and
+    its summary shows no ID or phone, so those stay closed."""
+    if bare:
+        return {**row._mapping, "name": keys.open("customer", "name", row.id, row.name)}
+    return open_row(keys, "customer", row)
+
+
 @requires(Permission.CUSTOMER_FIND)
 def summaries(session: Session, ids: Sequence[int]) -> list[CustomerSummary]:
     """The masked rows for these ids, in the same order (a page of a list)."""
@@ -195,8 +273,9 @@ def summaries(session: Session, ids: Sequence[int]) -> list[CustomerSummary]:
         rows = conn.execute(select(c.id, c.customer_no, c.name, c.id_type, c.id_number, c.phone,
                                    c.status, c.restricted_at)
                             .where(c.id.in_(list(ids)))).all()
-    by_id = {r.id: r for r in rows}
     bare = names_only(session)
+    keys = session.db.fields
+    by_id = {r.id: SimpleNamespace(**_opened(keys, r, bare)) for r in rows}
     out = []
     for cid in ids:
         r = by_id.get(cid)

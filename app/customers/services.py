@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import audit, clock
-from app.customers import phones
+from app.customers import lookup, phones
 from app.customers.editing import editable
 from app.customers.idnumbers import normalise
 from app.customers.model import Purpose, ServiceKind, ServiceRecord, ServiceStatus
@@ -27,6 +28,7 @@ from app.i18n import N_, _, current_language
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.fields import FieldKeys, open_row, sealed_values
 from app.store.numbers import next_id
 
 # Payment channels: stored value -> label msgid (translated where shown).
@@ -141,8 +143,11 @@ def number_forms(text: str) -> list[str]:
     return sorted(n for n in found if n)
 
 
-def service_row(conn, service_no: str):
-    """The service with this number (the running one if the number was reused)."""
+def service_row(conn, service_no: str, keys: FieldKeys | None = None):
+    """The service with this number (the running one if the number was reused). With the
+    keys of a sealing database, found through the tokens and returned opened."""
+    if keys is not None and keys.active:
+        return _sealed_service_row(conn, keys, service_no)
     row = conn.execute(
         select(service, customer.c.customer_no)
         .join(customer, customer.c.id == service.c.customer_id)
@@ -153,6 +158,28 @@ def service_row(conn, service_no: str):
         raise NotFound(_("There is no service with number {number}.")
                        .format(number=str(service_no).strip()))
     return row
+
+
+def _sealed_service_row(conn, keys: FieldKeys, service_no: str):
+    found = lookup.services_numbered(conn, keys, number_forms(service_no))
+    if not found:
+        raise NotFound(_("There is no service with number {number}.")
+                       .format(number=str(service_no).strip()))
+    best = min(found, key=lambda s: (s["status"] == ServiceStatus.ENDED.value, -s["id"]))
+    row = conn.execute(select(service, customer.c.customer_no)
+                       .join(customer, customer.c.id == service.c.customer_id)
+                       .where(service.c.id == best["id"])).first()
+    return SimpleNamespace(**open_row(keys, "service", row))
+
+
+def _number_taken(conn, keys: FieldKeys, number: str) -> bool:
+    """Is this number in use on a service that has not ended?"""
+    if keys.active:
+        return any(s["status"] != ServiceStatus.ENDED.value
+                   for s in lookup.services_numbered(conn, keys, [number]))
+    return conn.execute(select(service.c.id).where(
+        service.c.service_no == number,
+        service.c.status != ServiceStatus.ENDED.value).limit(1)).first() is not None
 
 
 def _log(conn, session: Session, action: str, customer_no: str, service_kind: str,
@@ -210,10 +237,7 @@ def add_service(session: Session, customer_no: str, kind: str, service_no: str, 
             raise ValidationError(_("Plan {code} is for {plan_kind}, not for {kind}.").format(
                 code=code, plan_kind=ServiceKind(chosen.kind).label, kind=service_kind.label),
                 field="plan_code")
-        taken = conn.execute(select(service.c.id).where(
-            service.c.service_no == number,
-            service.c.status != ServiceStatus.ENDED.value).limit(1)).first()
-        if taken is not None:
+        if _number_taken(conn, db.fields, number):
             raise ValidationError(_("The service number {number} is already in use on another "
                                     "service.").format(number=number), field="service_no")
         service_id = next_id(conn, service.c.id)
@@ -221,16 +245,18 @@ def add_service(session: Session, customer_no: str, kind: str, service_no: str, 
         agreement = agreement or f"AG{today:%Y%m%d}{service_id:06d}"
         now = clock.stamp()
         conn.execute(service.insert().values(
-            customer_id=row.id, service_no=number, kind=service_kind.value, plan_code=code,
-            account_no=account, agreement_no=agreement, start_date=start.isoformat(),
-            status=ServiceStatus.ACTIVE.value, created_at=now))
+            id=service_id, customer_id=row.id, kind=service_kind.value, plan_code=code,
+            **sealed_values(db.fields, "service", service_id, {
+                "service_no": number, "account_no": account, "agreement_no": agreement}),
+            start_date=start.isoformat(), status=ServiceStatus.ACTIVE.value, created_at=now))
+        lookup.rebuild_tokens(conn, db.fields, row.id)
         reopened = row.status == "closed"
         if reopened:
             conn.execute(customer.update().where(customer.c.id == row.id)
                          .values(status="active", updated_at=now))
         purpose = _log(conn, session, "service.added", row.customer_no, service_kind, number,
                        kind=service_kind.value, plan=code, start_date=start.isoformat(),
-                       account_no=account, agreement_no=agreement, customer_reopened=reopened)
+                       customer_reopened=reopened)  # account/agreement no.: sealed, not logged
     session.purposes.setdefault(row.customer_no, purpose)
 
 
@@ -242,7 +268,7 @@ def end_service(session: Session, service_no: str, end_date: str) -> None:
         raise ValidationError(_("The end date cannot be in the future."), field="end_date")
     db = session.db
     with db.write() as conn:
-        row = service_row(conn, service_no)
+        row = service_row(conn, service_no, db.fields)
         _running(row)
         if end.isoformat() < row.start_date:
             raise ValidationError(_("The end date cannot be before the start date {start}.")
@@ -256,6 +282,7 @@ def end_service(session: Session, service_no: str, end_date: str) -> None:
         if not still_running:
             conn.execute(customer.update().where(customer.c.id == owner.id)
                          .values(status="closed", updated_at=clock.stamp()))
+        lookup.rebuild_tokens(conn, db.fields, owner.id)
         _log(conn, session, "service.ended", owner.customer_no, row.kind, row.service_no,
              end_date=end.isoformat(), customer_closed=not still_running)
 
@@ -272,7 +299,7 @@ def set_service_status(session: Session, service_no: str, status: str) -> None:
         raise ValidationError(_("To end a service, record its end date."), field="status")
     db = session.db
     with db.write() as conn:
-        row = service_row(conn, service_no)
+        row = service_row(conn, service_no, db.fields)
         _running(row)
         if row.status == target:
             raise Conflict(_("The service is already in status {status}.")
@@ -285,7 +312,7 @@ def set_service_status(session: Session, service_no: str, status: str) -> None:
              **{"from": row.status, "to": target.value})
 
 
-def _usage(conn, values: Mapping) -> tuple[object, dict]:
+def _usage(conn, values: Mapping, keys: FieldKeys | None = None) -> tuple[object, dict]:
     """One month's consumption checked against its service; (service row, column values)."""
     period = iso_period(values.get("period", ""))
     counts = {name: whole_number(values.get(name), name, label) for name, label in _USAGE}
@@ -293,7 +320,7 @@ def _usage(conn, values: Mapping) -> tuple[object, dict]:
     if period > f"{today:%Y-%m}":
         raise ValidationError(_("The month {period} is in the future.").format(period=period),
                               field="period")
-    row = service_row(conn, str(values.get("service_no", "")))
+    row = service_row(conn, str(values.get("service_no", "")), keys)
     if period < row.start_date[:7]:
         raise ValidationError(_("This service started in {month}; there can be no consumption "
                                 "before that.").format(month=row.start_date[:7]), field="period")
@@ -324,7 +351,7 @@ def record_consumption(session: Session, service_no: str, period: str, voice_min
     with db.write() as conn:
         row, values = _usage(conn, dict(service_no=service_no, period=period,
                                         voice_minutes=voice_minutes, sms_count=sms_count,
-                                        data_mb=data_mb, billed_fen=billed_fen))
+                                        data_mb=data_mb, billed_fen=billed_fen), db.fields)
         replaced = _upsert(conn, values)
         _log(conn, session, "consumption.recorded", row.customer_no, row.kind, row.service_no,
              period=values["period"], replaced=replaced)
@@ -341,7 +368,7 @@ def import_consumption(session: Session, rows: Iterable[Mapping]) -> int:
             try:
                 if not isinstance(values, Mapping):
                     raise ValidationError(_("This row is not a month of consumption."))
-                row, usage = _usage(conn, values)
+                row, usage = _usage(conn, values, db.fields)
             except CustosError as error:
                 raise ValidationError(_("Row {row}: {reason}").format(row=number,
                                                                       reason=str(error)),
@@ -376,7 +403,7 @@ def record_payment(session: Session, service_no: str, paid_on: str, channel: str
     month = iso_period(period) if period else None
     db = session.db
     with db.write() as conn:
-        row = service_row(conn, service_no)
+        row = service_row(conn, service_no, db.fields)
         editable(conn, row.customer_no)
         conn.execute(payment.insert().values(service_id=row.id, paid_on=day.isoformat(),
                                              channel=channel, amount_fen=amount, period=month))
@@ -389,7 +416,8 @@ def services_of(session: Session, customer_no: str) -> list[ServiceRecord]:
     """The customer's services, oldest first; needs a purpose registered in this session."""
     purpose_for(session, customer_no, None)
     with session.db.read() as conn:
-        return load_services(conn, customer_row(conn, customer_no).id)
+        return load_services(conn, customer_row(conn, customer_no).id,
+                             keys=session.db.fields)
 
 
 __all__ = ["PAYMENT_CHANNELS", "Plan", "add_service", "end_service", "import_consumption",

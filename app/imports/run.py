@@ -26,6 +26,7 @@ from app.customers.tables import consent_event, consumption, customer, plan, ser
 from app.errors import CustosError, StoreError, ValidationError
 from app.exports.cells import safe_row
 from app.i18n import _
+from app.imports import sealed
 from app.imports.kinds import CONVERTERS, KINDS, suggest_mapping
 from app.imports.reader import Sheet, read_sheet
 from app.oversight.tables import import_mapping
@@ -33,6 +34,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.store.atomic import write_atomic
+from app.store.fields import FieldKeys
 from app.store.numbers import next_id
 
 CHUNK = 2000
@@ -90,9 +92,21 @@ def _start_mapping(session: Session, kind: str, headers: list[str]) -> dict[str,
     return suggest_mapping(kind, headers)
 
 
-def _context(conn, kind: str) -> dict:
+def _context(conn, kind: str, sealing: bool = False) -> dict:
+    """What the checks need from the database. A sealing database's sealed columns are not
+    loaded here: `sealed.prefetch` looks up the file's own values once they are read."""
     c = customer.c
     ctx: dict = {}
+    if sealing:
+        if kind == "customers":
+            ctx["read_upto"] = conn.execute(select(func.max(c.id))).scalar() or 0
+        if kind == "services":
+            ctx["plans"] = dict(conn.execute(select(plan.c.code, plan.c.kind)).all())
+            ctx["read_upto"] = conn.execute(select(func.max(service.c.id))).scalar() or 0
+        if kind == "cases":
+            ctx["refs"] = set(conn.execute(select(service_case.c.case_no)).scalars())
+            ctx["read_upto"] = conn.execute(select(func.max(service_case.c.id))).scalar() or 0
+        return ctx
     if kind == "customers":
         active = conn.execute(select(c.id_number, c.phone, c.customer_no)
                               .where(c.status == "active")).all()
@@ -117,9 +131,18 @@ def _context(conn, kind: str) -> dict:
     return ctx
 
 
-def _catch_up(conn, kind: str, ctx: dict) -> None:
+def _catch_up(conn, kind: str, ctx: dict, keys: FieldKeys) -> None:
     """Inside the write transaction: what other writers added since `_context` read (they
     count as already present), and the numbers to hand out (store.numbers: never twice)."""
+    if kind == "services":
+        ctx["next_service"] = next_id(conn, service.c.id)
+    if keys.active:
+        sealed.catch_up(conn, keys, kind, ctx)
+        if kind == "customers":
+            ctx["next_id"] = next_id(conn, customer.c.id)
+        elif kind == "cases":
+            ctx["next_case"] = next_id(conn, service_case.c.id)
+        return
     if kind == "customers":
         ctx["id_numbers"].update(conn.execute(select(customer.c.id_number)
                                               .where(customer.c.id > ctx["read_upto"])).scalars())
@@ -184,19 +207,30 @@ def _check(kind: str, values: dict, ctx: dict, seen: set) -> tuple[str, str] | N
 
 
 def _validate(kind: str, sheet: Sheet, mapping: dict[str, int], ctx: dict,
-              progress: Progress | None) -> tuple[list[tuple[int, dict]], list[Rejected]]:
+              progress: Progress | None, prefetch: Callable[[list[dict]], None] | None = None
+              ) -> tuple[list[tuple[int, dict]], list[Rejected]]:
+    """Every row converted, then (`prefetch`: what the database holds about the converted
+    values, in a sealing database) checked against the others and the database."""
     convert = CONVERTERS[kind]
     header_of = {f.key: sheet.headers[mapping[f.key]] if f.key in mapping else _(f.label)
                  for f in KINDS[kind]}
     good, bad, seen = [], [], set()
     total = len(sheet.rows)
-    for n, (row_no, cells) in enumerate(sheet.rows, start=1):
+    converted: list[tuple[int, dict | None, tuple[str, str] | None]] = []
+    for row_no, cells in sheet.rows:
         row = {key: cells[i] if i < len(cells) else "" for key, i in mapping.items()}
         try:
-            values = convert(row)
-            problem = _check(kind, values, ctx, seen)
+            converted.append((row_no, convert(row), None))
         except ValidationError as error:
-            problem = (error.field or "", str(error))
+            converted.append((row_no, None, (error.field or "", str(error))))
+    if prefetch is not None:
+        prefetch([v for _n, v, _p in converted if v is not None])
+    for n, (row_no, values, problem) in enumerate(converted, start=1):
+        if problem is None:
+            try:
+                problem = _check(kind, values, ctx, seen)
+            except ValidationError as error:
+                problem = (error.field or "", str(error))
         if problem:
             bad.append(Rejected(row_no, header_of.get(problem[0], problem[0]), problem[1]))
         else:
@@ -235,7 +269,11 @@ def _write(conn, session: Session, kind: str, good: list[tuple[int, dict]], ctx:
             if v["service_no"] in ctx["numbers"]:
                 present += 1
                 continue
-            batch.append({"customer_id": v["customer_id"], "service_no": v["service_no"],
+            service_id = ctx["next_service"]
+            ctx["next_service"] += 1
+            ctx.setdefault("changed", set()).add(v["customer_id"])
+            batch.append({"id": service_id,
+                          "customer_id": v["customer_id"], "service_no": v["service_no"],
                           "kind": v["kind"], "plan_code": v["plan_code"],
                           "account_no": f"A{v['customer_id']:09d}",
                           "agreement_no": f"AG-IMP-{v['service_no']}",
@@ -260,16 +298,22 @@ def _write(conn, session: Session, kind: str, good: list[tuple[int, dict]], ctx:
                           "000000Z", "created_by": user, "updated_at": now})
         imported += 1
         if len(batch) >= CHUNK or n == len(good):
-            _flush(conn, kind, table, batch, extra)
+            _flush(conn, kind, table, batch, extra, session.db.fields)
             batch, extra = [], []
             if progress is not None and progress(total + n, total * 2) is False:
                 raise ImportCancelled(_("The import was cancelled; nothing was changed."))
     if batch or extra:
-        _flush(conn, kind, table, batch, extra)
+        _flush(conn, kind, table, batch, extra, session.db.fields)
+    if session.db.fields.active and ctx.get("changed"):
+        sealed.rebuild(conn, session.db.fields, ctx["changed"])
     return imported, present
 
 
-def _flush(conn, kind: str, table, batch: list[dict], extra: list[dict]) -> None:
+def _flush(conn, kind: str, table, batch: list[dict], extra: list[dict],
+           keys: FieldKeys) -> None:
+    tokens: list = []
+    if batch and keys.active:
+        batch, tokens = sealed.seal_batch(keys, kind, batch)
     if batch and kind == "consumption":
         stmt = sqlite_insert(consumption)
         conn.execute(stmt.on_conflict_do_update(
@@ -280,6 +324,7 @@ def _flush(conn, kind: str, table, batch: list[dict], extra: list[dict]) -> None
         conn.execute(table.insert(), batch)
     if extra:
         conn.execute(consent_event.insert(), extra)
+    sealed.write_tokens(conn, tokens)
 
 
 def error_workbook(rejected: list[Rejected], out: Path) -> Path:
@@ -311,9 +356,16 @@ def run_import(session: Session, kind: str, path: Path, mapping: dict[str, int] 
             raise ValidationError(_("Choose the column that holds {field}.").format(
                 field=_(f.label)), field=f.key)
     result = ImportResult(kind, read=len(sheet.rows))
+    keys = session.db.fields
     with session.db.read() as conn:
-        ctx = _context(conn, kind)
-    good, result.rejected = _validate(kind, sheet, mapping, ctx, progress)
+        ctx = _context(conn, kind, keys.active)
+
+    def prefetch(rows: list[dict]) -> None:
+        with session.db.read() as conn:
+            sealed.prefetch(conn, keys, kind, ctx, rows)
+
+    good, result.rejected = _validate(kind, sheet, mapping, ctx, progress,
+                                      prefetch if keys.active else None)
     if result.rejected:
         target = errors_to or path.with_name(f"{path.stem}.errors.xlsx")
         try:
@@ -324,7 +376,7 @@ def run_import(session: Session, kind: str, path: Path, mapping: dict[str, int] 
                 folder=target.parent, problem=error.strerror or type(error).__name__)) from None
     if not (all_or_nothing and result.rejected):
         with session.db.write() as conn:
-            _catch_up(conn, kind, ctx)
+            _catch_up(conn, kind, ctx, keys)
             result.imported, result.already_present = _write(conn, session, kind, good, ctx,
                                                              progress, len(sheet.rows))
             names = {key: sheet.headers[i] for key, i in mapping.items()}

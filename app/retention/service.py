@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as upsert
 from app import audit, clock
 from app.customers.model import CaseStatus
 from app.customers.tables import consumption, customer, payment, service, service_case
+from app.customers.tokens import customer_tokens, replace_tokens
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.retention.tables import audit_purge_gate, retention_rule, retention_run
@@ -24,6 +25,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.store import schema
+from app.store.fields import IDENTITY
 from app.text import printable
 
 # category -> (keep, unit, msgid describing what happens)
@@ -115,6 +117,29 @@ def _scope(conn, today: date) -> tuple[dict[str, date], dict[int, str]]:
     return cut, _held_ids(conn, today)
 
 
+def _anonymise(conn, keys, ids: list[int]) -> None:
+    """Closed customers' identity overwritten with the erasure's placeholders: plain text,
+    since an administrator runs this and holds no key to seal with (erasure.py says why
+    that is safe). Their search tokens go with their identity; an account holding the
+    identity key keeps them findable by service number, which retention does not touch."""
+    from app.rights.erasure import erased_identity
+
+    for cid in ids:
+        conn.execute(customer.update().where(customer.c.id == cid).values(
+            **erased_identity(keys, cid), erased_at=clock.stamp()))
+        if keys.active:
+            replace_tokens(conn, cid, _service_tokens(conn, keys, cid))
+
+
+def _service_tokens(conn, keys, cid: int) -> set[int]:
+    if not keys.holds(IDENTITY):
+        return set()
+    services = [(keys.open("service", "service_no", r.id, r.service_no), r.kind)
+                for r in conn.execute(select(service.c.id, service.c.service_no, service.c.kind)
+                                      .where(service.c.customer_id == cid))]
+    return customer_tokens(keys, name="", id_number="", phone="", services=services)
+
+
 def _work(conn, cut: dict[str, date], held: dict[int, str], apply: bool,
           session: Session) -> dict[str, int]:
     held_ids = list(held)
@@ -160,14 +185,7 @@ def _work(conn, cut: dict[str, date], held: dict[int, str], apply: bool,
         conn.execute(delete(consumption).where(old_usage))
         conn.execute(delete(payment).where(old_pay))
         if stale_ids:
-            from app.rights.erasure import ERASED_NAME
-
-            for cid in stale_ids:
-                conn.execute(customer.update().where(customer.c.id == cid).values(
-                    name=ERASED_NAME, name_pinyin="", name_initials="",
-                    id_number=f"ERASED-{cid}", id_rev=f"ERASED-{cid}"[::-1], birth_date=None,
-                    gender=None, phone="", email=None, province="", city="", district="",
-                    street="", erased_at=clock.stamp()))
+            _anonymise(conn, session.db.fields, stale_ids)
         conn.execute(delete(service_case).where(old_cases))
         if counts["access_log"]:
             last = conn.execute(select(ev.c.hash).where(ev.c.seq == upto)).scalar_one()

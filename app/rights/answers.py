@@ -73,7 +73,8 @@ def _hold(conn, session: Session, row, kind: ArtefactKind, data: bytes, language
     sha = hashlib.sha256(data).hexdigest()
     artefact_id = add_artefact(conn, session, row, kind, sha, len(data), language,
                                protected=password is not None)
-    held.store(conn, artefact_id, row.id, data, password, session.username)
+    held.store(conn, session.db.fields, artefact_id, row.id, data, password,
+               session.username)
     return PreparedCopy(row.request_no, kind.value, sha, len(data), password)
 
 
@@ -89,7 +90,7 @@ def prepare_access_copy(session: Session, request_no: str, language: str | None 
         lang = language or row.language
         if lang not in LANGUAGES:
             raise ValidationError(_("Unknown language."), field="language")
-        holdings = gather(conn, c.id)
+        holdings = gather(conn, c.id, db.fields)
         password = access_copy.new_pdf_password() if protect else None
         doc = access_copy.render(holdings, lang, request_no=row.request_no,
                                  branch=branch_details(session),
@@ -148,7 +149,7 @@ def prepare_portability(session: Session, request_no: str) -> PreparedCopy:
     with db.write() as conn:
         row = _open_request(conn, request_no, (RequestKind.PORTABILITY,))
         c = _customer_of(conn, row)
-        h = gather(conn, c.id)
+        h = gather(conn, c.id, db.fields)
         payload = {"schema": "custos.portable", "schema_version": SCHEMA_VERSION,
                    "generated_at": clock.stamp(), "customer": h.identity,
                    "services": h.services, "consumption": h.consumption,

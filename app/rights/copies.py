@@ -54,7 +54,7 @@ def review_copy(session: Session, request_no: str, sha256: str | None = None) ->
         if RequestStatus(row.status) not in OPEN_STATES:
             raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
         art = held.artefact_of(conn, row, sha256, released=None if sha256 else False)
-        copy = held.load(conn, art)
+        copy = held.load(conn, art, session.db.fields)
         held.record_view(conn, copy, session.username)
         _event(conn, session, row, "request.copy_reviewed", kind=art.kind, sha256=art.sha256)
     return CopyBytes(row.request_no, copy.kind, copy.sha256, copy.data, copy.password)
@@ -73,7 +73,7 @@ def handover_copy(session: Session, request_no: str, sha256: str | None = None,
         if not art.released_at:
             raise Conflict(_("The copy for request {number} has not been released by a manager "
                              "yet.").format(number=row.request_no))
-        copy = held.load(conn, art)
+        copy = held.load(conn, art, session.db.fields)
         if how == "shown":
             _event(conn, session, row, "request.copy_shown", kind=art.kind, sha256=art.sha256)
         else:

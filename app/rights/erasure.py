@@ -18,6 +18,7 @@ from app.archive.tables import paper_file
 from app.customers.model import CaseKind, CaseStatus
 from app.customers.phones import mask_phone
 from app.customers.tables import consumption, customer, payment, service, service_case
+from app.customers.tokens import replace_tokens
 from app.errors import Conflict, ValidationError
 from app.i18n import N_, _
 from app.rights import held
@@ -30,6 +31,19 @@ from app.security.session import Session
 
 BILLING_KEEP_MONTHS = 24
 ERASED_NAME = "(erased)"
+
+
+def erased_identity(keys, cid: int) -> dict:
+    """The values an erased (or anonymised) customer's identity is overwritten with.
+
+    They are placeholders, written as plain text even where the database seals its fields:
+    they hold nothing of the person, a reader opens text as it is, and retention runs them
+    as an administrator, who holds no key to seal with. The columns kept only for search
+    are written empty once the database seals (tokens replace them)."""
+    return dict(name=ERASED_NAME, name_pinyin="", name_initials="", id_number=f"ERASED-{cid}",
+                id_rev="" if keys.active else f"ERASED-{cid}"[::-1], birth_date=None,
+                gender=None, phone="", email=None, province="", city="", district="",
+                street="")
 
 
 @dataclass(frozen=True)
@@ -142,19 +156,24 @@ def erase_customer(session: Session, request_no: str, confirm: bool, late_reason
             raise Conflict(plan.blocked)
         late = late_check(row, late_reason, day)
         cid, now = row.customer_id, clock.stamp()
+        keys = db.fields
+        # Placeholders, as plain text (see erased_identity); the case texts likewise.
         conn.execute(customer.update().where(customer.c.id == cid).values(
-            name=ERASED_NAME, name_pinyin="", name_initials="", id_number=f"ERASED-{cid}",
-            id_rev=f"ERASED-{cid}"[::-1], birth_date=None, gender=None, phone="", email=None,
-            province="", city="", district="", street="", status="closed", erased_at=now,
+            **erased_identity(keys, cid), status="closed", erased_at=now,
             updated_at=now, restricted_at=None, restricted_by=None, restriction_reason=None))
         conn.execute(service_case.update().where(service_case.c.customer_id == cid).values(
             summary=ERASED_NAME, details="", resolution=None, updated_at=now))
         for s in conn.execute(select(service.c.id, service.c.service_no, service.c.kind)
                               .where(service.c.customer_id == cid)).all():
-            masked = mask_phone(s.service_no) if s.kind != "broadband" else \
-                s.service_no[:2] + "*" * max(len(s.service_no) - 4, 0) + s.service_no[-2:]
+            number = keys.open("service", "service_no", s.id, s.service_no)
+            masked = mask_phone(number) if s.kind != "broadband" else \
+                number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
+            # A masked number still shows most of its digits: sealed like the number was.
             conn.execute(service.update().where(service.c.id == s.id).values(
-                service_no=masked, status="ended", end_date=day.isoformat()))
+                service_no=keys.seal("service", "service_no", s.id, masked), status="ended",
+                end_date=day.isoformat()))
+        if keys.active:  # nothing left to find them by but their customer number
+            replace_tokens(conn, cid, set())
         conn.execute(paper_file.update().where(and_(
             paper_file.c.customer_id == cid, paper_file.c.status != "destroyed")).values(
             retain_until=day.isoformat(), retain_override_reason=f"erasure {row.request_no}",

@@ -2,20 +2,26 @@
 
 Only the customer's own data: staff names in the log are replaced by their role, and other
 customers never appear. The same structure feeds the access copy and the portability files.
+
+Every sealed field read here (the customer's identity, service numbers, case texts) is
+opened with the keys of whoever prepares the copy: counter staff and managers hold them.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from app.archive.tables import paper_file
+from app.customers.cases import customer_cases
 from app.customers.masking import full_address
-from app.customers.records import load_cases, load_consumption, load_payments, load_services
-from app.customers.tables import consent_event, customer
+from app.customers.tables import consent_event, consumption, customer, payment, plan, service
+from app.i18n import current_language
 from app.rights.register import load_register
 from app.rights.tables import rights_request
+from app.store.fields import FieldKeys, open_row
 from app.store.schema import audit_event
 
 SCHEMA_VERSION = 1
@@ -35,8 +41,50 @@ class Holdings:
     register: list
 
 
-def gather(conn, customer_id: int) -> Holdings:
-    c = conn.execute(select(customer).where(customer.c.id == customer_id)).first()
+def _services(conn, keys: FieldKeys, customer_id: int) -> list[dict]:
+    name = plan.c.name_zh if current_language() == "zh_CN" else plan.c.name_en
+    rows = conn.execute(select(service, name.label("plan_name"))
+                        .join(plan, plan.c.code == service.c.plan_code)
+                        .where(service.c.customer_id == customer_id)
+                        .order_by(service.c.start_date, service.c.id)).all()
+    out = []
+    for r in rows:
+        s = open_row(keys, "service", r)
+        out.append({"service_no": s["service_no"], "kind": s["kind"],
+                    "plan_code": s["plan_code"], "plan_name": s["plan_name"],
+                    "account_no": s["account_no"], "agreement_no": s["agreement_no"],
+                    "start_date": s["start_date"], "end_date": s["end_date"],
+                    "status": s["status"]})
+    return out
+
+
+def _numbers(conn, keys: FieldKeys, customer_id: int) -> dict[int, str]:
+    """service id -> its number, opened."""
+    return {r.id: keys.open("service", "service_no", r.id, r.service_no)
+            for r in conn.execute(select(service.c.id, service.c.service_no)
+                                  .where(service.c.customer_id == customer_id))}
+
+
+def _consumption(conn, numbers: dict[int, str]) -> list[dict]:
+    rows = conn.execute(select(consumption).where(consumption.c.service_id.in_(list(numbers)))
+                        ).all()
+    out = [{"service_no": numbers[r.service_id], "period": r.period,
+            "voice_minutes": r.voice_minutes, "sms_count": r.sms_count, "data_mb": r.data_mb,
+            "billed_fen": r.billed_fen} for r in rows]
+    out.sort(key=lambda m: (m["service_no"], m["period"]))
+    return out
+
+
+def _payments(conn, numbers: dict[int, str]) -> list[dict]:
+    rows = conn.execute(select(payment).where(payment.c.service_id.in_(list(numbers)))
+                        .order_by(payment.c.paid_on.desc(), payment.c.id)).all()
+    return [{"service_no": numbers[r.service_id], "paid_on": r.paid_on, "channel": r.channel,
+             "amount_fen": r.amount_fen, "period": r.period} for r in rows]
+
+
+def gather(conn, customer_id: int, keys: FieldKeys) -> Holdings:
+    row = conn.execute(select(customer).where(customer.c.id == customer_id)).first()
+    c = SimpleNamespace(**open_row(keys, "customer", row))
     identity = {
         "customer_no": c.customer_no, "name": c.name, "name_pinyin": c.name_pinyin,
         "id_type": c.id_type, "id_number": c.id_number, "birth_date": c.birth_date,
@@ -46,13 +94,12 @@ def gather(conn, customer_id: int) -> Holdings:
         "customer_since": c.created_at, "status": c.status,
         "restricted_since": c.restricted_at, "restriction_reason": c.restriction_reason,
     }
-    services = [{k: v for k, v in asdict(s).items() if k != "display_no"}
-                for s in load_services(conn, c.id, masked=False)]
-    consumption = [asdict(m) for m in load_consumption(conn, c.id, None, masked=False)]
-    consumption.sort(key=lambda m: (m["service_no"], m["period"]))
-    payments = [asdict(p) for p in load_payments(conn, c.id, masked=False)]
+    numbers = _numbers(conn, keys, c.id)
+    services = _services(conn, keys, c.id)
+    usage = _consumption(conn, numbers)
+    payments = _payments(conn, numbers)
     cases = [{k: v for k, v in asdict(x).items() if k not in ("customer_no", "overdue")}
-             for x in load_cases(conn, c.id, c.customer_no)]
+             for x in customer_cases(conn, keys, c.id, c.customer_no)]
     consents = [{"purpose": r.purpose, "granted": bool(r.granted), "channel": r.channel,
                  "at": r.at, "note": r.note}
                 for r in conn.execute(select(consent_event)
@@ -72,5 +119,5 @@ def gather(conn, customer_id: int) -> Holdings:
                                         audit_event.c.purpose)
                                  .where(audit_event.c.customer_ref == c.customer_no)
                                  .order_by(audit_event.c.seq))]
-    return Holdings(identity, services, consumption, payments, cases, consents, files,
+    return Holdings(identity, services, usage, payments, cases, consents, files,
                     requests, log, load_register(conn))

@@ -30,6 +30,7 @@ from app import clock
 from app.errors import Conflict, NotFound
 from app.i18n import _
 from app.rights.tables import artefact_content, artefact_view, request_artefact
+from app.store.fields import FieldKeys, is_sealed
 
 HELD_KINDS = ("access_copy", "portability")
 
@@ -45,11 +46,16 @@ class HeldCopy:
     password: str | None
 
 
-def store(conn, artefact_id: int, request_id: int, data: bytes, password: str | None,
-          username: str) -> None:
+def store(conn, keys: FieldKeys, artefact_id: int, request_id: int, data: bytes,
+          password: str | None, username: str) -> None:
+    """Held sealed under the identity key (the whole record is in it): the database file
+    alone, with an administrator's password, opens neither the copy nor its password."""
+    sealed = keys.seal_bytes("artefact_content", "data", artefact_id, data) if keys.active \
+        else data
     conn.execute(artefact_content.insert().values(
         artefact_id=artefact_id, request_id=request_id,
-        sha256=hashlib.sha256(data).hexdigest(), data=data, password=password,
+        sha256=hashlib.sha256(data).hexdigest(), data=sealed,
+        password=keys.seal("artefact_content", "password", artefact_id, password),
         prepared_by=username, prepared_at=clock.stamp()))
 
 
@@ -81,7 +87,7 @@ def artefact_of(conn, row, sha256: str | None = None, released: bool | None = No
     return art
 
 
-def load(conn, art) -> HeldCopy:
+def load(conn, art, keys: FieldKeys) -> HeldCopy:
     """The held bytes of an artefact, checked against the checksum it was prepared with."""
     content = conn.execute(select(artefact_content).where(
         artefact_content.c.artefact_id == art.id)).first()
@@ -89,9 +95,12 @@ def load(conn, art) -> HeldCopy:
         raise Conflict(_("This copy is no longer held (its request was closed, or it was "
                          "prepared before copies were kept); prepare it again."))
     data = bytes(content.data)
+    if is_sealed(data):  # a copy held before sealing is read as it was stored
+        data = keys.open_bytes("artefact_content", "data", art.id, data)
+    password = keys.open("artefact_content", "password", art.id, content.password)
     if hashlib.sha256(data).hexdigest() != art.sha256 or content.sha256 != art.sha256:
         raise Conflict(_("This copy changed after it was prepared; prepare it again."))
-    return HeldCopy(art.id, art.kind, art.sha256, data, content.password)
+    return HeldCopy(art.id, art.kind, art.sha256, data, password)
 
 
 def record_view(conn, held: HeldCopy, username: str) -> None:
@@ -100,9 +109,9 @@ def record_view(conn, held: HeldCopy, username: str) -> None:
         viewed_by=username, viewed_at=clock.stamp()))
 
 
-def check_viewed(conn, art, username: str) -> None:
+def check_viewed(conn, art, username: str, keys: FieldKeys) -> None:
     """A release needs this manager to have been shown exactly the bytes held now."""
-    held = load(conn, art)
+    held = load(conn, art, keys)
     seen = conn.execute(select(artefact_view.c.sha256).where(and_(
         artefact_view.c.artefact_id == art.id, artefact_view.c.viewed_by == username))).all()
     if not seen:

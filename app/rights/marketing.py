@@ -24,9 +24,13 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.store.atomic import write_atomic
+from app.store.fields import FieldKeys, open_row
 
 
-def marketing_contacts(conn) -> list[tuple[str, str, str, str]]:
+def marketing_contacts(conn, keys: FieldKeys) -> list[tuple[str, str, str, str]]:
+    """(customer number, name, phone, email), by customer number. Who is on the list is
+    decided in SQL (consents, statuses, requests: none of them sealed); the contact details
+    are opened here, for the rows on it."""
     latest = (select(consent_event.c.customer_id, func.max(consent_event.c.id).label("last"))
               .where(consent_event.c.purpose == "marketing")
               .group_by(consent_event.c.customer_id).subquery())
@@ -35,21 +39,26 @@ def marketing_contacts(conn) -> list[tuple[str, str, str, str]]:
                                    RequestKind.WITHDRAW_CONSENT.value,
                                    RequestKind.RESTRICTION.value, RequestKind.ERASURE.value]),
         rights_request.c.status.in_([s.value for s in OPEN_STATES])))
-    q = (select(customer.c.customer_no, customer.c.name, customer.c.phone, customer.c.email)
+    q = (select(customer.c.id, customer.c.customer_no, customer.c.name, customer.c.phone,
+                customer.c.email)
          .join(latest, latest.c.customer_id == customer.c.id)
          .join(consent_event, consent_event.c.id == latest.c.last)
          .where(consent_event.c.granted == 1, customer.c.status == "active",
                 customer.c.restricted_at.is_(None), customer.c.erased_at.is_(None),
                 customer.c.id.not_in(objecting))
          .order_by(customer.c.customer_no))
-    return [(r.customer_no, r.name, r.phone, r.email or "") for r in conn.execute(q)]
+    out = []
+    for r in conn.execute(q):
+        c = open_row(keys, "customer", r)
+        out.append((c["customer_no"], c["name"], c["phone"], c["email"] or ""))
+    return out
 
 
 @requires(Permission.OVERSIGHT)
 def export_marketing_contacts(session: Session, out: Path) -> int:
     """Writes the XLSX; returns how many customers it holds. A bulk export: audited."""
     with session.db.read() as conn:
-        rows = marketing_contacts(conn)
+        rows = marketing_contacts(conn, session.db.fields)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Marketing contacts")

@@ -32,6 +32,7 @@ from app.rights.tables import request_artefact, rights_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store.fields import FieldKeys
 from app.store.numbers import next_id
 from app.store.schema import audit_event
 
@@ -101,13 +102,15 @@ def _artefacts(conn, request_id: int) -> tuple[Artefact, ...]:
                  for r in rows)
 
 
-def _view(conn, r, today: date) -> RightsRequest:
+def _view(conn, keys: FieldKeys, r, today: date) -> RightsRequest:
     c = conn.execute(select(customer.c.customer_no, customer.c.name)
                      .where(customer.c.id == r.customer_id)).first()
     due = r.extended_to or r.due_date
     return RightsRequest(
-        request_no=r.request_no, customer_no=c.customer_no, customer_name=c.name, kind=r.kind,
-        status=r.status, channel=r.channel, identity_check=r.identity_check, notes=r.notes,
+        request_no=r.request_no, customer_no=c.customer_no,
+        customer_name=keys.open("customer", "name", r.customer_id, c.name), kind=r.kind,
+        status=r.status, channel=r.channel, identity_check=r.identity_check,
+        notes=keys.open("rights_request", "notes", r.id, r.notes),
         language=r.language, received_at=r.received_at, received_by=r.received_by,
         due_date=due, extended=r.extended_to is not None, extension_reason=r.extension_reason,
         decided_by=r.decided_by, decided_at=r.decided_at, outcome=r.outcome,
@@ -148,12 +151,13 @@ def take_request(session: Session, kind: str, customer_no: str, identity_check: 
                              "more.").format(number=c.customer_no))
         seq = next_id(conn, rights_request.c.id)
         number = f"R{day.year}-{seq:05d}"
+        notes_text = mask_numbers_in(notes.strip())[:2000]
         conn.execute(rights_request.insert().values(
-            request_no=number, customer_id=c.id, kind=kind,
+            id=seq, request_no=number, customer_id=c.id, kind=kind,
             status=RequestStatus.RECEIVED.value, channel=channel,
             # How identity was checked, not the number itself: any number typed is masked.
             identity_check=mask_numbers_in(identity_check.strip())[:300],
-            notes=mask_numbers_in(notes.strip())[:2000],
+            notes=db.fields.seal("rights_request", "notes", seq, notes_text),
             language=language, received_at=clock.stamp(), received_by=session.username,
             due_date=(day + timedelta(days=due_days(db))).isoformat()))
         row = request_row(conn, number)
@@ -333,7 +337,7 @@ def release_artefact(session: Session, request_no: str, sha256: str) -> None:
         art = held.artefact_of(conn, row, sha256)
         if art.released_at:
             raise Conflict(_("This copy was already released."))
-        held.check_viewed(conn, art, session.username)
+        held.check_viewed(conn, art, session.username, session.db.fields)
         conn.execute(request_artefact.update().where(request_artefact.c.id == art.id).values(
             released_by=session.username, released_at=clock.stamp()))
         _event(conn, session, row, "request.artefact_released", kind=art.kind,
@@ -343,7 +347,7 @@ def release_artefact(session: Session, request_no: str, sha256: str) -> None:
 @requires(Permission.REQUEST_TAKE)
 def get_request(session: Session, request_no: str, today: date | None = None) -> RightsRequest:
     with session.db.read() as conn:
-        return _view(conn, request_row(conn, request_no), _today(today))
+        return _view(conn, session.db.fields, request_row(conn, request_no), _today(today))
 
 
 @requires(Permission.REQUEST_TAKE)
@@ -358,7 +362,8 @@ def list_requests(session: Session, open_only: bool = True, overdue_only: bool =
     with session.db.read() as conn:
         if customer_no:
             q = q.where(rights_request.c.customer_id == customer_row(conn, customer_no).id)
-        views = [_view(conn, r, day) for r in conn.execute(q).all()]
+        keys = session.db.fields
+        views = [_view(conn, keys, r, day) for r in conn.execute(q).all()]
     if overdue_only:
         views = [v for v in views if v.overdue]
     return sorted(views, key=lambda v: (v.due_date, v.request_no))

@@ -42,7 +42,8 @@ NAMES = "names"
 IDENTITY = "identity"
 DOMAINS = (NAMES, IDENTITY)
 
-FORMAT = 1
+FORMAT = 2  # 1: unpadded (written while this was built; still read), 2: padded
+_FORMATS = (1, 2)
 _HEADER = 3  # version + generation
 _NONCE = 12
 
@@ -58,7 +59,13 @@ SEALED: dict[str, dict[str, str]] = {
     "service": {"service_no": IDENTITY, "account_no": IDENTITY, "agreement_no": IDENTITY},
     "service_case": {"summary": IDENTITY, "details": IDENTITY, "resolution": IDENTITY},
     "rights_request": {"notes": IDENTITY},
+    # Prepared access copies and portability files held for a manager's release: the whole
+    # record, so under the identity key (row id: the artefact's id).
+    "artefact_content": {"data": IDENTITY, "password": IDENTITY},
 }
+# The row id a table's values are bound to, where it is not the column `id`.
+ROW_ID = {"artefact_content": "artefact_id"}
+PAD = 16  # plaintext is padded to a multiple of this: a value's length shows only roughly
 # Kept only to search by, and replaced by tokens once sealed: written empty from then on.
 SEARCH_ONLY: dict[str, frozenset[str]] = {"customer": frozenset({"name_initials", "id_rev"})}
 
@@ -163,11 +170,15 @@ class FieldKeys:
     def seal(self, table: str, column: str, row_id: int, value: str | None) -> bytes | None:
         if value is None or not self.active:
             return value
+        return self.seal_bytes(table, column, row_id, value.encode("utf-8"))
+
+    def seal_bytes(self, table: str, column: str, row_id: int, data: bytes) -> bytes:
         domain = domain_of(table, column)
         self._need(domain)
         gen_no = self._current[domain]
         nonce = os.urandom(_NONCE)
-        body = self._gens[domain][gen_no].aead.encrypt(nonce, value.encode("utf-8"),
+        padded = data + b"\x80" + bytes(-(len(data) + 1) % PAD)  # ISO/IEC 7816-4 padding
+        body = self._gens[domain][gen_no].aead.encrypt(nonce, padded,
                                                        _aad(table, column, row_id))
         return bytes((FORMAT,)) + gen_no.to_bytes(2, "big") + nonce + body
 
@@ -177,10 +188,13 @@ class FieldKeys:
         upgrade) or a value that was never secret (an erased record's placeholder)."""
         if value is None or isinstance(value, str):
             return value
+        return self.open_bytes(table, column, row_id, value).decode("utf-8")
+
+    def open_bytes(self, table: str, column: str, row_id: int, value) -> bytes:
         domain = domain_of(table, column)
         self._need(domain)
         blob = bytes(value)
-        if len(blob) < _HEADER + _NONCE + 16 or blob[0] != FORMAT:
+        if len(blob) < _HEADER + _NONCE + 16 or blob[0] not in _FORMATS:
             raise Damaged(_("A sealed value in the database is damaged ({table}.{column})."
                             ).format(table=table, column=column))
         gen = self._gens[domain].get(int.from_bytes(blob[1:3], "big"))
@@ -193,7 +207,15 @@ class FieldKeys:
             raise Damaged(_("A sealed value in the database does not open: it was altered or "
                             "moved from another record ({table}.{column}).")
                           .format(table=table, column=column)) from None
-        return plain.decode("utf-8")
+        if blob[0] == 1:
+            return plain
+        # Padding is 0x80 then zeros, after the data: the data's own trailing zeros (a ZIP's)
+        # come before the marker and stay.
+        end = plain.rstrip(b"\x00")
+        if not end.endswith(b"\x80"):
+            raise Damaged(_("A sealed value in the database is damaged ({table}.{column}).")
+                          .format(table=table, column=column))
+        return end[:-1]
 
     def generation_of(self, value) -> int | None:
         """The generation a sealed value was written under (None for text)."""
@@ -214,6 +236,12 @@ class FieldKeys:
 
 
 NO_KEYS = FieldKeys()
+
+
+def is_sealed(value) -> bool:
+    """Bytes in our sealed format (a held PDF or ZIP from before sealing is not)."""
+    return (isinstance(value, bytes | bytearray | memoryview)
+            and len(value) >= _HEADER + _NONCE + 16 and bytes(value[:1])[0] in _FORMATS)
 
 
 def open_row(keys: FieldKeys, table: str, row, row_id: int | None = None,

@@ -443,7 +443,7 @@ class KeyRing:
             return replace(s, grants=kept + tuple(self._seal_grant(s, k) for k in keys))
         return replace(self, slots=tuple(granted(s) if target(s) else s for s in self.slots))
 
-    def without_grants(self, user: str, domains=None, keep_generation=None) -> KeyRing:
+    def without_grants(self, user: str | None, domains=None, keep_generation=None) -> KeyRing:
         """`user`'s slot loses its grants of `domains` (all when None), or, with
         `keep_generation` {domain: gen}, every older generation of those domains."""
         target = self._target(user)

@@ -22,14 +22,26 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app.store import schema
-from app.store.fields import DOMAINS, IDENTITY, NAMES, SEALED, SEARCH_ONLY, DomainKey, FieldKeys
+from app.store.fields import (
+    DOMAINS,
+    IDENTITY,
+    NAMES,
+    ROW_ID,
+    SEALED,
+    SEARCH_ONLY,
+    DomainKey,
+    FieldKeys,
+    is_sealed,
+)
 
-# Off until every reader and writer of sealed columns opens and seals them (issue 13).
-ENABLED = False
+# New databases seal from the start and older ones at their first login after the upgrade.
+# Tests turn it off to make a database as an older version wrote it.
+ENABLED = True
 BATCH = 2000
 ACTIVE = "fields_sealed"
 DONE = "fields_sealing_done"
-TABLE_ORDER = ("customer", "service", "service_case", "rights_request")
+TABLE_ORDER = ("customer", "service", "service_case", "rights_request", "artefact_content")
+BINARY = frozenset({("artefact_content", "data")})  # sealed as bytes, not text
 # Plaintext indexes that sealed values make useless (and that would keep nothing secret).
 PLAINTEXT_INDEXES = ("customer_by_id_number", "customer_by_id_rev", "customer_by_phone",
                      "customer_by_name", "customer_by_pinyin", "customer_by_initials",
@@ -72,56 +84,87 @@ def finish(conn) -> None:
     _set_meta(conn, DONE, "1")
 
 
-def _pending_count(conn) -> int:
+def _pending_count(conn, mark: str) -> int:
     total = 0
     for table in TABLE_ORDER:
-        mark = int(_meta(conn, f"sealing:{table}") or 0)
+        last = int(_meta(conn, f"{mark}:{table}") or 0)
+        rid = ROW_ID.get(table, "id")
         total += conn.exec_driver_sql(
-            f"SELECT count(*) FROM {table} WHERE id > ?", (mark,)).scalar_one()
+            f"SELECT count(*) FROM {table} WHERE {rid} > ?", (last,)).scalar_one()
     return total
 
 
-def seal_all(db, keys: FieldKeys, progress: Progress | None = None) -> None:
-    """Seal every row not yet sealed, batch by batch, and build the customers' tokens.
-    Needs both domain keys; resumes from each table's mark."""
+def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
+             mark: str = "sealing") -> None:
+    """Seal every row not yet sealed under the keys' current generation, batch by batch, and
+    build the customers' tokens. Needs both domain keys; resumes from each table's mark
+    (`mark`:<table>; a key rotation passes a mark of its own)."""
     from app.customers.tokens import customer_tokens, replace_tokens
 
     assert keys.holds(NAMES) and keys.holds(IDENTITY)
+    keys.active = True  # a session's own keys, read before activation, would write text
     with db.write() as conn:
         activate(conn)
-        total = _pending_count(conn)
+        total = _pending_count(conn, mark)
     done = 0
     for table in TABLE_ORDER:
-        columns = list(SEALED[table]) + sorted(SEARCH_ONLY.get(table, ()))
+        rid = ROW_ID.get(table, "id")
+        extra = ["erased_at"] if table == "customer" else []
+        columns = list(SEALED[table]) + sorted(SEARCH_ONLY.get(table, ())) + extra
+        batch = 50 if table == "artefact_content" else BATCH  # whole PDFs: small batches
         while True:
             with db.write() as conn:
-                mark = int(_meta(conn, f"sealing:{table}") or 0)
+                last = int(_meta(conn, f"{mark}:{table}") or 0)
                 rows = conn.exec_driver_sql(
-                    f"SELECT id, {', '.join(columns)} FROM {table} WHERE id > ? "
-                    f"ORDER BY id LIMIT {BATCH}", (mark,)).all()
+                    f"SELECT {rid}, {', '.join(columns)} FROM {table} WHERE {rid} > ? "
+                    f"ORDER BY {rid} LIMIT {batch}", (last,)).all()
                 if not rows:
                     break
                 for row in rows:
                     values = dict(zip(columns, row[1:], strict=True))
-                    plain = {c: keys.open(table, c, row[0], v) for c, v in values.items()
+                    plain = {c: _open_any(keys, table, c, row[0], v) for c, v in values.items()
                              if c in SEALED[table]}
-                    update = {c: keys.seal(table, c, row[0], v) for c, v in plain.items()
-                              if isinstance(values[c], str)}
+                    update = {c: _seal_any(keys, table, c, row[0], v) for c, v in plain.items()
+                              if _stale(keys, table, c, values[c])}
                     update.update({c: "" for c in SEARCH_ONLY.get(table, ())})
                     if update:
                         sets = ", ".join(f"{c} = ?" for c in update)
-                        conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE id = ?",
+                        conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE {rid} = ?",
                                              (*update.values(), row[0]))
-                    if table == "customer":
+                    if table == "customer" and values["erased_at"] is not None:
+                        replace_tokens(conn, row[0], set())  # an erased customer: none
+                    elif table == "customer":
                         replace_tokens(conn, row[0], customer_tokens(
                             keys, name=plain["name"], id_number=plain["id_number"],
                             phone=plain["phone"], services=_services(conn, keys, row[0])))
-                _set_meta(conn, f"sealing:{table}", str(rows[-1][0]))
+                _set_meta(conn, f"{mark}:{table}", str(rows[-1][0]))
             done += len(rows)
             if progress is not None:
                 progress(done, total)
     with db.write() as conn:
         finish(conn)
+
+
+def _open_any(keys: FieldKeys, table: str, column: str, row_id: int, value):
+    if (table, column) in BINARY:
+        return keys.open_bytes(table, column, row_id, value) if is_sealed(value) \
+            else bytes(value)
+    return keys.open(table, column, row_id, value)
+
+
+def _seal_any(keys: FieldKeys, table: str, column: str, row_id: int, value):
+    if (table, column) in BINARY:
+        return keys.seal_bytes(table, column, row_id, value)
+    return keys.seal(table, column, row_id, value)
+
+
+def _stale(keys: FieldKeys, table: str, column: str, value) -> bool:
+    """Text not sealed yet, or sealed under an older generation than the current one."""
+    if value is None:
+        return False
+    if isinstance(value, str) or ((table, column) in BINARY and not is_sealed(value)):
+        return True
+    return keys.generation_of(value) != keys.current(SEALED[table][column])
 
 
 def _services(conn, keys: FieldKeys, customer_id: int) -> list[tuple[str, str]]:

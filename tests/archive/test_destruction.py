@@ -9,6 +9,7 @@ import sqlalchemy.exc
 from sqlalchemy import text
 
 from app import accounts
+from app.accounts import access
 from app.archive import destruction, loans, registry, transfers
 from app.archive.model import BatchStatus
 from app.errors import Conflict, PermissionDenied, ValidationError
@@ -168,12 +169,14 @@ def test_four_eyes_and_roles(archive, manager, counter, expired):
         destruction.record_destruction(manager, batch, "shredding", "2025-03-03", "A", "B")
 
 
-def test_proposer_cannot_approve_even_with_both_roles(login, db_path, expired):
+def test_proposer_cannot_approve_even_with_both_roles(login, db_path, expired, manager):
     admin = login(Role.ADMIN)
     accounts.add_user(admin, "both", [Role.ARCHIVE, Role.MANAGER], "both-roles-password-1")
-    with admin.db.write() as conn:
-        conn.execute(text("UPDATE user SET must_change_password = 0 WHERE username = 'both'"))
     both = accounts.login(db_path, "both", "both-roles-password-1")
+    accounts.change_own_password(both, "both-roles-password-1", "both-own-password-1")
+    accounts.logout(both)
+    access.approve_access(manager, "both")  # a manager seals the customer-data keys to it
+    both = accounts.login(db_path, "both", "both-own-password-1")
     try:
         batch = destruction.propose_destruction(both, expired(1))
         with pytest.raises(Conflict, match="another person must approve"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 from sqlalchemy import text
@@ -10,6 +11,8 @@ from sqlalchemy import text
 from app.archive import registry
 from app.archive.model import FileStatus, PaperFile
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.store.fields import NAMES, AccessPending
+from app.synthetic import person
 
 
 def test_register_generates_number_and_derives_retention(archive, paper, customer_no):
@@ -150,3 +153,30 @@ def test_every_view_is_registered(archive, paper, customer_no):
                                  "('file.viewed', 'file.listed')")).all()
     assert {(r.action, r.customer_ref) for r in refs} == {("file.viewed", customer_no),
                                                            ("file.listed", customer_no)}
+
+
+def test_sealed_name_prefix_search_and_no_plaintext_in_the_file(archive, paper, make_customer):
+    """An archive clerk, holding only the names key, finds a file by the customer's name
+    prefix and sees the name; the database holds the name only sealed."""
+    number = make_customer(7)
+    name = person(random.Random(7)).name
+    mine = paper(customer_no=number, box="N-1")
+    assert archive.db.fields.domains == {NAMES}
+    found = registry.find_files(archive, name[:2])
+    assert mine in [f.file_no for f in found]
+    assert all(f.customer_name.startswith(name[:2]) for f in found)
+    assert next(f for f in found if f.file_no == mine).customer_name == name
+    assert registry.find_files(archive, name + "x") == []  # opened and checked, not guessed
+    with archive.db.read() as conn:
+        cid, raw, id_raw = conn.exec_driver_sql(
+            "SELECT id, name, id_number FROM customer WHERE customer_no = ?",
+            (number,)).one()
+        assert isinstance(raw, bytes) and name.encode() not in raw
+        with pytest.raises(AccessPending):  # identity is not the archive's to open
+            archive.db.fields.open("customer", "id_number", cid, id_raw)
+        # No column of any table holds the name as text.
+        tables = [r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in conn.exec_driver_sql(f'SELECT * FROM "{table}"'):
+                assert not any(isinstance(v, str) and name in v for v in row), table

@@ -6,6 +6,7 @@ import json
 import random
 import re
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from app.customers.records import open_customer
 from app.customers.tables import service_case
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.security.roles import Role
+from app.store.fields import open_row
 from app.store.schema import audit_event, user
 
 S = CaseStatus
@@ -43,8 +45,9 @@ def _customer(session, seed: int) -> str:
 
 def _case(session, case_no: str):
     with session.db.read() as conn:
-        return conn.execute(select(service_case)
-                            .where(service_case.c.case_no == case_no)).one()
+        row = conn.execute(select(service_case)
+                           .where(service_case.c.case_no == case_no)).one()
+    return SimpleNamespace(**open_row(session.db.fields, "service_case", row))
 
 
 def _events(session, action: str) -> list:

@@ -85,7 +85,9 @@ def test_cli_show_masks_service_numbers_and_leaves_a_thousand(login, filled, db_
                                                              monkeypatch, capsys) -> None:
     counter = login(Role.COUNTER)
     with counter.db.read() as conn:
-        numbers = conn.execute(select(service.c.service_no, service.c.kind)).all()
+        numbers = [(counter.db.fields.open("service", "service_no", r.id, r.service_no), r.kind)
+                   for r in conn.execute(select(service.c.id, service.c.service_no,
+                                                service.c.kind))]
     assert numbers
     text = _show(db_path, monkeypatch, capsys, filled)
     data = json.loads(_show(db_path, monkeypatch, capsys, filled, "--json"))

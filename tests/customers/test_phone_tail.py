@@ -11,15 +11,13 @@ import random
 import pytest
 from sqlalchemy import select
 
-from app import accounts, synthetic
+from app import synthetic
 from app.cli import main
-from app.customers import guesses, search
+from app.customers import guesses
 from app.customers.editing import NewCustomer, create_customer
 from app.customers.search import classify, find_customers, summaries
 from app.customers.services import add_service
 from app.security.roles import Role
-from app.store.database import _connect, keyring_path
-from app.store.keyring import KeyRing
 from app.store.schema import audit_event
 
 from ..conftest import PASSWORDS
@@ -91,18 +89,17 @@ def test_the_search_is_audited_with_the_query_masked(login, delays) -> None:
     assert detail["results"] >= 1 and not detail["full_number"] and not detail["narrowing"]
 
 
-def test_the_phone_tail_is_an_index_search(login) -> None:
+def test_the_phone_tail_is_a_token_lookup(login) -> None:
+    """Sealed phones have no plaintext index: the tail is looked up by its token, through the
+    token table's primary key (no scan of customers or tokens)."""
     counter = login(Role.COUNTER)
-    query = select(search.customer.c.id).where(search._condition("phone_tail", "1234"))
     with counter.db.read() as conn:
-        # Bound as the search binds it: the digits as a parameter, the -4 as written.
-        compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-        params = tuple(compiled.params[k] for k in compiled.positiontup)
         plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + str(compiled), params))
-    assert "customer_by_phone_tail" in plan and "service_by_number_tail" in plan
-    assert "SCAN customer" not in plan.replace("SCAN customer USING", "")
-    assert "SCAN service" not in plan
+            "EXPLAIN QUERY PLAN SELECT customer_id FROM customer_token WHERE token IN (?, ?)",
+            (1, 2)))
+    assert "USING PRIMARY KEY" in plan or "USING COVERING INDEX" in plan, plan
+    assert "SCAN" not in plan
+
 
 
 def test_archive_clerks_get_no_phone_tail_reading() -> None:
@@ -119,24 +116,3 @@ def test_custos_customer_find_1234(login, db_path, monkeypatch, capsys, delays) 
     assert code == 0
     line = next(ln for ln in out.splitlines() if ln.startswith(number))
     assert "1234" in line and "13511111234" not in line  # masked as on screen
-
-
-def test_a_database_from_before_migration_11_gets_the_tail_indexes(login, db_path,
-                                                                   delays) -> None:
-    counter = login(Role.COUNTER)
-    number, _p = _new(counter, 47, phone="13622225555")
-    accounts.logout(counter)
-    conn = _connect(db_path, KeyRing.load(keyring_path(db_path)).unlock(
-        "admin", PASSWORDS[Role.ADMIN]))
-    try:
-        conn.execute("DROP INDEX customer_by_phone_tail")
-        conn.execute("DROP INDEX service_by_number_tail")
-        conn.execute("PRAGMA user_version = 10")
-    finally:
-        conn.close()
-    again = login(Role.COUNTER)  # migrates (after its backup) to the latest version
-    assert number in _found(again, "5555")
-    with again.db.read() as conn:
-        names = set(conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
-    assert {"customer_by_phone_tail", "service_by_number_tail"} <= names

@@ -14,6 +14,7 @@ from app.customers.tables import consumption, customer
 from app.errors import PermissionDenied, ValidationError
 from app.imports.run import run_import
 from app.security.roles import Role
+from app.store.fields import open_row
 from app.synthetic import person
 
 
@@ -55,10 +56,11 @@ def test_messy_workbook_imports_valid_rows_and_reports_the_rest(login, tmp_path)
     assert bad.row == 63 and bad.column == "证件号码" and "check digit" in bad.reason
     errors = load_workbook(result.error_book).active
     assert [c.value for c in errors[2]] == [63, "证件号码", bad.reason]
-    with manager.db.read() as conn:
-        stored = {r.id_number: r for r in conn.execute(select(customer))}
+    with manager.db.read() as conn:  # opened with the manager's keys when sealed
+        rows = [open_row(manager.db.fields, "customer", r) for r in conn.execute(select(customer))]
+    stored = {r["id_number"]: r for r in rows}
     for p in people:
-        assert p.id_number in stored and stored[p.id_number].phone == p.mobile
+        assert p.id_number in stored and stored[p.id_number]["phone"] == p.mobile
     again = run_import(manager, "customers", path)  # re-import: no duplicates
     assert again.imported == 0 and again.already_present == 60
 
@@ -104,7 +106,8 @@ def test_consumption_csv_and_permissions(login, tmp_path):
     manager = login(Role.MANAGER)
     fill_records(manager, 3, random.Random(2))
     with manager.db.read() as conn:
-        number = conn.execute(select(customer.c.phone).where(customer.c.id == 2)).scalar()
+        number = manager.db.fields.open("customer", "phone", 2, conn.execute(
+            select(customer.c.phone).where(customer.c.id == 2)).scalar())
     month = datetime.now().strftime("%Y%m")
     path = tmp_path / "usage.csv"
     path.write_text(f"号码,账期,通话分钟,短信,流量,金额(元)\n{number},{month},120,3,2048,59.90\n"

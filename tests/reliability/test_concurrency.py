@@ -61,14 +61,17 @@ def _finish(child: subprocess.Popen) -> list[str]:
 
 
 def _customers(db: Path) -> tuple[int, int, set[str]]:
-    admin = accounts.login(db, "admin", ADMIN_PW)
+    manager = accounts.login(db, "manager", "manager-password")  # holds the keys
+    keys = manager.db.fields
     try:
-        with admin.db.read() as conn:
-            rows = conn.execute(select(customer.c.customer_no, customer.c.id_number)).all()
+        with manager.db.read() as conn:
+            rows = conn.execute(select(customer.c.id, customer.c.customer_no,
+                                       customer.c.id_number)).all()
             distinct = conn.execute(select(func.count(customer.c.customer_no.distinct())))
-            return len(rows), distinct.scalar(), {r.id_number for r in rows}
+            return len(rows), distinct.scalar(), {
+                keys.open("customer", "id_number", r.id, r.id_number) for r in rows}
     finally:
-        accounts.logout(admin)
+        accounts.logout(manager)
 
 
 def test_two_imports_at_once_hand_out_no_number_twice(db_path, tmp_path):

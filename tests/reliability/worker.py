@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 from pathlib import Path
 
 from app import accounts, keys
@@ -12,6 +13,11 @@ from app.demo_records import fill_records
 
 
 def main(workload: str, db: str, extra: str) -> None:
+    if workload == "sealing":  # the first login after the upgrade makes the keys and seals
+        print("ready", flush=True)
+        accounts.login(Path(db), "counter", "counter-password")
+        while True:
+            time.sleep(1)
     admin = accounts.login(Path(db), "admin", "admin-password")
     print("ready", flush=True)
     if workload in ("backup", "backup-api"):
@@ -42,6 +48,9 @@ def main(workload: str, db: str, extra: str) -> None:
 
         while True:
             run_retention(admin, apply=True)
+    elif workload == "data-rotation":
+        while True:
+            keys.rotate_data_keys(admin, extra)
     elif workload == "erasure":
         from app.rights import requests
         from app.rights.erasure import erase_customer

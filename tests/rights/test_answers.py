@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import zipfile
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from app.errors import Conflict, ValidationError
 from app.i18n import set_language
 from app.rights import answers, copies, erasure, marketing, requests
 from app.security.roles import Role
+from app.store.fields import open_row
 
 
 def _take(session, kind, customer_no):
@@ -53,7 +55,8 @@ def test_access_copy_has_every_section_and_value(login, rich_customer, tmp_path,
     answers.prepare_access_copy(counter, n, lang)
     text = _pdf_text(copies.review_copy(login(Role.MANAGER), n).data, tmp_path)
     with counter.db.read() as conn:
-        c = conn.execute(select(customer).where(customer.c.customer_no == rich_customer)).first()
+        c = SimpleNamespace(**open_row(counter.db.fields, "customer", conn.execute(
+            select(customer).where(customer.c.customer_no == rich_customer)).first()))
         sids = [r.id for r in conn.execute(select(service.c.id)
                                            .where(service.c.customer_id == c.id))]
         months = conn.execute(select(consumption).where(consumption.c.service_id.in_(sids))
@@ -108,7 +111,8 @@ def test_erasure_keeps_what_law_requires_and_is_irreversible(login, rich_custome
     counter, manager = login(Role.COUNTER), login(Role.MANAGER)
     n = _take(counter, "erasure", rich_customer)
     with manager.db.read() as conn:
-        c = conn.execute(select(customer).where(customer.c.customer_no == rich_customer)).first()
+        c = SimpleNamespace(**open_row(manager.db.fields, "customer", conn.execute(
+            select(customer).where(customer.c.customer_no == rich_customer)).first()))
         months_before = conn.execute(select(consumption).join(service).where(
             service.c.customer_id == c.id)).all()
     plan = erasure.erasure_plan(counter, n)
@@ -125,7 +129,8 @@ def test_erasure_keeps_what_law_requires_and_is_irreversible(login, rich_custome
         erasure.erase_customer(manager, n, confirm=False)
     erasure.erase_customer(manager, n, confirm=True)
     with manager.db.read() as conn:
-        after = conn.execute(select(customer).where(customer.c.id == c.id)).first()
+        after = SimpleNamespace(**open_row(manager.db.fields, "customer", conn.execute(
+            select(customer).where(customer.c.id == c.id)).first()))
         months_after = conn.execute(select(consumption).join(service).where(
             service.c.customer_id == c.id)).all()
         ledger = conn.execute(select(consent_event).where(consent_event.c.customer_id == c.id)
@@ -167,7 +172,7 @@ def test_marketing_export_exclusions(login, tmp_path):
     manager = login(Role.MANAGER)
     fill_records(manager, 120, random.Random(9))
     with manager.db.read() as conn:
-        listed = {r[0] for r in marketing.marketing_contacts(conn)}
+        listed = {r[0] for r in marketing.marketing_contacts(conn, manager.db.fields)}
         rows = conn.execute(select(customer)).all()
         ledger = conn.execute(select(consent_event).where(consent_event.c.purpose ==
                                                           "marketing")
@@ -183,7 +188,7 @@ def test_marketing_export_exclusions(login, tmp_path):
     some = sorted(listed)[0]
     requests.take_request(counter, "object_marketing", some, "ID card checked")
     with manager.db.read() as conn:
-        assert some not in {r[0] for r in marketing.marketing_contacts(conn)}
+        assert some not in {r[0] for r in marketing.marketing_contacts(conn, manager.db.fields)}
     out = tmp_path / "m.xlsx"
     count = marketing.export_marketing_contacts(manager, out)
     sheet = load_workbook(out).active

@@ -14,12 +14,14 @@ import pytest
 from sqlalchemy import select, text
 
 from app import accounts
+from app.accounts import access
 from app.cli import main
 from app.errors import Conflict, PermissionDenied
 from app.rights import answers, copies, requests
 from app.rights.tables import artefact_content, request_artefact
 from app.security.roles import Role
 from app.store import schema
+from app.store.fields import is_sealed
 
 from ..conftest import ADMIN_PW, PASSWORDS
 
@@ -51,7 +53,10 @@ def test_counter_cannot_get_the_bytes_before_release(login, customer_no, kind):
     prepared = prepare(counter, number)
     assert not hasattr(prepared, "data")  # preparing hands back a checksum, never the bytes
     held = _held(counter, number)
-    assert len(held) == 1 and hashlib.sha256(held[0].data).hexdigest() == prepared.sha256
+    assert len(held) == 1 and is_sealed(held[0].data)  # sealed in the file
+    opened = counter.db.fields.open_bytes("artefact_content", "data", held[0].artefact_id,
+                                          held[0].data)
+    assert hashlib.sha256(opened).hexdigest() == prepared.sha256
     with pytest.raises(PermissionDenied):
         copies.review_copy(counter, number)
     for how in ("shown", "printed", "saved", "exported"):
@@ -74,6 +79,7 @@ def test_release_needs_a_view_of_exactly_these_bytes(login, db_path, customer_no
     with admin.db.write() as conn:
         conn.execute(schema.user.update().values(must_change_password=0))
     accounts.logout(admin)
+    access.approve_access(manager, "boss2")  # its customer-data keys (sealed mode)
     other = accounts.login(db_path, "boss2", PASSWORDS[Role.MANAGER])
     try:
         copies.review_copy(other, number)

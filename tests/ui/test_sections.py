@@ -8,10 +8,16 @@ from PySide6.QtWidgets import QMessageBox
 from app.audit import ChainReport
 from app.security import Role
 from app.settings import idle_lock_minutes
+from app.store import sealing
 from ui.sections.integrity import IntegritySection, report_sentence
 from ui.sections.settings import SecuritySettingsSection
 from ui.sections.user_dialogs import AddUserDialog, TemporaryPasswordDialog
 from ui.sections.users import UsersSection
+
+# A new account, or one enabled with a temporary password, waits for a manager's approval
+# when the database seals customer data (ui/sections/access.py).
+WAITING = ("Must change password; access pending" if sealing.ENABLED
+           else "Must change password")
 
 
 def _users(qtbot, session) -> UsersSection:
@@ -53,7 +59,7 @@ def test_add_user_shows_them_in_the_table(qtbot, login):
     row = _column(section, 0).index("wang.fang")
     assert section.table.item(row, 1).text() == "王芳"
     assert section.table.item(row, 2).text() == "Counter staff"
-    assert section.table.item(row, 3).text() == "Must change password"
+    assert section.table.item(row, 3).text() == WAITING
     assert "wang.fang" in section.status.text()
 
 
@@ -94,7 +100,7 @@ def test_disable_then_enable_with_a_temporary_password(qtbot, login):
     dialog.again.setText("archive-again-1")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Account disabled" not in _column(section, 3))
-    assert _column(section, 3)[_column(section, 0).index("archive")] == "Must change password"
+    assert _column(section, 3)[_column(section, 0).index("archive")] == WAITING
 
 
 def test_an_admin_cannot_disable_themselves_from_the_table(qtbot, login):

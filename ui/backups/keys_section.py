@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,10 +23,10 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.i18n import _
-from app.keys import replace_recovery_code, rotate_key
+from app.keys import replace_recovery_code, rotate_data_keys, rotate_key
 from app.security import Session
 from ui.backups.common import MARGINS, card, status_label
-from ui.dialogs import ask, hint_label, show_error, show_info
+from ui.dialogs import FormDialog, ask, hint_label, show_error, show_info
 from ui.first_run import keep_safe_text
 from ui.recovery_sheet import print_sheet, save_as_pdf
 from ui.sections.common import section_title, set_status
@@ -143,11 +145,36 @@ class KeysSection(QWidget):
         inner.addWidget(self.rotate_status)
         layout.addWidget(frame)
 
+        frame, inner = card(_("Rotate the customer-data keys"))
+        inner.addWidget(hint_label(_(
+            "Customer data is sealed once more under keys only the roles that read it hold "
+            "(administrators hold none). Rotating makes new keys, re-seals every field and "
+            "search token, and takes the old keys out of every account's slot, so a copy of "
+            "an old slot opens nothing written since. It needs the recovery code, which "
+            "holds every key; an interrupted rotation goes on when it is started again.")))
+        row = QHBoxLayout()
+        self.data_button = QPushButton(_("Rotate the customer-data keys…"))
+        self.data_button.clicked.connect(self.rotate_data)
+        row.addWidget(self.data_button)
+        row.addStretch(1)
+        inner.addLayout(row)
+        self.data_status = status_label()
+        inner.addWidget(self.data_status)
+        layout.addWidget(frame)
+
         frame, inner = card(_("Replace the recovery code"))
         inner.addWidget(hint_label(_(
             "The recovery code lets an administrator back in when every password is lost. "
             "Replace it when the printed code may have been seen or lost: the old code stops "
             "working at once and the new one is shown only once.")))
+        self.current_code = QLineEdit()
+        self.current_code.setEchoMode(QLineEdit.EchoMode.Password)
+        self.current_code.setPlaceholderText(_("The current code, if you have it"))
+        inner.addWidget(hint_label(_(
+            "Typed here, the current code hands its customer-data keys on to the new one. "
+            "Without it the new code opens the database but no customer data: those keys "
+            "then stay with counter staff and managers only.")))
+        inner.addWidget(self.current_code)
         row = QHBoxLayout()
         self.replace_button = QPushButton(_("Replace the recovery code…"))
         self.replace_button.clicked.connect(self.confirm_replacement)
@@ -179,6 +206,16 @@ class KeysSection(QWidget):
         self.rotate_button.setEnabled(True)
         set_status(self.rotate_status, sentence, ok=False)
 
+    # -- customer-data keys ----------------------------------------------------------------
+
+    def rotate_data(self) -> None:
+        dialog = DataKeyRotationDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: set_status(self.data_status, _(
+            "The customer-data keys were rotated; old copies of the key ring open nothing "
+            "written since."), ok=True))
+        dialog.open()
+
     # -- recovery code ---------------------------------------------------------------------
 
     def confirm_replacement(self) -> None:
@@ -188,9 +225,14 @@ class KeysSection(QWidget):
 
     def replace(self) -> None:
         session = self.session
+        try:
+            current = self.current_code.text().strip() or None
+        finally:
+            self.current_code.clear()
         self.replace_button.setEnabled(False)
         self.replace_status.hide()
-        run_in_background(self, lambda _p: replace_recovery_code(session), self._replaced,
+        run_in_background(self, lambda _p: replace_recovery_code(session, current),
+                          self._replaced,
                           self._replace_failed, label=_("Replacing the recovery code…"))
 
     def _replaced(self, code: str) -> None:
@@ -211,3 +253,28 @@ class KeysSection(QWidget):
     def _replace_failed(self, sentence: str) -> None:
         self.replace_button.setEnabled(True)
         set_status(self.replace_status, sentence, ok=False)
+
+
+class DataKeyRotationDialog(FormDialog):
+    """The recovery code, asked for the rotation of the customer-data keys."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(_("Rotate the customer-data keys"), parent, ok_text=_("Rotate"))
+        self.session = session
+        self.set_intro(rotation_warning(session.db.path.name))
+        self.code = QLineEdit()
+        self.code.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        self.secrets = [self.code]
+        self.form.addRow(_("Recovery code:"), self.code)
+
+    def working_label(self) -> str:
+        return _("Re-sealing customer data under new keys…")
+
+    def prepare(self) -> Callable[[], Any]:
+        session = self.session
+        try:
+            code = self.code.text()
+        finally:
+            self.code.clear()
+        return lambda: rotate_data_keys(session, code)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
 from app.security import Permission, Session
+from ui.sections.access import AccessRequestsSection
 from ui.sections.home import HomeSection
 from ui.sections.integrity import IntegritySection
 from ui.sections.settings import SecuritySettingsSection
@@ -36,6 +37,8 @@ class Section:
 SECTIONS: list[Section] = [
     # Every role holds OWN_ACCOUNT, so everyone who logs in has a home page.
     Section("home", lambda: _("Home"), Permission.OWN_ACCOUNT, HomeSection, order=0),
+    Section("access", lambda: _("Access requests"), Permission.ACCESS_GRANT,
+            AccessRequestsSection, order=70),
     Section("users", lambda: _("Users"), Permission.ACCOUNTS_MANAGE, UsersSection, order=800),
     Section("security", lambda: _("Security settings"), Permission.SECURITY_SETTINGS,
             SecuritySettingsSection, order=850),

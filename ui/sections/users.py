@@ -16,22 +16,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts import UserInfo, disable_user, list_users
+from app.accounts.access import pending_for_admin
 from app.clock import local_text
 from app.errors import CustosError
 from app.i18n import _
 from app.security import Role, Session
-from ui.dialogs import FormDialog, ask
+from ui.dialogs import FormDialog, ask, hint_label
+from ui.sections.access import RecoveryApprovalDialog
 from ui.sections.common import section_title, set_status
 from ui.sections.user_dialogs import AddUserDialog, RolesDialog, TemporaryPasswordDialog
 from ui.worker import run_in_background
 
 
-def status_text(user: UserInfo) -> str:
+def status_text(user: UserInfo, pending: bool = False) -> str:
     if user.disabled:
         return _("Account disabled")
     if user.must_change_password:
-        return _("Must change password")
-    return _("Account active")
+        return _("Must change password; access pending") if pending else \
+            _("Must change password")
+    return _("Access pending") if pending else _("Account active")
 
 
 def roles_text(user: UserInfo) -> str:
@@ -43,6 +46,7 @@ class UsersSection(QWidget):
         super().__init__(parent)
         self.session = session
         self.users: list[UserInfo] = []
+        self.pending: set[str] = set()  # usernames whose access to customer data waits
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 28)
         layout.setSpacing(12)
@@ -54,10 +58,14 @@ class UsersSection(QWidget):
         self.disable_button = QPushButton(_("Disable"))
         self.enable_button = QPushButton(_("Enable…"))
         self.reset_button = QPushButton(_("Reset password…"))
+        self.recovery_button = QPushButton(_("Approve with recovery code…"))
+        self.recovery_button.setToolTip(_("For the first manager, when no manager can approve "
+                                          "yet"))
         for button, slot in ((self.add_button, self._add), (self.roles_button, self._roles),
                              (self.disable_button, self._disable),
                              (self.enable_button, self._enable),
-                             (self.reset_button, self._reset)):
+                             (self.reset_button, self._reset),
+                             (self.recovery_button, self._approve_with_recovery)):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -79,6 +87,13 @@ class UsersSection(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self._roles())
         layout.addWidget(self.table, 1)
+        self.pending_hint = hint_label(_(
+            "\u201cAccess pending\u201d: the account cannot read customer data until a manager "
+            "approves it (Access requests, in the manager's window). An administrator cannot "
+            "give that access; only the first manager of a new database is approved here, with "
+            "the recovery code. A password reset puts an account back to pending."))
+        self.pending_hint.hide()
+        layout.addWidget(self.pending_hint)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -95,9 +110,15 @@ class UsersSection(QWidget):
         except CustosError as exc:
             self.users = []
             set_status(self.status, str(exc), ok=False)
+        try:
+            self.pending = {a.username for a in pending_for_admin(self.session)}
+        except CustosError:
+            self.pending = set()
+        self.pending_hint.setVisible(bool(self.pending))
         self.table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
-            cells = (user.username, user.display_name, roles_text(user), status_text(user),
+            cells = (user.username, user.display_name, roles_text(user),
+                     status_text(user, user.username in self.pending),
                      local_text(user.last_login_at), local_text(user.created_at))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -121,6 +142,9 @@ class UsersSection(QWidget):
                                        and user.username != self.session.username)
         self.enable_button.setEnabled(user is not None and user.disabled)
         self.reset_button.setEnabled(user is not None and not user.disabled)
+        # The first manager only: everyone else is approved by a manager.
+        self.recovery_button.setEnabled(user is not None and user.username in self.pending
+                                        and Role.MANAGER in user.roles)
 
     # -- changes ------------------------------------------------------------------------
 
@@ -168,6 +192,13 @@ class UsersSection(QWidget):
             self._open(TemporaryPasswordDialog(self.session, user, enable=False, parent=self),
                        _("The password of {user} was reset; they must change it at next "
                          "login.").format(user=user.username), user.username)
+
+    def _approve_with_recovery(self) -> None:
+        user = self.selected()
+        if user is not None and self.recovery_button.isEnabled():
+            self._open(RecoveryApprovalDialog(self.session, user.username, self),
+                       _("{user} can now read the customer data of their roles, from their "
+                         "next login.").format(user=user.username), user.username)
 
     def _disable(self) -> None:
         user = self.selected()

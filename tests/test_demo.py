@@ -1,0 +1,77 @@
+"""The demo database: every account holds its role's customer-data keys, and in sealed
+mode the generated records are sealed and searchable through their tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import accounts
+from app.accounts.login import load_ring
+from app.archive import registry
+from app.customers.tokens import query_tokens
+from app.demo import DEMO_ACCOUNTS, create_demo
+from app.security.roles import domains_for
+from app.store.fields import IDENTITY, NAMES, open_row
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.custos"
+    create_demo(path, customers=30, seed=5, history=50)
+    return path
+
+
+def test_every_demo_account_holds_its_roles_keys(demo):
+    ring = load_ring(demo)
+    for account in DEMO_ACCOUNTS:
+        assert ring.domains_of(account.username) == domains_for([account.role])
+    assert ring.domains_of("admin") == frozenset()
+
+
+def test_demo_records_are_sealed_and_tokenised(demo):
+    counter = accounts.login(demo, "counter", "counter-demo-1")
+    try:
+        keys = counter.db.fields
+        assert keys.active and keys.domains == {NAMES, IDENTITY}
+        with counter.db.read() as conn:
+            raw = conn.exec_driver_sql("SELECT * FROM customer ORDER BY id").all()
+            people = [open_row(keys, "customer", r) for r in raw]
+            for r, p in zip(raw, people, strict=True):
+                m = r._mapping
+                assert isinstance(m["name"], bytes) and p["name"].encode() not in m["name"]
+                assert isinstance(m["id_number"], bytes) and isinstance(m["phone"], bytes)
+                assert m["name_initials"] == "" and m["id_rev"] == ""
+            services = conn.exec_driver_sql("SELECT service_no FROM service").scalars().all()
+            assert services and all(isinstance(s, bytes) for s in services)
+            summaries = conn.exec_driver_sql("SELECT summary FROM service_case").scalars().all()
+            assert summaries and all(isinstance(s, bytes) for s in summaries)
+            # Each customer is found through its phone and name tokens.
+            for p in people[:5]:
+                for kind, value in (("phone", p["phone"]), ("name", p["name"][:2]),
+                                    ("id_number", p["id_number"])):
+                    ids = conn.exec_driver_sql(
+                        "SELECT customer_id FROM customer_token WHERE token = ?",
+                        (query_tokens(keys, kind, value)[0],)).scalars().all()
+                    assert p["id"] in ids, kind
+            # No identity number or phone is left as text anywhere in the file.
+            secrets = {p["id_number"] for p in people} | {p["phone"] for p in people}
+            tables = [r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            for table in tables:
+                for row in conn.exec_driver_sql(f'SELECT * FROM "{table}"'):
+                    texts = [v for v in row if isinstance(v, str)]
+                    assert not any(s in t for s in secrets for t in texts), table
+    finally:
+        accounts.logout(counter)
+    archive = accounts.login(demo, "archive", "archive-demo-1")
+    try:
+        assert archive.db.fields.domains == {NAMES}
+        with archive.db.read() as conn:
+            cid, raw_name = conn.exec_driver_sql(
+                "SELECT c.id, c.name FROM customer c JOIN paper_file f ON f.customer_id = c.id "
+                "WHERE f.status = 'in_archive' ORDER BY c.id LIMIT 1").one()
+        name = archive.db.fields.open("customer", "name", cid, raw_name)
+        found = registry.find_files(archive, name)
+        assert found and all(f.customer_name.startswith(name) for f in found)
+    finally:
+        accounts.logout(archive)

@@ -198,6 +198,16 @@ def _check_ring(data: object) -> None:
         raise ValueError("a key ring field has the wrong type")
 
 
+def _check_unique(slots) -> None:
+    """One slot per account and one recovery slot: a second slot under a clerk's name (a
+    "shadow" someone added with a password of their own) would receive every key granted
+    to that clerk."""
+    names = [_user_key(s.user) for s in slots if s.user is not None]
+    if len(names) != len(set(names)) or sum(s.kind == "recovery" for s in slots) > 1:
+        raise StoreError(_("The key ring holds a second slot for one account; it was "
+                           "refused. Restore the key ring from a backup."))
+
+
 def _user_key(name: str) -> str:
     return name.strip().casefold()
 
@@ -232,8 +242,9 @@ class KeyRing:
             if head is not None:
                 head = {"seq": int(head["seq"]), "hash": str(head["hash"]),
                         "at": str(head.get("at", ""))}
-            return cls(db_id=data["db_id"], db_salt=data["db_salt"],
-                       slots=tuple(Slot.from_dict(s) for s in data["slots"]),
+            slots = tuple(Slot.from_dict(s) for s in data["slots"])
+            _check_unique(slots)
+            return cls(db_id=data["db_id"], db_salt=data["db_salt"], slots=slots,
                        kdf=KdfParams.from_dict(data.get("kdf", FLOOR.as_dict())),
                        audit_head=head)
         except StoreError:

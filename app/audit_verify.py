@@ -181,6 +181,11 @@ def _walk(conn, key: bytes, signatures: _Signatures,
         # anchored at the last expired event's hash.
         base_seq, base_hash = base.split(":", 1)
         prev, expected_seq, last_seq = base_hash, int(base_seq) + 1, int(base_seq)
+    # A row below the start (seq 0 or less, or under an expiry base) is outside the chain
+    # walked from here on: slipped in by someone, never written by Custos.
+    stray = conn.execute(select(func.min(ev.c.seq)).where(ev.c.seq <= last_seq)).scalar()
+    if stray is not None:
+        return ChainReport(False, 0, prev, stray, "altered")
     mark = audit.signed_from(conn)
     may_self_register = mark is not None and mark > 1
     keys = base_keys(conn)

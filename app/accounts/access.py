@@ -155,12 +155,25 @@ def ensure_sealed(session: Session, progress=None) -> None:
         return
     with rotation_lock(db.path):
         ring = load_ring(db.path)
-        if any(s.grants for s in ring.slots):
+        with db.read() as conn:
+            recorded = keychecks.keys_recorded(conn)
+            sealed_already = sealing.holds_sealed_values(conn)
+        if recorded:
             worker = db.fields if db.fields.domains == frozenset(DOMAINS) else None
             made = None
+        elif sealed_already:
+            # Sealed values but no record of their keys: the record was removed. Making new
+            # keys here would hand them to whoever logged in; refuse, on record.
+            audit.record(db, actor=session.username, action="fields.keys_record_missing",
+                         outcome="refused")
+            return
         else:
             made = sealing.new_domain_keys()
             with db.write() as conn:
+                # Grants left by a first attempt killed before it committed sealed nothing.
+                for slot in ring.slots:
+                    if slot.grants and slot.kind in ("user", "recovery"):
+                        ring = ring.without_grants(slot.user if slot.kind == "user" else None)
                 users = conn.execute(select(users_t).where(users_t.c.disabled == 0)).all()
                 for u in users:  # they read all of it before: nobody gains anything
                     ring = grant_for_roles(ring, u.username, _roles_of(conn, u.id), made)

@@ -67,7 +67,8 @@ def record_consent(session: Session, customer_no: str, purpose: str, granted: bo
             raise Conflict(_("Processing of customer {number} is restricted; a consent cannot "
                              "be granted until a manager lifts the restriction.")
                            .format(number=row.customer_no))
-        append_consent(conn, row.id, which.value, granted, how.value, session.username, note)
+        append_consent(conn, row.id, which.value, granted, how.value, session.username, note,
+                       keys=db.fields)
         registered = working_purpose(session, row.customer_no, Purpose.COUNTER_SERVICE.value)
         audit.append(conn, db, actor=session.username,
                      action="consent.granted" if granted else "consent.withdrawn",
@@ -85,8 +86,9 @@ def consent_history(session: Session, customer_no: str) -> list[ConsentEvent]:
         rows = conn.execute(select(consent_event)
                             .where(consent_event.c.customer_id == row.id)
                             .order_by(consent_event.c.id)).all()
-    return [ConsentEvent(r.purpose, bool(r.granted), r.channel, r.at, r.recorded_by, r.note)
-            for r in rows]
+    keys = session.db.fields
+    return [ConsentEvent(r.purpose, bool(r.granted), r.channel, r.at, r.recorded_by,
+                         keys.open("consent_event", "note", r.id, r.note)) for r in rows]
 
 
 __all__ = ["ConsentEvent", "consent_history", "record_consent"]

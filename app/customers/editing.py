@@ -26,7 +26,7 @@ from app.rights.requests import rectification_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
-from app.store.fields import NO_KEYS, FieldKeys, sealed_values
+from app.store.fields import NO_KEYS, FieldKeys, seal_note, sealed_values
 from app.store.numbers import next_id
 from app.text import printable
 
@@ -141,10 +141,15 @@ def mask_customer_no(number: str) -> str:
 
 
 def append_consent(conn, customer_id: int, purpose: str, granted: bool, channel: str,
-                   by: str, note: str = "") -> None:
-    conn.execute(consent_event.insert().values(
-        customer_id=customer_id, purpose=purpose, granted=int(granted), channel=channel,
-        at=clock.stamp(), recorded_by=by, note=note))
+                   by: str, note: str = "", keys: FieldKeys | None = None) -> None:
+    """One ledger entry. A note typed by staff is sealed (identity key) when `keys` are given;
+    the program's own notes ("at account opening") are not secret."""
+    values = dict(customer_id=customer_id, purpose=purpose, granted=int(granted),
+                  channel=channel, at=clock.stamp(), recorded_by=by, note=note)
+    if keys is not None and keys.active and note:
+        values["id"] = next_id(conn, consent_event.c.id)
+        values["note"] = keys.seal("consent_event", "note", values["id"], note)
+    conn.execute(consent_event.insert().values(**values))
 
 
 @requires(Permission.CUSTOMER_EDIT)
@@ -246,7 +251,8 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
         before = {**current}
         audit.append(conn, db, actor=session.username, action="customer.rectified",
                      customer_ref=row.customer_no, purpose=registered,
-                     detail={"fields": changed, "evidence": evidence.strip()[:200],
+                     detail={"fields": changed,
+                             "evidence": seal_note(keys, "evidence", evidence.strip()[:200]),
                              "before": {k: _masked(k, before) for k in changed},
                              "after": {k: _masked(k, values) for k in changed},
                              **({"request": answers} if answers else {})})
@@ -269,8 +275,8 @@ def restrict(session: Session, customer_no: str, reason: str) -> None:
                                               reason.strip()[:500])))
         audit.append(conn, db, actor=session.username, action="customer.restricted",
                      customer_ref=row.customer_no,
-                     # The reason is sealed in the record; in the log it would not be.
-                     detail={"reason": "(in the record)"})
+                     # Sealed in the log as in the record: a reason may name people.
+                     detail={"reason": seal_note(db.fields, "reason", reason.strip()[:200])})
 
 
 @requires(Permission.REQUEST_DECIDE)
@@ -284,7 +290,8 @@ def lift_restriction(session: Session, customer_no: str, note: str) -> None:
             restricted_at=None, restricted_by=None, restriction_reason=None,
             updated_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="customer.restriction_lifted",
-                     customer_ref=row.customer_no, detail={"note": note.strip()[:200],
+                     customer_ref=row.customer_no, detail={"note": seal_note(session.db.fields, "note",
+                                                                note.strip()[:200]),
                                                            "since": row.restricted_at})
 
 

@@ -47,7 +47,7 @@ from app.i18n import _, current_language
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
-from app.store.fields import FieldKeys, open_row
+from app.store.fields import FieldKeys, open_detail, open_row
 from app.text import printable
 
 
@@ -312,5 +312,5 @@ def access_history(session: Session, customer_no: str, limit: int = 500) -> list
         rows = conn.execute(select(ev.c.at, ev.c.actor, ev.c.action, ev.c.purpose, ev.c.detail)
                             .where(ev.c.customer_ref == key)
                             .order_by(ev.c.seq.desc()).limit(limit)).all()
-    return [AccessEvent(clock.local_text(r.at), r.actor, r.action, r.purpose, r.detail)
-            for r in rows]
+    return [AccessEvent(clock.local_text(r.at), r.actor, r.action, r.purpose,
+                        open_detail(session.db.fields, r.detail)) for r in rows]

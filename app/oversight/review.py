@@ -17,6 +17,7 @@ from app.security.guard import requires
 from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store import schema
+from app.store.fields import open_detail
 
 ev = schema.audit_event
 
@@ -87,8 +88,10 @@ def log_rows(session: Session, seqs: Sequence[int]) -> list[LogRow]:
         return []
     with session.db.read() as conn:
         rows = {r.seq: r for r in conn.execute(select(ev).where(ev.c.seq.in_(list(seqs))))}
+    keys = session.db.fields
     return [LogRow(r.seq, r.at, r.actor, r.action, r.outcome, r.customer_ref or "",
-                   r.purpose or "", r.detail) for s in seqs if (r := rows.get(s))]
+                   r.purpose or "", open_detail(keys, r.detail))
+            for s in seqs if (r := rows.get(s))]
 
 
 @requires(Permission.OVERSIGHT)

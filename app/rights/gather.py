@@ -101,7 +101,7 @@ def gather(conn, customer_id: int, keys: FieldKeys) -> Holdings:
     cases = [{k: v for k, v in asdict(x).items() if k not in ("customer_no", "overdue")}
              for x in customer_cases(conn, keys, c.id, c.customer_no)]
     consents = [{"purpose": r.purpose, "granted": bool(r.granted), "channel": r.channel,
-                 "at": r.at, "note": r.note}
+                 "at": r.at, "note": keys.open("consent_event", "note", r.id, r.note)}
                 for r in conn.execute(select(consent_event)
                                       .where(consent_event.c.customer_id == c.id)
                                       .order_by(consent_event.c.id))]

@@ -23,8 +23,10 @@ value; without the domain key nobody can compute the token of a guess.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -59,6 +61,10 @@ SEALED: dict[str, dict[str, str]] = {
     "service": {"service_no": IDENTITY, "account_no": IDENTITY, "agreement_no": IDENTITY},
     "service_case": {"summary": IDENTITY, "details": IDENTITY, "resolution": IDENTITY},
     "rights_request": {"notes": IDENTITY},
+    "consent_event": {"note": IDENTITY},  # typed at the counter ("said stop, call 139…")
+    # Free text typed into an audit event's detail (evidence, reasons, notes): sealed inside
+    # the signed detail, bound to no row (the chain already binds each detail to its event).
+    "audit_detail": {"evidence": IDENTITY, "reason": IDENTITY, "note": IDENTITY},
     # Prepared access copies and portability files held for a manager's release: the whole
     # record, so under the identity key (row id: the artefact's id).
     "artefact_content": {"data": IDENTITY, "password": IDENTITY},
@@ -269,3 +275,37 @@ def sealed_values(keys: FieldKeys, table: str, row_id: int, values: dict) -> dic
 def chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+SEALED_TEXT = "sealed:"
+
+
+def seal_note(keys: FieldKeys, column: str, text: str) -> str:
+    """Free text for an audit detail: sealed under the identity key as "sealed:<base64>"
+    when this account holds it (always, for those who may type such text)."""
+    if not (keys.active and keys.holds(domain_of("audit_detail", column))):
+        return text
+    blob = keys.seal_bytes("audit_detail", column, 0, text.encode("utf-8"))
+    return SEALED_TEXT + base64.b64encode(blob).decode("ascii")
+
+
+def open_detail(keys: FieldKeys, detail: str) -> str:
+    """An audit detail (JSON) as its reader may see it: sealed text opened for a holder of
+    the key, "(sealed)" for anyone else."""
+    if SEALED_TEXT not in detail:
+        return detail
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return detail
+    for name, value in data.items():
+        if isinstance(value, str) and value.startswith(SEALED_TEXT) \
+                and name in SEALED["audit_detail"]:
+            try:
+                blob = base64.b64decode(value[len(SEALED_TEXT):], validate=True)
+                data[name] = keys.open_bytes("audit_detail", name, 0, blob).decode("utf-8")
+            except (ValueError, AccessPending, Damaged):
+                data[name] = "(sealed)"
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -65,27 +65,48 @@ def record_next(conn, previous: list[DomainKey], new: list[DomainKey], db_id: st
              endorsement(by_domain[key.domain], key, db_id))
 
 
-def _roots(conn) -> dict[str, str]:
-    """The first key's check value per domain: from the log's first `fields.keys_made`
-    event, else (its part of the log expired) from meta."""
-    detail = conn.execute(select(schema.audit_event.c.detail)
-                          .where(schema.audit_event.c.action == KEYS_MADE)
-                          .order_by(schema.audit_event.c.seq).limit(1)).scalar()
+def _base(conn) -> int:
+    """The last expired event's seq (0 when none expired): retained events come after it."""
+    base = _meta(conn, "audit_base")
     try:
-        checks = json.loads(detail)["checks"] if detail else {}
-    except (ValueError, KeyError, TypeError):
+        return int(base.split(":", 1)[0]) if base else 0
+    except ValueError:
+        return 0
+
+
+def keys_recorded(conn) -> bool:
+    """Were customer-data keys ever made for this database (the event, or its expired
+    part's record in meta)?"""
+    return bool(_roots(conn))
+
+
+def _roots(conn) -> dict[str, str]:
+    """The first key's check value per domain: from the first `fields.keys_made` event of
+    the chain (a row slipped in below its start is not one: `audit verify` names it), else,
+    only once that part of the log has expired, from meta."""
+    base = _base(conn)
+    checks: dict = {}
+    for detail in conn.execute(select(schema.audit_event.c.detail)
+                               .where(schema.audit_event.c.action == KEYS_MADE,
+                                      schema.audit_event.c.seq > max(base, 0))
+                               .order_by(schema.audit_event.c.seq)).scalars():
+        try:
+            checks = json.loads(detail)["checks"]
+        except (ValueError, KeyError, TypeError):
+            checks = {}
+        if isinstance(checks, dict) and checks:
+            break  # the first event that made keys
         checks = {}
-    if not isinstance(checks, dict):
-        checks = {}
-    for row in conn.execute(select(schema.meta.c.key, schema.meta.c.value)
-                            .where(schema.meta.c.key.like("keyroot:%"))):
-        checks.setdefault(row.key.split(":", 1)[1], row.value)
-    return checks
+    if not checks and base:
+        for row in conn.execute(select(schema.meta.c.key, schema.meta.c.value)
+                                .where(schema.meta.c.key.like("keyroot:%"))):
+            checks.setdefault(row.key.split(":", 1)[1], row.value)
+    return {d: c for d, c in checks.items() if isinstance(c, str)}
 
 
 def trusted(conn, db_id: str, keys) -> tuple[list[DomainKey], list[DomainKey]]:
-    """(the keys proven, the keys refused). With no record of any first key (a database
-    whose keys were made before checks were kept) the lowest generation is taken as it is."""
+    """(the keys proven, the keys refused). With no record of a domain's first key, none of
+    its keys is proven."""
     roots = _roots(conn)
     good: list[DomainKey] = []
     bad: list[DomainKey] = []
@@ -98,8 +119,8 @@ def trusted(conn, db_id: str, keys) -> tuple[list[DomainKey], list[DomainKey]]:
             key = gens[gen]
             if proven is None:
                 root = roots.get(domain)
-                ok = gen == 1 and (root is None or hmac.compare_digest(
-                    root, check_value(key, db_id)))
+                ok = gen == 1 and root is not None and hmac.compare_digest(
+                    root, check_value(key, db_id))
             else:
                 mark = _meta(conn, f"keynext:{domain}:{gen}") or ""
                 ok = proven.generation == gen - 1 and hmac.compare_digest(

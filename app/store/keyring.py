@@ -15,6 +15,11 @@ public key under an ephemeral key of their own, so re-sealing the database key a
 leaves them untouched. The slot carries the signing key's public half (`verify`) in the
 clear, and the ring remembers the audit head it last saw (`audit_head`): one of the anchors
 that reveal a database put back from an older copy.
+
+A slot also holds the customer-data domain keys its account was granted (`grants`, see
+store/fields.py), each sealed to the slot's public key the same way: whoever holds a key
+can grant it without anyone's password. Which grants are genuine is not the ring's to say
+(anyone who can write it can add one): store/keychecks.py proves them at login.
 """
 
 from __future__ import annotations
@@ -23,11 +28,9 @@ import base64
 import json
 import os
 import secrets
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -39,93 +42,26 @@ from app.errors import LoginFailed, StoreError
 from app.i18n import _
 from app.store.atomic import write_atomic
 from app.store.fields import DomainKey
+from app.store.kdf import (  # noqa: F401 (KDF_* and tune_kdf: read from here by callers)
+    FLOOR,
+    KDF_COST_MAX,
+    KDF_MEMORY_RANGE,
+    KDF_PARALLELISM_RANGE,
+    KDF_TIME_RANGE,
+    KEY_BYTES,
+    TUNE_COST_MAX,
+    KdfParams,
+    derive,
+    tune_kdf,
+)
 from app.store.memory import wipe
 
 FORMAT = "custos-keyring"
 VERSION = 1  # slots: X25519 pair, private key under Argon2id, db key sealed
-KEY_BYTES = 32
 RING_MAX_BYTES = 16 << 20  # a slot is about 1 KiB: room for thousands of accounts
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is typed from paper
 RECOVERY_SIGNER = "(recovery)"  # the name the recovery slot signs audit events under
 SECRETS_VERSION = 1  # the sealed per-account payload: {"v": 1, "sign": <Ed25519 private>}
-
-
-@dataclass(frozen=True)
-class KdfParams:
-    """Argon2id cost. The floor is OWASP's recommendation (19 MiB, t=2, p=1)."""
-
-    time_cost: int = 2
-    memory_kib: int = 19456
-    parallelism: int = 1
-
-    def as_dict(self) -> dict[str, int]:
-        return {"t": self.time_cost, "m": self.memory_kib, "p": self.parallelism}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> KdfParams:
-        if not isinstance(data, dict):
-            raise ValueError("KDF parameters are not an object")
-        values = (data["t"], data["m"], data["p"])
-        if not all(type(v) is int for v in values):  # bool, float or text: a damaged ring
-            raise ValueError("KDF parameters are not integers")
-        params = cls(*values)
-        params.check_bounds()
-        return params
-
-    def check_bounds(self) -> None:
-        """Refuse, before any derivation runs, a cost that is too weak or would take minutes
-        and gigabytes: a ring is a file someone may have edited."""
-        if not (KDF_TIME_RANGE[0] <= self.time_cost <= KDF_TIME_RANGE[1]
-                and KDF_MEMORY_RANGE[0] <= self.memory_kib <= KDF_MEMORY_RANGE[1]
-                and KDF_PARALLELISM_RANGE[0] <= self.parallelism <= KDF_PARALLELISM_RANGE[1]
-                and self.time_cost * self.memory_kib <= KDF_COST_MAX):
-            raise StoreError(_("The key ring asks for a password-hashing cost outside safe "
-                               "bounds; it was refused without being used."))
-
-
-# Bounds on both sides. The floor is FLOOR itself (what every ring has been written with at
-# least). Above, the time one derivation takes grows with passes x memory, so that product
-# is bounded, not only each factor: `tune_kdf` now picks at most 152 MiB and 768
-# MiB-passes (about 2 s on a slow shared two-core test machine; t=2 at 1 GiB: 6.8 s), where
-# each parameter's own ceiling alone (t=64 at 1 GiB) ran minutes.
-KDF_TIME_RANGE = (2, 64)
-KDF_MEMORY_RANGE = (19456, 256 << 10)  # KiB: 19 MiB .. 256 MiB
-KDF_PARALLELISM_RANGE = (1, 16)
-# passes x KiB: what earlier versions' tuning could write on a fast PC (16 passes at 152 MiB,
-# about 7 s on the slow test machine) stays valid: a ring must never lock its branch out.
-KDF_COST_MAX = 16 * (152 << 10)
-
-TUNE_COST_MAX = 768 << 10  # what new rings may cost: t=5 at 152 MiB, t=40 at 19 MiB
-
-FLOOR = KdfParams()
-
-
-def derive(secret: str, salt: bytes, params: KdfParams) -> bytes:
-    encoded = secret.encode("utf-8")
-    try:
-        return hash_secret_raw(encoded, salt, params.time_cost, params.memory_kib,
-                               params.parallelism, KEY_BYTES, Type.ID)
-    finally:
-        wipe(encoded)
-
-
-def tune_kdf(target_seconds: float = 0.5) -> KdfParams:
-    """Raise memory, then passes, until one derivation takes about `target_seconds` here."""
-    params = FLOOR
-    salt = secrets.token_bytes(16)
-
-    def measure(p: KdfParams) -> float:
-        start = time.perf_counter()
-        derive("calibration", salt, p)
-        return time.perf_counter() - start
-
-    elapsed = measure(params)
-    while elapsed < target_seconds / 4 and params.memory_kib < 131072:
-        params = replace(params, memory_kib=params.memory_kib * 2)
-        elapsed = measure(params)
-    passes = max(FLOOR.time_cost, round(params.time_cost * target_seconds / max(elapsed, 1e-3)))
-    # Within the ceiling every reader checks (check_bounds): a ring it writes always opens.
-    return replace(params, time_cost=min(passes, 16, TUNE_COST_MAX // params.memory_kib))
 
 
 def new_recovery_code() -> str:
@@ -262,6 +198,16 @@ def _check_ring(data: object) -> None:
         raise ValueError("a key ring field has the wrong type")
 
 
+def _check_unique(slots) -> None:
+    """One slot per account and one recovery slot: a second slot under a clerk's name (a
+    "shadow" someone added with a password of their own) would receive every key granted
+    to that clerk."""
+    names = [_user_key(s.user) for s in slots if s.user is not None]
+    if len(names) != len(set(names)) or sum(s.kind == "recovery" for s in slots) > 1:
+        raise StoreError(_("The key ring holds a second slot for one account; it was "
+                           "refused. Restore the key ring from a backup."))
+
+
 def _user_key(name: str) -> str:
     return name.strip().casefold()
 
@@ -296,8 +242,9 @@ class KeyRing:
             if head is not None:
                 head = {"seq": int(head["seq"]), "hash": str(head["hash"]),
                         "at": str(head.get("at", ""))}
-            return cls(db_id=data["db_id"], db_salt=data["db_salt"],
-                       slots=tuple(Slot.from_dict(s) for s in data["slots"]),
+            slots = tuple(Slot.from_dict(s) for s in data["slots"])
+            _check_unique(slots)
+            return cls(db_id=data["db_id"], db_salt=data["db_salt"], slots=slots,
                        kdf=KdfParams.from_dict(data.get("kdf", FLOOR.as_dict())),
                        audit_head=head)
         except StoreError:

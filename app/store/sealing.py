@@ -40,8 +40,14 @@ ENABLED = True
 BATCH = 2000
 ACTIVE = "fields_sealed"
 DONE = "fields_sealing_done"
-TABLE_ORDER = ("customer", "service", "service_case", "rights_request", "artefact_content")
+TABLE_ORDER = ("customer", "service", "service_case", "rights_request", "consent_event",
+               "artefact_content")
 BINARY = frozenset({("artefact_content", "data")})  # sealed as bytes, not text
+# Tables whose rows a trigger keeps from changing: (trigger, its DDL as migration 2 made it).
+APPEND_ONLY = {"consent_event": (
+    "consent_event_no_update",
+    "CREATE TRIGGER consent_event_no_update BEFORE UPDATE ON consent_event\n"
+    "BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;")}
 # Plaintext indexes that sealed values make useless (and that would keep nothing secret).
 PLAINTEXT_INDEXES = ("customer_by_id_number", "customer_by_id_rev", "customer_by_phone",
                      "customer_by_name", "customer_by_pinyin", "customer_by_initials",
@@ -71,6 +77,14 @@ def is_active(db) -> bool:
 def is_done(db) -> bool:
     with db.read() as conn:
         return _meta(conn, DONE) == "1"
+
+
+def holds_sealed_values(conn) -> bool:
+    """Is any customer value sealed already (whatever the flags in meta say)?"""
+    return any(conn.exec_driver_sql(
+        f"SELECT 1 FROM {table} WHERE typeof({column}) = 'blob' LIMIT 1").first()
+        for table, column in (("customer", "name"), ("customer", "phone"),
+                              ("service_case", "details"), ("rights_request", "notes")))
 
 
 def activate(conn) -> None:
@@ -127,6 +141,10 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
                     update = {c: _seal_any(keys, table, c, row[0], v) for c, v in plain.items()
                               if _stale(keys, table, c, values[c])}
                     update.update({c: "" for c in SEARCH_ONLY.get(table, ())})
+                    if update and table in APPEND_ONLY:
+                        # The ledger refuses updates; sealing its note is the one change
+                        # allowed, inside this transaction, trigger put back before commit.
+                        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
                     if update:
                         sets = ", ".join(f"{c} = ?" for c in update)
                         conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE {rid} = ?",
@@ -137,6 +155,9 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
                         replace_tokens(conn, row[0], customer_tokens(
                             keys, name=plain["name"], id_number=plain["id_number"],
                             phone=plain["phone"], services=_services(conn, keys, row[0])))
+                if table in APPEND_ONLY:
+                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
+                    conn.exec_driver_sql(APPEND_ONLY[table][1])
                 _set_meta(conn, f"{mark}:{table}", str(rows[-1][0]))
             done += len(rows)
             if progress is not None:

@@ -22,6 +22,7 @@ from app.customers.search import find_customers, summaries
 from app.customers.services import add_service, end_service
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.security.roles import Role
+from app.store.fields import open_detail
 from app.store.schema import audit_event
 
 PAST = "2024-01-15"
@@ -223,7 +224,8 @@ def test_rectification_logs_masked_before_and_after_and_needs_evidence(counter, 
     assert refused.value.field == "evidence"
     update_identity(counter, customer_no, {"phone": new_phone}, "saw the new SIM contract")
     [event] = _events(counter, "customer.rectified")
-    detail = json.loads(event.detail)
+    assert "saw the new SIM contract" not in event.detail  # sealed in the stored event
+    detail = json.loads(open_detail(counter.db.fields, event.detail))
     assert detail["fields"] == ["phone"]
     assert detail["before"] == {"phone": person.mobile[:3] + "****" + person.mobile[-4:]}
     assert detail["after"] == {"phone": new_phone[:3] + "****" + new_phone[-4:]}

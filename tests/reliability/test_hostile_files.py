@@ -208,7 +208,6 @@ def test_the_costliest_ring_an_older_version_could_tune_still_opens(db_path):
 def test_the_costs_custos_tunes_to_stay_within_bounds(monkeypatch, speed):
     """Whatever the machine's speed (MiB-passes per second), the ring tune_kdf leads to
     opens everywhere; so does FLOOR."""
-    from app.store import keyring
     from app.store.keyring import FLOOR, KDF_MEMORY_RANGE, KDF_TIME_RANGE, KdfParams
 
     assert KdfParams.from_dict(FLOOR.as_dict()) == FLOOR
@@ -223,9 +222,11 @@ def test_the_costs_custos_tunes_to_stay_within_bounds(monkeypatch, speed):
     def derive(_secret, _salt, params):
         clock[0] += params.time_cost * params.memory_kib / 1024 / speed
 
-    monkeypatch.setattr(keyring, "time", FakeTime)
-    monkeypatch.setattr(keyring, "derive", derive)
-    tuned = keyring.tune_kdf()
+    from app.store import kdf
+
+    monkeypatch.setattr(kdf, "time", FakeTime)
+    monkeypatch.setattr(kdf, "derive", derive)
+    tuned = kdf.tune_kdf()
     assert KdfParams.from_dict(tuned.as_dict()) == tuned
     assert tuned.memory_kib >= FLOOR.memory_kib and tuned.time_cost >= FLOOR.time_cost
 

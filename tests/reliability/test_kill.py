@@ -129,6 +129,7 @@ def _every_value_opens(db: Path) -> list[int]:
     from app.store.database import keyring_path
     from app.store.fields import ROW_ID, SEALED, FieldKeys
     from app.store.keyring import KeyRing
+    from app.store.sealing import TABLE_ORDER
 
     opened = KeyRing.load(keyring_path(db)).open_account("counter", "counter-password")
     keys = FieldKeys(opened.domain_keys, active=True)
@@ -136,7 +137,7 @@ def _every_value_opens(db: Path) -> list[int]:
     seen: set[int] = set()
     try:
         with session.db.read() as conn:
-            for table, columns in SEALED.items():
+            for table, columns in ((t, SEALED[t]) for t in TABLE_ORDER):
                 for column in columns:
                     for rid, value in conn.exec_driver_sql(
                             f"SELECT {ROW_ID.get(table, 'id')}, {column} FROM {table}"):
@@ -171,7 +172,7 @@ def test_killed_while_sealing_an_old_database_it_goes_on_at_the_next_login(tmp_p
     try:
         assert sealing.is_done(counter.db)
         with counter.db.read() as conn:
-            for table, columns in sealing.SEALED.items():
+            for table, columns in ((t, sealing.SEALED[t]) for t in sealing.TABLE_ORDER):
                 for column in columns:
                     assert not conn.exec_driver_sql(
                         f"SELECT count(*) FROM {table} WHERE typeof({column}) = 'text'"

@@ -22,6 +22,7 @@ from app.store import sealing
 from app.store.database import keyring_path
 from app.store.fields import SEALED, AccessPending, FieldKeys, is_sealed
 from app.store.keyring import KeyRing
+from app.store.sealing import TABLE_ORDER
 
 from ..conftest import ADMIN_PW, PASSWORDS, RECOVERY_CODES, make_database, make_old_database
 
@@ -225,7 +226,7 @@ def test_rotating_the_data_keys_reseals_everything_and_drops_old_generations(old
             blob = conn.execute("SELECT name FROM customer WHERE id = ?", (cid,)).fetchone()[0]
             assert keys.generation_of(blob) == 2
             assert keys.open("customer", "name", cid, blob) == name
-        for table, columns in SEALED.items():
+        for table, columns in ((t, SEALED[t]) for t in TABLE_ORDER):
             for column in columns:
                 gens = {r[0] for r in conn.execute(
                     f"SELECT DISTINCT substr({column}, 2, 2) FROM {table} "
@@ -384,3 +385,73 @@ def test_a_held_copy_is_sealed_in_the_file(db_path):
     finally:
         accounts.logout(counter)
         accounts.logout(manager)
+
+
+def test_a_forged_record_of_the_keys_below_the_log_is_ignored_and_named(db_path):
+    """A `fields.keys_made` row slipped in at seq 0 (the triggers only stop updates and
+    deletes) does not make planted keys proven, and `audit verify` names it."""
+    import json as _json
+
+    from app import audit
+    from app.store import keychecks
+    from app.store.fields import DomainKey
+
+    planted = [DomainKey(d, 1, bytes([5]) * 32) for d in ("names", "identity")]
+    ring = KeyRing.load(keyring_path(db_path))
+    admin = accounts.login(db_path, "admin", ADMIN_PW)
+    try:
+        with admin.db.write() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO audit_event (seq, at, actor, action, outcome, detail, prev_hash, "
+                "hash) VALUES (0, '2020-01-01T00:00:00Z', 'admin', ?, 'ok', ?, '', '')",
+                (keychecks.KEYS_MADE, _json.dumps(keychecks.roots_detail(planted,
+                                                                         admin.db.db_id))))
+        report = audit.verify(admin.db)
+        assert not report.intact and report.first_broken == 0
+    finally:
+        accounts.logout(admin)
+    for user in ("counter", "manager"):
+        ring = ring.without_grants(user).with_grants(user, planted)
+    ring.save(keyring_path(db_path))
+    counter = accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        assert counter.db.fields.domains == frozenset()  # refused, not used
+    finally:
+        accounts.logout(counter)
+
+
+def test_a_second_slot_under_a_clerk_s_name_is_refused(db_path):
+    """A "shadow" slot with a password someone else chose would receive every key granted
+    to the clerk: a ring holding one is refused outright."""
+    ring = KeyRing.load(keyring_path(db_path))
+    admin_key = ring.unlock("admin", ADMIN_PW)
+    shadow = ring._wrap("user", "counter", "shadow-password-1", admin_key)
+    from dataclasses import replace
+
+    replace(ring, slots=ring.slots + (shadow,)).save(keyring_path(db_path))
+    from app.errors import StoreError
+
+    with pytest.raises(StoreError, match="second slot"):
+        accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+
+
+def test_a_consent_note_and_rectification_evidence_are_sealed(db_path):
+    from app.customers.consents import consent_history, record_consent
+    from app.customers.editing import NewCustomer, create_customer, update_identity
+
+    counter = accounts.login(db_path, "counter", PASSWORDS[Role.COUNTER])
+    try:
+        number = create_customer(counter, NewCustomer(
+            name="欧阳娜莎", id_type="resident_id", id_number="11010519491231002X",
+            phone="13912345678", original_checked=True, consents={"contract": True}))
+        record_consent(counter, number, "marketing", False, "phone",
+                       note="欧阳娜莎 said stop, call 13987654321")
+        update_identity(counter, number, {"phone": "13987654321"},
+                        "saw the SIM contract of 欧阳娜莎")
+        with counter.db.read() as conn:
+            dump = repr(conn.exec_driver_sql("SELECT note FROM consent_event").all()) + repr(
+                conn.exec_driver_sql("SELECT detail FROM audit_event").all())
+        assert "欧阳娜莎" not in dump and "13987654321" not in dump
+        assert "欧阳娜莎 said stop" in consent_history(counter, number)[-1].note
+    finally:
+        accounts.logout(counter)

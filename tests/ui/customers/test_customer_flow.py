@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.customers.model import Purpose, RevealField
 from app.customers.pinyin import pinyin_of
 from app.security import Role
+from app.store.fields import open_detail
 from app.store.schema import audit_event
 from ui.customers.identity_dialog import RectifyDialog
 from ui.customers.purpose import PurposeDialog
@@ -110,7 +111,8 @@ def test_search_open_with_purpose_reveal_and_edit(qtbot, as_role, customers_sect
                     == "n***@example.com")
     wait_workers()
     assert page.status.text() == "The identity was corrected."
-    rectified = json.loads(_events(session, "customer.rectified")[-1].detail)
+    rectified = json.loads(open_detail(session.db.fields,
+                                       _events(session, "customer.rectified")[-1].detail))
     assert rectified["fields"] == ["email"]
     assert rectified["evidence"] == "email confirmed by the customer in person"
 

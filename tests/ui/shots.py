@@ -33,3 +33,15 @@ def save(widget: QWidget, out: Path, name: str, settle: float = 0.3) -> Path:
     target = out / f"{name}.png"
     widget.grab().save(str(target))
     return target
+
+
+def approve_everyone(admin, recovery_code: str) -> None:
+    """Screenshot databases: every account but the administrator gets its customer-data
+    keys, approved with the recovery code as a new branch's first manager would be."""
+    from app.accounts import access
+    from app.accounts.users import list_users
+    from app.security import Role
+
+    for user in list_users(admin):
+        if Role.ADMIN not in user.roles:
+            access.approve_with_recovery(admin, user.username, recovery_code)

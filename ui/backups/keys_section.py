@@ -148,10 +148,10 @@ class KeysSection(QWidget):
         frame, inner = card(_("Rotate the customer-data keys"))
         inner.addWidget(hint_label(_(
             "Customer data is sealed once more under keys only the roles that read it hold "
-            "(administrators hold none). Rotating makes new keys, re-seals every field and "
-            "search token, and takes the old keys out of every account's slot, so a copy of "
-            "an old slot opens nothing written since. It needs the recovery code, which "
-            "holds every key; an interrupted rotation goes on when it is started again.")))
+            "(administrators hold none). Rotating makes new keys and re-seals every field and "
+            "search token under them, so a copy of an old slot opens nothing written since. "
+            "It needs the recovery code, which holds every key; an interrupted rotation goes "
+            "on when it is started again.")))
         row = QHBoxLayout()
         self.data_button = QPushButton(_("Rotate the customer-data keys…"))
         self.data_button.clicked.connect(self.rotate_data)

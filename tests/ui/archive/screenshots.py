@@ -35,7 +35,7 @@ from ui.main_window import MainWindow
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # run as a script
-from tests.ui.shots import load_translations, pump, save  # noqa: E402
+from tests.ui.shots import approve_everyone, load_translations, pump, save  # noqa: E402
 
 USERS = {"archive": ("陈静", Role.ARCHIVE), "manager": ("王强", Role.MANAGER),
          "counter": ("李娜", Role.COUNTER)}
@@ -47,12 +47,13 @@ def password(user: str) -> str:
 
 def build_database(folder: Path) -> tuple[Path, dict]:
     path = folder / "shots.custos"
-    accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
+    created = accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
     admin = accounts.login(path, "admin", "admin-password")
     for user, (name, role) in USERS.items():
         accounts.add_user(admin, user, [role], password(user), display_name=name)
     with admin.db.write() as conn:
         conn.execute(schema.user.update().values(must_change_password=0))
+    approve_everyone(admin, created.recovery_code)
     accounts.logout(admin)
     manager = accounts.login(path, "manager", password("manager"))
     fill_records(manager, 160, random.Random(3))

@@ -35,16 +35,17 @@ from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # run as a script
-from tests.ui.shots import load_translations, pump, save  # noqa: E402
+from tests.ui.shots import approve_everyone, load_translations, pump, save  # noqa: E402
 
 
 def build(folder: Path) -> Path:
     path = folder / "heping.custos"
-    accounts.create_database(path, "admin", "admin-password", display_name="赵磊", kdf=FLOOR)
+    created = accounts.create_database(path, "admin", "admin-password", display_name="赵磊", kdf=FLOOR)
     admin = accounts.login(path, "admin", "admin-password")
     accounts.add_user(admin, "manager", [Role.MANAGER], "manager-password")
     with admin.db.write() as conn:
         conn.execute(schema.user.update().values(must_change_password=0))
+    approve_everyone(admin, created.recovery_code)
     manager = accounts.login(path, "manager", "manager-password")
     fill_records(manager, 40, random.Random(3))
     place_legal_hold(manager, "C000000002", "公安机关调取通知（2025）第 17 号")

@@ -38,14 +38,14 @@ from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # run as a script
-from tests.ui.shots import load_translations, pump, save  # noqa: E402
+from tests.ui.shots import approve_everyone, load_translations, pump, save  # noqa: E402
 
 PASSWORDS = {"counter": "counter-password", "manager": "manager-password"}
 
 
 def build_database(folder: Path) -> Path:
     path = folder / "shots.custos"
-    accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
+    created = accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
     admin = accounts.login(path, "admin", "admin-password")
     accounts.add_user(admin, "counter", [Role.COUNTER], PASSWORDS["counter"],
                       display_name="李娜")
@@ -53,6 +53,7 @@ def build_database(folder: Path) -> Path:
                       display_name="王强")
     with admin.db.write() as conn:
         conn.execute(schema.user.update().values(must_change_password=0))
+    approve_everyone(admin, created.recovery_code)
     accounts.logout(admin)
     manager = accounts.login(path, "manager", PASSWORDS["manager"])
     fill_records(manager, 300, random.Random(1))

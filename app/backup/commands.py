@@ -114,6 +114,8 @@ def cmd_keys_rotate(session, args) -> int:
     rotate_key(session)
     print(_("The database key was rotated; old copies of the key ring no longer open it."),
           file=sys.stderr)
+    if os.environ.get("CUSTOS_RECOVERY_CODE"):  # the customer-data keys as well
+        return cmd_keys_rotate_data(session, args)
     return EXIT_OK
 
 
@@ -165,7 +167,9 @@ def cmd_retention(session, args) -> int:
 def register_operations(sub, common, with_session) -> None:
     keys = sub.add_parser("keys", help=_("the database key and the recovery code"))
     actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
-    p = actions.add_parser("rotate", parents=[common], help=_("re-encrypt under a new key"))
+    p = actions.add_parser("rotate", parents=[common],
+                           help=_("re-encrypt under a new key (with CUSTOS_RECOVERY_CODE set, "
+                                  "the customer-data keys too)"))
     p.set_defaults(func=with_session(cmd_keys_rotate))
     p = actions.add_parser("rotate-data", parents=[common],
                            help=_("new customer-data keys, every field re-sealed (asks the "

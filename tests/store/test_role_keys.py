@@ -275,12 +275,15 @@ def test_cli_rotate_data_and_a_replaced_recovery_code(db_path, recovery_code, mo
     monkeypatch.setenv("CUSTOS_RECOVERY_CODE", recovery_code)
     assert main(["keys", "rotate-data", "--db", str(db_path), "--user", "admin"]) == 0
     assert "names 2" in capsys.readouterr().err
+    # `keys rotate` with the code at hand rotates both: the database key and the data keys.
+    assert main(["keys", "rotate", "--db", str(db_path), "--user", "admin"]) == 0
+    assert "names 3" in capsys.readouterr().err
     assert KeyRing.load(keyring_path(db_path)).domains_of("counter") == {"names", "identity"}
     # With the current code, the new one carries the keys...
     assert main(["keys", "recovery-code", "--db", str(db_path), "--user", "admin"]) == 0
     carried = capsys.readouterr().out.strip().splitlines()[-1]
     ring = KeyRing.load(keyring_path(db_path))
-    assert {k.generation for k in ring.open_recovery(carried).domain_keys} == {1, 2}
+    assert {k.generation for k in ring.open_recovery(carried).domain_keys} == {1, 2, 3}
     # ...without it (lost), the new one holds none, and nobody can give it any.
     monkeypatch.delenv("CUSTOS_RECOVERY_CODE")
     assert main(["keys", "recovery-code", "--db", str(db_path), "--user", "admin"]) == 0

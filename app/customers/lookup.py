@@ -12,22 +12,24 @@ from sqlalchemy import select
 
 from app.customers.tables import customer, customer_token, service
 from app.customers.tokens import query_tokens
-from app.store.fields import FieldKeys, chunks, open_row
+from app.store.fields import SEALED, FieldKeys, chunks
 
 _BATCH = 500  # bound parameters per IN (...)
 
 
 def token_candidates(conn, keys: FieldKeys, kind: str, value: str,
                      cap: int | None = None) -> list[int]:
-    """Customer ids holding a token of this reading (at most `cap`), smallest id first."""
+    """Customer ids holding a token of this reading (at most `cap`), smallest id first.
+    Plain SQL: this runs at every keystroke-search, and building the statement through
+    the expression language cost more than running it."""
     tokens = query_tokens(keys, kind, value)
     if not tokens:
         return []
-    q = (select(customer_token.c.customer_id).distinct()
-         .where(customer_token.c.token.in_(tokens)).order_by(customer_token.c.customer_id))
-    if cap is not None:
-        q = q.limit(cap)
-    return list(conn.execute(q).scalars())
+    marks = ",".join("?" * len(tokens))
+    limit = f" LIMIT {int(cap)}" if cap is not None else ""
+    return [r[0] for r in conn.exec_driver_sql(
+        f"SELECT DISTINCT customer_id FROM customer_token WHERE token IN ({marks}) "
+        f"ORDER BY customer_id{limit}", tuple(tokens))]
 
 
 def tokens_to_customers(conn, tokens: Iterable[int]) -> dict[int, set[int]]:
@@ -43,12 +45,17 @@ def tokens_to_customers(conn, tokens: Iterable[int]) -> dict[int, set[int]]:
 
 def opened_customers(conn, keys: FieldKeys, ids: Iterable[int], *columns) -> dict[int, dict]:
     """id -> row dict (id, customer_no, status and `columns`), sealed columns opened."""
-    wanted = [customer.c.id, customer.c.customer_no, customer.c.status,
-              *(customer.c[name] for name in columns)]
+    names = ["id", "customer_no", "status", *(customer.c[name].name for name in columns)]
+    sealed = [n for n in names if n in SEALED["customer"]]
     out: dict[int, dict] = {}
     for part in chunks(sorted(set(ids)), _BATCH):
-        for row in conn.execute(select(*wanted).where(customer.c.id.in_(part))):
-            out[row.id] = open_row(keys, "customer", row)
+        marks = ",".join("?" * len(part))
+        for row in conn.exec_driver_sql(
+                f"SELECT {', '.join(names)} FROM customer WHERE id IN ({marks})", tuple(part)):
+            data = dict(zip(names, row, strict=True))
+            for name in sealed:
+                data[name] = keys.open("customer", name, data["id"], data[name])
+            out[data["id"]] = data
     return out
 
 

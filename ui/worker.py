@@ -137,7 +137,11 @@ class Task(QObject):
         self._last: tuple[int, int] = (0, 0)
         self.cancelled = threading.Event()
         self.finished = False
-        self._bridge = _Bridge()
+        # A child of the task: destroyed with it, on the GUI thread. Unparented, its last
+        # Python reference could be the worker's (the pool drops the finished job there),
+        # and a QObject deleted on another thread while its queued signals are delivered
+        # here brings the process down (seen as a rare segfault in a busy test run).
+        self._bridge = _Bridge(self)
         self._bridge.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
         self._bridge.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self._bridge.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)

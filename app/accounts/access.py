@@ -122,7 +122,9 @@ def approve_with_recovery(session: Session, username: str, code: str) -> frozens
     except LoginFailed:
         attempts.note_failure(db.path, attempts.RECOVERY)
         raise
-    keys = FieldKeys(opened.domain_keys, active=True)
+    with db.read() as conn:  # only proven keys are passed on (store/keychecks.py)
+        proven = keychecks.trusted(conn, db.db_id, opened.domain_keys)[0]
+    keys = FieldKeys(proven, active=True)
     try:
         return _grant(session, username, keys, via="recovery code")
     finally:

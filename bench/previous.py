@@ -13,6 +13,7 @@ from pathlib import Path
 from app.customers.pinyin import pinyin_of
 from app.store.database import keyed_connection
 from app.store.fields import ROW_ID, SEALED, SEARCH_ONLY, FieldKeys
+from app.store.sealing import APPEND_ONLY
 
 BATCH = 5000
 # The plaintext indexes of migrations 1 and 11, which the sealing pass drops.
@@ -42,8 +43,8 @@ def unseal_twin(plain: Path, keys: FieldKeys) -> None:
     conn = keyed_connection(plain, None)
     try:
         for table, sealed in SEALED.items():
-            if table in ROW_ID or table == "audit_detail":  # none in the bench; no table
-                continue
+            if table in ROW_ID or table == "audit_detail" or table in APPEND_ONLY:
+                continue  # no held copies in the bench; no table; notes written as text
             columns = list(sealed)
             extra = sorted(SEARCH_ONLY.get(table, ()))
             sets = ", ".join(f"{c} = ?" for c in columns + extra)

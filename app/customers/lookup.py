@@ -1,7 +1,7 @@
 """Finding customers and services by a sealed value, once the database seals its fields.
 
 A sealed column cannot be compared in SQL: its tokens (customers/tokens.py) find the
-candidates, which are then opened and checked in Python. A token never decides alone.
+candidates, which are then opened (and, for prefix readings, checked) in Python.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ key of what it stands for (names for names and their pinyin, identity for number
 archive clerk can search names and nothing else, and nobody without a key can compute the
 token of a guess. Prefix readings (name, pinyin, initials) store one token per prefix
 length; number readings store the whole value and, where the mask shows it anyway, the
-last digits. The candidates a token finds are opened and checked against the query before
-they are shown: a token never decides alone.
+last digits. A name reading's candidates are opened, checked against the query (it may be
+longer than the stored prefixes) and sorted; a number reading's token is of the whole value
+looked up, so its candidates are the answer (a 64-bit keyed hash: a false match once in
+some 10^13 lookups) and only the rows on screen are opened.
 """
 
 from __future__ import annotations

@@ -146,18 +146,11 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
         for kind, value in ([] if wait else readings):
             if sealed:
                 rows = _sealed_matches(conn, session.db.fields, kind, value, limit)
-                for cid in rows:
-                    if cid not in seen:
-                        if len(ids) == limit:
-                            more = True
-                            break
-                        seen.add(cid)
-                        ids.append(cid)
-                continue
-            order = customer.c.name if kind == "name" else (
-                customer.c.name_initials if kind == "initials" else customer.c.id)
-            rows = conn.execute(select(customer.c.id).where(_condition(kind, value))
-                                .order_by(order).limit(limit + 1)).scalars()
+            else:
+                order = customer.c.name if kind == "name" else (
+                    customer.c.name_initials if kind == "initials" else customer.c.id)
+                rows = conn.execute(select(customer.c.id).where(_condition(kind, value))
+                                    .order_by(order).limit(limit + 1)).scalars()
             for cid in rows:
                 if cid not in seen:
                     if len(ids) == limit:

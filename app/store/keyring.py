@@ -390,27 +390,19 @@ class KeyRing:
             return replace(s, grants=kept + tuple(self._seal_grant(s, k) for k in keys))
         return replace(self, slots=tuple(granted(s) if target(s) else s for s in self.slots))
 
-    def without_grants(self, user: str | None, domains=None, keep_generation=None) -> KeyRing:
-        """`user`'s slot loses its grants of `domains` (all when None), or, with
-        `keep_generation` {domain: gen}, every older generation of those domains."""
+    def without_grants(self, user: str | None, domains=None) -> KeyRing:
+        """`user`'s slot (None: the recovery slot) loses its grants of `domains` (all when
+        None)."""
         target = self._target(user)
 
         def dropped(s: Slot) -> Slot:
-            def drop(g) -> bool:
-                if domains is not None and g[0] not in domains:
-                    return False
-                if keep_generation is not None:
-                    return g[0] in keep_generation and g[1] < keep_generation[g[0]]
-                return True
-            return replace(s, grants=tuple(g for g in s.grants if not drop(g)))
+            return replace(s, grants=tuple(g for g in s.grants
+                                           if domains is not None and g[0] not in domains))
         return replace(self, slots=tuple(dropped(s) if target(s) else s for s in self.slots))
 
     def domains_of(self, user: str | None) -> frozenset[str]:
         target = self._target(user)
-        for s in self.slots:
-            if target(s):
-                return s.domains
-        return frozenset()
+        return next((s.domains for s in self.slots if target(s)), frozenset())
 
     def _try(self, slot: Slot, secret: str) -> bytes | None:
         opened = self._open(slot, secret)
@@ -425,11 +417,8 @@ class KeyRing:
 
     def verify_key(self, user: str | None) -> bytes:
         """The public half of the account's (or, for None, the recovery slot's) signing key."""
-        for s in self.slots:
-            if (s.kind == "recovery" if user is None
-                    else s.kind == "user" and _user_key(s.user or "") == _user_key(user)):
-                return s.verify
-        return b""
+        target = self._target(user)
+        return next((s.verify for s in self.slots if target(s)), b"")
 
     def with_audit_head(self, seq: int, digest: str, at: str) -> KeyRing:
         return replace(self, audit_head={"seq": seq, "hash": digest, "at": at})

@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.custos-installed
 
-.PHONY: demo test bench reliability lint system-deps clean
+.PHONY: demo test test-server bench reliability lint system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,27 @@ demo: system-deps $(STAMP)
 	$(VENV)/bin/custos --demo
 
 # The suite includes the installer bundle's tests: the bundle is built first (~40 s).
+# Then the service-level suite again on the branch server: PostgreSQL (installed by
+# system-deps) in a throwaway cluster that the tests start in a temporary folder
+# (scripts/pgcluster.py) and remove at the end.
+SERVER_PASS = --ignore=tests/ui --ignore=tests/installer --ignore=tests/backup \
+	--ignore=tests/reliability
+# The two passes run side by side (the server pass waits on its server much of the time);
+# its report follows the file pass's, and either failing fails `make test`.
 test: DEPS = test gui
 test: system-deps $(STAMP) bundle
-	CUSTOS_TEST_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	@log=$$(mktemp); \
+	CUSTOS_TEST_STORE=server QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q \
+		$(SERVER_PASS) >"$$log" 2>&1 & server=$$!; \
+	CUSTOS_TEST_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q; file=$$?; \
+	wait $$server; srv=$$?; \
+	echo "--- the same services on the branch server (PostgreSQL) ---"; cat "$$log"; \
+	rm -f "$$log"; test $$file -eq 0 -a $$srv -eq 0
+
+# The server pass alone.
+test-server: DEPS = test
+test-server: system-deps $(STAMP)
+	CUSTOS_TEST_STORE=server QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(SERVER_PASS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

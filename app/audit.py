@@ -29,11 +29,10 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_upsert
 from sqlalchemy.engine import Connection
 
 from app import clock
-from app.store import schema
+from app.store import dialect, schema
 from app.store.database import Database
 
 GENESIS = "0" * 64
@@ -165,7 +164,7 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
 
     evaluate(conn, seq, at, actor, action, purpose, customer_ref, detail or {})
     # The head, kept apart from the chain, reveals events cut from the end.
-    conn.execute(sqlite_upsert(schema.meta).values(key="audit_head", value=f"{seq}:{digest}")
+    conn.execute(dialect.insert(conn, schema.meta).values(key="audit_head", value=f"{seq}:{digest}")
                  .on_conflict_do_update(index_elements=["key"],
                                         set_={"value": f"{seq}:{digest}"}))
     return seq

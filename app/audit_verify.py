@@ -32,7 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 
-from app import audit
+from app import audit, clock
 from app.store import schema
 from app.store.database import Database
 from app.store.keyring import RECOVERY_SIGNER
@@ -48,6 +48,9 @@ class ChainReport:
     first_broken: int | None = None
     reason: str = ""
     notice: str = ""  # one sentence for a person (a rollback), when there is one
+    # Changes the branch server recorded as made outside Custos (psql, a script): one
+    # line each, "<time> <login>: <kind> <table> (<rows> rows)" (store/server_schema.py).
+    outside: tuple[str, ...] = ()
 
 
 @dataclass
@@ -165,9 +168,31 @@ def verify(db: Database, progress: Callable[[int, int], bool | None] | None = No
     signatures = _Signatures()
     try:
         with db.read() as conn:
-            return _walk(conn, key, signatures, progress, batch)
+            report = _walk(conn, key, signatures, progress, batch)
+            if getattr(db, "is_server", False):
+                report = _with_outside(conn, report)
+            return report
     finally:
         signatures.close()
+
+
+def _with_outside(conn, report: ChainReport) -> ChainReport:
+    """On the branch server: what the server itself recorded as changed outside Custos.
+    The chain may be whole and still not tell everything: then it is not intact."""
+    from dataclasses import replace
+
+    from app.store.server_schema import TRAIL
+
+    rows = conn.exec_driver_sql(
+        f"SELECT at, login, op, table_name, row_count FROM {TRAIL} ORDER BY id").all()
+    if not rows:
+        return report
+    lines = tuple(f"{clock.stamp(r[0])} {r[1]}: {r[2]} {r[3]} "
+                  f"({'all' if r[4] < 0 else r[4]} rows)" for r in rows)
+    if report.intact:
+        return replace(report, intact=False, first_broken=None,
+                       reason="changed outside Custos", outside=lines)
+    return replace(report, outside=lines)
 
 
 def _walk(conn, key: bytes, signatures: _Signatures,

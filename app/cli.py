@@ -19,6 +19,7 @@ from app.errors import CustosError, ValidationError
 from app.i18n import _
 from app.security.session import Session
 from app.store.memory import forbid_core_dumps
+from app.store.place import is_server, locate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -40,11 +41,12 @@ def _secret(env: str, prompt: str, confirm: bool = False) -> str:
     return first
 
 
-def _db(args) -> Path:
+def _db(args):
+    """A file path, or a branch server's address (postgresql://HOST[:PORT]/DBNAME)."""
     value = args.db or os.environ.get("CUSTOS_DB")
     if not value:
         raise Refused(_("Name the database with --db PATH (or CUSTOS_DB)."))
-    return Path(value)
+    return locate(value, getattr(args, "ca", None))
 
 
 def _session(args) -> Session:
@@ -52,7 +54,8 @@ def _session(args) -> Session:
     if not user:
         raise Refused(_("Name the acting user with --user NAME (or CUSTOS_USER)."))
     path = _db(args)
-    load_ring(path)  # a missing or damaged file is said before a password is asked for
+    if not is_server(path):
+        load_ring(path)  # a missing or damaged file is said before a password is asked for
     session = accounts.login(path, user, _secret("CUSTOS_PASSWORD", _("Password: ")),
                              progress=_SealingProgress())
     for notice in session.notices:  # e.g. a database older than one opened before
@@ -202,8 +205,16 @@ def cmd_audit_verify(session, args) -> int:
         return EXIT_OK
     if report.notice:
         print(report.notice, file=sys.stderr)
-    print(f"broken at event {report.first_broken} ({report.reason}); "
-          f"{report.count} events before it are intact", file=sys.stderr)
+    if report.outside:
+        # The server's own record: rows changed by someone who went around Custos.
+        for line in report.outside:
+            print(f"changed outside Custos: {line}", file=sys.stderr)
+    if report.first_broken is not None or not report.outside:
+        print(f"broken at event {report.first_broken} ({report.reason}); "
+              f"{report.count} events before it are intact", file=sys.stderr)
+    else:
+        print(f"chain intact ({report.count} events, head {report.head}), but the server "
+              f"recorded {len(report.outside)} changes made outside Custos", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -241,7 +252,11 @@ def cmd_access_approve(session, args) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help=_("the database file (or CUSTOS_DB)"))
+    common.add_argument("--db", help=_("the database file, or the branch server's address "
+                                       "postgresql://HOST[:PORT]/DBNAME (or CUSTOS_DB)"))
+    common.add_argument("--ca", metavar="FILE",
+                        help=_("the CA file that signed the branch server's certificate "
+                               "(given once; remembered on this PC)"))
     common.add_argument("--user", help=_("who acts (or CUSTOS_USER); password from "
                                          "CUSTOS_PASSWORD or a prompt"))
     common.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("language"))
@@ -380,6 +395,15 @@ def _store_failure(error: BaseException, args: argparse.Namespace) -> CustosErro
     from app.store.failures import explain
 
     named = getattr(args, "db", None) or os.environ.get("CUSTOS_DB")
+    if named and is_server(named):
+        import psycopg
+
+        from app.store import server
+
+        orig = getattr(error, "orig", None) or error
+        if isinstance(orig, psycopg.Error):
+            return server.explain(error, locate(named)) or server.unreachable()
+        return None
     return explain(error, Path(named)) if named else None
 
 

@@ -11,8 +11,21 @@ _NONE = timedelta(0)
 _shift = threading.local()  # per thread: the demo is generated on a worker thread
 
 
+_server = {"ahead": _NONE}  # the branch server's clock minus this PC's (store/server.py)
+
+
 def now_utc() -> datetime:
-    return datetime.now(UTC) - getattr(_shift, "behind", _NONE)
+    return datetime.now(UTC) + _server["ahead"] - getattr(_shift, "behind", _NONE)
+
+
+def follow_server(server_now: datetime) -> None:
+    """Every stamp from now on follows the branch server's clock, read at the start of
+    each write transaction: PCs whose clocks are wrong cannot reorder what they store."""
+    _server["ahead"] = server_now.astimezone(UTC) - datetime.now(UTC)
+
+
+def follow_own_clock() -> None:
+    _server["ahead"] = _NONE
 
 
 @contextlib.contextmanager

@@ -19,7 +19,6 @@ from app.demo_audit import HISTORY_DAYS, fill_history
 from app.demo_records import fill_records
 from app.security.roles import Role
 from app.store import sealing
-from app.store.database import keyring_path
 from app.store.fields import FieldKeys
 from app.store.keyring import FLOOR, KeyRing
 
@@ -40,9 +39,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
-def demo_signers(path: Path) -> dict:
+def demo_signers(ring: KeyRing) -> dict:
     """Each demo account's own signing key, opened from its slot with its demo password."""
-    ring = KeyRing.load(keyring_path(path))
     return {a.username: ring.open_account(a.username, a.password).signing
             for a in DEMO_ACCOUNTS}
 
@@ -74,7 +72,8 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
                     access.approve_with_recovery(session, account.username,
                                                  created.recovery_code)
         fill_history(session, customers * 3 // 2 if history is None else history,
-                     random.Random(seed + 1), customers=customers, signers=demo_signers(path))
+                     random.Random(seed + 1), customers=customers,
+                     signers=demo_signers(session.db.load_ring()))
         with recovery_keys(session, created.recovery_code):
             fill_records(session, customers, rng)
     finally:
@@ -87,7 +86,7 @@ def recovery_keys(session, code: str) -> Iterator[None]:
     """The session holds every customer-data key (the recovery slot's) for the duration:
     generated records are written by the administrator's session, which holds none."""
     db = session.db
-    opened = KeyRing.load(keyring_path(db.path)).open_recovery(code)
+    opened = db.load_ring().open_recovery(code)
     held, db.fields = db.fields, FieldKeys(opened.domain_keys, active=sealing.is_active(db))
     try:
         yield

@@ -19,11 +19,10 @@ from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_upsert
 
 from app import audit, clock
 from app.security.session import Session
-from app.store import schema
+from app.store import dialect, schema
 
 HISTORY_DAYS = 182
 BATCH = 20_000
@@ -158,7 +157,7 @@ def fill_history(session: Session, events: int, rng: random.Random,
                 add(*event)
         if rows:
             conn.execute(audit.ev.insert(), rows)
-        conn.execute(sqlite_upsert(schema.meta).values(key="audit_head", value=f"{seq}:{prev}")
+        conn.execute(dialect.insert(conn, schema.meta).values(key="audit_head", value=f"{seq}:{prev}")
                      .on_conflict_do_update(index_elements=["key"],
                                             set_={"value": f"{seq}:{prev}"}))
     if progress is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as upsert
 
 from app import audit
 from app.errors import ValidationError
@@ -11,7 +10,7 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
-from app.store import schema
+from app.store import dialect, schema
 from app.store.database import Database
 from app.text import printable
 
@@ -43,7 +42,7 @@ def _write(session: Session, values: dict[str, str]) -> None:
                                   .where(schema.setting.c.key == key)).scalar()
             if before == value:
                 continue
-            conn.execute(upsert(schema.setting).values(key=key, value=value)
+            conn.execute(dialect.insert(conn, schema.setting).values(key=key, value=value)
                          .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
             audit.append(conn, db, actor=session.username, action="setting.changed",
                          detail={"key": key, "before": before if before is not None
@@ -52,7 +51,7 @@ def _write(session: Session, values: dict[str, str]) -> None:
 
 def record_value(conn, key: str, value: str) -> None:
     """A value the program itself keeps (not a person's setting): no audit of its own."""
-    conn.execute(upsert(schema.setting).values(key=key, value=value)
+    conn.execute(dialect.insert(conn, schema.setting).values(key=key, value=value)
                  .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 

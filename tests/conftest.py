@@ -12,6 +12,8 @@ import pytest
 from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Server logins' password derivation at its floor (store/server.py), in every process.
+os.environ["CUSTOS_TEST_LOGIN_KDF_FLOOR"] = "1"
 # The error log (app.crashlog) goes to a folder of the test run's, not the person's.
 os.environ.setdefault("CUSTOS_LOG_DIR", tempfile.mkdtemp(prefix="custos-test-log-"))
 
@@ -20,6 +22,10 @@ from app.accounts import access
 from app.security.roles import Role
 from app.store import schema
 from app.store.keyring import FLOOR
+
+# Which store the suite runs on: "file" (SQLCipher, the default) or "server" (PostgreSQL,
+# a throwaway cluster the suite starts itself: scripts/pgcluster.py). `make test` runs both.
+STORE = os.environ.get("CUSTOS_TEST_STORE", "file")
 
 # `make reliability` runs every property test with 2,000 examples.
 settings.register_profile("reliability", max_examples=2000, deadline=None)
@@ -45,6 +51,8 @@ os.environ["CUSTOS_ANCHOR_DIR"] = os.path.join(
 @pytest.fixture(autouse=True)
 def _own_anchors(tmp_path, monkeypatch):
     monkeypatch.setenv("CUSTOS_ANCHOR_DIR", str(tmp_path / "pc-anchors"))
+    # This PC's notes about branch servers (failed logins, CA files): the test's own.
+    monkeypatch.setenv("CUSTOS_STATE_DIR", str(tmp_path / "pc-state"))
 
 
 @pytest.fixture(autouse=True)
@@ -101,14 +109,53 @@ def make_old_database(path: Path, monkeypatch, customers: int = 60) -> Path:
 
 
 
+def pytest_collection_modifyitems(config, items):
+    """On the server, tests of what only a file has (its bytes, its ring file, its
+    backups, the GUI's file screens) are skipped: they run in the file pass."""
+    if STORE != "server":
+        return
+    skip = pytest.mark.skip(reason="the file store only (runs in the file pass)")
+    for item in items:
+        if item.get_closest_marker("file_only") or any(
+                part in FILE_ONLY_PARTS for part in Path(str(item.fspath)).parts):
+            item.add_marker(skip)
+
+
+# Folders whose tests are about the file store itself, or about the GUI (which the file
+# pass covers): the service-level suite is everything else.
+FILE_ONLY_PARTS = {"ui", "installer", "backup", "reliability"}
+
+
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory) -> Path:
+def pg_cluster():
+    """The throwaway PostgreSQL cluster of this test run (server pass, or a test that
+    needs a server in the file pass)."""
+    from tests.pgserver import cluster
+
+    found = cluster()
+    if found is None:
+        pytest.skip("no PostgreSQL server binaries here")
+    return found
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory, request):
+    if STORE == "server":
+        from tests.pgserver import new_template
+
+        cluster = request.getfixturevalue("pg_cluster")
+        return new_template(cluster, make_database)
     return make_database(tmp_path_factory.mktemp("template") / "branch.custos")
 
 
 @pytest.fixture
-def db_path(tmp_path: Path, _template: Path) -> Path:
-    """A fresh copy of the template database (every test may change its own freely)."""
+def db_path(tmp_path: Path, _template, request):
+    """A fresh copy of the template database (every test may change its own freely): a
+    file, or (server pass) a database cloned from the template on the test cluster."""
+    if STORE == "server":
+        from tests.pgserver import clone
+
+        return clone(request.getfixturevalue("pg_cluster"), _template, PASSWORDS)
     path = tmp_path / "branch.custos"
     shutil.copyfile(_template, path)
     shutil.copyfile(Path(f"{_template}.keys"), Path(f"{path}.keys"))

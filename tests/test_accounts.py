@@ -81,6 +81,7 @@ def test_recovery_lets_an_administrator_back_in(tmp_path):
         accounts.recover(path, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "root", "root-password-3")
 
 
+@pytest.mark.file_only
 def test_create_refuses_existing_file_and_bad_folder(db_path, tmp_path):
     with pytest.raises(Exception, match="already exists"):
         accounts.create_database(db_path, "admin", ADMIN_PW, kdf=FLOOR)

@@ -116,3 +116,8 @@ def test_any_note_reads_without_error_and_bounds_the_delay(db_path, note, raw):
         found = attempts.read(db_path)
         assert all(isinstance(a.at, str) and isinstance(a.username, str) for a in found)
         assert 0.0 <= attempts.wait_seconds(db_path, "admin") <= attempts.MAX_DELAY_S
+
+
+# About the SQLCipher file, its ring file and what an owner of the file can do to it; the
+# branch server has its own tests of the same (tests/store/test_server.py).
+pytestmark = pytest.mark.file_only

@@ -7,7 +7,9 @@ import sqlalchemy.exc
 from sqlalchemy import text
 
 from app import accounts, audit
+from app.errors import StoreError
 from app.security.roles import Role
+from app.store import dialect
 
 
 @pytest.fixture
@@ -22,10 +24,10 @@ def chain(login):
 def _raw(session, *statements):
     """Tamper as an attacker holding the key would: triggers dropped, rows edited."""
     with session.db.write() as conn:
-        conn.exec_driver_sql("DROP TRIGGER audit_event_no_update")
-        conn.exec_driver_sql("DROP TRIGGER audit_event_no_delete")
+        dialect.raw(conn, "DROP TRIGGER audit_event_no_update")
+        dialect.raw(conn, "DROP TRIGGER audit_event_no_delete")
         for statement in statements:
-            conn.exec_driver_sql(statement)
+            dialect.raw(conn, statement)
 
 
 def test_intact_chain(chain):
@@ -36,23 +38,28 @@ def test_intact_chain(chain):
 def test_update_and_delete_refused_by_triggers(chain):
     for statement in ("UPDATE audit_event SET actor = 'x' WHERE seq = 3",
                       "DELETE FROM audit_event WHERE seq = 3"):
-        with pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"):
+        # The file's trigger; on the server the login has no right to (said as one sentence).
+        with pytest.raises((sqlalchemy.exc.DatabaseError, StoreError),
+                           match="append-only|may not make it"):
             with chain.db.write() as conn:
-                conn.exec_driver_sql(statement)
+                dialect.raw(conn, statement)
 
 
+@pytest.mark.file_only  # rows rewritten by the file's owner
 def test_changed_event_found_at_its_seq(chain):
     _raw(chain, "UPDATE audit_event SET detail = '{\"reason\":\"rX\"}' WHERE seq = 7")
     report = audit.verify(chain.db)
     assert not report.intact and report.first_broken == 7 and report.count == 6
 
 
+@pytest.mark.file_only  # rows rewritten by the file's owner
 def test_deleted_event_found_at_its_seq(chain):
     _raw(chain, "DELETE FROM audit_event WHERE seq = 5")
     report = audit.verify(chain.db)
     assert not report.intact and report.first_broken == 5
 
 
+@pytest.mark.file_only  # rows rewritten by the file's owner
 def test_reordered_events_found(chain):
     _raw(chain,
          "UPDATE audit_event SET seq = -1 WHERE seq = 4",
@@ -62,6 +69,7 @@ def test_reordered_events_found(chain):
     assert not report.intact and report.first_broken == 4
 
 
+@pytest.mark.file_only  # rows rewritten by the file's owner
 def test_events_cut_from_the_end_are_found(chain):
     with chain.db.read() as conn:
         last = conn.execute(text("SELECT max(seq) FROM audit_event")).scalar()

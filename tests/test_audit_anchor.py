@@ -181,3 +181,8 @@ def test_an_older_copy_from_after_a_restore_is_still_noticed(db_path, tmp_path):
         assert session.notices and session.notices[0].startswith(OLDER)
     finally:
         accounts.logout(session)
+
+
+# About the SQLCipher file, its ring file and what an owner of the file can do to it; the
+# branch server has its own tests of the same (tests/store/test_server.py).
+pytestmark = pytest.mark.file_only

@@ -329,3 +329,8 @@ def test_an_administrator_resetting_their_own_password_keeps_signing(db_path, lo
     accounts.reset_password(admin, "admin", "admin-password-new-1")
     audit.record(admin.db, actor=admin.username, action="session.locked")
     assert verify_audit_log(admin).intact
+
+
+# About the SQLCipher file, its ring file and what an owner of the file can do to it; the
+# branch server has its own tests of the same (tests/store/test_server.py).
+pytestmark = pytest.mark.file_only

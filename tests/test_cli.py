@@ -12,6 +12,7 @@ import pytest
 
 from app import accounts, synthetic
 from app.cli import main
+from app.store import dialect
 
 from .conftest import ADMIN_PW
 
@@ -52,6 +53,7 @@ def test_user_commands(db_path, env, capsys):
     assert "Traceback" not in err and "already disabled" in err
 
 
+@pytest.mark.file_only
 def test_exit_codes_and_one_sentence(db_path, env, capsys):
     base = ["--db", str(db_path)]
     env.setenv("CUSTOS_PASSWORD", "wrong-password")
@@ -218,7 +220,7 @@ def test_login_shows_the_sealing_pass_on_stderr(tmp_path, env, capsys):
     manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
     try:  # the file now holds the names and phones sealed, no plaintext
         with manager.db.read() as conn:
-            raw = conn.exec_driver_sql("SELECT name, phone FROM customer").all()
+            raw = dialect.raw(conn, "SELECT name, phone FROM customer").all()
     finally:
         accounts.logout(manager)
     assert len(raw) == 3 and all(isinstance(v, bytes) for row in raw for v in row)

@@ -48,6 +48,7 @@ def test_the_cli_writes_the_traceback_and_names_the_log(log_dir, monkeypatch, ca
         assert _mode(log) == 0o600
 
 
+@pytest.mark.file_only
 def test_database_errors_keep_their_code_but_not_the_row(log_dir, login):
     from sqlalchemy import text
 

@@ -11,6 +11,7 @@ from app.archive import registry
 from app.customers.tokens import query_tokens
 from app.demo import DEMO_ACCOUNTS, create_demo
 from app.security.roles import domains_for
+from app.store import dialect
 from app.store.fields import IDENTITY, NAMES, open_row
 
 
@@ -34,31 +35,31 @@ def test_demo_records_are_sealed_and_tokenised(demo):
         keys = counter.db.fields
         assert keys.active and keys.domains == {NAMES, IDENTITY}
         with counter.db.read() as conn:
-            raw = conn.exec_driver_sql("SELECT * FROM customer ORDER BY id").all()
+            raw = dialect.raw(conn, "SELECT * FROM customer ORDER BY id").all()
             people = [open_row(keys, "customer", r) for r in raw]
             for r, p in zip(raw, people, strict=True):
                 m = r._mapping
                 assert isinstance(m["name"], bytes) and p["name"].encode() not in m["name"]
                 assert isinstance(m["id_number"], bytes) and isinstance(m["phone"], bytes)
                 assert m["name_initials"] == "" and m["id_rev"] == ""
-            services = conn.exec_driver_sql("SELECT service_no FROM service").scalars().all()
+            services = dialect.raw(conn, "SELECT service_no FROM service").scalars().all()
             assert services and all(isinstance(s, bytes) for s in services)
-            summaries = conn.exec_driver_sql("SELECT summary FROM service_case").scalars().all()
+            summaries = dialect.raw(conn, "SELECT summary FROM service_case").scalars().all()
             assert summaries and all(isinstance(s, bytes) for s in summaries)
             # Each customer is found through its phone and name tokens.
             for p in people[:5]:
                 for kind, value in (("phone", p["phone"]), ("name", p["name"][:2]),
                                     ("id_number", p["id_number"])):
-                    ids = conn.exec_driver_sql(
+                    ids = dialect.raw(conn,
                         "SELECT customer_id FROM customer_token WHERE token = ?",
                         (query_tokens(keys, kind, value)[0],)).scalars().all()
                     assert p["id"] in ids, kind
             # No identity number or phone is left as text anywhere in the file.
             secrets = {p["id_number"] for p in people} | {p["phone"] for p in people}
-            tables = [r[0] for r in conn.exec_driver_sql(
+            tables = [r[0] for r in dialect.raw(conn,
                 "SELECT name FROM sqlite_master WHERE type = 'table'")]
             for table in tables:
-                for row in conn.exec_driver_sql(f'SELECT * FROM "{table}"'):
+                for row in dialect.raw(conn, f'SELECT * FROM "{table}"'):
                     texts = [v for v in row if isinstance(v, str)]
                     assert not any(s in t for s in secrets for t in texts), table
     finally:
@@ -67,7 +68,7 @@ def test_demo_records_are_sealed_and_tokenised(demo):
     try:
         assert archive.db.fields.domains == {NAMES}
         with archive.db.read() as conn:
-            cid, raw_name = conn.exec_driver_sql(
+            cid, raw_name = dialect.raw(conn,
                 "SELECT c.id, c.name FROM customer c JOIN paper_file f ON f.customer_id = c.id "
                 "WHERE f.status = 'in_archive' ORDER BY c.id LIMIT 1").one()
         name = archive.db.fields.open("customer", "name", cid, raw_name)

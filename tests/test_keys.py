@@ -67,3 +67,8 @@ def test_replacing_the_recovery_code(tmp_path):
     with pytest.raises(LoginFailed):
         accounts.recover(path, created.recovery_code, "root", "root-password-2")
     accounts.logout(accounts.recover(path, new_code, "root", "root-password-2"))
+
+
+# About the SQLCipher file, its ring file and what an owner of the file can do to it; the
+# branch server has its own tests of the same (tests/store/test_server.py).
+pytestmark = pytest.mark.file_only

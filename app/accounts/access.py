@@ -18,14 +18,13 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.accounts import attempts
-from app.accounts.login import _roles_of, _throttle, _user_row, load_ring
+from app.accounts.login import _roles_of, _throttle, _user_row
 from app.errors import Conflict, LoginFailed, NotFound
 from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission, Role, domains_for
 from app.security.session import Session
 from app.store import keychecks, schema, sealing
-from app.store.database import keyring_path
 from app.store.fields import DOMAINS, AccessPending, DomainKey, FieldKeys
 from app.store.keyring import KeyRing
 
@@ -47,8 +46,8 @@ def _missing(ring: KeyRing, username: str, roles) -> frozenset[str]:
 def _pending(session: Session) -> list[PendingAccount]:
     if not sealing.is_active(session.db):
         return []
-    ring = load_ring(session.db.path)
     with session.db.read() as conn:
+        ring = session.db.load_ring(conn)
         rows = conn.execute(select(users_t).where(users_t.c.disabled == 0)
                             .order_by(func.lower(users_t.c.username))).all()
         out = []
@@ -78,7 +77,7 @@ def _grant(session: Session, username: str, keys: FieldKeys, via: str) -> frozen
         row = _user_row(conn, username)
         if row is None or row.disabled:
             raise NotFound(_("There is no active user named {user}.").format(user=username))
-        ring = load_ring(db.path)
+        ring = db.load_ring(conn)
         if ring.slot_for(row.username) is None or ring.is_disabled(row.username):
             raise NotFound(_("There is no active user named {user}.").format(user=username))
         roles = _roles_of(conn, row.id)
@@ -101,7 +100,7 @@ def _grant(session: Session, username: str, keys: FieldKeys, via: str) -> frozen
         grants = [k for k in keys.held() if k.domain in wanted]
         audit.append(conn, db, actor=session.username, action="access.granted",
                      detail={"user": row.username, "domains": sorted(wanted), "via": via})
-        ring.with_grants(row.username, grants).save(keyring_path(db.path))
+        db.save_ring(ring.with_grants(row.username, grants), conn)
     return wanted
 
 
@@ -118,7 +117,7 @@ def approve_with_recovery(session: Session, username: str, code: str) -> frozens
     db = session.db
     _throttle(db.path, attempts.RECOVERY)
     try:
-        opened = load_ring(db.path).open_recovery(code)
+        opened = db.load_ring().open_recovery(code)
     except LoginFailed:
         attempts.note_failure(db.path, attempts.RECOVERY)
         raise
@@ -150,13 +149,12 @@ def drop_unneeded(ring: KeyRing, username: str, roles) -> KeyRing:
 def ensure_sealed(session: Session, progress=None) -> None:
     """At login: a database from before role keys gets them, and its pass runs (or goes on
     after being killed) when this account holds both keys. See store/sealing.py."""
-    from app.keys import rotation_lock
 
     db = session.db
     if not sealing.ENABLED or sealing.is_done(db):
         return
-    with rotation_lock(db.path):
-        ring = load_ring(db.path)
+    with db.rotation_lock():
+        ring = db.load_ring()
         with db.read() as conn:
             recorded = keychecks.keys_recorded(conn)
             sealed_already = sealing.holds_sealed_values(conn)
@@ -184,7 +182,7 @@ def ensure_sealed(session: Session, progress=None) -> None:
                              detail={"accounts": len(users),
                                      **keychecks.roots_detail(made, db.db_id)})
                 keychecks.record_roots(conn, made, db.db_id)
-                ring.save(keyring_path(db.path))
+                db.save_ring(ring, conn)
             worker = FieldKeys(made, active=True)
         if worker is None:
             return  # the next login of a counter clerk or a manager goes on

@@ -34,6 +34,7 @@ from app.store.database import (
 from app.store.fields import FieldKeys
 from app.store.keyring import RECOVERY_SIGNER, KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.memory import wipe
+from app.store.place import ServerAddress, is_server, locate
 
 users_t, roles_t = schema.user, schema.user_role
 
@@ -53,12 +54,17 @@ def check_username(username: str) -> str:
     return name
 
 
-def create_database(path: Path, admin: str, password: str, display_name: str = "",
+def create_database(path, admin: str, password: str, display_name: str = "",
                     kdf: KdfParams | None = None) -> DatabaseCreated:
-    """A new encrypted database, its key ring, and its first administrator."""
-    path = Path(path)
+    """A new encrypted database, its key ring, and its first administrator: a file, or an
+    empty database on the branch server (accounts/server_init.py)."""
     admin = check_username(admin)
     check_password(admin, password)
+    if is_server(path):
+        from app.accounts.server_init import create_on_server
+
+        return create_on_server(locate(path), admin, password, display_name, kdf)
+    path = Path(path)
     if path.exists() or keyring_path(path).exists():
         raise StoreError(_("{name} already exists; choose another file name.")
                          .format(name=path.name))
@@ -71,29 +77,7 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
     try:
         db, key = create_empty(path)
         try:
-            audit.set_signer(db, admin, signing)
-            with db.write() as conn:
-                # The log's first event puts the creator's key on record, signed by itself.
-                audit.register_key(conn, db, actor=admin, user=admin, admin=True,
-                                   key_hex=audit.public_hex(signing))
-                audit.register_key(conn, db, actor=admin, user=RECOVERY_SIGNER, admin=True,
-                                   key_hex=audit.public_hex(recovery_signing))
-                uid = conn.execute(users_t.insert().values(
-                    username=admin, display_name=display_name or admin,
-                    created_at=clock.stamp(), password_changed_at=clock.stamp())
-                ).inserted_primary_key[0]
-                conn.execute(roles_t.insert().values(user_id=uid, role=Role.ADMIN.value))
-                audit.append(conn, db, actor=admin, action="database.created",
-                             detail={"kdf": kdf.as_dict()})
-                audit.append(conn, db, actor=admin, action="user.created",
-                             detail={"user": admin, "roles": [Role.ADMIN.value]})
-                # The customer-data keys' check values: what proves them at every login.
-                audit.append(conn, db, actor=admin, action=keychecks.KEYS_MADE,
-                             detail=keychecks.roots_detail(data_keys, db.db_id))
-                keychecks.record_roots(conn, data_keys, db.db_id)
-                if sealing.ENABLED:  # sealed from the first customer on
-                    sealing.activate(conn)
-                    sealing.finish(conn)
+            first_records(db, admin, display_name, kdf, signing, recovery_signing, data_keys)
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -110,6 +94,35 @@ def create_database(path: Path, admin: str, password: str, display_name: str = "
                 os.unlink(leftover)
         raise
     return DatabaseCreated(path, code, kdf)
+
+
+def first_records(db, admin: str, display_name: str, kdf: KdfParams,
+                  signing: Ed25519PrivateKey, recovery_signing: Ed25519PrivateKey,
+                  data_keys) -> None:
+    """What every new database starts with, on the file and on the server alike."""
+    audit.set_signer(db, admin, signing)
+    with db.write() as conn:
+        # The log's first event puts the creator's key on record, signed by itself.
+        audit.register_key(conn, db, actor=admin, user=admin, admin=True,
+                           key_hex=audit.public_hex(signing))
+        audit.register_key(conn, db, actor=admin, user=RECOVERY_SIGNER, admin=True,
+                           key_hex=audit.public_hex(recovery_signing))
+        uid = conn.execute(users_t.insert().values(
+            username=admin, display_name=display_name or admin,
+            created_at=clock.stamp(), password_changed_at=clock.stamp())
+        ).inserted_primary_key[0]
+        conn.execute(roles_t.insert().values(user_id=uid, role=Role.ADMIN.value))
+        audit.append(conn, db, actor=admin, action="database.created",
+                     detail={"kdf": kdf.as_dict()})
+        audit.append(conn, db, actor=admin, action="user.created",
+                     detail={"user": admin, "roles": [Role.ADMIN.value]})
+        # The customer-data keys' check values: what proves them at every login.
+        audit.append(conn, db, actor=admin, action=keychecks.KEYS_MADE,
+                     detail=keychecks.roots_detail(data_keys, db.db_id))
+        keychecks.record_roots(conn, data_keys, db.db_id)
+        if sealing.ENABLED or db.is_server:  # sealed from the first customer on
+            sealing.activate(conn)
+            sealing.finish(conn)
 
 
 def load_ring(path: Path) -> KeyRing:
@@ -144,8 +157,10 @@ def _roles_of(conn, user_id: int) -> frozenset[Role]:
     return frozenset(Role(r) for r in rows)
 
 
-def login(path: Path, username: str, password: str, progress=None) -> Session:
+def login(path, username: str, password: str, progress=None) -> Session:
     """Unwrap the key with the password, open the database, start a session."""
+    if is_server(path):
+        return _server_login(locate(path), username, password, progress)
     path = Path(path)
     ring = load_ring(path)
     noted = attempts.label(ring, username)
@@ -162,6 +177,38 @@ def login(path: Path, username: str, password: str, progress=None) -> Session:
                                      lambda r: r.unlock(username, password))
     finally:
         wipe(opened.db_key)  # the open database holds its own copy, zeroed on lock
+    _sign_as(db, username, opened)
+    return _after_login(_start_session(db, username, action="login", ring=ring), progress)
+
+
+def _server_login(address: ServerAddress, username: str, password: str,
+                  progress=None) -> Session:
+    """On the branch server the account's own login comes first (its password derived from
+    the one typed); then its slot in the ring, read from the database, as on the file."""
+    from app.store import server
+
+    noted = attempts.UNKNOWN  # no ring to tell names from typing mistakes before a login
+    _throttle(address, noted)
+    try:
+        db = server.open_as(address, username, password)
+    except LoginFailed:
+        attempts.note_failure(address, noted)
+        raise
+    try:
+        ring = db.load_ring()
+        if ring.is_disabled(username):
+            raise AccountDisabled(_("This account is disabled; ask an administrator."))
+        opened = ring.open_account(username, password)
+        db.db_id = ring.db_id
+        db.unseal(opened.db_key)
+        wipe(opened.db_key)
+    except LoginFailed:
+        db.close()
+        attempts.note_failure(address, noted)
+        raise
+    except BaseException:
+        db.close()
+        raise
     _sign_as(db, username, opened)
     return _after_login(_start_session(db, username, action="login", ring=ring), progress)
 
@@ -259,8 +306,11 @@ def _start_session(db: Database, username: str, action: str, ring: KeyRing) -> S
                    must_change_password=bool(row.must_change_password))
 
 
-def recover(path: Path, code: str, admin: str, new_password: str) -> Session:
+def recover(path, code: str, admin: str, new_password: str) -> Session:
     """The recovery code lets an administrator back in with a new password."""
+    if is_server(path):
+        raise StoreError(_("Recovery with the code is not available on the branch server "
+                           "yet; another administrator can reset the password."))
     path = Path(path)
     ring = load_ring(path)
     _throttle(path, attempts.RECOVERY)
@@ -324,16 +374,29 @@ def unlock(session: Session, password: str) -> None:
     login and becomes an "unlock.failed" event when the session is unlocked.
     """
     db = session.db
-    ring = load_ring(db.path)
     _throttle(db.path, session.username)
     try:
+        if db.is_server:
+            from app.store import server
+
+            derived = server.login_password(session.username, password)
+            probe = server.ServerDatabase(db.place, db.login, derived, key=None)
+            try:
+                ring = probe.load_ring()  # LoginFailed when the login refuses the password
+            finally:
+                probe.close()
+        else:
+            ring = load_ring(db.path)
         opened = ring.open_account(session.username, password)
     except LoginFailed:
         attempts.note_failure(db.path, session.username)
         # Only the password was asked for: the sentence says so (the name is not in doubt).
         raise LoginFailed(_("Wrong password.")) from None
     try:
-        db.unseal(opened.db_key)
+        if db.is_server:
+            db.unseal(opened.db_key, derived)
+        else:
+            db.unseal(opened.db_key)
     finally:
         wipe(opened.db_key)
     signing.start(db, session.username, opened)  # the signing key, dropped at lock, again
@@ -356,7 +419,7 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
                               field="password")
     db = session.db
     with db.write() as conn:
-        ring = load_ring(db.path)
+        ring = db.load_ring(conn)
         # LoginFailed: nothing changes. The keys come from the slot as it is now: a manager
         # may have approved this account since it logged in.
         opened = ring.open_account(session.username, old_password)
@@ -366,9 +429,11 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
                      detail={"user": session.username})
         # The account keeps its signing key (its session signs with it): the same person.
         own = audit.signer_of(db)
-        ring.with_user(session.username, new_password, db.key,
-                       own.key if own is not None else None,
-                       grants=opened.domain_keys).save(keyring_path(db.path))
+        db.save_ring(ring.with_user(session.username, new_password, db.key,
+                                    own.key if own is not None else None,
+                                    grants=opened.domain_keys), conn)
+        if db.is_server:
+            db.set_login(conn, session.username, new_password)
         wipe(opened.db_key)
     if set(opened.domain_keys) != set(db.fields.held()):
         active = db.fields.active

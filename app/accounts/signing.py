@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from app import audit
 from app.security.roles import Role
 from app.store import keychecks, schema, sealing
-from app.store.database import Database, keyring_path
+from app.store.database import Database
 from app.store.fields import FieldKeys
 from app.store.keyring import RECOVERY_SIGNER, KeyRing, Opened
 
@@ -54,14 +54,17 @@ def start(db: Database, username: str | None, opened: Opened,
 def _new_signing_key(db: Database, username: str | None, name: str,
                      ring_path: Path | None) -> None:
     key = Ed25519PrivateKey.generate()
-    path = ring_path or keyring_path(db.path)
     with db.write() as conn:  # the write lock also serialises edits of the ring
-        ring = KeyRing.load(path).with_signing(username, key)
+        ring = (KeyRing.load(ring_path) if ring_path else db.load_ring(conn)) \
+            .with_signing(username, key)
         audit.set_signer(db, name, key)
         admin = username is None or is_admin(conn, username)
         audit.register_key(conn, db, actor=name, user=name, key_hex=audit.public_hex(key),
                            admin=admin)
-        ring.save(path)
+        if ring_path:
+            ring.save(ring_path)
+        else:
+            db.save_ring(ring, conn)
 
 
 def register_slot(conn: Connection, db: Database, actor: str, ring: KeyRing,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app import audit, clock
 from app.accounts import access, signing
-from app.accounts.login import _roles_of, _user_row, check_username, load_ring
+from app.accounts.login import _roles_of, _user_row, check_username
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.security.guard import requires
@@ -20,7 +20,6 @@ from app.security.passwords import check_password
 from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store import schema
-from app.store.database import keyring_path
 
 users_t, roles_t = schema.user, schema.user_role
 
@@ -97,10 +96,12 @@ def _new_slot(conn, session: Session, username: str, password: str, admin: bool)
     keep = own.key if mine else None
     # Another account's new slot holds no customer-data key: a manager approves it
     # (accounts.access). An administrator holds none to give, by design.
-    ring = load_ring(db.path).with_user(username, password, db.key, keep,
+    ring = db.load_ring(conn).with_user(username, password, db.key, keep,
                                         grants=db.fields.held() if mine else ())
     signing.register_slot(conn, db, session.username, ring, username, admin)
-    ring.save(keyring_path(db.path))
+    db.save_ring(ring, conn)
+    if db.is_server:  # the account's own PostgreSQL login, its password derived
+        db.set_login(conn, username, password)
 
 
 def _admins_left(conn, excluding: int) -> int:
@@ -124,11 +125,10 @@ def set_roles(session: Session, username: str, roles) -> None:
         audit.append(conn, db, actor=session.username, action="user.roles_changed",
                      detail={"user": row.username, "before": sorted(r.value for r in before),
                              "after": sorted(r.value for r in role_set)})
-        ring = access.drop_unneeded(load_ring(db.path), row.username, role_set)
-        ring.save(keyring_path(db.path))
+        ring = access.drop_unneeded(db.load_ring(conn), row.username, role_set)
+        db.save_ring(ring, conn)
         if (Role.ADMIN in before) != (Role.ADMIN in role_set):
             # Who may register keys follows the administrator role: on record, signed.
-            ring = load_ring(db.path)
             if ring.verify_key(row.username):
                 signing.register_slot(conn, db, session.username, ring, row.username,
                                       Role.ADMIN in role_set)
@@ -152,7 +152,9 @@ def disable_user(session: Session, username: str) -> None:
         # Its key signs nothing from now on, whatever copy of the old slot someone kept.
         audit.append(conn, db, actor=session.username, action=audit.REVOKED,
                      detail={"user": row.username})
-        load_ring(db.path).without_user(row.username).save(keyring_path(db.path))
+        db.save_ring(db.load_ring(conn).without_user(row.username), conn)
+        if db.is_server:  # and its PostgreSQL login cannot log in any more
+            db.set_login(conn, row.username, None, can_login=False)
 
 
 @requires(Permission.ACCOUNTS_MANAGE)

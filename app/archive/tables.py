@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Table, Text
 
 from app.store.schema import metadata
 
 paper_file = Table(
     "paper_file", metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BigInteger, primary_key=True),
     Column("file_no", Text, nullable=False, unique=True),
     Column("kind", Text, nullable=False),
-    Column("customer_id", Integer, ForeignKey("customer.id")),
+    Column("customer_id", BigInteger, ForeignKey("customer.id")),
     Column("description", Text, nullable=False),
     Column("room", Text, nullable=False),
     Column("cabinet", Text, nullable=False),
@@ -21,7 +21,7 @@ paper_file = Table(
     Column("retain_until", Text, nullable=False),
     Column("retain_override_reason", Text),
     Column("status", Text, nullable=False),
-    Column("sensitive", Integer, nullable=False),
+    Column("sensitive", BigInteger, nullable=False),
     Column("created_at", Text, nullable=False),
     Column("created_by", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
@@ -29,8 +29,8 @@ paper_file = Table(
 
 loan = Table(
     "loan", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("file_id", Integer, ForeignKey("paper_file.id"), nullable=False),
+    Column("id", BigInteger, primary_key=True),
+    Column("file_id", BigInteger, ForeignKey("paper_file.id"), nullable=False),
     Column("borrower_kind", Text, nullable=False),  # staff | external
     Column("borrower", Text, nullable=False),
     Column("purpose", Text, nullable=False),
@@ -38,26 +38,26 @@ loan = Table(
     Column("requested_at", Text, nullable=False),
     Column("requested_by", Text, nullable=False),
     Column("due_date", Text, nullable=False),
-    Column("needs_approval", Integer, nullable=False),
+    Column("needs_approval", BigInteger, nullable=False),
     Column("decided_by", Text),
     Column("decided_at", Text),
     Column("decision_note", Text),
     Column("lent_at", Text),
     Column("lent_by", Text),
-    Column("renewals", Integer, nullable=False),
+    Column("renewals", BigInteger, nullable=False),
     Column("returned_at", Text),
     Column("received_by", Text),
     Column("condition", Text),
     Column("condition_note", Text),
     Column("closed_note", Text),
-    Column("escalation", Integer, nullable=False),
+    Column("escalation", BigInteger, nullable=False),
     Column("anonymised_at", Text),
 )
 
 file_transfer = Table(
     "file_transfer", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("file_id", Integer, ForeignKey("paper_file.id"), nullable=False),
+    Column("id", BigInteger, primary_key=True),
+    Column("file_id", BigInteger, ForeignKey("paper_file.id"), nullable=False),
     Column("to_unit", Text, nullable=False),
     Column("receiver", Text, nullable=False),
     Column("reason", Text, nullable=False),
@@ -71,7 +71,7 @@ file_transfer = Table(
 
 destruction_batch = Table(
     "destruction_batch", metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BigInteger, primary_key=True),
     Column("batch_no", Text, nullable=False, unique=True),
     Column("status", Text, nullable=False),
     Column("proposed_by", Text, nullable=False),
@@ -90,13 +90,13 @@ destruction_batch = Table(
 
 destruction_item = Table(
     "destruction_item", metadata,
-    Column("batch_id", Integer, ForeignKey("destruction_batch.id"), primary_key=True),
-    Column("file_id", Integer, ForeignKey("paper_file.id"), primary_key=True),
+    Column("batch_id", BigInteger, ForeignKey("destruction_batch.id"), primary_key=True),
+    Column("file_id", BigInteger, ForeignKey("paper_file.id"), primary_key=True),
 )
 
 notification = Table(
     "notification", metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BigInteger, primary_key=True),
     Column("audience", Text, nullable=False),  # a role: who must see it
     Column("kind", Text, nullable=False),
     Column("subject", Text, nullable=False),

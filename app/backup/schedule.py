@@ -14,7 +14,6 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as upsert
 
 from app import audit, clock
 from app.backup.service import BackupEntry, list_backups, prune, take_backup
@@ -24,7 +23,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.settings import LAST_BACKUP, LAST_VERIFIED
-from app.store import schema
+from app.store import dialect, schema
 from app.store.database import Database
 
 DESTINATIONS = "backup_destinations"    # JSON list of folders
@@ -129,7 +128,7 @@ def _save(session: Session, values: dict[str, str]) -> None:
             before = conn.execute(select(table.c.value).where(table.c.key == key)).scalar()
             if before == value:
                 continue
-            conn.execute(upsert(table).values(key=key, value=value)
+            conn.execute(dialect.insert(conn, table).values(key=key, value=value)
                          .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
             audit.append(conn, db, actor=session.username, action="setting.changed",
                          detail={"key": key, "before": before if before is not None

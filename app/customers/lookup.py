@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.customers.tables import customer, customer_token, service
 from app.customers.tokens import query_tokens
+from app.store import dialect
 from app.store.fields import SEALED, FieldKeys, chunks
 
 _BATCH = 500  # bound parameters per IN (...)
@@ -27,7 +28,7 @@ def token_candidates(conn, keys: FieldKeys, kind: str, value: str,
         return []
     marks = ",".join("?" * len(tokens))
     limit = f" LIMIT {int(cap)}" if cap is not None else ""
-    return [r[0] for r in conn.exec_driver_sql(
+    return [r[0] for r in dialect.raw(conn,
         f"SELECT DISTINCT customer_id FROM customer_token WHERE token IN ({marks}) "
         f"ORDER BY customer_id{limit}", tuple(tokens))]
 
@@ -50,7 +51,7 @@ def opened_customers(conn, keys: FieldKeys, ids: Iterable[int], *columns) -> dic
     out: dict[int, dict] = {}
     for part in chunks(sorted(set(ids)), _BATCH):
         marks = ",".join("?" * len(part))
-        for row in conn.exec_driver_sql(
+        for row in dialect.raw(conn,
                 f"SELECT {', '.join(names)} FROM customer WHERE id IN ({marks})", tuple(part)):
             data = dict(zip(names, row, strict=True))
             for name in sealed:

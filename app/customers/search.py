@@ -33,6 +33,7 @@ from app.customers.tokens import INITIALS_PREFIX_MAX, NAME_PREFIX_MAX, PINYIN_PR
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import dialect
 from app.store.fields import open_row
 
 LIMIT = 500
@@ -99,8 +100,9 @@ def _prefix(column, value: str):
 
 def _tail(column):
     """The last digits of a number column, spelled exactly as migration 11's index
-    expressions (a bound -4 would not match them, and the search would scan the table)."""
-    return func.substr(column, literal_column(str(-PHONE_TAIL)))
+    expressions (a bound -4 would not match them, and the search would scan the table);
+    `tail` says it as each store spells it."""
+    return dialect.tail(column, literal_column(str(PHONE_TAIL)))
 
 
 def _condition(kind: str, value: str):

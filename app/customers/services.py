@@ -14,7 +14,6 @@ from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import case, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import audit, clock
 from app.customers import lookup, phones
@@ -28,6 +27,7 @@ from app.i18n import N_, _, current_language
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import dialect
 from app.store.fields import FieldKeys, open_row, sealed_values
 from app.store.numbers import next_id
 
@@ -336,7 +336,7 @@ def _upsert(conn, values: dict) -> bool:
     existed = conn.execute(select(consumption.c.period).where(
         consumption.c.service_id == values["service_id"],
         consumption.c.period == values["period"])).first() is not None
-    stmt = sqlite_insert(consumption).values(**values)
+    stmt = dialect.insert(conn, consumption).values(**values)
     conn.execute(stmt.on_conflict_do_update(
         index_elements=["service_id", "period"],
         set_={name: stmt.excluded[name] for name, _label in _USAGE}))

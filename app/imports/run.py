@@ -18,7 +18,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import audit, clock
 from app.customers.model import CASE_DUE_DAYS, CaseKind, ConsentPurpose
@@ -33,6 +32,7 @@ from app.oversight.tables import import_mapping
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import dialect
 from app.store.atomic import write_atomic
 from app.store.fields import FieldKeys
 from app.store.numbers import next_id
@@ -315,7 +315,7 @@ def _flush(conn, kind: str, table, batch: list[dict], extra: list[dict],
     if batch and keys.active:
         batch, tokens = sealed.seal_batch(keys, kind, batch)
     if batch and kind == "consumption":
-        stmt = sqlite_insert(consumption)
+        stmt = dialect.insert(conn, consumption)
         conn.execute(stmt.on_conflict_do_update(
             index_elements=["service_id", "period"],
             set_={k: stmt.excluded[k] for k in ("voice_minutes", "sms_count", "data_mb",
@@ -380,7 +380,7 @@ def run_import(session: Session, kind: str, path: Path, mapping: dict[str, int] 
             result.imported, result.already_present = _write(conn, session, kind, good, ctx,
                                                              progress, len(sheet.rows))
             names = {key: sheet.headers[i] for key, i in mapping.items()}
-            conn.execute(sqlite_insert(import_mapping).values(
+            conn.execute(dialect.insert(conn, import_mapping).values(
                 kind=kind, mapping=json.dumps(names, ensure_ascii=False),
                 updated_at=clock.stamp(), updated_by=session.username)
                 .on_conflict_do_update(index_elements=["kind"],

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.customers import lookup
 from app.customers.tables import customer, customer_token, service
 from app.customers.tokens import customer_tokens
+from app.store import dialect
 from app.store.fields import IDENTITY, FieldKeys, chunks, sealed_values
 
 
@@ -95,8 +96,8 @@ def seal_batch(keys: FieldKeys, kind: str, batch: list[dict]) -> tuple[list[dict
 def write_tokens(conn, tokens: list[tuple[int, int]]) -> None:
     """(token, customer id) rows, written as plainly as they come (an import's bulk)."""
     if tokens:
-        conn.exec_driver_sql(f"INSERT INTO {customer_token.name} (token, customer_id) "
-                             "VALUES (?, ?)", tokens)
+        dialect.raw(conn, f"INSERT INTO {customer_token.name} (token, customer_id) "
+                    "VALUES (?, ?)", tokens)
 
 
 def rebuild(conn, keys: FieldKeys, customer_ids: set[int]) -> None:

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import clock
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
 from app.oversight.tables import alert
-from app.store import schema
+from app.store import dialect, schema
 
 ev = schema.audit_event
 
@@ -67,7 +66,7 @@ def describe(rule: str, values: dict) -> str:
 def _raise(conn, rule: str, actor: str, window: str, evidence: list[int], values: dict,
            at: str) -> None:
     summary = json.dumps({"rule": rule, "values": values})
-    conn.execute(sqlite_insert(alert).values(
+    conn.execute(dialect.insert(conn, alert).values(
         rule=rule, actor=actor, created_at=at, window_key=window,
         evidence=json.dumps(evidence), summary=summary)
         .on_conflict_do_update(index_elements=["rule", "actor", "window_key"],
@@ -219,7 +218,7 @@ def set_thresholds_impl(conn, db, session, values: dict[str, dict]) -> None:
                     raise ValidationError(_("Give business hours as HH:MM."),
                                           field=rule) from None
         current[rule] = {**current[rule], **change}
-    conn.execute(sqlite_insert(schema.setting).values(key="alert_thresholds",
+    conn.execute(dialect.insert(conn, schema.setting).values(key="alert_thresholds",
                                                       value=json.dumps(current))
                  .on_conflict_do_update(index_elements=["key"],
                                         set_={"value": json.dumps(current)}))

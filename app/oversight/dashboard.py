@@ -17,6 +17,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.settings import LAST_BACKUP, LAST_VERIFIED, read
+from app.store import dialect
 
 OPEN_CASES = (CaseStatus.OPEN.value, CaseStatus.IN_PROGRESS.value, CaseStatus.REOPENED.value)
 
@@ -59,8 +60,8 @@ def dashboard(session: Session, today: date | None = None) -> Dashboard:
             c.status.in_(OPEN_CASES), c.due_date < iso).group_by(c.kind)).all()
         per_month: dict[str, dict[str, int]] = {m: {} for m in months}
         for month, kind, n in conn.execute(
-                select(func.substr(c.created_at, 1, 7), c.kind, func.count())
-                .where(c.created_at >= months[0]).group_by(func.substr(c.created_at, 1, 7),
+                select(dialect.month(c.created_at), c.kind, func.count())
+                .where(c.created_at >= months[0]).group_by(dialect.month(c.created_at),
                                                            c.kind)):
             if month in per_month:
                 per_month[month][kind] = n

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, Table, Text
+from sqlalchemy import BigInteger, Column, Table, Text
 
 from app.store.schema import metadata
 
 alert = Table(
     "alert", metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BigInteger, primary_key=True),
     Column("rule", Text, nullable=False),
     Column("actor", Text, nullable=False),
     Column("created_at", Text, nullable=False),

@@ -17,6 +17,7 @@ from app.oversight.tables import alert
 from app.rights import labels
 from app.rights.model import RequestKind
 from app.rights.tables import rights_request
+from app.store import dialect
 from app.store.schema import audit_event
 
 OPEN = ("open", "in_progress", "reopened")
@@ -68,9 +69,9 @@ def cases_report(conn, period: str, lang: str):
                      round(sum(sat[k]) / len(sat[k]), 2) if sat[k] else ""])
     months = months_to(period)
     monthly = Counter()
-    for m, kind, n in conn.execute(select(func.substr(c.created_at, 1, 7), c.kind, func.count())
+    for m, kind, n in conn.execute(select(dialect.month(c.created_at), c.kind, func.count())
                                    .where(c.created_at >= months[0] + "-01")
-                                   .group_by(func.substr(c.created_at, 1, 7), c.kind)):
+                                   .group_by(dialect.month(c.created_at), c.kind)):
         monthly[(m, kind)] = n
     series = {labels.label("CaseKind", k.value, lang): [monthly[(m, k.value)] for m in months]
               for k in CaseKind}
@@ -142,9 +143,9 @@ def archive_report(conn, period: str, lang: str):
                            .group_by(destruction_batch.c.id)).all()
     by_condition = dict(returned)
     months = months_to(period)
-    per_month = Counter(dict(conn.execute(select(func.substr(lc.lent_at, 1, 7), func.count())
+    per_month = Counter(dict(conn.execute(select(dialect.month(lc.lent_at), func.count())
                                           .where(lc.lent_at >= months[0] + "-01")
-                                          .group_by(func.substr(lc.lent_at, 1, 7))).all()))
+                                          .group_by(dialect.month(lc.lent_at))).all()))
     summary = [(tr("Files lent"), lent), (tr("Files returned"), sum(by_condition.values())),
                (tr("Returned damaged or incomplete"),
                 by_condition.get("damaged", 0) + by_condition.get("incomplete", 0)),

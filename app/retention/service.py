@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.dialects.sqlite import insert as upsert
 
 from app import audit, clock
 from app.customers.model import CaseStatus
@@ -24,7 +23,7 @@ from app.retention.tables import audit_purge_gate, retention_rule, retention_run
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
-from app.store import schema
+from app.store import dialect, schema
 from app.store.fields import IDENTITY
 from app.text import printable
 
@@ -97,7 +96,7 @@ def set_rule(session: Session, category: str, keep: int, unit: str, reason: str)
         before = {r.category: r for r in rules(conn)}[category]
         values = {"keep": int(keep), "unit": unit, "updated_at": clock.stamp(),
                   "updated_by": session.username, "reason": reason.strip()[:500]}
-        conn.execute(upsert(retention_rule).values(category=category, **values)
+        conn.execute(dialect.insert(conn, retention_rule).values(category=category, **values)
                      .on_conflict_do_update(index_elements=["category"], set_=values))
         audit.append(conn, session.db, actor=session.username, action="retention.rule_changed",
                      detail={"category": category, "before": f"{before.keep} {before.unit}",
@@ -194,12 +193,17 @@ def _work(conn, cut: dict[str, date], held: dict[int, str], apply: bool,
             # The signing keys registered among the expiring events stay known to `verify`.
             keys = keys_snapshot(conn, upto)
             conn.execute(audit_purge_gate.insert().values(upto=upto))
-            conn.execute(delete(ev).where(ev.c.seq <= upto))
+            if dialect.is_server(conn):
+                # Staff logins cannot delete from the log: the server's own function
+                # removes what the gate allows, and nothing more (server_schema.py).
+                conn.exec_driver_sql("SELECT custos_purge_audit(%s)", (upto,))
+            else:
+                conn.execute(delete(ev).where(ev.c.seq <= upto))
             conn.execute(delete(audit_purge_gate))
-            conn.execute(upsert(schema.meta).values(key="audit_base", value=f"{upto}:{last}")
+            conn.execute(dialect.insert(conn, schema.meta).values(key="audit_base", value=f"{upto}:{last}")
                          .on_conflict_do_update(index_elements=["key"],
                                                 set_={"value": f"{upto}:{last}"}))
-            conn.execute(upsert(schema.meta).values(key="audit_base_keys", value=keys)
+            conn.execute(dialect.insert(conn, schema.meta).values(key="audit_base_keys", value=keys)
                          .on_conflict_do_update(index_elements=["key"], set_={"value": keys}))
     return counts
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, Table, Text
+from sqlalchemy import BigInteger, Column, Table, Text
 
 from app.store.schema import metadata
 
 retention_rule = Table(
     "retention_rule", metadata,
     Column("category", Text, primary_key=True),
-    Column("keep", Integer, nullable=False),
+    Column("keep", BigInteger, nullable=False),
     Column("unit", Text, nullable=False),  # months | years
     Column("updated_at", Text, nullable=False),
     Column("updated_by", Text, nullable=False),
@@ -18,15 +18,15 @@ retention_rule = Table(
 
 retention_run = Table(
     "retention_run", metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BigInteger, primary_key=True),
     Column("started_at", Text, nullable=False),
     Column("finished_at", Text),
     Column("run_by", Text, nullable=False),
-    Column("applied", Integer, nullable=False),
+    Column("applied", BigInteger, nullable=False),
     Column("result", Text, nullable=False),
 )
 
 audit_purge_gate = Table(
     "audit_purge_gate", metadata,
-    Column("upto", Integer, nullable=False, primary_key=True),
+    Column("upto", BigInteger, nullable=False, primary_key=True),
 )

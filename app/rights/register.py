@@ -9,7 +9,6 @@ kept in both languages because the customer chooses the language of their copy.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as upsert
 
 from app import audit, clock
 from app.errors import ValidationError
@@ -19,6 +18,7 @@ from app.rights.tables import processing_register as reg
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import dialect
 
 _NONE_ABROAD = {"zh_CN": "无。数据存储和处理均在中国境内进行。",
                 "en": "None. The data is stored and processed in mainland China only."}
@@ -156,7 +156,7 @@ def update_entry(session: Session, entry: RegisterEntry) -> None:
                                         "and in English."), field=name)
             values[f"{name}_{suffix}"] = text
     with session.db.write() as conn:
-        conn.execute(upsert(reg).values(**values).on_conflict_do_update(
+        conn.execute(dialect.insert(conn, reg).values(**values).on_conflict_do_update(
             index_elements=["category"], set_={k: v for k, v in values.items()
                                                if k != "category"}))
         audit.append(conn, session.db, actor=session.username, action="register.updated",

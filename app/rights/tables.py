@@ -3,9 +3,9 @@ store/migrations.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, LargeBinary, Table, Text
 
-from app.store.schema import metadata
+from app.store.schema import SealedText, metadata
 
 processing_register = Table(
     "processing_register", metadata,
@@ -28,14 +28,14 @@ processing_register = Table(
 
 rights_request = Table(
     "rights_request", metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BigInteger, primary_key=True),
     Column("request_no", Text, nullable=False, unique=True),
-    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False),
+    Column("customer_id", BigInteger, ForeignKey("customer.id"), nullable=False),
     Column("kind", Text, nullable=False),
     Column("status", Text, nullable=False),
     Column("channel", Text, nullable=False),
     Column("identity_check", Text, nullable=False),
-    Column("notes", Text, nullable=False),
+    Column("notes", SealedText, nullable=False),
     Column("language", Text, nullable=False),
     Column("received_at", Text, nullable=False),
     Column("received_by", Text, nullable=False),
@@ -54,13 +54,13 @@ rights_request = Table(
 
 request_artefact = Table(
     "request_artefact", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("request_id", Integer, ForeignKey("rights_request.id"), nullable=False),
+    Column("id", BigInteger, primary_key=True),
+    Column("request_id", BigInteger, ForeignKey("rights_request.id"), nullable=False),
     Column("kind", Text, nullable=False),
     Column("sha256", Text, nullable=False),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
     Column("language", Text, nullable=False),
-    Column("protected", Integer, nullable=False),
+    Column("protected", BigInteger, nullable=False),
     Column("created_at", Text, nullable=False),
     Column("created_by", Text, nullable=False),
     Column("released_by", Text),
@@ -72,12 +72,12 @@ request_artefact = Table(
 # The bytes of a prepared copy, held until the request closes (app/rights/held.py).
 artefact_content = Table(
     "artefact_content", metadata,
-    Column("artefact_id", Integer, ForeignKey("request_artefact.id", ondelete="CASCADE"),
+    Column("artefact_id", BigInteger, ForeignKey("request_artefact.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("request_id", Integer, ForeignKey("rights_request.id"), nullable=False),
+    Column("request_id", BigInteger, ForeignKey("rights_request.id"), nullable=False),
     Column("sha256", Text, nullable=False),
     Column("data", LargeBinary, nullable=False),
-    Column("password", Text),
+    Column("password", SealedText),
     Column("prepared_by", Text, nullable=False),
     Column("prepared_at", Text, nullable=False),
 )
@@ -85,8 +85,8 @@ artefact_content = Table(
 # Each time a manager was shown a held copy, with the checksum of what was shown.
 artefact_view = Table(
     "artefact_view", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("artefact_id", Integer, ForeignKey("request_artefact.id", ondelete="CASCADE"),
+    Column("id", BigInteger, primary_key=True),
+    Column("artefact_id", BigInteger, ForeignKey("request_artefact.id", ondelete="CASCADE"),
            nullable=False),
     Column("sha256", Text, nullable=False),
     Column("viewed_by", Text, nullable=False),

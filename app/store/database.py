@@ -57,7 +57,19 @@ def keyring_path(db_path: Path) -> Path:
     return Path(f"{db_path}.keys")
 
 
-def attempts_path(db_path: Path) -> Path:
+def attempts_path(db_path) -> Path:
+    """Failed logins are noted beside the file; for a branch server, on this PC (the
+    server cannot be written before a login succeeds)."""
+    from app.store.place import ServerAddress
+
+    if isinstance(db_path, ServerAddress):
+        import platformdirs
+
+        folder = Path(platformdirs.user_state_dir("custos", appauthor=False)) / "servers"
+        if os.environ.get("CUSTOS_STATE_DIR"):
+            folder = Path(os.environ["CUSTOS_STATE_DIR"]) / "servers"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return folder / f"{db_path.key}.attempts"
     return Path(f"{db_path}.attempts")
 
 
@@ -123,8 +135,33 @@ def _connect(db_path: Path, key: bytes) -> sqlcipher.Connection:
     return conn
 
 
-class Database:
-    """An open encrypted database. Holds the key in memory for as long as it is open."""
+class KeyHolder:
+    """What an open database of either store holds while unlocked: its key (and engine)."""
+
+    _key: bytearray | None
+    engine: Engine
+
+    @property
+    def key(self) -> bytearray:
+        if self._key is None:
+            raise Sealed(_("Custos is locked; unlock it to go on."))
+        return self._key
+
+    @property
+    def sealed(self) -> bool:
+        return self._key is None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class Database(KeyHolder):
+    """An open encrypted database. Holds the key in memory for as long as it is open.
+
+    store/server.py's ServerDatabase has the same face for the branch server: services
+    use `read`, `write`, `fields`, `load_ring`, `save_ring` and never ask which it is."""
+
+    is_server = False
 
     def __init__(self, path: Path, key: bytes | bytearray, db_id: str) -> None:
         self.path = Path(path)
@@ -147,14 +184,26 @@ class Database:
         return keyring_path(self.path)
 
     @property
-    def key(self) -> bytearray:
-        if self._key is None:
-            raise Sealed(_("Custos is locked; unlock it to go on."))
-        return self._key
+    def place(self) -> Path:
+        return self.path
 
     @property
-    def sealed(self) -> bool:
-        return self._key is None
+    def name(self) -> str:
+        return self.path.name
+
+    def load_ring(self, conn: Connection | None = None):
+        """The ring beside the file, checked to belong to it (accounts.login.load_ring)."""
+        from app.accounts.login import load_ring
+
+        return load_ring(self.path)
+
+    def save_ring(self, ring, conn: Connection | None = None) -> None:
+        ring.save(keyring_path(self.path))
+
+    def rotation_lock(self):
+        from app.keys import rotation_lock
+
+        return rotation_lock(self.path)
 
     def seal(self) -> None:
         """On lock: close every connection (SQLCipher clears its copy of the key) and zero ours.
@@ -227,9 +276,6 @@ class Database:
             self._audit_key = bytearray.fromhex(value)
             wipe(value)
         return self._audit_key
-
-    def close(self) -> None:
-        self.engine.dispose()
 
     def replace_key(self, key: bytes | bytearray) -> None:
         """After a rotation: new connections use the new key (the pool was emptied)."""

@@ -198,6 +198,10 @@ class FieldKeys:
         upgrade) or a value that was never secret (an erased record's placeholder)."""
         if value is None or isinstance(value, str):
             return value
+        if not len(value) or bytes(value[:1])[0] not in _FORMATS:
+            # Text as the server's BYTEA columns hold it (schema.SealedText): a sealed value
+            # always starts with its format byte, which no printable text does.
+            return bytes(value).decode("utf-8")
         return self.open_bytes(table, column, row_id, value).decode("utf-8")
 
     def open_bytes(self, table: str, column: str, row_id: int, value) -> bytes:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from sqlalchemy import Column, func, select
 from sqlalchemy.engine import Connection
 
+from app.store import dialect
+
 
 def require_write(conn: Connection) -> None:
     if not conn.in_transaction() or conn.get_execution_options().get("custos_begin") \
@@ -29,5 +31,5 @@ def next_serial(conn: Connection, column: Column, prefix: str, digits: int) -> s
     """The next `prefix` + `digits` digits after the highest such value in `column`."""
     require_write(conn)
     top = conn.execute(select(func.max(column)).where(
-        column.op("GLOB")(prefix + "[0-9]" * digits))).scalar()
+        dialect.digits_after(conn, column, prefix, digits))).scalar()
     return f"{prefix}{(int(top[-digits:]) if top else 0) + 1:0{digits}d}"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from app.store import schema
+from app.store import dialect, schema
 from app.store.fields import (
     DOMAINS,
     IDENTITY,
@@ -82,7 +82,7 @@ def is_done(db) -> bool:
 def holds_sealed_values(conn) -> bool:
     """Is any customer value sealed already (whatever the flags in meta say)?"""
     return any(conn.exec_driver_sql(
-        f"SELECT 1 FROM {table} WHERE typeof({column}) = 'blob' LIMIT 1").first()
+        f"SELECT 1 FROM {table} WHERE {dialect.is_binary(conn, column)} LIMIT 1").first()
         for table, column in (("customer", "name"), ("customer", "phone"),
                               ("service_case", "details"), ("rights_request", "notes")))
 
@@ -103,7 +103,7 @@ def _pending_count(conn, mark: str) -> int:
     for table in TABLE_ORDER:
         last = int(_meta(conn, f"{mark}:{table}") or 0)
         rid = ROW_ID.get(table, "id")
-        total += conn.exec_driver_sql(
+        total += dialect.raw(conn,
             f"SELECT count(*) FROM {table} WHERE {rid} > ?", (last,)).scalar_one()
     return total
 
@@ -129,7 +129,7 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
         while True:
             with db.write() as conn:
                 last = int(_meta(conn, f"{mark}:{table}") or 0)
-                rows = conn.exec_driver_sql(
+                rows = dialect.raw(conn,
                     f"SELECT {rid}, {', '.join(columns)} FROM {table} WHERE {rid} > ? "
                     f"ORDER BY {rid} LIMIT {batch}", (last,)).all()
                 if not rows:
@@ -144,10 +144,10 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
                     if update and table in APPEND_ONLY:
                         # The ledger refuses updates; sealing its note is the one change
                         # allowed, inside this transaction, trigger put back before commit.
-                        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
+                        _allow_resealing(conn, table)
                     if update:
                         sets = ", ".join(f"{c} = ?" for c in update)
-                        conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE {rid} = ?",
+                        dialect.raw(conn, f"UPDATE {table} SET {sets} WHERE {rid} = ?",
                                              (*update.values(), row[0]))
                     if table == "customer" and values["erased_at"] is not None:
                         replace_tokens(conn, row[0], set())  # an erased customer: none
@@ -156,14 +156,30 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
                             keys, name=plain["name"], id_number=plain["id_number"],
                             phone=plain["phone"], services=_services(conn, keys, row[0])))
                 if table in APPEND_ONLY:
-                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
-                    conn.exec_driver_sql(APPEND_ONLY[table][1])
+                    _refuse_resealing(conn, table)
                 _set_meta(conn, f"{mark}:{table}", str(rows[-1][0]))
             done += len(rows)
             if progress is not None:
                 progress(done, total)
     with db.write() as conn:
         finish(conn)
+
+
+def _allow_resealing(conn, table: str) -> None:
+    if dialect.is_server(conn):
+        # Staff logins cannot drop the server's trigger (they own nothing); it lets this
+        # transaction change the sealed column alone (store/server_schema.py).
+        conn.exec_driver_sql("SET LOCAL custos.resealing = 'on'")
+    else:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
+
+
+def _refuse_resealing(conn, table: str) -> None:
+    if dialect.is_server(conn):
+        conn.exec_driver_sql("SET LOCAL custos.resealing = 'off'")
+    else:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
+        conn.exec_driver_sql(APPEND_ONLY[table][1])
 
 
 def _open_any(keys: FieldKeys, table: str, column: str, row_id: int, value):
@@ -183,12 +199,12 @@ def _stale(keys: FieldKeys, table: str, column: str, value) -> bool:
     """Text not sealed yet, or sealed under an older generation than the current one."""
     if value is None:
         return False
-    if isinstance(value, str) or ((table, column) in BINARY and not is_sealed(value)):
+    if isinstance(value, str) or not is_sealed(value):  # text (on the server: text as bytes)
         return True
     return keys.generation_of(value) != keys.current(SEALED[table][column])
 
 
 def _services(conn, keys: FieldKeys, customer_id: int) -> list[tuple[str, str]]:
-    rows = conn.exec_driver_sql("SELECT id, service_no, kind FROM service WHERE customer_id = ?",
+    rows = dialect.raw(conn, "SELECT id, service_no, kind FROM service WHERE customer_id = ?",
                                 (customer_id,)).all()
     return [(keys.open("service", "service_no", r[0], r[1]), r[2]) for r in rows]

@@ -348,7 +348,7 @@ def test_bad_input_changes_nothing(archive, paper, snapshot, call, error, senten
 
 def test_disabled_account_cannot_borrow(archive, paper):
     with archive.db.write() as conn:
-        conn.execute(text("UPDATE user SET disabled = 1 WHERE username = 'manager'"))
+        conn.execute(text("UPDATE \"user\" SET disabled = 1 WHERE username = 'manager'"))
     with pytest.raises(ValidationError, match="The account manager is disabled."):
         loans.lend(archive, paper(), "manager", "x")
 

@@ -12,6 +12,7 @@ from app.customers import cases
 from app.customers.editing import NewCustomer, create_customer
 from app.errors import Damaged, ValidationError
 from app.security.roles import Role
+from app.store import dialect
 
 SUMMARY = "Router blinks red in the kitchen"
 DETAILS = "Customer says the fibre box was moved by the landlord last Tuesday."
@@ -33,7 +34,7 @@ def customer_no(counter):
 
 def _raw(session, case_no: str) -> tuple:
     with session.db.read() as conn:
-        return conn.exec_driver_sql(
+        return dialect.raw(conn,
             "SELECT id, summary, details, resolution FROM service_case WHERE case_no = ?",
             (case_no,)).one()
 
@@ -61,7 +62,7 @@ def test_a_sealed_text_moved_to_another_case_does_not_open(counter, customer_no)
     first = cases.open_case(counter, customer_no, "fault", "counter", SUMMARY, DETAILS)
     second = cases.open_case(counter, customer_no, "inquiry", "phone", "Roaming prices")
     with counter.db.write() as conn:
-        conn.exec_driver_sql("UPDATE service_case SET summary = ? WHERE case_no = ?",
+        dialect.raw(conn, "UPDATE service_case SET summary = ? WHERE case_no = ?",
                              (_raw(counter, first)[1], second))
     with pytest.raises(Damaged):
         cases.list_cases(counter, customer_no=customer_no)

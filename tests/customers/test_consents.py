@@ -14,8 +14,9 @@ from app.customers.consents import ConsentEvent, consent_history, record_consent
 from app.customers.editing import NewCustomer, create_customer, lift_restriction, restrict
 from app.customers.records import PurposeRequired, open_customer
 from app.customers.tables import consent_event
-from app.errors import Conflict, PermissionDenied, ValidationError
+from app.errors import Conflict, PermissionDenied, StoreError, ValidationError
 from app.security.roles import Role
+from app.store import dialect
 from app.store.schema import audit_event
 
 
@@ -111,8 +112,10 @@ def test_bad_input_is_refused(counter, customer_no, purpose, granted, channel, n
                                        "DELETE FROM consent_event"])
 def test_the_ledger_refuses_changes_at_the_sql_level(counter, customer_no, statement):
     before = _ledger(counter)
-    with pytest.raises(DBAPIError, match="append-only"), counter.db.write() as conn:
-        conn.exec_driver_sql(statement)
+    # The file's trigger, or the server's (said as one sentence: StoreError).
+    with pytest.raises((DBAPIError, StoreError), match="append-only|may not make it"), \
+            counter.db.write() as conn:
+        dialect.raw(conn, statement)
     assert _ledger(counter) == before
 
 

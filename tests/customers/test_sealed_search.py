@@ -18,6 +18,7 @@ from app.customers.services import add_service, end_service, services_of
 from app.errors import ValidationError
 from app.imports.run import run_import
 from app.security.roles import Role
+from app.store import dialect
 
 PAST = "2020-01-01"
 PHONE = "13912345678"
@@ -50,7 +51,7 @@ def _found(session, query: str) -> list[str]:
 
 def _raw(session, sql: str, *params) -> list[tuple]:
     with session.db.read() as conn:
-        return [tuple(r) for r in conn.exec_driver_sql(sql, params).all()]
+        return [tuple(r) for r in dialect.raw(conn, sql, params).all()]
 
 
 def test_the_file_holds_no_plaintext_of_what_is_sealed(made) -> None:

@@ -15,6 +15,7 @@ from app.demo_records import fill_records
 from app.errors import PermissionDenied, ValidationError
 from app.retention import service
 from app.security.roles import Role
+from app.store import dialect
 from app.store.schema import audit_event
 
 
@@ -69,9 +70,9 @@ def test_access_log_expiry_keeps_the_chain_verifiable(filled, login):
     assert report.counts["access_log"] == total  # every event so far is older than 3 years
     result = audit.verify(admin.db)
     assert result.intact, result
-    with pytest.raises(Exception, match="append-only"):
+    with pytest.raises(Exception, match="append-only|may not make it"):  # file | server
         with admin.db.write() as conn:
-            conn.exec_driver_sql("DELETE FROM audit_event")
+            dialect.raw(conn, "DELETE FROM audit_event")
 
 
 def test_rules_are_edited_with_a_reason(login):

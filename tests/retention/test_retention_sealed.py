@@ -39,6 +39,10 @@ def test_anonymising_needs_no_key_and_drops_the_tokens(login):
         after = conn.execute(select(customer).where(customer.c.id == row.id)).one()
         left = conn.execute(select(func.count()).select_from(customer_token)
                             .where(customer_token.c.customer_id == row.id)).scalar_one()
-    assert after.name == ERASED_NAME and after.phone == "" and after.erased_at
-    assert after.id_rev == "" and plain["id_number"] not in after.id_number
+    # On the server a sealed column is BYTEA: the placeholder text is stored as its bytes.
+    assert after.name in (ERASED_NAME, ERASED_NAME.encode()) and after.phone in ("", b"") \
+        and after.erased_at
+    id_number = after.id_number.decode() if isinstance(after.id_number, bytes) \
+        else after.id_number
+    assert after.id_rev == "" and plain["id_number"] not in id_number
     assert left == 0

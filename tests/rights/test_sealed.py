@@ -16,6 +16,7 @@ from app.customers.tables import customer, customer_token
 from app.customers.tokens import customer_tokens, replace_tokens
 from app.rights import answers, copies, erasure, marketing, requests
 from app.security.roles import Role
+from app.store import dialect
 from app.store.fields import open_row, sealed_values
 
 NOTES = "Asked by letter; wants the copy in Chinese, collects on Friday"
@@ -59,9 +60,9 @@ def test_request_notes_are_sealed_and_shown_opened(login, customer_no):
     _seal_customer(counter, customer_no)
     n = _take(counter, "access", customer_no, notes=NOTES)
     with counter.db.read() as conn:
-        raw = conn.exec_driver_sql("SELECT notes FROM rights_request WHERE request_no = ?",
+        raw = dialect.raw(conn, "SELECT notes FROM rights_request WHERE request_no = ?",
                                    (n,)).scalar_one()
-        name = conn.exec_driver_sql("SELECT name FROM customer WHERE customer_no = ?",
+        name = dialect.raw(conn, "SELECT name FROM customer WHERE customer_no = ?",
                                     (customer_no,)).scalar_one()
     assert isinstance(raw, bytes) and b"Friday" not in raw
     assert isinstance(name, bytes)
@@ -79,7 +80,7 @@ def test_access_copy_and_portability_hold_the_opened_texts(login, customer_no, t
                         "Two charges of 30 yuan on the same day")
     move_case(manager, case_no, "resolved", resolution=RESOLUTION)
     with counter.db.read() as conn:
-        raw = conn.exec_driver_sql("SELECT summary, details, resolution FROM service_case "
+        raw = dialect.raw(conn, "SELECT summary, details, resolution FROM service_case "
                                    "WHERE case_no = ?", (case_no,)).one()
     assert all(isinstance(v, bytes) and b"roaming" not in v for v in raw)
     n = _take(counter, "access", customer_no)
@@ -114,7 +115,9 @@ def test_erasure_deletes_the_customers_tokens(login, customer_no):
     assert tokens() == 0
     with manager.db.read() as conn:
         after = conn.execute(select(customer).where(customer.c.id == cid)).one()
-    assert after.name == erasure.ERASED_NAME and after.phone == "" and after.id_rev == ""
+    # On the server a sealed column is BYTEA: the placeholder text is stored as its bytes.
+    assert after.name in (erasure.ERASED_NAME, erasure.ERASED_NAME.encode()) \
+        and after.phone in ("", b"") and after.id_rev == ""
 
 
 def test_marketing_list_opens_contact_details(login, customer_no):

@@ -180,3 +180,8 @@ def test_migrations_yield_exactly_the_core_tables(db_path):
         accounts.logout(session)
     expected = {t.name: {c.name for c in t.columns} for t in metadata.sorted_tables}
     assert actual == expected
+
+
+# About the SQLCipher file, its ring file and what an owner of the file can do to it; the
+# branch server has its own tests of the same (tests/store/test_server.py).
+pytestmark = pytest.mark.file_only

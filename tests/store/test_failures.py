@@ -223,3 +223,8 @@ def test_a_database_replaced_under_an_open_session_asks_for_a_new_login(db_path,
             _customers(session)
     finally:
         session.db.close()
+
+
+# About the SQLCipher file, its ring file and what an owner of the file can do to it; the
+# branch server has its own tests of the same (tests/store/test_server.py).
+pytestmark = pytest.mark.file_only

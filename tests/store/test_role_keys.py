@@ -458,3 +458,8 @@ def test_a_consent_note_and_rectification_evidence_are_sealed(db_path):
         assert "欧阳娜莎 said stop" in consent_history(counter, number)[-1].note
     finally:
         accounts.logout(counter)
+
+
+# About the SQLCipher file, its ring file and what an owner of the file can do to it; the
+# branch server has its own tests of the same (tests/store/test_server.py).
+pytestmark = pytest.mark.file_only

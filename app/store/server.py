@@ -1,0 +1,327 @@
+"""The branch server: the same records, services and rules on PostgreSQL (15 or later).
+
+Who connects as whom
+--------------------
+Every Custos account has a PostgreSQL login of its own, `<database>.<username>`, member of
+the group `<database>.staff`, which owns nothing and may only read and write rows (never
+the schema, never change or delete the audit log or the ledgers: server_schema.grants_sql).
+Its password is derived from the Custos password (Argon2id, salted with the database
+and the account's name), so a person types only their Custos name and password, no PC
+stores a shared secret, and the server keeps only a SCRAM verifier of a derived value.
+The key ring lives in the database (`key_ring`); each slot still opens only with its
+own password, so the server's administrator holds no key to customer data: sealed
+columns are BYTEA ciphertext and search tokens.
+
+The owner login that branch IT creates (with CREATEROLE) is used once, by `custos init`,
+to make the schema and the first administrator's login. Logins for later accounts are
+made and changed through `custos_set_login`, a SECURITY DEFINER function owned by that
+owner which lets an administrator set any account's login and anyone set their own.
+
+Writers and time
+----------------
+Every write transaction takes one advisory lock first: writers queue one behind the other
+as they do on the file (BEGIN IMMEDIATE), so "the highest number plus one" and the audit
+chain's next link are never taken twice, and no two writers can deadlock. The same first
+statement reads the server's clock; every stamp written in the transaction follows it
+(clock.follow_server), so a PC whose clock is wrong cannot reorder the log.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import os
+from collections.abc import Iterator
+from datetime import datetime
+
+import psycopg
+from sqlalchemy import create_engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
+
+from app import clock
+from app.errors import AccountDisabled, LoginFailed, StoreError
+from app.i18n import _
+from app.store import schema
+from app.store.database import KeyHolder, Sealed
+from app.store.fields import FieldKeys
+from app.store.kdf import KdfParams, derive
+from app.store.memory import wipe
+from app.store.place import ServerAddress
+
+# The cost of deriving a login's password: paid once per login and unlock, before the
+# connection. Tests lower it (tests/conftest.py).
+LOGIN_KDF = KdfParams(time_cost=3, memory_kib=65536)
+if os.environ.get("CUSTOS_TEST_LOGIN_KDF_FLOOR") == "1":  # the test suite's processes only:
+    LOGIN_KDF = KdfParams(time_cost=1, memory_kib=8)  # thousands of throwaway logins
+WRITE_LOCK = 0x437573746F73  # "Custos": the one advisory lock every writer takes first
+RING_TABLE = "key_ring"
+ROLE_MAX = 63  # PostgreSQL's identifier length
+
+
+class ServerUnreachable(StoreError):
+    """The branch server did not answer (stopped, network down): nothing was saved."""
+
+
+def unreachable() -> ServerUnreachable:
+    return ServerUnreachable(_("The branch server cannot be reached; nothing was saved. "
+                               "Try again when it is back."))
+
+
+def _ascii_lower(text: str) -> str:
+    """As PostgreSQL's lower() under COLLATE "C" and SQLite's NOCASE: ASCII letters only."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in text)
+
+
+def login_name(dbname: str, username: str) -> str:
+    """The PostgreSQL login of a Custos account (custos_login_name in SQL says the same)."""
+    name = f"{dbname}.{_ascii_lower(username.strip())}"
+    if len(name.encode("utf-8")) <= ROLE_MAX:
+        return name
+    digest = hashlib.md5(_ascii_lower(username.strip()).encode("utf-8")).hexdigest()
+    return f"{dbname.encode('utf-8')[:20].decode('utf-8', 'ignore')}.{digest}"
+
+
+def staff_group(dbname: str) -> str:
+    return f"{dbname.encode('utf-8')[:56].decode('utf-8', 'ignore')}.staff"
+
+
+def login_password(username: str, password: str) -> str:
+    """The login's password: derived from the Custos password, never stored anywhere.
+
+    Salted with the account's name only, not the database's: a file moved to its server
+    (custos migrate-to-server) can bring each account's login with it, made from the
+    password as typed at a login on the file (accounts/login.py)."""
+    salt = hashlib.sha256(b"custos server login\0"
+                          + _ascii_lower(username.strip()).encode("utf-8")).digest()[:16]
+    raw = derive(password, salt, LOGIN_KDF)
+    try:
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    finally:
+        wipe(raw)
+
+
+def scram_verifier(password: str, iterations: int = 4096) -> str:
+    """What the server keeps of a password (RFC 5802/7677), made here so that the derived
+    password itself never travels in a statement the server might log."""
+    salt = os.urandom(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    client = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    server = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    b64 = base64.b64encode
+    return (f"SCRAM-SHA-256${iterations}:{b64(salt).decode()}$"
+            f"{b64(hashlib.sha256(client).digest()).decode()}:{b64(server).decode()}")
+
+
+def _is_auth_failure(error: BaseException) -> bool:
+    text = str(error)
+    return ("password authentication failed" in text or "no password supplied" in text
+            or "role \"" in text and "does not exist" in text)
+
+
+def _is_tls_refusal(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "server does not support ssl" in text or "ssl" in text and "certificate" in text
+
+
+def connect_error(error: BaseException, address: ServerAddress) -> Exception:
+    """One sentence for a connection that failed."""
+    text = str(error).lower()
+    if _is_auth_failure(error):
+        return LoginFailed(_("Wrong username or password."))
+    if "not permitted to log in" in text:  # a disabled account's login (NOLOGIN)
+        return AccountDisabled(_("This account is disabled; ask an administrator."))
+    if "server does not support ssl" in text or "ssl was required" in text:
+        return StoreError(_("The branch server {name} does not offer TLS; Custos does not "
+                            "send records over an unprotected connection.")
+                          .format(name=address.name))
+    if "certificate" in text or "ssl" in text and "verify" in text:
+        return StoreError(_("The branch server's certificate does not match {host} or was "
+                            "not signed by the CA file given; the connection was refused.")
+                          .format(host=address.host))
+    if "database" in text and "does not exist" in text:
+        return StoreError(_("The branch server has no database {name}.")
+                          .format(name=address.dbname))
+    if "no pg_hba.conf entry" in text:
+        return StoreError(_("The branch server does not let this PC connect (pg_hba.conf)."))
+    return unreachable()
+
+
+def connect_raw(address: ServerAddress, user: str | None, password: str | None,
+                **extra) -> psycopg.Connection:
+    args = address.conninfo(user or "", password)
+    if not user:
+        args.pop("user")  # libpq's own PGUSER (or the system user): the owner at init
+    try:
+        return psycopg.connect(**args, **extra)
+    except psycopg.OperationalError as error:
+        raise connect_error(error, address) from None
+
+
+class ServerDatabase(KeyHolder):
+    """An open branch-server database, as one login. Same face as store.database.Database."""
+
+    is_server = True
+
+    def __init__(self, address: ServerAddress, login: str, password: str,
+                 key: bytes | bytearray | None, db_id: str = "") -> None:
+        self.address = address
+        self.path = address  # what services hand back to login/attempts: the place
+        self.db_id = db_id
+        self.login = login
+        self._password: bytearray | None = bytearray(password.encode("ascii"))
+        self._key: bytearray | None = bytearray(key) if key is not None else None
+        self._audit_key: bytearray | None = None
+        self.fields: FieldKeys = FieldKeys()
+        self.engine: Engine = create_engine(
+            "postgresql+psycopg://", creator=self._connect, poolclass=QueuePool,
+            pool_size=4, max_overflow=4, pool_use_lifo=True, pool_pre_ping=True)
+
+    @property
+    def place(self) -> ServerAddress:
+        return self.address
+
+    @property
+    def name(self) -> str:
+        return self.address.name
+
+    def _connect(self):
+        if self._password is None:
+            raise Sealed(_("Custos is locked; unlock it to go on."))
+        return connect_raw(self.address, self.login, self._password.decode("ascii"))
+
+    # --- the key, as on the file: held while unlocked (KeyHolder) ---------------------
+    def seal(self) -> None:
+        self.engine.dispose()
+        for secret in (self._key, self._audit_key, self._password):
+            wipe(secret)
+        self._key = self._audit_key = self._password = None
+        self.fields.wipe()
+
+    def unseal(self, key: bytes | bytearray, password: str | None = None) -> None:
+        if password is not None:
+            self._password = bytearray(password.encode("ascii"))
+        self._key = bytearray(key)
+
+    def replace_key(self, key: bytes | bytearray) -> None:
+        wipe(self._key)
+        self._key = bytearray(key)
+
+    def key_changed(self) -> bool:
+        return False  # the ring lives in the database: a rotation is seen at once
+
+    # --- transactions ----------------------------------------------------------------
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A consistent snapshot for reading (REPEATABLE READ)."""
+        with self._failure_said(), self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction, all or nothing, behind the one writers' lock."""
+        with self._failure_said(), self.engine.connect() as conn:
+            conn = conn.execution_options(custos_begin="IMMEDIATE")
+            with conn.begin():
+                now = conn.exec_driver_sql(
+                    "SELECT pg_advisory_xact_lock(%s), clock_timestamp(), "
+                    "set_config('custos.app', 'on', true)", (WRITE_LOCK,)).first()[1]
+                clock.follow_server(now)
+                yield conn
+
+    @contextlib.contextmanager
+    def _failure_said(self) -> Iterator[None]:
+        try:
+            yield
+        except sa_exc.DBAPIError as error:
+            said = explain(error, self.address)
+            if said is None:
+                raise
+            raise said from None
+
+    def audit_key(self) -> bytes:
+        if self._audit_key is None:
+            from sqlalchemy import select
+
+            with self.read() as conn:
+                value = conn.execute(select(schema.meta.c.value)
+                                     .where(schema.meta.c.key == "audit_key")).scalar_one()
+            self._audit_key = bytearray.fromhex(value)
+        return self._audit_key
+
+    # --- the key ring, kept in the database ------------------------------------------
+    def load_ring(self, conn: Connection | None = None):
+        from app.store.keyring import KeyRing
+
+        if conn is None:
+            with self.read() as conn:
+                return self.load_ring(conn)
+        body = conn.exec_driver_sql(f"SELECT body FROM {RING_TABLE} WHERE id = 1").scalar()
+        if body is None:
+            raise StoreError(_("The branch server's database has no key ring; it was not "
+                               "prepared by custos init."))
+        return KeyRing.load_bytes(bytes(body))
+
+    def save_ring(self, ring, conn: Connection | None = None) -> None:
+        if conn is None:
+            with self.write() as conn:
+                return self.save_ring(ring, conn)
+        conn.exec_driver_sql(f"UPDATE {RING_TABLE} SET body = %s WHERE id = 1",
+                             (ring.to_bytes(),))
+
+    @contextlib.contextmanager
+    def rotation_lock(self) -> Iterator[None]:
+        yield  # a rotation on the server is one transaction (the ring is in it)
+
+    # --- logins ------------------------------------------------------------------------
+    def set_login(self, conn: Connection, username: str, password: str | None,
+                  can_login: bool = True) -> None:
+        """Make or change an account's login (its password derived from `password`), or
+        stop it logging in (`can_login=False`, the password then left as it is)."""
+        verifier = scram_verifier(login_password(username, password)) \
+            if password is not None else None
+        conn.exec_driver_sql("SELECT custos_set_login(%s, %s, %s)",
+                             (username, verifier, can_login))
+
+
+def explain(error: BaseException, address: ServerAddress) -> Exception | None:
+    """A server failure as one sentence (None: not ours to explain)."""
+    orig = getattr(error, "orig", None) or error
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return unreachable()
+    if isinstance(orig, psycopg.OperationalError):
+        return connect_error(orig, address)
+    if isinstance(orig, psycopg.errors.InsufficientPrivilege):
+        return StoreError(_("The branch server refused this change: this login may not "
+                            "make it. Nothing was saved."))
+    if isinstance(orig, psycopg.errors.RaiseException):
+        return StoreError(_("The branch server refused this change ({reason}). Nothing was "
+                            "saved.").format(reason=str(orig.diag.message_primary or orig)))
+    return None
+
+
+def open_as(address: ServerAddress, username: str, password: str) -> ServerDatabase:
+    """The account's own login, connected (LoginFailed, or one sentence, if not)."""
+    login = login_name(address.dbname, username)
+    derived = login_password(username, password)
+    db = ServerDatabase(address, login, derived, key=None)
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except sa_exc.DBAPIError as error:
+        db.close()
+        said = explain(error, address)
+        raise (said or unreachable()) from None
+    except (LoginFailed, StoreError):
+        db.close()
+        raise
+    return db
+
+
+def server_time(conn: Connection) -> datetime:
+    return conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()

@@ -1,0 +1,323 @@
+"""The branch server's schema, made from the one schema source both stores share.
+
+The numbered migrations (store/migrations.py) are that source. To build a server
+database they are run, in order, on an empty in-memory SQLite database; what they produced
+is read back (tables, columns, types, defaults, keys, unique constraints, indexes, seed
+rows, triggers) and said again in PostgreSQL's words. So the file and the server cannot
+drift apart: a column added by migration N reaches both the same way, and
+tests/store/test_server_schema.py compares the two stores' catalogues.
+
+What differs is said here and nowhere else:
+- INTEGER is BIGINT (search tokens are 64-bit); an INTEGER PRIMARY KEY gets SQLite's
+  rowid rule ("the highest so far plus one" when none is given) from a trigger; all writers
+  are serialised (store/server.py), so two cannot take the same number.
+- TEXT is TEXT COLLATE "C": ordering and comparison byte by byte, as in the file.
+  A username's COLLATE NOCASE uniqueness becomes a unique index on lower(username).
+- Columns sealed under role keys (fields.SEALED) are BYTEA: the server never sees their
+  text, and cannot hold bytes in a text column.
+- Indexes on plaintext that sealing drops on every database (sealing.PLAINTEXT_INDEXES)
+  are not made at all: a server database seals from its first row.
+- Triggers are PL/pgSQL, one per SQLite trigger, under the same names.
+- The server also records, itself, every change made to any table (`server_change`): the
+  login, time, table and kind, and whether Custos made it (store/server.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from app.store import migrations
+from app.store.fields import SEALED
+from app.store.sealing import PLAINTEXT_INDEXES
+
+TYPES = {"INTEGER": "BIGINT", "TEXT": 'TEXT COLLATE "C"', "BLOB": "BYTEA",
+         "REAL": "DOUBLE PRECISION"}
+TRAIL = "server_change"
+
+
+@dataclass
+class ColumnDef:
+    name: str
+    type: str            # SQLite's declared type
+    notnull: bool
+    default: str | None  # SQL text
+    pk: int              # position in the primary key (0: not in it)
+
+
+@dataclass
+class IndexDef:
+    name: str
+    table: str
+    columns: list[str]
+    unique: bool
+    nocase: bool = False
+
+
+@dataclass
+class TableDef:
+    name: str
+    columns: list[ColumnDef]
+    foreign_keys: list[tuple[list[str], str, list[str], str]] = field(default_factory=list)
+    uniques: list[IndexDef] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+
+    @property
+    def primary_key(self) -> list[str]:
+        return [c.name for c in sorted(self.columns, key=lambda c: c.pk) if c.pk]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def file_schema() -> tuple[list[TableDef], list[IndexDef], list[str]]:
+    """(tables in creation order, indexes, trigger names) as the migrations make them."""
+    conn = sqlcipher.connect(":memory:")
+    try:
+        for _target, _what, script in migrations.MIGRATIONS:
+            for statement in migrations.statements(script):
+                conn.execute(statement)
+        return _read_back(conn)
+    finally:
+        conn.close()
+
+
+def _read_back(conn) -> tuple[list[TableDef], list[IndexDef], list[str]]:
+    tables, indexes = [], []
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY rowid")]
+    for name in names:
+        cols = [ColumnDef(r[1], (r[2] or "").upper(), bool(r[3]), r[4], r[5])
+                for r in conn.execute(f"PRAGMA table_info({_q(name)})")]
+        table = TableDef(name, cols)
+        fks: dict[int, tuple] = {}
+        for r in conn.execute(f"PRAGMA foreign_key_list({_q(name)})"):
+            fk = fks.setdefault(r[0], ([], r[2], [], r[6]))
+            fk[0].append(r[3])
+            fk[2].append(r[4])
+        table.foreign_keys = list(fks.values())
+        for _seq, iname, unique, origin, _partial in conn.execute(
+                f"PRAGMA index_list({_q(name)})"):
+            info = list(conn.execute(f"PRAGMA index_xinfo({_q(iname)})"))
+            keys = [r for r in info if r[5]]  # key columns (not the rowid)
+            if any(r[1] < 0 for r in keys):   # an expression index
+                if iname not in PLAINTEXT_INDEXES:
+                    raise ValueError(f"index {iname}: an expression the server schema "
+                                     "does not know how to say")
+                continue
+            index = IndexDef(iname, name, [r[2] for r in keys], bool(unique),
+                             nocase=any((r[4] or "").upper() == "NOCASE" for r in keys))
+            if origin == "pk":
+                continue
+            if origin == "u":
+                table.uniques.append(index)
+            elif iname not in PLAINTEXT_INDEXES:
+                indexes.append(index)
+        table.rows = [tuple(r) for r in conn.execute(f"SELECT * FROM {_q(name)}")]
+        tables.append(table)
+    triggers = sorted(r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    return tables, indexes, triggers
+
+
+def _column_sql(table: TableDef, col: ColumnDef) -> str:
+    sealed = col.name in SEALED.get(table.name, {})
+    kind = "BYTEA" if sealed else TYPES.get(col.type, col.type)
+    parts = [_q(col.name), kind]
+    if col.notnull:
+        parts.append("NOT NULL")
+    if col.default is not None and not sealed:
+        parts.append(f"DEFAULT {col.default}")
+    return " ".join(parts)
+
+
+def table_sql(table: TableDef) -> list[str]:
+    lines = [_column_sql(table, c) for c in table.columns]
+    if table.primary_key:
+        lines.append(f"PRIMARY KEY ({', '.join(map(_q, table.primary_key))})")
+    for unique in table.uniques:
+        if not unique.nocase:
+            lines.append(f"UNIQUE ({', '.join(map(_q, unique.columns))})")
+    for local, target, remote, on_delete in table.foreign_keys:
+        rule = f" ON DELETE {on_delete}" if on_delete and on_delete != "NO ACTION" else ""
+        lines.append(f"FOREIGN KEY ({', '.join(map(_q, local))}) REFERENCES {_q(target)} "
+                     f"({', '.join(map(_q, remote))}){rule}")
+    out = [f"CREATE TABLE {_q(table.name)} (\n    " + ",\n    ".join(lines) + "\n)"]
+    for unique in table.uniques:
+        if unique.nocase:
+            cols = ", ".join(f"lower({_q(c)})" for c in unique.columns)
+            out.append(f"CREATE UNIQUE INDEX {_q(table.name + '_' + '_'.join(unique.columns) + '_nocase')} "
+                       f"ON {_q(table.name)} ({cols})")
+    rowid = _rowid_column(table)
+    if rowid is not None:
+        fn = _q(f"{table.name}_next_{rowid}")
+        out.append(
+            f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF NEW.{_q(rowid)} IS NULL THEN SELECT COALESCE(max({_q(rowid)}), 0) + 1 "
+            f"INTO NEW.{_q(rowid)} FROM {_q(table.name)}; END IF; RETURN NEW; END $$")
+        out.append(f"CREATE TRIGGER {_q(table.name + '_rowid')} BEFORE INSERT ON "
+                   f"{_q(table.name)} FOR EACH ROW EXECUTE FUNCTION {fn}()")
+    return out
+
+
+def _rowid_column(table: TableDef) -> str | None:
+    """SQLite's `INTEGER PRIMARY KEY` (an alias of the rowid): its number comes by itself."""
+    pk = [c for c in table.columns if c.pk]
+    if len(pk) == 1 and pk[0].type == "INTEGER":
+        return pk[0].name
+    return None
+
+
+def index_sql(index: IndexDef) -> str:
+    unique = "UNIQUE " if index.unique else ""
+    return (f"CREATE {unique}INDEX {_q(index.name)} ON {_q(index.table)} "
+            f"({', '.join(map(_q, index.columns))})")
+
+
+def _raise(message: str) -> str:
+    return "RAISE EXCEPTION '%', " + "'" + message.replace("'", "''") + "' USING ERRCODE = 'P0001'"
+
+
+# One PL/pgSQL trigger for each SQLite trigger (same names). Resealing under a new key
+# generation changes a consent note's ciphertext, nothing else: allowed only inside a
+# transaction that says so, and only for that column (store/sealing.py).
+TRIGGERS = {
+    "audit_event_no_update": ("audit_event", "BEFORE UPDATE",
+                              f"{_raise('the audit log is append-only')};"),
+    "audit_event_no_delete": (
+        "audit_event", "BEFORE DELETE",
+        "IF OLD.seq > COALESCE((SELECT max(upto) FROM audit_purge_gate), 0) THEN "
+        f"{_raise('the audit log is append-only')}; END IF; RETURN OLD;"),
+    "consent_event_no_update": (
+        "consent_event", "BEFORE UPDATE",
+        "IF COALESCE(current_setting('custos.resealing', true), '') = 'on' AND "
+        "(to_jsonb(NEW) - 'note') = (to_jsonb(OLD) - 'note') THEN RETURN NEW; END IF; "
+        f"{_raise('the consent ledger is append-only')};"),
+    "consent_event_no_delete": ("consent_event", "BEFORE DELETE",
+                                f"{_raise('the consent ledger is append-only')};"),
+    "destruction_batch_done_is_final": (
+        "destruction_batch", "BEFORE UPDATE",
+        "IF OLD.status = 'destroyed' THEN "
+        f"{_raise('a recorded destruction can no longer be changed')}; END IF; RETURN NEW;"),
+    "paper_file_destroyed_is_final": (
+        "paper_file", "BEFORE UPDATE",
+        "IF OLD.status = 'destroyed' THEN "
+        f"{_raise(chr(39).join(['a destroyed file', 's record can no longer be changed']))};"
+        " END IF; RETURN NEW;"),
+    "paper_file_never_deleted": (
+        "paper_file", "BEFORE DELETE",
+        f"{_raise('paper-file records are kept; mark them destroyed instead')};"),
+}
+# Tables no one may empty wholesale (TRUNCATE skips row triggers).
+NO_TRUNCATE = ("audit_event", "consent_event", "paper_file", "destruction_batch", TRAIL)
+
+
+def trigger_sql(name: str) -> list[str]:
+    table, when, body = TRIGGERS[name]
+    fn = _q(f"{name}_fn")
+    return [f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} "
+            f"END $$",
+            f"CREATE TRIGGER {_q(name)} {when} ON {_q(table)} FOR EACH ROW "
+            f"EXECUTE FUNCTION {fn}()"]
+
+
+def trail_sql(tables: list[str]) -> list[str]:
+    """The server's own record of every change made outside Custos: who (the PostgreSQL
+    login), when (the server's clock), which table, what kind, how many rows, in which
+    transaction. Custos marks each write transaction it makes (`custos.app`, set by
+    store/server.py), and what it writes is in the signed audit log already; anything
+    unmarked (psql, a script) lands here. Written by a SECURITY DEFINER function, so no
+    staff login can write, change or delete it; audit verify reads it.
+
+    The mark is a transaction setting anyone connected can also set: it tells Custos's
+    own writes from the rest for a person using psql, not for someone who read this."""
+    out = [
+        f"CREATE TABLE {TRAIL} (id BIGSERIAL PRIMARY KEY, "
+        "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), "
+        "login TEXT NOT NULL DEFAULT session_user, "
+        "txid BIGINT NOT NULL DEFAULT txid_current(), "
+        "table_name TEXT NOT NULL, op TEXT NOT NULL, row_count BIGINT NOT NULL)",
+        "CREATE FUNCTION custos_trail() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+        "SET search_path = public AS $$ DECLARE n BIGINT; BEGIN "
+        "IF COALESCE(current_setting('custos.app', true), '') = 'on' THEN RETURN NULL; "
+        "END IF; "
+        "IF TG_OP = 'DELETE' THEN SELECT count(*) INTO n FROM old_rows; "
+        "ELSIF TG_OP = 'TRUNCATE' THEN n := -1; "
+        "ELSE SELECT count(*) INTO n FROM new_rows; END IF; "
+        "IF n <> 0 THEN INSERT INTO server_change (table_name, op, row_count) "
+        "VALUES (TG_TABLE_NAME, TG_OP, n); END IF; "
+        "RETURN NULL; END $$",
+    ]
+    for table in tables:
+        for op, ref in (("INSERT", "REFERENCING NEW TABLE AS new_rows"),
+                        ("UPDATE", "REFERENCING NEW TABLE AS new_rows"),
+                        ("DELETE", "REFERENCING OLD TABLE AS old_rows")):
+            out.append(f"CREATE TRIGGER {_q(f'{table}_trail_{op.lower()}')} AFTER {op} ON "
+                       f"{_q(table)} {ref} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
+        out.append(f"CREATE TRIGGER {_q(f'{table}_trail_truncate')} AFTER TRUNCATE ON "
+                   f"{_q(table)} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
+    for table in NO_TRUNCATE:
+        out.append(
+            f"CREATE FUNCTION {_q(f'{table}_no_truncate_fn')}() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {_raise(f'{table} cannot be emptied')}; END $$")
+        out.append(f"CREATE TRIGGER {_q(f'{table}_no_truncate')} BEFORE TRUNCATE ON "
+                   f"{_q(table)} FOR EACH STATEMENT EXECUTE FUNCTION "
+                   f"{_q(f'{table}_no_truncate_fn')}()")
+    out.append(f"CREATE FUNCTION {TRAIL}_kept() RETURNS trigger LANGUAGE plpgsql AS $$ "
+               f"BEGIN {_raise('the server change record is append-only')}; END $$")
+    out.append(f"CREATE TRIGGER {TRAIL}_kept BEFORE UPDATE OR DELETE ON {TRAIL} "
+               f"FOR EACH ROW EXECUTE FUNCTION {TRAIL}_kept()")
+    return out
+
+
+# What staff logins may do, table by table (all else: SELECT, INSERT, UPDATE, DELETE).
+# The audit log and the ledgers are never changed or deleted by a login; the audit log's
+# expiry (retention) goes through custos_purge_audit, which only removes what the purge
+# gate allows.
+APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT, UPDATE",
+               "paper_file": "SELECT, INSERT, UPDATE", "destruction_batch":
+               "SELECT, INSERT, UPDATE", TRAIL: "SELECT"}
+
+
+def grants_sql(tables: list[str], staff: str) -> list[str]:
+    out = []
+    for table in [*tables, TRAIL]:
+        rights = APPEND_ONLY.get(table, "SELECT, INSERT, UPDATE, DELETE")
+        out.append(f"GRANT {rights} ON {_q(table)} TO {_q(staff)}")
+    out.append(
+        "CREATE FUNCTION custos_purge_audit(upto BIGINT) RETURNS BIGINT LANGUAGE plpgsql "
+        "SECURITY DEFINER SET search_path = public AS $$ DECLARE n BIGINT; BEGIN "
+        "IF upto > COALESCE((SELECT max(g.upto) FROM audit_purge_gate g), 0) THEN "
+        f"{_raise('the audit log may expire only up to its purge gate')}; END IF; "
+        "DELETE FROM audit_event WHERE seq <= upto; GET DIAGNOSTICS n = ROW_COUNT; "
+        "RETURN n; END $$")
+    out.append("REVOKE ALL ON FUNCTION custos_purge_audit(BIGINT) FROM PUBLIC")
+    out.append(f"GRANT EXECUTE ON FUNCTION custos_purge_audit(BIGINT) TO {_q(staff)}")
+    return out
+
+
+def build_sql(staff: str) -> list[str]:
+    """Every statement that makes an empty server database a Custos database."""
+    tables, indexes, triggers = file_schema()
+    missing = set(triggers) - set(TRIGGERS)
+    if missing:
+        raise ValueError(f"no server trigger for {sorted(missing)}")
+    out: list[str] = []
+    for table in tables:
+        out += table_sql(table)
+    out += [index_sql(i) for i in indexes]
+    for name in sorted(TRIGGERS):
+        out += trigger_sql(name)
+    names = [t.name for t in tables]
+    out += trail_sql(names)
+    out += grants_sql(names, staff)
+    return out
+
+
+def seed_rows() -> list[tuple[str, list[str], list[tuple]]]:
+    """(table, columns, rows) the migrations wrote (plans, the register's first entries)."""
+    tables, _indexes, _triggers = file_schema()
+    return [(t.name, [c.name for c in t.columns], t.rows) for t in tables if t.rows]

@@ -34,6 +34,7 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission, Role
 from app.security.session import Session
+from app.store import versions
 from app.store.fields import FieldKeys, open_row, sealed_values
 from app.store.numbers import next_id
 from app.store.schema import user, user_role
@@ -195,7 +196,8 @@ def open_case(session: Session, customer_no: str, kind: str, channel: str, summa
 
 @requires(Permission.CUSTOMER_EDIT)
 def move_case(session: Session, case_no: str, to_status: str, resolution: str | None = None,
-              satisfaction: int | None = None, note: str = "") -> None:
+              satisfaction: int | None = None, note: str = "", *,
+              expected_version: int | None = None) -> None:
     """One step of the case's life; resolving needs the resolution, scores come at the end."""
     try:
         target = CaseStatus(to_status)
@@ -215,12 +217,14 @@ def move_case(session: Session, case_no: str, to_status: str, resolution: str | 
     db = session.db
     with db.write() as conn:
         row = _case_row(conn, db.fields, case_no)
+        versions.check(conn, service_case, row.id, expected_version)
         current = CaseStatus(row.status)
         if (current, target) not in TRANSITIONS:
             raise Conflict(_("A case cannot go from {current} to {target}.")
                            .format(current=current.label, target=target.label))
         now = clock.stamp()
-        values: dict = {"status": target.value, "updated_at": now}
+        values: dict = {"status": target.value,
+                        **versions.edited(service_case, session.username, stamp=now)}
         if target is CaseStatus.RESOLVED:
             values.update(resolution=answer, resolved_at=now, satisfaction=score)
         elif target is CaseStatus.CLOSED:
@@ -239,17 +243,20 @@ def move_case(session: Session, case_no: str, to_status: str, resolution: str | 
 
 
 @requires(Permission.CUSTOMER_EDIT)
-def reassign_case(session: Session, case_no: str, assignee: str) -> None:
+def reassign_case(session: Session, case_no: str, assignee: str, *,
+                  expected_version: int | None = None) -> None:
     db = session.db
     with db.write() as conn:
         row = _case_row(conn, db.fields, case_no)
+        versions.check(conn, service_case, row.id, expected_version)
         _still_open(row)
         who = _assignee(conn, assignee)
         if who == row.assignee:
             raise Conflict(_("Case {number} is already assigned to {user}.")
                            .format(number=row.case_no, user=who))
         conn.execute(service_case.update().where(service_case.c.id == row.id)
-                     .values(assignee=who, updated_at=clock.stamp()))
+                     .values(assignee=who,
+                             **versions.edited(service_case, session.username)))
         audit.append(conn, db, actor=session.username, action="case.reassigned",
                      customer_ref=row.customer_no,
                      purpose=working_purpose(session, row.customer_no,
@@ -260,7 +267,7 @@ def reassign_case(session: Session, case_no: str, assignee: str) -> None:
 @requires(Permission.CUSTOMER_EDIT)
 def update_case_details(session: Session, case_no: str, summary: str | None = None,
                         details: str | None = None, due_date: str | None = None,
-                        reason: str = "") -> None:
+                        reason: str = "", *, expected_version: int | None = None) -> None:
     """Correct the summary or details, or move the due date (which needs a reason)."""
     changes: dict = {}
     if summary is not None:
@@ -272,6 +279,7 @@ def update_case_details(session: Session, case_no: str, summary: str | None = No
     db = session.db
     with db.write() as conn:
         row = _case_row(conn, db.fields, case_no)
+        versions.check(conn, service_case, row.id, expected_version)
         _still_open(row)
         changes = {k: v for k, v in changes.items() if v != getattr(row, k)}
         if not changes:
@@ -285,7 +293,7 @@ def update_case_details(session: Session, case_no: str, summary: str | None = No
                           reason=reason.strip()[:200])
         conn.execute(service_case.update().where(service_case.c.id == row.id)
                      .values(**sealed_values(db.fields, "service_case", row.id, changes),
-                             updated_at=clock.stamp()))
+                             **versions.edited(service_case, session.username)))
         audit.append(conn, db, actor=session.username, action="case.updated",
                      customer_ref=row.customer_no,
                      purpose=working_purpose(session, row.customer_no,

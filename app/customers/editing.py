@@ -26,6 +26,7 @@ from app.rights.requests import rectification_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import versions
 from app.store.fields import NO_KEYS, FieldKeys, seal_note, sealed_values
 from app.store.numbers import next_id
 from app.text import printable
@@ -221,7 +222,8 @@ def editable(conn, customer_no: str, keys: FieldKeys | None = None):
 
 @requires(Permission.CUSTOMER_EDIT)
 def update_identity(session: Session, customer_no: str, changes: dict[str, str],
-                    evidence: str, *, request_no: str | None = None) -> None:
+                    evidence: str, *, request_no: str | None = None,
+                    expected_version: int | None = None) -> None:
     """Rectification: before/after (masked) go into the log with the evidence seen, and the
     number of the customer's open rectification request it answers, if any."""
     if len(evidence.strip()) < 3:
@@ -236,6 +238,7 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
     keys = db.fields
     with db.write() as conn:
         row = editable(conn, customer_no, keys)
+        versions.check(conn, customer, row.id, expected_version)
         answers = (rectification_request(conn, request_no, row.id).request_no
                    if request_no and request_no.strip() else None)
         current = {k: getattr(row, k) or "" for k in IDENTITY_FIELDS}
@@ -246,7 +249,7 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
         _duplicates(conn, values["id_number"], values["phone"], row.id, keys)
         conn.execute(customer.update().where(customer.c.id == row.id)
                      .values(**sealed_values(keys, "customer", row.id, values),
-                             updated_at=clock.stamp()))
+                             **versions.edited(customer, session.username)))
         lookup.rebuild_tokens(conn, keys, row.id)
         before = {**current}
         audit.append(conn, db, actor=session.username, action="customer.rectified",
@@ -259,20 +262,23 @@ def update_identity(session: Session, customer_no: str, changes: dict[str, str],
 
 
 @requires(Permission.REQUEST_DECIDE)
-def restrict(session: Session, customer_no: str, reason: str) -> None:
+def restrict(session: Session, customer_no: str, reason: str, *,
+             expected_version: int | None = None) -> None:
     """Processing restricted: read-only and out of every marketing and analytics use."""
     if len(printable(reason, "reason", multiline=True).strip()) < 3:
         raise ValidationError(_("Give the reason for the restriction."), field="reason")
     db = session.db
     with db.write() as conn:
         row = customer_row(conn, customer_no)
+        versions.check(conn, customer, row.id, expected_version)
         if row.restricted_at is not None:
             raise Conflict(_("Customer {number} is already restricted.")
                            .format(number=row.customer_no))
         conn.execute(customer.update().where(customer.c.id == row.id).values(
             restricted_at=clock.stamp(), restricted_by=session.username,
             restriction_reason=db.fields.seal("customer", "restriction_reason", row.id,
-                                              reason.strip()[:500])))
+                                              reason.strip()[:500]),
+            **versions.edited(customer, session.username)))
         audit.append(conn, db, actor=session.username, action="customer.restricted",
                      customer_ref=row.customer_no,
                      # Sealed in the log as in the record: a reason may name people.
@@ -280,15 +286,17 @@ def restrict(session: Session, customer_no: str, reason: str) -> None:
 
 
 @requires(Permission.REQUEST_DECIDE)
-def lift_restriction(session: Session, customer_no: str, note: str) -> None:
+def lift_restriction(session: Session, customer_no: str, note: str, *,
+                     expected_version: int | None = None) -> None:
     db = session.db
     with db.write() as conn:
         row = customer_row(conn, customer_no)
+        versions.check(conn, customer, row.id, expected_version)
         if row.restricted_at is None:
             raise Conflict(_("Customer {number} is not restricted.").format(number=row.customer_no))
         conn.execute(customer.update().where(customer.c.id == row.id).values(
             restricted_at=None, restricted_by=None, restriction_reason=None,
-            updated_at=clock.stamp()))
+            **versions.edited(customer, session.username)))
         audit.append(conn, db, actor=session.username, action="customer.restriction_lifted",
                      customer_ref=row.customer_no, detail={"note": seal_note(session.db.fields, "note",
                                                                 note.strip()[:200]),

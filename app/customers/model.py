@@ -193,6 +193,7 @@ class Identity:
     restricted_at: str | None = None
     legal_hold: str | None = None        # the reason, while a legal hold stands
     legal_hold_until: str | None = None
+    version: int = 0  # the row version a save hands back (store/versions.py)
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ class CaseRecord:
     created_by: str
     updated_at: str
     overdue: bool
+    version: int = 0  # the row version a save hands back (store/versions.py)
 
 
 @dataclass(frozen=True)

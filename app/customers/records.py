@@ -101,7 +101,8 @@ def _identity(row) -> Identity:
         status=row.status, restricted=row.restricted_at is not None,
         restriction_reason=row.restriction_reason, created_at=row.created_at,
         updated_at=row.updated_at, restricted_at=row.restricted_at,
-        legal_hold=row.legal_hold_reason, legal_hold_until=row.legal_hold_until)
+        legal_hold=row.legal_hold_reason, legal_hold_until=row.legal_hold_until,
+        version=row.row_version)
 
 
 def _masked_no(kind: str, number: str) -> str:
@@ -185,7 +186,8 @@ def case_from_row(r, customer_no: str, service_no: str | None, today: str,
         channel=r.channel, summary=summary, details=details, status=r.status,
         assignee=r.assignee, due_date=r.due_date, resolution=resolution,
         satisfaction=r.satisfaction, created_at=r.created_at, created_by=r.created_by,
-        updated_at=r.updated_at, overdue=r.status in _OPEN_STATES and r.due_date < today)
+        updated_at=r.updated_at, overdue=r.status in _OPEN_STATES and r.due_date < today,
+        version=r.row_version)
 
 
 def load_cases(conn, customer_id: int, customer_no: str,

@@ -41,6 +41,9 @@ customer = Table(
     Column("legal_hold_by", Text),
     Column("legal_hold_at", Text),
     Column("erased_at", Text),
+    # Migration 13: bumped by every edit; a save on a stale copy is refused (store/versions).
+    Column("row_version", BigInteger, nullable=False, server_default="1"),
+    Column("updated_by", Text),
 )
 
 plan = Table(
@@ -108,6 +111,8 @@ service_case = Table(
     Column("updated_at", Text, nullable=False),
     Column("resolved_at", Text),
     Column("closed_at", Text),
+    Column("row_version", BigInteger, nullable=False, server_default="1"),
+    Column("updated_by", Text),
 )
 
 consent_event = Table(

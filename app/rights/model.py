@@ -162,3 +162,4 @@ class RightsRequest:
     artefacts: tuple[Artefact, ...] = ()
     verified_by: str | None = None
     verified_at: str | None = None
+    version: int = 0  # the row version a save hands back (store/versions.py)

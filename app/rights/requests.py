@@ -32,6 +32,7 @@ from app.rights.tables import request_artefact, rights_request
 from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
+from app.store import versions
 from app.store.fields import FieldKeys
 from app.store.numbers import next_id
 from app.store.schema import audit_event
@@ -116,7 +117,8 @@ def _view(conn, keys: FieldKeys, r, today: date) -> RightsRequest:
         decided_by=r.decided_by, decided_at=r.decided_at, outcome=r.outcome,
         refusal_reason=r.refusal_reason, late_reason=r.late_reason,
         overdue=r.status in OPEN_STATES and due < today.isoformat(),
-        artefacts=_artefacts(conn, r.id), verified_by=r.verified_by, verified_at=r.verified_at)
+        artefacts=_artefacts(conn, r.id), verified_by=r.verified_by, verified_at=r.verified_at,
+        version=r.row_version)
 
 
 def _event(conn, session: Session, row, action: str, **detail) -> None:
@@ -167,34 +169,39 @@ def take_request(session: Session, kind: str, customer_no: str, identity_check: 
 
 
 def _move(session: Session, request_no: str, allowed_from, to: RequestStatus, action: str,
-          **values) -> None:
+          expected_version: int | None = None, **values) -> None:
     db = session.db
     with db.write() as conn:
         row = request_row(conn, request_no)
+        versions.check(conn, rights_request, row.id, expected_version)
         if RequestStatus(row.status) not in allowed_from:
             raise Conflict(_("Request {number} is {state}; it cannot become {target}.").format(
                 number=row.request_no, state=RequestStatus(row.status).label, target=to.label))
         conn.execute(rights_request.update().where(rights_request.c.id == row.id)
-                     .values(status=to.value, **values))
+                     .values(status=to.value, **values,
+                             **versions.edited(rights_request, session.username)))
         _event(conn, session, row, action, **{k: v for k, v in values.items()
                                               if k.endswith("reason") or k == "outcome"})
 
 
 @requires(Permission.REQUEST_TAKE)
-def verify_identity(session: Session, request_no: str) -> None:
+def verify_identity(session: Session, request_no: str, *,
+                    expected_version: int | None = None) -> None:
     _move(session, request_no, (RequestStatus.RECEIVED,), RequestStatus.VERIFIED,
-          "request.identity_verified", verified_by=session.username, verified_at=clock.stamp())
+          "request.identity_verified", expected_version, verified_by=session.username,
+          verified_at=clock.stamp())
 
 
 @requires(Permission.REQUEST_TAKE)
-def start_work(session: Session, request_no: str) -> None:
+def start_work(session: Session, request_no: str, *,
+               expected_version: int | None = None) -> None:
     _move(session, request_no, (RequestStatus.VERIFIED,), RequestStatus.IN_PROGRESS,
-          "request.started")
+          "request.started", expected_version)
 
 
 @requires(Permission.REQUEST_DECIDE)
 def extend(session: Session, request_no: str, days: int, reason: str,
-           customer_told: bool) -> None:
+           customer_told: bool, *, expected_version: int | None = None) -> None:
     """Once only, with a reason, and the customer told of it."""
     if not 1 <= int(days) <= MAX_EXTENSION_DAYS:
         raise ValidationError(_("An extension is 1 to {days} days.").format(
@@ -207,6 +214,7 @@ def extend(session: Session, request_no: str, days: int, reason: str,
     db = session.db
     with db.write() as conn:
         row = request_row(conn, request_no)
+        versions.check(conn, rights_request, row.id, expected_version)
         if row.extended_to is not None:
             raise Conflict(_("Request {number} was already extended once.").format(
                 number=row.request_no))
@@ -215,7 +223,7 @@ def extend(session: Session, request_no: str, days: int, reason: str,
         new_due = (date.fromisoformat(row.due_date) + timedelta(days=int(days))).isoformat()
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             extended_to=new_due, extension_reason=mask_numbers_in(reason.strip())[:500],
-            extended_by=session.username))
+            extended_by=session.username, **versions.edited(rights_request, session.username)))
         _event(conn, session, row, "request.extended", to=new_due, reason=reason.strip()[:200])
 
 
@@ -268,10 +276,11 @@ def _released_not_handed_over(conn, row) -> bool:
 
 @requires(Permission.REQUEST_DECIDE)
 def complete(session: Session, request_no: str, outcome: str = "", late_reason: str = "",
-             today: date | None = None) -> None:
+             today: date | None = None, *, expected_version: int | None = None) -> None:
     db = session.db
     with db.write() as conn:
         row = request_row(conn, request_no)
+        versions.check(conn, rights_request, row.id, expected_version)
         if RequestStatus(row.status) not in OPEN_STATES:
             raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
         if not _answer_given(conn, row):
@@ -286,14 +295,14 @@ def complete(session: Session, request_no: str, outcome: str = "", late_reason: 
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             status=RequestStatus.COMPLETED.value, decided_by=session.username,
             decided_at=clock.stamp(), outcome=mask_numbers_in(outcome.strip())[:2000] or None,
-            late_reason=late))
+            late_reason=late, **versions.edited(rights_request, session.username)))
         held.drop(conn, [row.id])
         _event(conn, session, row, "request.completed", late=late is not None)
 
 
 @requires(Permission.REQUEST_DECIDE)
 def refuse(session: Session, request_no: str, reason: str, late_reason: str = "",
-           today: date | None = None) -> None:
+           today: date | None = None, *, expected_version: int | None = None) -> None:
     """A refusal states its reason; the customer's letter names the right to complain."""
     if len(reason.strip()) < 10:
         raise ValidationError(_("A refusal needs its reason, in a full sentence."),
@@ -301,13 +310,14 @@ def refuse(session: Session, request_no: str, reason: str, late_reason: str = ""
     db = session.db
     with db.write() as conn:
         row = request_row(conn, request_no)
+        versions.check(conn, rights_request, row.id, expected_version)
         if RequestStatus(row.status) not in OPEN_STATES:
             raise Conflict(_("Request {number} is closed.").format(number=row.request_no))
         late = late_check(row, late_reason, _today(today))
         conn.execute(rights_request.update().where(rights_request.c.id == row.id).values(
             status=RequestStatus.REFUSED.value, decided_by=session.username,
             decided_at=clock.stamp(), refusal_reason=mask_numbers_in(reason.strip())[:2000],
-            late_reason=late))
+            late_reason=late, **versions.edited(rights_request, session.username)))
         held.drop(conn, [row.id])
         _event(conn, session, row, "request.refused", reason=reason.strip()[:200])
 

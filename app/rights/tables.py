@@ -50,6 +50,9 @@ rights_request = Table(
     Column("outcome", Text),
     Column("refusal_reason", Text),
     Column("late_reason", Text),
+    Column("row_version", BigInteger, nullable=False, server_default="1"),
+    Column("updated_at", Text),
+    Column("updated_by", Text),
 )
 
 request_artefact = Table(

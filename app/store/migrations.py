@@ -469,6 +469,16 @@ CREATE INDEX IF NOT EXISTS service_by_number_tail ON service (substr(service_no,
 # customers/tokens.py). The fields themselves are sealed, and the plaintext indexes dropped,
 # by the sealing pass at the first login after this step (store/sealing.py): it needs the
 # keys, which SQL does not have.
+V13_ROW_VERSIONS = """
+ALTER TABLE customer ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE customer ADD COLUMN updated_by TEXT;
+ALTER TABLE service_case ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE service_case ADD COLUMN updated_by TEXT;
+ALTER TABLE rights_request ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE rights_request ADD COLUMN updated_at TEXT;
+ALTER TABLE rights_request ADD COLUMN updated_by TEXT;
+"""
+
 V12_SEARCH_TOKENS = """
 CREATE TABLE IF NOT EXISTS customer_token (
     token INTEGER NOT NULL,
@@ -493,6 +503,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (10, "audit events signed by the acting account's own key", V10_SIGNED_AUDIT),
     (11, "phone and service number tails (last 4 digits) for search", V11_PHONE_TAILS),
     (12, "search tokens for customer fields sealed under role keys", V12_SEARCH_TOKENS),
+    (13, "row versions: a save made on a stale copy of a record is refused", V13_ROW_VERSIONS),
 ]
 
 LATEST = MIGRATIONS[-1][0]

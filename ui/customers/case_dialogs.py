@@ -157,8 +157,9 @@ class MoveCaseDialog(FieldFormDialog):
         session, number, target = self.session, self.case.case_no, self.target.currentData()
         resolution = self.resolution.toPlainText() if self.resolution.isEnabled() else None
         score = self.satisfaction.currentData() if self.satisfaction.isEnabled() else None
-        note = self.note.text()
-        return lambda: move_case(session, number, target or "", resolution, score, note)
+        note, version = self.note.text(), self.case.version
+        return lambda: move_case(session, number, target or "", resolution, score, note,
+                                 expected_version=version)
 
 
 class ReassignDialog(FieldFormDialog):
@@ -174,4 +175,5 @@ class ReassignDialog(FieldFormDialog):
 
     def prepare(self) -> Callable[[], Any]:
         session, number, who = self.session, self.case.case_no, self.assignee.text()
-        return lambda: reassign_case(session, number, who)
+        version = self.case.version
+        return lambda: reassign_case(session, number, who, expected_version=version)

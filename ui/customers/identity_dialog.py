@@ -110,5 +110,6 @@ class RectifyDialog(FieldFormDialog):
         session, number = self.session, self.identity.customer_no
         changes, evidence = self.changes(), self.evidence.text()
         request_no = self.request.currentData()
+        version = self.identity.version  # a save on a stale copy is refused, naming who
         return lambda: update_identity(session, number, changes, evidence,
-                                       request_no=request_no)
+                                       request_no=request_no, expected_version=version)

@@ -288,13 +288,17 @@ def apply_objection(page: RequestPage) -> None:
 
 
 def verify(page: RequestPage) -> None:
-    session, number, _request = _names(page)
-    page.run(lambda: verify_identity(session, number), _("The identity is marked as verified."))
+    session, number, request = _names(page)
+    version = request.version
+    page.run(lambda: verify_identity(session, number, expected_version=version),
+             _("The identity is marked as verified."))
 
 
 def start(page: RequestPage) -> None:
-    session, number, _request = _names(page)
-    page.run(lambda: start_work(session, number), _("The request is in progress."))
+    session, number, request = _names(page)
+    version = request.version
+    page.run(lambda: start_work(session, number, expected_version=version),
+             _("The request is in progress."))
 
 
 def _form(dialog_class: type, sentence: str) -> Callable[[RequestPage], None]:

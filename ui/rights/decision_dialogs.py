@@ -67,7 +67,8 @@ class CompleteDialog(_RequestForm):
     def prepare(self) -> Callable[[], Any]:
         session, number = self.session, self.request.request_no
         outcome, late = self.outcome.toPlainText(), self.late_reason.toPlainText()
-        return lambda: complete(session, number, outcome, late)
+        version = self.request.version  # a decision on a stale copy is refused
+        return lambda: complete(session, number, outcome, late, expected_version=version)
 
 
 class RefuseDialog(_RequestForm):
@@ -84,7 +85,8 @@ class RefuseDialog(_RequestForm):
     def prepare(self) -> Callable[[], Any]:
         session, number = self.session, self.request.request_no
         reason, late = self.reason.toPlainText(), self.late_reason.toPlainText()
-        return lambda: refuse(session, number, reason, late)
+        version = self.request.version
+        return lambda: refuse(session, number, reason, late, expected_version=version)
 
 
 class ExtendDialog(_RequestForm):
@@ -110,7 +112,8 @@ class ExtendDialog(_RequestForm):
     def prepare(self) -> Callable[[], Any]:
         session, number = self.session, self.request.request_no
         days, reason, told = self.days.value(), self.reason.toPlainText(), self.told.isChecked()
-        return lambda: extend(session, number, days, reason, told)
+        version = self.request.version
+        return lambda: extend(session, number, days, reason, told, expected_version=version)
 
 
 class RestrictDialog(_RequestForm):

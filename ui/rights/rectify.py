@@ -77,5 +77,6 @@ class CorrectIdentityDialog(FormDialog):
     def prepare(self) -> Callable[[], Any]:
         session, number, request_no = self.session, self.identity.customer_no, self.request_no
         changes, evidence = self.changes(), self.evidence.text()
+        version = self.identity.version  # a save on a stale copy is refused, naming who
         return lambda: update_identity(session, number, changes, evidence,
-                                       request_no=request_no)
+                                       request_no=request_no, expected_version=version)

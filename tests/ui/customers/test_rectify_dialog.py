@@ -87,3 +87,25 @@ def test_without_open_requests_the_correction_names_none(qtbot, login):
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: dialog.result() == RectifyDialog.DialogCode.Accepted)
     assert "request" not in _last_rectified(counter)
+
+
+def test_a_save_on_a_copy_changed_meanwhile_is_refused_naming_who(qtbot, login):
+    """Two counters with the same customer open: the second save is told who changed it
+    and when, in the dialog, and nothing of it is written."""
+    counter, manager = login(Role.COUNTER), login(Role.MANAGER)
+    customer_no = _customer(counter, seed=9)
+    dialog = _dialog(qtbot, counter, customer_no)  # the counter opens the form first
+    other = RectifyDialog(manager, open_customer(manager, customer_no, "management_review").identity)
+    qtbot.addWidget(other)
+    other.show()
+    other.email.setText("first.change@example.com")
+    other.evidence.setText("change form signed at the counter")
+    other.ok_button.click()
+    qtbot.waitUntil(lambda: other.result() == RectifyDialog.DialogCode.Accepted)
+    dialog.email.setText("second.change@example.com")
+    dialog.evidence.setText("change form signed at the counter")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "changed this record at" in dialog.error.text()
+    assert dialog.result() != RectifyDialog.DialogCode.Accepted
+    assert open_customer(manager, customer_no, "management_review").identity.email.startswith("f***")

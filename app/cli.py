@@ -123,6 +123,48 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def cmd_migrate_to_server(args) -> int:
+    """A one-PC branch's file moves to its branch server: every record, account, key slot
+    and the whole audit history; the file is left as it was."""
+    from app import audit
+    from app.store.migrate_server import migrate
+
+    source, address = locate(args.source), _db(args)
+    if not is_server(address) or is_server(source):
+        raise Refused(_("Move a database file (--from FILE) to a branch server "
+                        "(--db postgresql://HOST/DBNAME)."))
+    admin = args.user or os.environ.get("CUSTOS_USER")
+    if not admin:
+        raise Refused(_("Name the file's administrator with --user NAME (or CUSTOS_USER)."))
+    load_ring(source)  # a missing or damaged file is said before a password is asked for
+    password = _secret("CUSTOS_PASSWORD", _("Password: "))
+
+    def progress(table: str, done: int, total: int) -> None:
+        if done == total or done % 50_000 == 0:
+            print(_("{table}: {done} of {total}").format(table=table, done=done, total=total),
+                  file=sys.stderr)
+
+    moved = migrate(source, address, admin, password, progress)
+    session = accounts.login(address, admin, password)
+    try:
+        audit.record(session.db, actor=session.username, action="database.migrated",
+                     detail={"from": source.name, "rows": sum(moved.tables.values())})
+    finally:
+        accounts.logout(session)
+    print(_("Moved {rows} rows of {tables} tables to {server}; {path} is unchanged.").format(
+        rows=sum(moved.tables.values()), tables=len(moved.tables), server=address.name,
+        path=source.name), file=sys.stderr)
+    for name in moved.logins:
+        print(f"ready\t{name}")
+    for name in moved.waiting:
+        print(f"reset\t{name}")
+    if moved.waiting:
+        print(_("Accounts marked reset have not logged in since this version was installed: "
+                "an administrator sets them a temporary password on the server."),
+              file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_recover(args) -> int:
     code = _secret("CUSTOS_RECOVERY_CODE", _("Recovery code: "))
     new = _secret("CUSTOS_NEW_PASSWORD", _("New password for {user}: ").format(user=args.admin),
@@ -277,6 +319,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--customers", type=int, default=2000)
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("migrate-to-server", parents=[common],
+                       help=_("move this PC's database file to the branch server"))
+    p.add_argument("--from", dest="source", required=True, metavar="FILE",
+                   help=_("the database file to move (left unchanged)"))
+    p.set_defaults(func=cmd_migrate_to_server)
 
     p = sub.add_parser("recover", parents=[common],
                        help=_("let an administrator back in with the recovery code"))

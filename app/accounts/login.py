@@ -7,6 +7,7 @@ input (file, ring, delay, password) runs before the database is opened for writi
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,7 +179,8 @@ def login(path, username: str, password: str, progress=None) -> Session:
     finally:
         wipe(opened.db_key)  # the open database holds its own copy, zeroed on lock
     _sign_as(db, username, opened)
-    return _after_login(_start_session(db, username, action="login", ring=ring), progress)
+    return _after_login(_start_session(db, username, action="login", ring=ring,
+                                       password=password), progress)
 
 
 def _server_login(address: ServerAddress, username: str, password: str,
@@ -279,7 +281,8 @@ def _ring_unchanged(path: Path, key: bytes, unlock) -> bool:
         return True
 
 
-def _start_session(db: Database, username: str, action: str, ring: KeyRing) -> Session:
+def _start_session(db: Database, username: str, action: str, ring: KeyRing,
+                   password: str | None = None) -> Session:
     path = db.path
     pending = attempts.read(path)
     try:
@@ -294,6 +297,8 @@ def _start_session(db: Database, username: str, action: str, ring: KeyRing) -> S
                              outcome="failed", at=failure.at)
             conn.execute(users_t.update().where(users_t.c.id == row.id)
                          .values(last_login_at=clock.stamp()))
+            if password is not None and not db.is_server:
+                remember_server_login(conn, row.username, password, row.password_changed_at)
             audit.append(conn, db, actor=row.username, action=action)
             roles = _roles_of(conn, row.id)
     except BaseException:
@@ -304,6 +309,26 @@ def _start_session(db: Database, username: str, action: str, ring: KeyRing) -> S
     return Session(db=db, user_id=row.id, username=row.username,
                    display_name=row.display_name, roles=roles,
                    must_change_password=bool(row.must_change_password))
+
+
+SERVER_LOGIN = "server_login:"
+
+
+def remember_server_login(conn, username: str, password: str, changed_at: str | None) -> None:
+    """On the file: what the account's login on a branch server will need, a SCRAM verifier
+    of the password derived from its Custos password (store/server.py), kept so that
+    `custos migrate-to-server` can bring every account's login along. Made once per
+    password (at its first login or change); it opens nothing a slot does not already."""
+    from app.store import dialect, server
+
+    key = SERVER_LOGIN + username.strip().casefold()
+    known = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+    if known and json.loads(known).get("changed") == changed_at:
+        return
+    value = json.dumps({"verifier": server.scram_verifier(
+        server.login_password(username, password)), "changed": changed_at})
+    conn.execute(dialect.insert(conn, schema.meta).values(key=key, value=value)
+                 .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
 def recover(path, code: str, admin: str, new_password: str) -> Session:
@@ -434,6 +459,10 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
                                     grants=opened.domain_keys), conn)
         if db.is_server:
             db.set_login(conn, session.username, new_password)
+        else:
+            changed = conn.execute(select(users_t.c.password_changed_at)
+                                   .where(users_t.c.id == session.user_id)).scalar()
+            remember_server_login(conn, session.username, new_password, changed)
         wipe(opened.db_key)
     if set(opened.domain_keys) != set(db.fields.held()):
         active = db.fields.active

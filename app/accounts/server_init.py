@@ -10,7 +10,9 @@ never stored; from then on nobody needs it but branch IT (backups, upgrades).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from collections.abc import Iterator
 
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -69,9 +71,11 @@ def login_functions_sql(dbname: str, staff: str) -> list[str]:
     ]
 
 
-def prepare(address: ServerAddress, admin: str, admin_password: str, key: bytes,
-            db_id: str) -> None:
-    """The owner's part: schema, group, ring table, functions, the admin's login."""
+@contextlib.contextmanager
+def owner_transaction(address: ServerAddress) -> Iterator:
+    """A transaction as the owner login IT gave (PGUSER/PGPASSWORD or the address), on an
+    empty database, with the schema, group, ring table and login functions made; a
+    refusal from the server becomes one sentence and leaves nothing behind."""
     dbname = address.dbname
     staff = server.staff_group(dbname)
     owner = server.connect_raw(address, address.owner, address.owner_password)
@@ -108,30 +112,45 @@ def prepare(address: ServerAddress, admin: str, admin_password: str, key: bytes,
                 *login_functions_sql(dbname, staff),
             ]:
                 cur.execute(statement)
-            for table, columns, rows in server_schema.seed_rows():
-                marks = ", ".join(["%s"] * len(columns))
-                cur.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))}) "
-                                f"VALUES ({marks})", rows)
-            now = clock.stamp()
-            cur.executemany("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) "
-                            "DO UPDATE SET value = EXCLUDED.value", [
-                                ("db_id", db_id), ("created_at", now),
-                                ("audit_key", audit_key_from(key).hex()),
-                                ("schema_version", str(LATEST))])
-            cur.execute(f"INSERT INTO {server.RING_TABLE} (id, body) VALUES (1, %s)",
-                        (b"{}",))
-            login = server.login_name(dbname, admin)
-            verifier = server.scram_verifier(server.login_password(admin,
-                                                                   admin_password))
-            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
-            if cur.fetchone() is None:
-                cur.execute(f"CREATE ROLE {_q(login)} LOGIN IN ROLE {_q(staff)}")
-            cur.execute(f"ALTER ROLE {_q(login)} LOGIN PASSWORD {_lit(verifier)}")
+            yield cur
     except psycopg.Error as error:
         raise StoreError(_("The branch server refused to prepare the database: {reason}")
                          .format(reason=str(error).strip().splitlines()[0])) from None
     finally:
         owner.close()
+
+
+def make_login(cur, dbname: str, username: str, verifier: str | None) -> None:
+    """An account's login as the owner makes it (NOLOGIN until a verifier is known)."""
+    login = server.login_name(dbname, username)
+    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
+    if cur.fetchone() is None:
+        cur.execute(f"CREATE ROLE {_q(login)} NOLOGIN IN ROLE "
+                    f"{_q(server.staff_group(dbname))}")
+    if verifier is not None:
+        cur.execute(f"ALTER ROLE {_q(login)} LOGIN PASSWORD {_lit(verifier)}")
+    else:
+        cur.execute(f"ALTER ROLE {_q(login)} NOLOGIN")
+
+
+def prepare(address: ServerAddress, admin: str, admin_password: str, key: bytes,
+            db_id: str) -> None:
+    """The owner's part of `custos init`: the schema (with the migrations' seed rows),
+    the database's identity and the first administrator's login."""
+    with owner_transaction(address) as cur:
+        for table, columns, rows in server_schema.seed_rows():
+            marks = ", ".join(["%s"] * len(columns))
+            cur.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))}) "
+                            f"VALUES ({marks})", rows)
+        now = clock.stamp()
+        cur.executemany("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) "
+                        "DO UPDATE SET value = EXCLUDED.value", [
+                            ("db_id", db_id), ("created_at", now),
+                            ("audit_key", audit_key_from(key).hex()),
+                            ("schema_version", str(LATEST))])
+        cur.execute(f"INSERT INTO {server.RING_TABLE} (id, body) VALUES (1, %s)", (b"{}",))
+        make_login(cur, address.dbname, admin, server.scram_verifier(
+            server.login_password(admin, admin_password)))
 
 
 def create_on_server(address: ServerAddress, admin: str, password: str, display_name: str,

@@ -165,6 +165,20 @@ def cmd_migrate_to_server(args) -> int:
     return EXIT_OK
 
 
+def cmd_upgrade(args) -> int:
+    """Branch IT, with the owner login: the server database gets this version's schema."""
+    from app.accounts.server_init import upgrade
+
+    address = _db(args)
+    if not is_server(address):
+        raise Refused(_("A database file is upgraded at its first login; custos upgrade is "
+                        "for a branch server (--db postgresql://HOST/DBNAME)."))
+    before, after = upgrade(address)
+    print(_("{name}: schema step {before} to {after}.").format(
+        name=address.name, before=before, after=after), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_recover(args) -> int:
     code = _secret("CUSTOS_RECOVERY_CODE", _("Recovery code: "))
     new = _secret("CUSTOS_NEW_PASSWORD", _("New password for {user}: ").format(user=args.admin),
@@ -325,6 +339,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", required=True, metavar="FILE",
                    help=_("the database file to move (left unchanged)"))
     p.set_defaults(func=cmd_migrate_to_server)
+
+    p = sub.add_parser("upgrade", parents=[common],
+                       help=_("bring a branch server's database to this version (owner "
+                              "login from PGUSER/PGPASSWORD)"))
+    p.set_defaults(func=cmd_upgrade)
 
     p = sub.add_parser("recover", parents=[common],
                        help=_("let an administrator back in with the recovery code"))

@@ -197,6 +197,10 @@ def _server_login(address: ServerAddress, username: str, password: str,
         attempts.note_failure(address, noted)
         raise
     try:
+        from app.accounts.server_init import check_schema
+
+        with db.read() as conn:
+            check_schema(conn)
         ring = db.load_ring()
         if ring.is_disabled(username):
             raise AccountDisabled(_("This account is disabled; ask an administrator."))

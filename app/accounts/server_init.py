@@ -176,3 +176,52 @@ def create_on_server(address: ServerAddress, admin: str, password: str, display_
     finally:
         db.close()
     return DatabaseCreated(address, code, kdf)
+
+
+def schema_version(conn) -> int:
+    """The migration step a server database was made at or upgraded to (its meta)."""
+    value = conn.exec_driver_sql(
+        "SELECT value FROM meta WHERE key = 'schema_version'").scalar()
+    return int(value) if value and str(value).isdigit() else 0
+
+
+def check_schema(conn) -> None:
+    """At login: a server database from an older Custos is upgraded by branch IT first;
+    one from a newer Custos is not touched."""
+    version = schema_version(conn)
+    if version < LATEST:
+        raise StoreError(_("The branch server's database is from an older version of Custos; "
+                           "branch IT upgrades it first (custos upgrade --db ADDRESS, with the "
+                           "owner login)."))
+    if version > LATEST:
+        raise StoreError(_("The branch server's database was written by a newer version of "
+                           "Custos."))
+
+
+def upgrade(address: ServerAddress) -> tuple[int, int]:
+    """Bring a server database to this version's schema, as the owner, in one transaction
+    (the same steps the file takes, said as the server says them). (from, to)."""
+    owner = server.connect_raw(address, address.owner, address.owner_password)
+    try:
+        with owner.transaction():
+            cur = owner.cursor()
+            cur.execute("SELECT set_config('custos.app', 'on', true)")
+            cur.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            row = cur.fetchone()
+            current = int(row[0]) if row and str(row[0]).isdigit() else 0
+            if current > LATEST:
+                raise StoreError(_("The branch server's database was written by a newer "
+                                   "version of Custos."))
+            if current < LATEST:
+                for statement in server_schema.upgrade_sql(current, server.staff_group(
+                        address.dbname)):
+                    cur.execute(statement)
+                cur.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'",
+                            (str(LATEST),))
+    except psycopg.Error as error:
+        raise StoreError(_("The branch server refused the upgrade: {reason}")
+                         .format(reason=str(error).strip().splitlines()[0])) from None
+    finally:
+        owner.close()
+    return current, LATEST
+

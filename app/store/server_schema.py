@@ -72,11 +72,14 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def file_schema() -> tuple[list[TableDef], list[IndexDef], list[str]]:
-    """(tables in creation order, indexes, trigger names) as the migrations make them."""
+def file_schema(upto: int | None = None) -> tuple[list[TableDef], list[IndexDef], list[str]]:
+    """(tables in creation order, indexes, trigger names) as the migrations make them (up
+    to and including step `upto`; all of them by default)."""
     conn = sqlcipher.connect(":memory:")
     try:
-        for _target, _what, script in migrations.MIGRATIONS:
+        for target, _what, script in migrations.MIGRATIONS:
+            if upto is not None and target > upto:
+                break
             for statement in migrations.statements(script):
                 conn.execute(statement)
         return _read_back(conn)
@@ -252,13 +255,7 @@ def trail_sql(tables: list[str]) -> list[str]:
         "RETURN NULL; END $$",
     ]
     for table in tables:
-        for op, ref in (("INSERT", "REFERENCING NEW TABLE AS new_rows"),
-                        ("UPDATE", "REFERENCING NEW TABLE AS new_rows"),
-                        ("DELETE", "REFERENCING OLD TABLE AS old_rows")):
-            out.append(f"CREATE TRIGGER {_q(f'{table}_trail_{op.lower()}')} AFTER {op} ON "
-                       f"{_q(table)} {ref} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
-        out.append(f"CREATE TRIGGER {_q(f'{table}_trail_truncate')} AFTER TRUNCATE ON "
-                   f"{_q(table)} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
+        out += trail_table_sql(table)
     for table in NO_TRUNCATE:
         out.append(
             f"CREATE FUNCTION {_q(f'{table}_no_truncate_fn')}() RETURNS trigger "
@@ -273,6 +270,24 @@ def trail_sql(tables: list[str]) -> list[str]:
     return out
 
 
+def trail_table_sql(table: str) -> list[str]:
+    """The trail's triggers on one table."""
+    out = []
+    for op, ref in (("INSERT", "REFERENCING NEW TABLE AS new_rows"),
+                    ("UPDATE", "REFERENCING NEW TABLE AS new_rows"),
+                    ("DELETE", "REFERENCING OLD TABLE AS old_rows")):
+        out.append(f"CREATE TRIGGER {_q(f'{table}_trail_{op.lower()}')} AFTER {op} ON "
+                   f"{_q(table)} {ref} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
+    out.append(f"CREATE TRIGGER {_q(f'{table}_trail_truncate')} AFTER TRUNCATE ON "
+               f"{_q(table)} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
+    return out
+
+
+def table_grant_sql(table: str, staff: str) -> str:
+    rights = APPEND_ONLY.get(table, "SELECT, INSERT, UPDATE, DELETE")
+    return f"GRANT {rights} ON {_q(table)} TO {_q(staff)}"
+
+
 # What staff logins may do, table by table (all else: SELECT, INSERT, UPDATE, DELETE).
 # The audit log and the ledgers are never changed or deleted by a login; the audit log's
 # expiry (retention) goes through custos_purge_audit, which only removes what the purge
@@ -285,8 +300,7 @@ APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT
 def grants_sql(tables: list[str], staff: str) -> list[str]:
     out = []
     for table in [*tables, TRAIL]:
-        rights = APPEND_ONLY.get(table, "SELECT, INSERT, UPDATE, DELETE")
-        out.append(f"GRANT {rights} ON {_q(table)} TO {_q(staff)}")
+        out.append(table_grant_sql(table, staff))
     out.append(
         "CREATE FUNCTION custos_purge_audit(upto BIGINT) RETURNS BIGINT LANGUAGE plpgsql "
         "SECURITY DEFINER SET search_path = public AS $$ DECLARE n BIGINT; BEGIN "
@@ -299,9 +313,10 @@ def grants_sql(tables: list[str], staff: str) -> list[str]:
     return out
 
 
-def build_sql(staff: str) -> list[str]:
-    """Every statement that makes an empty server database a Custos database."""
-    tables, indexes, triggers = file_schema()
+def build_sql(staff: str, upto: int | None = None) -> list[str]:
+    """Every statement that makes an empty server database a Custos database (as the
+    migrations up to step `upto` make the file; all of them by default)."""
+    tables, indexes, triggers = file_schema(upto)
     missing = set(triggers) - set(TRIGGERS)
     if missing:
         raise ValueError(f"no server trigger for {sorted(missing)}")
@@ -314,6 +329,33 @@ def build_sql(staff: str) -> list[str]:
     names = [t.name for t in tables]
     out += trail_sql(names)
     out += grants_sql(names, staff)
+    return out
+
+
+def upgrade_sql(current: int, staff: str) -> list[str]:
+    """What brings a server database made at migration `current` to the latest: the
+    difference between the two schemas, said as the server says it (new tables with their
+    grants and trail, new columns, indexes, triggers). Seed rows of later steps are not
+    needed: steps after the first seed nothing (a test holds them to it)."""
+    old_tables, old_indexes, old_triggers = file_schema(current)
+    new_tables, new_indexes, new_triggers = file_schema()
+    before = {t.name: {c.name for c in t.columns} for t in old_tables}
+    out: list[str] = []
+    added = []
+    for table in new_tables:
+        if table.name not in before:
+            out += table_sql(table)
+            added.append(table.name)
+            continue
+        for col in table.columns:
+            if col.name not in before[table.name]:
+                out.append(f"ALTER TABLE {_q(table.name)} ADD COLUMN {_column_sql(table, col)}")
+    known = {i.name for i in old_indexes}
+    out += [index_sql(i) for i in new_indexes if i.name not in known]
+    for name in sorted(set(new_triggers) - set(old_triggers)):
+        out += trigger_sql(name)
+    for table in added:
+        out += [*trail_table_sql(table), table_grant_sql(table, staff)]
     return out
 
 

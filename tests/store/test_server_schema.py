@@ -4,6 +4,8 @@ differences, and this test holds it to them)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import inspect
 
@@ -115,3 +117,42 @@ def test_sealed_columns_are_bytes_on_the_server(stores):
         for column in columns:
             assert types[(table, column)] == "bytea", (table, column)
     assert types[("customer_token", "token")] == "bigint"
+
+
+def _columns(cluster, dbname: str) -> set:
+    with cluster.connect(dbname) as conn:
+        return {tuple(r) for r in conn.execute(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default "
+            "FROM information_schema.columns WHERE table_schema = 'public'")}
+
+
+def test_an_older_server_database_is_upgraded_to_the_same_schema(pg_cluster, monkeypatch):
+    """custos upgrade: what migration 13 added reaches a server database made at step 12
+    exactly as a new one has it."""
+    from app.accounts.server_init import upgrade
+    from app.store import server
+    from app.store.migrations import LATEST
+    from app.store.place import locate
+
+    names = {}
+    for kind, upto in (("old", 12), ("new", None)):
+        name = f"upgrade_{kind}_{os.getpid()}"
+        with pg_cluster.connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        staff = server.staff_group(name)
+        with pg_cluster.connect(name) as conn:
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                                (staff,)).fetchone():
+                conn.execute(f'CREATE ROLE "{staff}" NOLOGIN')
+            for statement in server_schema.build_sql(staff, upto):
+                conn.execute(statement)
+            conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', %s)",
+                         (str(upto or LATEST),))
+        names[kind] = name
+    if pg_cluster.superuser_password:
+        monkeypatch.setenv("PGPASSWORD", pg_cluster.superuser_password)
+    address = locate(pgserver.owner_address(pg_cluster, names["old"]))
+    assert upgrade(address) == (12, LATEST)
+    assert _columns(pg_cluster, names["old"]) == _columns(pg_cluster, names["new"])
+    assert upgrade(address) == (LATEST, LATEST)  # twice: nothing more to do

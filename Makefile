@@ -27,17 +27,10 @@ demo: system-deps $(STAMP)
 # (scripts/pgcluster.py) and remove at the end.
 SERVER_PASS = --ignore=tests/ui --ignore=tests/installer --ignore=tests/backup \
 	--ignore=tests/reliability
-# The two passes run side by side (the server pass waits on its server much of the time);
-# its report follows the file pass's, and either failing fails `make test`.
 test: DEPS = test gui
 test: system-deps $(STAMP) bundle
-	@log=$$(mktemp); \
-	CUSTOS_TEST_STORE=server QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q \
-		$(SERVER_PASS) >"$$log" 2>&1 & server=$$!; \
-	CUSTOS_TEST_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q; file=$$?; \
-	wait $$server; srv=$$?; \
-	echo "--- the same services on the branch server (PostgreSQL) ---"; cat "$$log"; \
-	rm -f "$$log"; test $$file -eq 0 -a $$srv -eq 0
+	CUSTOS_TEST_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	CUSTOS_TEST_STORE=server QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(SERVER_PASS)
 
 # The server pass alone.
 test-server: DEPS = test

@@ -99,7 +99,7 @@ def _with_session(action: Callable[[Session, argparse.Namespace], int]):
 def cmd_gui(args) -> int:
     from ui.app import run  # Qt is imported only when a window is wanted
 
-    return run(args.db, args.demo, args.lang)
+    return run(args.db, args.demo, args.lang, ca_file=args.ca)
 
 
 def cmd_init(args) -> int:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import signal
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import LANGUAGES, system_language
 from app.store.memory import forbid_core_dumps
+from app.store.place import is_server, locate
 from ui import places
 from ui.flow import SessionFlow
 from ui.language import apply_language
@@ -57,15 +57,20 @@ def report_unexpected(kind: type[BaseException], error: BaseException, tb) -> No
         QTimer.singleShot(0, lambda: show_error(None, sentence))
 
 
-def run(db_path: str | None, demo: bool, language: str | None) -> int:
+def run(db_path: str | None, demo: bool, language: str | None,
+        ca_file: str | None = None) -> int:
+    """`db_path`: a file or a branch server's address; `ca_file` (--ca): that server's CA,
+    remembered in this PC's profile."""
     forbid_core_dumps()  # a dump of a locked window must not carry keys or passwords
+    if ca_file and is_server(db_path):
+        db_path = str(locate(db_path, ca_file))
     app = prepare_application()
     sys.excepthook = report_unexpected
     apply_language(choose_language(language))
     register_capabilities()
     flow = SessionFlow(demo=demo)
     flow.finished.connect(app.quit)
-    QTimer.singleShot(0, lambda: flow.start(Path(db_path) if db_path else None))
+    QTimer.singleShot(0, lambda: flow.start(db_path or None))
     # SIGTERM (a shutdown, a service manager) ends the session properly instead of killing it.
     # Python runs signal handlers only between Qt events, hence the idle timer.
     signal.signal(signal.SIGTERM, lambda *_args: app.quit())

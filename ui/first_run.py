@@ -1,4 +1,5 @@
-"""The first-run flow as plain Python: where the database goes, who administers it, creating it.
+"""The first-run flow as plain Python: this PC only (where the file goes, who administers it,
+creating it) or joining the branch server (its address and CA file; nothing is created).
 
 Qt-free (as Electrum's wizard.py): each step checks its input by calling app/ and raises a
 CustosError with one sentence; the Qt wizard in ui/wizard.py only draws the steps.
@@ -20,6 +21,8 @@ from app.i18n import N_, _
 from app.security.passwords import check_password
 from app.store.database import keyring_path
 from app.store.keyring import KdfParams
+from app.store.place import is_server, locate
+from ui import places
 from ui.places import DATABASE_SUFFIX, default_database_path
 
 KEEP_SAFE = N_("Keep this code somewhere safe and apart from the computer. It lets an "
@@ -38,6 +41,25 @@ def with_suffix(text: str) -> Path:
     return path
 
 
+def join_server(address: str, ca_file: str = "") -> str:
+    """The branch server's address, checked as far as can be without connecting; the CA
+    file goes into this PC's profile (app.store.place). Returns the address as text."""
+    text, ca = address.strip(), ca_file.strip()
+    if not text:
+        raise ValidationError(_("Type the branch server's address."), field="address")
+    if not is_server(text):
+        raise ValidationError(_("{address} is not a branch server address "
+                                "(postgresql://HOST[:PORT]/DBNAME).").format(address=text),
+                              field="address")
+    if ca and not Path(ca).expanduser().is_file():
+        raise StoreError(_("The CA file {name} does not exist.").format(name=ca))
+    located = locate(text, ca or None)
+    if not located.is_socket and not located.ca_file:
+        raise ValidationError(_("Choose the CA file that signed the branch server's "
+                                "certificate; branch IT gives it."), field="ca_file")
+    return str(located)
+
+
 @dataclass
 class FirstRun:
     """The answers gathered so far and, at the end, what was created."""
@@ -48,6 +70,7 @@ class FirstRun:
     password: str = field(default="", repr=False)
     kdf: KdfParams | None = None  # None: tuned Argon2id; tests pass the floor
     created: DatabaseCreated | None = None
+    server: str | None = None  # the branch server joined instead (nothing is created)
 
     def choose_location(self, text: str) -> Path:
         """Step 1: a new file in a folder we can make; nothing is written yet."""
@@ -63,6 +86,12 @@ class FirstRun:
                              .format(folder=path.parent))
         self.location = path
         return path
+
+    def join(self, address: str, ca_file: str = "") -> str:
+        """Step 1, the other way: join the branch server, the next start's database too."""
+        self.server = join_server(address, ca_file)
+        places.remember(database=self.server)
+        return self.server
 
     def choose_admin(self, username: str, display_name: str, password: str,
                      again: str) -> None:

@@ -36,11 +36,12 @@ class SessionFlow(QObject):
 
     # -- start --------------------------------------------------------------------------
 
-    def start(self, db_path: Path | None = None) -> None:
+    def start(self, db_path: Path | str | None = None) -> None:
+        """`db_path`: a file, or a branch server's address (text)."""
         if self.demo:
             self._prepare_demo()
             return
-        path = Path(db_path) if db_path else places.last_database()
+        path = places.as_database(db_path) if db_path else places.last_database()
         if path is not None:
             self.show_login(path)
         else:
@@ -68,13 +69,18 @@ class SessionFlow(QObject):
 
     def show_wizard(self) -> None:
         wizard = FirstRunWizard()
-        wizard.accepted.connect(lambda: self.show_login(wizard.plan.created.path,
-                                                        wizard.plan.admin))
+        wizard.accepted.connect(lambda: self._set_up(wizard.plan))
         # Without a database the login dialog still offers to open or create one.
         wizard.rejected.connect(lambda: self.show_login(None))
         self._show(wizard)
 
-    def show_login(self, path: Path | None, username: str = "") -> None:
+    def _set_up(self, plan) -> None:
+        if plan.server is not None:
+            self.show_login(plan.server)  # joined: the accounts are the server's
+        else:
+            self.show_login(plan.created.path, plan.admin)
+
+    def show_login(self, path: Path | str | None, username: str = "") -> None:
         dialog = LoginDialog(path, demo=self.demo, allow_other_database=not self.demo)
         if username:
             dialog.username.setText(username)
@@ -102,7 +108,7 @@ class SessionFlow(QObject):
         self._show(dialog)
 
     def _abandon(self, session: Session) -> None:
-        path = Path(session.db.path)
+        path = session.db.path  # a file's Path, or a server's address
         logout(session)
         self.show_login(path)
 
@@ -130,7 +136,7 @@ class SessionFlow(QObject):
         self.begin(new_session)
 
     def _log_out(self, window: MainWindow) -> None:
-        path = Path(window.session.db.path)
+        path = window.session.db.path
         self._retire(window)
         self.show_login(path)
 

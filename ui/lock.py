@@ -8,8 +8,6 @@ ends the first session.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -235,7 +233,7 @@ class ScreenLock(QObject):
         if self.login_dialog is not None and isValid(self.login_dialog):
             self.login_dialog.raise_()
             return
-        dialog = LoginDialog(Path(self.session.db.path), demo=self.demo,
+        dialog = LoginDialog(self.session.db.path, demo=self.demo,
                              allow_other_database=False, parent=self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.login_dialog = dialog

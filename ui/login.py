@@ -1,4 +1,5 @@
-"""The login dialog: language, username and password, recovery, another or a new database.
+"""The login dialog: language, username and password, recovery, another or a new database,
+or the branch server.
 
 For the demo database it also lists the demo accounts, clearly marked as such. Logging in
 runs on the worker (Argon2id takes about half a second); the password field is cleared
@@ -34,13 +35,14 @@ from app.errors import TooManyAttempts
 from app.i18n import LANGUAGES, _, current_language
 from app.security import Session
 from app.store.memory import wipe
+from app.store.place import is_server
 from ui import places
 from ui.dialogs import error_label, hint_label, password_field
 from ui.language import apply_language
 from ui.worker import run_in_background
 
 
-def _attempt(path: Path, username: str, password: str,
+def _attempt(path: Path | str, username: str, password: str,
              progress=None) -> Session | TooManyAttempts:
     # The throttle's wait is needed to disable the button, so it comes back as a value.
     # `progress(done, total)`: the one-time sealing pass of an upgraded database.
@@ -89,10 +91,11 @@ class DemoAccountsBox(QFrame):
 class LoginDialog(QDialog):
     """Ask who is there; on success `session` holds the new Session and the dialog accepts."""
 
-    def __init__(self, db_path: Path | None, demo: bool = False,
+    def __init__(self, db_path: Path | str | None, demo: bool = False,
                  allow_other_database: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db_path = Path(db_path) if db_path else None
+        # A file's Path, or a branch server's address as text (places.as_database).
+        self.db_path = places.as_database(db_path) if db_path else None
         self.session: Session | None = None
         self._busy = False
         self._throttled = QTimer(self)
@@ -162,8 +165,11 @@ class LoginDialog(QDialog):
         self.open_button.clicked.connect(self._open_other)
         self.create_button = QPushButton()
         self.create_button.clicked.connect(self._create_new)
+        self.server_button = QPushButton()
+        self.server_button.clicked.connect(self._join_server)
         other.addWidget(self.open_button)
         other.addWidget(self.create_button)
+        other.addWidget(self.server_button)
         other.addStretch(1)
         self.other_row.setVisible(allow_other_database)
         layout.addWidget(self.other_row)
@@ -182,7 +188,7 @@ class LoginDialog(QDialog):
             self.database.setText(_("No database is open. Open one or create a new one."))
             self.database.setToolTip("")
         else:
-            self.database.setText(_("Database: {name}").format(name=self.db_path.name))
+            self.database.setText(places.describe(self.db_path))
             self.database.setToolTip(str(self.db_path))
         self.username_label.setText(_("Username:"))
         self.password_label.setText(_("Password:"))
@@ -190,6 +196,7 @@ class LoginDialog(QDialog):
         self.recovery.setText(_("Use recovery code…"))
         self.open_button.setText(_("Open another database…"))
         self.create_button.setText(_("Create a new database…"))
+        self.server_button.setText(_("Branch server…"))
         if self.demo_box is not None:
             self.demo_box.retranslate()
 
@@ -207,10 +214,13 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(ready and not self._throttled.isActive()
                                      and bool(self.username.text().strip()))
         self.recovery.setEnabled(ready)
+        # The recovery code opens a file's key ring; on a server another administrator helps.
+        self.recovery.setVisible(not is_server(self.db_path))
         self.username.setEnabled(ready)
         self.password.setEnabled(ready)
         self.open_button.setEnabled(not self._busy)
         self.create_button.setEnabled(not self._busy)
+        self.server_button.setEnabled(not self._busy)
 
     def show_error(self, sentence: str) -> None:
         self.error.setText(sentence)
@@ -282,25 +292,34 @@ class LoginDialog(QDialog):
         self.session = session
         self.accept()
 
-    def use_database(self, path: Path) -> None:
-        self.db_path = Path(path)
+    def use_database(self, path: Path | str) -> None:
+        self.db_path = places.as_database(path)
         self.show_error("")
         self.retranslate()
         self._update_buttons()
         self.username.setFocus()
 
     def _open_other(self) -> None:
-        start = str(self.db_path.parent) if self.db_path else str(places.default_database_path()
-                                                                  .parent)
+        here = self.db_path if isinstance(self.db_path, Path) else places.default_database_path()
+        start = str(here.parent)
         name, _filter = QFileDialog.getOpenFileName(
             self, _("Open a Custos database"), start, _("Custos databases (*.custos)"))
         if name:
             self.use_database(Path(name))
 
+    def _join_server(self) -> None:
+        from ui.server_choice import ServerDialog
+
+        known = places.note_text(self.db_path) if is_server(self.db_path) else None
+        dialog = ServerDialog(known or "", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.use_database(dialog.result_value))
+        dialog.open()
+
     def _create_new(self) -> None:
         from ui.wizard import FirstRunWizard
 
-        wizard = FirstRunWizard(parent=self)
+        wizard = FirstRunWizard(parent=self, offer_server=False)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.accepted.connect(lambda: self._created(wizard))
         wizard.open()

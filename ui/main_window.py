@@ -14,6 +14,7 @@ from app.accounts import logout
 from app.i18n import _
 from app.security import Session
 from app.settings import idle_lock_minutes
+from ui import places
 from ui.about import show_about
 from ui.dialogs import ChangePasswordDialog, show_info
 from ui.idle import LOCK_KEY, IdleWatcher
@@ -83,14 +84,15 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(_("User: {display_name} ({username})")
                                  .format(display_name=s.display_name, username=s.username))
         self.roles_label = QLabel(s.role_names)
-        self.path_label = QLabel(str(s.db.path))
-        self.path_label.setObjectName("hint")
+        self.store_label = QLabel(places.describe(s.db.path))  # this PC, or the server
+        self.store_label.setToolTip(str(s.db.path))
+        self.store_label.setObjectName("hint")
         self.lock_button = QPushButton(_("Lock"))
         self.lock_button.setToolTip(_("Lock the screen (Ctrl+L)"))
         self.lock_button.clicked.connect(lambda: self.lock("manual"))
         bar.addWidget(self.user_label)
         bar.addWidget(self.roles_label)
-        bar.addWidget(self.path_label, 1)
+        bar.addWidget(self.store_label, 1)
         bar.addPermanentWidget(self.lock_button)
 
     # -- locking ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The first-run wizard: where to save the database, the first administrator, the recovery code.
+"""The first-run wizard: this PC only (where to save the database, the first administrator,
+the recovery code) or join the branch server (its address and CA file, then the login).
 
 It only draws ui/first_run.py: every check and the creation itself happen there (and in
 app/). The recovery code is shown once; Finish waits until the person says it is stored.
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -30,21 +32,52 @@ from app.security.passwords import policy_text
 from ui.dialogs import error_label, hint_label, password_field, show_info
 from ui.first_run import FirstRun, keep_safe_text
 from ui.recovery_sheet import print_sheet, save_as_pdf
+from ui.server_choice import ServerFields
 from ui.worker import run_in_background
 
 
 class LocationPage(QWizardPage):
-    def __init__(self, plan: FirstRun) -> None:
+    """Step 1: this PC only (where to save the file) or join the branch server (its address
+    and CA file; the wizard then ends: nothing is created, the login comes next)."""
+
+    def __init__(self, plan: FirstRun, offer_server: bool = True) -> None:
         super().__init__()
         self.plan = plan
         self.setTitle(_("Welcome to Custos"))
-        self.setSubTitle(_("Custos keeps the branch's client records in one encrypted database "
-                           "file. First choose where to save it; then create the first "
-                           "administrator, who adds everyone else."))
+        if offer_server:
+            self.setSubTitle(_("Custos keeps the branch's client records encrypted: in one "
+                               "file on this PC, or on the branch server that every counter "
+                               "shares. Choose how this PC works."))
+        else:
+            self.setSubTitle(_("Custos keeps the branch's client records in one encrypted "
+                               "database file. First choose where to save it; then create "
+                               "the first administrator, who adds everyone else."))
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("Join"))
         layout = QVBoxLayout(self)
+        self.this_pc = QRadioButton(_("This PC only"))
+        self.join = QRadioButton(_("Join the branch server"))
+        self.this_pc.setChecked(True)
+        self.file_box = self._file_box()
+        self.server_box = ServerFields()
+        for widget, indent in ((self.this_pc, 0), (self.file_box, 24), (self.join, 0),
+                               (self.server_box, 24)):
+            widget.setContentsMargins(indent, 0, 0, 0)
+            layout.addWidget(widget)
+        self.this_pc.setVisible(offer_server)
+        self.join.setVisible(offer_server)
+        self.this_pc.toggled.connect(self._way_chosen)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self._way_chosen()
+
+    def _file_box(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(_("Save the database as:")))
         row = QHBoxLayout()
-        self.location = QLineEdit(str(plan.location))
+        self.location = QLineEdit(str(self.plan.location))
         self.location.textChanged.connect(lambda _text: self.error.hide())
         row.addWidget(self.location, 1)
         choose = QPushButton(_("Choose…"))
@@ -54,9 +87,20 @@ class LocationPage(QWizardPage):
         layout.addWidget(hint_label(_("Put it on this PC's own disk, where the branch's backups "
                                       "are taken. The key file beside it (same name, ending "
                                       "in .keys) belongs to it: keep the two together.")))
-        self.error = error_label()
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        return box
+
+    @property
+    def joining(self) -> bool:
+        return self.join.isChecked()
+
+    def _way_chosen(self) -> None:
+        self.file_box.setVisible(not self.joining)
+        self.server_box.setVisible(self.joining)
+        self.error.hide()
+        self.setFinalPage(self.joining)  # makes the wizard look again: Next becomes Join
+
+    def nextId(self) -> int:  # Qt's name
+        return -1 if self.joining else super().nextId()
 
     def _choose(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(
@@ -67,12 +111,14 @@ class LocationPage(QWizardPage):
 
     def validatePage(self) -> bool:  # Qt's name
         try:
-            path = self.plan.choose_location(self.location.text())
+            if self.joining:
+                self.plan.join(*self.server_box.values())
+            else:
+                self.location.setText(str(self.plan.choose_location(self.location.text())))
         except CustosError as exc:
             self.error.setText(str(exc))
             self.error.show()
             return False
-        self.location.setText(str(path))
         return True
 
 
@@ -200,15 +246,18 @@ class RecoveryCodePage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
-    """After `accepted`, `plan.created` holds the new database (path, recovery code)."""
+    """After `accepted`, `plan.created` holds the new database (path, recovery code), or
+    `plan.server` the branch server joined. `offer_server=False`: a new file only."""
 
-    def __init__(self, plan: FirstRun | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, plan: FirstRun | None = None, parent: QWidget | None = None,
+                 offer_server: bool = True) -> None:
         super().__init__(parent)
         self.plan = plan or FirstRun()
-        self.setWindowTitle(_("Create a Custos database"))
+        self.setWindowTitle(_("Set up Custos on this PC") if offer_server
+                            else _("Create a Custos database"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setMinimumSize(640, 500)
-        self.location_page = LocationPage(self.plan)
+        self.location_page = LocationPage(self.plan, offer_server)
         self.admin_page = AdminPage(self.plan)
         self.code_page = RecoveryCodePage(self.plan)
         for page in (self.location_page, self.admin_page, self.code_page):

@@ -48,6 +48,18 @@ def wait_workers(qtbot):
 
 
 @pytest.fixture
+def choose(qtbot):
+    """choose(radio): click a radio button where a person does, on its circle (the middle
+    of a stretched button may lie past the end of its text, where a click does nothing)."""
+    from PySide6.QtCore import QPoint, Qt
+
+    def click(radio) -> None:
+        qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(6, radio.height() // 2))
+        assert radio.isChecked()
+    return click
+
+
+@pytest.fixture
 def sessions():
     """Track sessions opened in a test and log them out at the end."""
     opened: list = []

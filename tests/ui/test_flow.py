@@ -37,6 +37,16 @@ def test_recent_database_is_remembered_atomically_and_survives_damage(tmp_path):
     assert not any(p.name.endswith(".tmp") for p in places.recent_file().parent.iterdir())
 
 
+def test_a_server_address_is_remembered_as_text_without_its_owner_login(tmp_path):
+    places.remember(database="postgresql://it:s3cret@branch.example/b1?sslrootcert=/ca.crt")
+    assert "s3cret" not in places.recent_file().read_text("utf-8")
+    assert places.last_database() == "postgresql://branch.example:5432/b1"  # no Path()
+    assert places.describe(places.last_database()) == "Branch server: b1 @ branch.example:5432"
+    assert places.describe(tmp_path / "branch.custos") == "This PC: branch.custos"
+    places.remember(language="zh_CN")
+    assert places.read_recent().database == "postgresql://branch.example:5432/b1"
+
+
 def test_places_live_under_the_patched_folders(private_places):
     assert places.recent_file().is_relative_to(private_places)
     assert places.demo_database_path() == private_places / "data" / "demo" / "demo.custos"

@@ -42,7 +42,8 @@ def test_status_bar_names_the_user_roles_and_database(qtbot, login, db_path):
     window = _window(qtbot, login("manager"))
     assert window.user_label.text() == "User: manager (manager)"
     assert window.roles_label.text() == "Manager"
-    assert window.path_label.text() == str(db_path)
+    assert window.store_label.text() == "This PC: branch.custos"
+    assert window.store_label.toolTip() == str(db_path)
     assert window.width() >= 1000
 
 

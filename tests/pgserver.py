@@ -178,6 +178,9 @@ def _clone(found, template: str, passwords: dict, users=None) -> str:
     with found.connect() as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY')
     staff = server.staff_group(source)
+    with found.connect() as conn:  # as custos init leaves a database: only staff connect
+        conn.execute(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC')
+        conn.execute(f'GRANT CONNECT ON DATABASE "{name}" TO "{staff}"')
     with found.connect(name) as conn:
         for statement in login_functions_sql(name, staff):
             if statement.startswith("CREATE FUNCTION"):

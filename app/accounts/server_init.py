@@ -25,6 +25,7 @@ from app.store.database import audit_key_from
 from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.migrations import LATEST
 from app.store.place import ServerAddress
+from app.store.server_schema import SAFE_PATH
 
 SERVER_SALT = "server"  # the ring's "which file" field: on the server, the database itself
 
@@ -39,29 +40,36 @@ def _lit(text: str) -> str:
 
 def login_functions_sql(dbname: str, staff: str) -> list[str]:
     """custos_login_name (as server.login_name says it) and custos_set_login."""
-    prefix, short = f"{dbname}.", dbname.encode("utf-8")[:20].decode("utf-8", "ignore") + "."
+    prefix = f"{dbname}."
+    name = 'lower(btrim(account) COLLATE "C")'
     return [
         "CREATE FUNCTION custos_login_name(account TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE "
-        f"AS $$ SELECT CASE WHEN octet_length({_lit(prefix)} || lower(btrim(account) "
-        f"COLLATE \"C\")) <= {server.ROLE_MAX} THEN {_lit(prefix)} || lower(btrim(account) "
-        f"COLLATE \"C\") ELSE {_lit(short)} || md5(lower(btrim(account) COLLATE \"C\")) "
-        "END $$",
+        f"SET search_path = {SAFE_PATH} AS $$ SELECT CASE WHEN octet_length("
+        f"{_lit(prefix)} || {name}) <= {server.ROLE_MAX} THEN {_lit(prefix)} || {name} "
+        f"ELSE 'c_' || left(encode(sha256(convert_to({_lit(dbname)} || chr(1) || {name}, "
+        "'UTF8')), 'hex'), 40) END $$",
         # An administrator sets any account's login; anyone sets their own. Only logins
-        # of this database's accounts, always members of its staff group, never more.
+        # of this database's accounts (a row in "user"), always members of its staff
+        # group and never the group itself.
         "CREATE FUNCTION custos_set_login(account TEXT, verifier TEXT, can_login BOOLEAN) "
-        "RETURNS VOID LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$ "
-        "DECLARE target TEXT := custos_login_name(account); BEGIN "
-        "IF session_user::text <> target AND NOT EXISTS (SELECT 1 FROM \"user\" u JOIN "
-        "user_role r ON r.user_id = u.id WHERE custos_login_name(u.username) = "
-        "session_user::text AND r.role = 'admin' AND u.disabled = 0) THEN "
+        "RETURNS VOID LANGUAGE plpgsql SECURITY DEFINER "
+        f"SET search_path = {SAFE_PATH} AS $$ "
+        "DECLARE target TEXT := public.custos_login_name(account); BEGIN "
+        "IF session_user::text <> target AND NOT public.custos_may_manage() THEN "
         "RAISE EXCEPTION 'only an administrator may set another account''s login' "
         "USING ERRCODE = '42501'; END IF; "
-        "IF verifier IS NOT NULL AND verifier !~ '^SCRAM-SHA-256[$]' THEN "
+        f"IF target = {_lit(staff)} OR NOT EXISTS (SELECT 1 FROM public.\"user\" u WHERE "
+        "public.custos_login_name(u.username) = target) THEN "
+        "RAISE EXCEPTION 'not an account of this database' USING ERRCODE = '42501'; END IF; "
+        "IF verifier IS NOT NULL AND verifier !~ '^SCRAM-SHA-256[$][0-9]+:[A-Za-z0-9+/=]+[$]"
+        "[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$' THEN "
         "RAISE EXCEPTION 'not a SCRAM verifier'; END IF; "
         "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = target) THEN "
         "IF verifier IS NULL THEN RETURN; END IF; "
         f"EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-        f"IN ROLE %I', target, {_lit(staff)}); END IF; "
+        f"IN ROLE %I', target, {_lit(staff)}); "
+        "ELSIF NOT pg_has_role(target, " + _lit(staff) + ", 'MEMBER') THEN "
+        "RAISE EXCEPTION 'not a login of this database' USING ERRCODE = '42501'; END IF; "
         "IF verifier IS NOT NULL THEN "
         "EXECUTE format('ALTER ROLE %I PASSWORD %L', target, verifier); END IF; "
         "EXECUTE format('ALTER ROLE %I ' || CASE WHEN can_login THEN 'LOGIN' ELSE "
@@ -102,14 +110,26 @@ def owner_transaction(address: ServerAddress) -> Iterator:
                 cur.execute(f"CREATE ROLE {_q(staff)} NOLOGIN")
             for statement in [
                 f"REVOKE ALL ON DATABASE {_q(dbname)} FROM PUBLIC",
-                f"GRANT CONNECT, TEMPORARY ON DATABASE {_q(dbname)} TO {_q(staff)}",
+                f"GRANT CONNECT ON DATABASE {_q(dbname)} TO {_q(staff)}",  # no temp tables
                 "REVOKE ALL ON SCHEMA public FROM PUBLIC",
                 f"GRANT USAGE ON SCHEMA public TO {_q(staff)}",
                 *server_schema.build_sql(staff),
                 f"CREATE TABLE {server.RING_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
                 "body BYTEA NOT NULL)",
                 f"GRANT SELECT, UPDATE ON {server.RING_TABLE} TO {_q(staff)}",
+                # Every ring a login replaced is kept, out of staff's reach: a ring
+                # overwritten with junk outside Custos is put back from here by branch IT.
+                f"CREATE TABLE {server.RING_TABLE}_history (id BIGSERIAL PRIMARY KEY, "
+                "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), login TEXT NOT NULL "
+                "DEFAULT session_user, body BYTEA NOT NULL)",
+                f"CREATE FUNCTION {server.RING_TABLE}_kept() RETURNS trigger LANGUAGE plpgsql "
+                f"SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$ BEGIN INSERT INTO "
+                f"public.{server.RING_TABLE}_history (body) VALUES (OLD.body); RETURN NEW; "
+                "END $$",
+                f"CREATE TRIGGER {server.RING_TABLE}_kept BEFORE UPDATE ON {server.RING_TABLE} "
+                f"FOR EACH ROW EXECUTE FUNCTION {server.RING_TABLE}_kept()",
                 *login_functions_sql(dbname, staff),
+                *server_schema.protect_sql(staff),
             ]:
                 cur.execute(statement)
             yield cur

@@ -192,19 +192,19 @@ def _work(conn, cut: dict[str, date], held: dict[int, str], apply: bool,
 
             # The signing keys registered among the expiring events stay known to `verify`.
             keys = keys_snapshot(conn, upto)
-            conn.execute(audit_purge_gate.insert().values(upto=upto))
             if dialect.is_server(conn):
-                # Staff logins cannot delete from the log: the server's own function
-                # removes what the gate allows, and nothing more (server_schema.py).
-                conn.exec_driver_sql("SELECT custos_purge_audit(%s)", (upto,))
+                # Staff logins cannot delete from the log nor move its base: the server's
+                # own function does both, and keeps three years whatever the rules say.
+                conn.exec_driver_sql("SELECT custos_expire_audit(%s, %s, %s)",
+                                     (upto, f"{upto}:{last}", keys))
             else:
+                conn.execute(audit_purge_gate.insert().values(upto=upto))
                 conn.execute(delete(ev).where(ev.c.seq <= upto))
-            conn.execute(delete(audit_purge_gate))
-            conn.execute(dialect.insert(conn, schema.meta).values(key="audit_base", value=f"{upto}:{last}")
-                         .on_conflict_do_update(index_elements=["key"],
-                                                set_={"value": f"{upto}:{last}"}))
-            conn.execute(dialect.insert(conn, schema.meta).values(key="audit_base_keys", value=keys)
-                         .on_conflict_do_update(index_elements=["key"], set_={"value": keys}))
+                conn.execute(delete(audit_purge_gate))
+                for key, value in (("audit_base", f"{upto}:{last}"), ("audit_base_keys", keys)):
+                    conn.execute(dialect.insert(conn, schema.meta).values(key=key, value=value)
+                                 .on_conflict_do_update(index_elements=["key"],
+                                                        set_={"value": value}))
     return counts
 
 

@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 from app import clock
-from app.errors import AccountDisabled, LoginFailed, StoreError
+from app.errors import AccountDisabled, DatabaseBusy, LoginFailed, StoreError
 from app.i18n import _
 from app.store import schema
 from app.store.database import KeyHolder, Sealed
@@ -60,6 +60,7 @@ if os.environ.get("CUSTOS_TEST_LOGIN_KDF_FLOOR") == "1":  # the test suite's pro
 WRITE_LOCK = 0x437573746F73  # "Custos": the one advisory lock every writer takes first
 RING_TABLE = "key_ring"
 ROLE_MAX = 63  # PostgreSQL's identifier length
+LOCK_WAIT_S = 30  # a save waits this long for the one before it, then says so
 
 
 class ServerUnreachable(StoreError):
@@ -81,8 +82,10 @@ def login_name(dbname: str, username: str) -> str:
     name = f"{dbname}.{_ascii_lower(username.strip())}"
     if len(name.encode("utf-8")) <= ROLE_MAX:
         return name
-    digest = hashlib.md5(_ascii_lower(username.strip()).encode("utf-8")).hexdigest()
-    return f"{dbname.encode('utf-8')[:20].decode('utf-8', 'ignore')}.{digest}"
+    # Too long for a role name: a digest of the whole database and account names (two
+    # branches whose names share a beginning must not share a login).
+    whole = f"{dbname}\x01{_ascii_lower(username.strip())}".encode()
+    return "c_" + hashlib.sha256(whole).hexdigest()[:40]
 
 
 def staff_group(dbname: str) -> str:
@@ -228,6 +231,7 @@ class ServerDatabase(KeyHolder):
         with self._failure_said(), self.engine.connect() as conn:
             conn = conn.execution_options(custos_begin="IMMEDIATE")
             with conn.begin():
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_S}s'")
                 now = conn.exec_driver_sql(
                     "SELECT pg_advisory_xact_lock(%s), clock_timestamp(), "
                     "set_config('custos.app', 'on', true)", (WRITE_LOCK,)).first()[1]
@@ -292,6 +296,10 @@ class ServerDatabase(KeyHolder):
 def explain(error: BaseException, address: ServerAddress) -> Exception | None:
     """A server failure as one sentence (None: not ours to explain)."""
     orig = getattr(error, "orig", None) or error
+    if isinstance(orig, psycopg.errors.LockNotAvailable):  # (an OperationalError too)
+        return DatabaseBusy(_("Another PC's save on the branch server has not finished for "
+                              "{seconds} seconds; nothing was saved. Try again.")
+                            .format(seconds=LOCK_WAIT_S))
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return unreachable()
     if isinstance(orig, psycopg.OperationalError):

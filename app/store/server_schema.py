@@ -32,6 +32,9 @@ from app.store import migrations
 from app.store.fields import SEALED
 from app.store.sealing import PLAINTEXT_INDEXES
 
+# Functions run with a search path no session can put a table in front of (a staff login's
+# own temporary table named like ours, say): the catalogue, then our schema; pg_temp last.
+SAFE_PATH = "pg_catalog, public, pg_temp"
 TYPES = {"INTEGER": "BIGINT", "TEXT": 'TEXT COLLATE "C"', "BLOB": "BYTEA",
          "REAL": "DOUBLE PRECISION"}
 TRAIL = "server_change"
@@ -158,7 +161,8 @@ def table_sql(table: TableDef) -> list[str]:
     if rowid is not None:
         fn = _q(f"{table.name}_next_{rowid}")
         out.append(
-            f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql SET search_path = "
+            f"{SAFE_PATH} AS $$ BEGIN "
             f"IF NEW.{_q(rowid)} IS NULL THEN SELECT COALESCE(max({_q(rowid)}), 0) + 1 "
             f"INTO NEW.{_q(rowid)} FROM {_q(table.name)}; END IF; RETURN NEW; END $$")
         out.append(f"CREATE TRIGGER {_q(table.name + '_rowid')} BEFORE INSERT ON "
@@ -221,8 +225,8 @@ NO_TRUNCATE = ("audit_event", "consent_event", "paper_file", "destruction_batch"
 def trigger_sql(name: str) -> list[str]:
     table, when, body = TRIGGERS[name]
     fn = _q(f"{name}_fn")
-    return [f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} "
-            f"END $$",
+    return [f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql SET search_path = "
+            f"{SAFE_PATH} AS $$ BEGIN {body} END $$",
             f"CREATE TRIGGER {_q(name)} {when} ON {_q(table)} FOR EACH ROW "
             f"EXECUTE FUNCTION {fn}()"]
 
@@ -244,13 +248,13 @@ def trail_sql(tables: list[str]) -> list[str]:
         "txid BIGINT NOT NULL DEFAULT txid_current(), "
         "table_name TEXT NOT NULL, op TEXT NOT NULL, row_count BIGINT NOT NULL)",
         "CREATE FUNCTION custos_trail() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
-        "SET search_path = public AS $$ DECLARE n BIGINT; BEGIN "
+        f"SET search_path = {SAFE_PATH} AS $$ DECLARE n BIGINT; BEGIN "
         "IF COALESCE(current_setting('custos.app', true), '') = 'on' THEN RETURN NULL; "
         "END IF; "
         "IF TG_OP = 'DELETE' THEN SELECT count(*) INTO n FROM old_rows; "
         "ELSIF TG_OP = 'TRUNCATE' THEN n := -1; "
         "ELSE SELECT count(*) INTO n FROM new_rows; END IF; "
-        "IF n <> 0 THEN INSERT INTO server_change (table_name, op, row_count) "
+        "IF n <> 0 THEN INSERT INTO public.server_change (table_name, op, row_count) "
         "VALUES (TG_TABLE_NAME, TG_OP, n); END IF; "
         "RETURN NULL; END $$",
     ]
@@ -290,11 +294,51 @@ def table_grant_sql(table: str, staff: str) -> str:
 
 # What staff logins may do, table by table (all else: SELECT, INSERT, UPDATE, DELETE).
 # The audit log and the ledgers are never changed or deleted by a login; the audit log's
-# expiry (retention) goes through custos_purge_audit, which only removes what the purge
-# gate allows.
+# expiry (retention) goes through custos_expire_audit, which keeps three years at least.
 APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT, UPDATE",
                "paper_file": "SELECT, INSERT, UPDATE", "destruction_batch":
-               "SELECT, INSERT, UPDATE", TRAIL: "SELECT"}
+               "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT"}
+# Meta entries no staff login changes: the database's identity, the chain's key and base
+# (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
+# are written once each (keyroot:*, keynext:*) and never changed.
+PROTECTED_META = ("db_id", "created_at", "audit_key", "audit_base", "audit_base_keys",
+                  "schema_version")
+
+
+def protect_sql(staff: str) -> list[str]:
+    """Row-level rules where a table's grant is too coarse: who may change meta entries,
+    accounts and roles (only an administrator's login, or anyone while there are no
+    accounts yet: the first administrator's own insert). Made after the login functions
+    (server_init.login_functions_sql), whose custos_login_name they use."""
+    frozen = ("key NOT IN (" + ", ".join(f"'{k}'" for k in PROTECTED_META) + ")")
+    once = f"{frozen} AND key NOT LIKE 'keyroot:%' AND key NOT LIKE 'keynext:%'"
+    return [
+        "CREATE FUNCTION custos_may_manage() RETURNS BOOLEAN LANGUAGE sql STABLE "
+        f"SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$ SELECT NOT EXISTS "
+        "(SELECT 1 FROM public.user_role WHERE role = 'admin') OR EXISTS "
+        '(SELECT 1 FROM public."user" u JOIN '
+        "public.user_role r ON r.user_id = u.id WHERE public.custos_login_name(u.username) "
+        "= session_user::text AND r.role = 'admin' AND u.disabled = 0) $$",
+        "REVOKE ALL ON FUNCTION custos_may_manage() FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION custos_may_manage() TO {_q(staff)}",
+        "ALTER TABLE meta ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY meta_read ON meta FOR SELECT USING (true)",
+        f"CREATE POLICY meta_add ON meta FOR INSERT WITH CHECK ({frozen})",
+        f"CREATE POLICY meta_change ON meta FOR UPDATE USING ({once}) WITH CHECK ({once})",
+        f"CREATE POLICY meta_drop ON meta FOR DELETE USING ({once})",
+        'ALTER TABLE "user" ENABLE ROW LEVEL SECURITY',
+        'CREATE POLICY user_read ON "user" FOR SELECT USING (true)',
+        'CREATE POLICY user_add ON "user" FOR INSERT WITH CHECK (public.custos_may_manage())',
+        # An account's own row: its last login and its own password change.
+        'CREATE POLICY user_change ON "user" FOR UPDATE USING (public.custos_may_manage() OR '
+        "public.custos_login_name(username) = session_user::text)",
+        'CREATE POLICY user_drop ON "user" FOR DELETE USING (public.custos_may_manage())',
+        "ALTER TABLE user_role ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY role_read ON user_role FOR SELECT USING (true)",
+        "CREATE POLICY role_add ON user_role FOR INSERT WITH CHECK (public.custos_may_manage())",
+        "CREATE POLICY role_change ON user_role FOR UPDATE USING (public.custos_may_manage())",
+        "CREATE POLICY role_drop ON user_role FOR DELETE USING (public.custos_may_manage())",
+    ]
 
 
 def grants_sql(tables: list[str], staff: str) -> list[str]:
@@ -302,14 +346,24 @@ def grants_sql(tables: list[str], staff: str) -> list[str]:
     for table in [*tables, TRAIL]:
         out.append(table_grant_sql(table, staff))
     out.append(
-        "CREATE FUNCTION custos_purge_audit(upto BIGINT) RETURNS BIGINT LANGUAGE plpgsql "
-        "SECURITY DEFINER SET search_path = public AS $$ DECLARE n BIGINT; BEGIN "
-        "IF upto > COALESCE((SELECT max(g.upto) FROM audit_purge_gate g), 0) THEN "
-        f"{_raise('the audit log may expire only up to its purge gate')}; END IF; "
-        "DELETE FROM audit_event WHERE seq <= upto; GET DIAGNOSTICS n = ROW_COUNT; "
-        "RETURN n; END $$")
-    out.append("REVOKE ALL ON FUNCTION custos_purge_audit(BIGINT) FROM PUBLIC")
-    out.append(f"GRANT EXECUTE ON FUNCTION custos_purge_audit(BIGINT) TO {_q(staff)}")
+        "CREATE FUNCTION custos_expire_audit(upto BIGINT, base TEXT, base_keys TEXT) "
+        "RETURNS BIGINT LANGUAGE plpgsql SECURITY DEFINER "
+        f"SET search_path = {SAFE_PATH} AS $$ DECLARE n BIGINT; BEGIN "
+        # The server's own floor: nothing younger than three years ever expires, whatever
+        # the retention rules (which staff may edit) or the PC's clock say.
+        "IF EXISTS (SELECT 1 FROM public.audit_event WHERE seq <= upto AND at >= "
+        "to_char((now() - interval '3 years') AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS')) THEN "
+        f"{_raise('the access log keeps three years at least')}; END IF; "
+        "INSERT INTO public.audit_purge_gate (upto) VALUES (upto); "
+        "DELETE FROM public.audit_event WHERE seq <= upto; GET DIAGNOSTICS n = ROW_COUNT; "
+        "DELETE FROM public.audit_purge_gate; "
+        "INSERT INTO public.meta (key, value) VALUES ('audit_base', base), "
+        "('audit_base_keys', base_keys) ON CONFLICT (key) DO UPDATE SET value = "
+        "EXCLUDED.value; RETURN n; END $$")
+    out.append("REVOKE ALL ON FUNCTION custos_expire_audit(BIGINT, TEXT, TEXT) FROM PUBLIC")
+    out.append(f"GRANT EXECUTE ON FUNCTION custos_expire_audit(BIGINT, TEXT, TEXT) TO "
+               f"{_q(staff)}")
     return out
 
 

@@ -142,6 +142,14 @@ def test_an_address_with_unknown_settings_is_refused():
     "DROP TRIGGER audit_event_no_update ON audit_event",
     "DELETE FROM server_change",
     "ALTER ROLE CURRENT_USER SUPERUSER",
+    # What an insider tried against the first version (an attacker's review, issue 14):
+    "CREATE TEMP TABLE server_change (x int)",  # shadowing our tables in a definer function
+    "INSERT INTO audit_purge_gate (upto) VALUES (1000000)",
+    "INSERT INTO user_role (user_id, role) VALUES (2, 'admin')",
+    "INSERT INTO meta (key, value) VALUES ('audit_base', '99:x')",
+    "SELECT custos_expire_audit(1000000, '1:x', '{}')",  # fresh events never expire
+    "SELECT custos_set_login('admin', NULL, false)",  # another account's login
+    "SELECT pg_advisory_unlock_all(); SELECT custos_set_login('nobody', NULL, false)",
 ])
 def test_a_staff_login_cannot_change_the_log_the_ledgers_or_the_schema(where, statement):
     with _staff_conn(where, Role.MANAGER) as conn, pytest.raises(psycopg.Error):
@@ -245,3 +253,49 @@ def test_the_address_carries_no_secret():
     address = ServerAddress(host="branch.example", port=5432, dbname="b1",
                             owner="it", owner_password="s3cret")
     assert "s3cret" not in address.url() and "s3cret" not in repr(address)
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE meta SET value = 'x' WHERE key IN ('audit_key', 'audit_base', 'db_id')",
+    "UPDATE meta SET value = 'x' WHERE key LIKE 'keyroot:%'",
+    "DELETE FROM meta WHERE key LIKE 'keyroot:%' OR key = 'audit_key'",
+    "UPDATE \"user\" SET disabled = 1 WHERE username = 'admin'",
+    "DELETE FROM user_role",
+])
+def test_a_staff_login_changes_no_protected_row(where, statement):
+    """Row-level rules: the statement runs, and touches nothing it may not."""
+    def snapshot(conn):
+        return (conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall(),
+                conn.execute('SELECT * FROM "user" ORDER BY id').fetchall(),
+                conn.execute("SELECT * FROM user_role ORDER BY user_id, role").fetchall())
+
+    with _staff_conn(where, Role.MANAGER) as conn:
+        before = snapshot(conn)
+        conn.execute(statement)
+        assert snapshot(conn) == before
+
+
+def test_a_held_write_lock_is_said_not_waited_for_forever(where, monkeypatch):
+    from app.errors import DatabaseBusy
+
+    monkeypatch.setattr(server, "LOCK_WAIT_S", 1)
+    session = _login(where, Role.COUNTER)
+    try:
+        with _staff_conn(where, Role.ARCHIVE) as holder:
+            holder.execute("SELECT pg_advisory_lock(%s)", (server.WRITE_LOCK,))
+            with pytest.raises(DatabaseBusy, match="has not finished"):
+                _customer(session)
+        assert _customer(session, name="司马光", id_number="110105194912310046",
+                         phone="13912345679").startswith("C")  # and once it is free: saved
+    finally:
+        accounts.logout(session)
+
+
+def test_a_key_ring_overwritten_outside_custos_is_kept_for_branch_it(where, cluster):
+    with _staff_conn(where, Role.COUNTER) as conn:
+        good = conn.execute("SELECT body FROM key_ring").fetchone()[0]
+        conn.execute("UPDATE key_ring SET body = '{}'")
+    with cluster.connect(locate(where).dbname) as conn:
+        kept = conn.execute("SELECT body, login FROM key_ring_history ORDER BY id DESC "
+                            "LIMIT 1").fetchone()
+    assert bytes(kept[0]) == bytes(good) and kept[1].endswith(".counter")

@@ -69,6 +69,18 @@ def login_functions_sql(dbname: str, staff: str) -> list[str]:
     ]
 
 
+def database_access_sql(dbname: str, staff: str) -> list[str]:
+    """The staff group may connect and use the schema; nobody else may."""
+    return [f"REVOKE ALL ON DATABASE {_q(dbname)} FROM PUBLIC",
+            f"GRANT CONNECT, TEMPORARY ON DATABASE {_q(dbname)} TO {_q(staff)}",
+            "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+            f"GRANT USAGE ON SCHEMA public TO {_q(staff)}"]
+
+
+def ring_access_sql(staff: str) -> str:
+    return f"GRANT SELECT, UPDATE ON {server.RING_TABLE} TO {_q(staff)}"
+
+
 def prepare(address: ServerAddress, admin: str, admin_password: str, key: bytes,
             db_id: str) -> None:
     """The owner's part: schema, group, ring table, functions, the admin's login."""
@@ -97,14 +109,11 @@ def prepare(address: ServerAddress, admin: str, admin_password: str, key: bytes,
             if cur.fetchone() is None:
                 cur.execute(f"CREATE ROLE {_q(staff)} NOLOGIN")
             for statement in [
-                f"REVOKE ALL ON DATABASE {_q(dbname)} FROM PUBLIC",
-                f"GRANT CONNECT, TEMPORARY ON DATABASE {_q(dbname)} TO {_q(staff)}",
-                "REVOKE ALL ON SCHEMA public FROM PUBLIC",
-                f"GRANT USAGE ON SCHEMA public TO {_q(staff)}",
+                *database_access_sql(dbname, staff),
                 *server_schema.build_sql(staff),
                 f"CREATE TABLE {server.RING_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
                 "body BYTEA NOT NULL)",
-                f"GRANT SELECT, UPDATE ON {server.RING_TABLE} TO {_q(staff)}",
+                ring_access_sql(staff),
                 *login_functions_sql(dbname, staff),
             ]:
                 cur.execute(statement)

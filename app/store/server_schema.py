@@ -287,6 +287,9 @@ def grants_sql(tables: list[str], staff: str) -> list[str]:
     for table in [*tables, TRAIL]:
         rights = APPEND_ONLY.get(table, "SELECT, INSERT, UPDATE, DELETE")
         out.append(f"GRANT {rights} ON {_q(table)} TO {_q(staff)}")
+    # Reading the trail's counter (never taking a number): pg_dump run as a staff login
+    # reads every sequence it dumps (backup/server_backup.py).
+    out.append(f"GRANT SELECT ON SEQUENCE {TRAIL}_id_seq TO {_q(staff)}")
     out.append(
         "CREATE FUNCTION custos_purge_audit(upto BIGINT) RETURNS BIGINT LANGUAGE plpgsql "
         "SECURITY DEFINER SET search_path = public AS $$ DECLARE n BIGINT; BEGIN "

@@ -79,6 +79,19 @@ def login_functions_sql(dbname: str, staff: str) -> list[str]:
     ]
 
 
+def database_access_sql(dbname: str, staff: str) -> list[str]:
+    """The staff group may connect and use the schema (no temporary tables: they could
+    shadow ours); nobody else may."""
+    return [f"REVOKE ALL ON DATABASE {_q(dbname)} FROM PUBLIC",
+            f"GRANT CONNECT ON DATABASE {_q(dbname)} TO {_q(staff)}",
+            "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+            f"GRANT USAGE ON SCHEMA public TO {_q(staff)}"]
+
+
+def ring_access_sql(staff: str) -> str:
+    return f"GRANT SELECT, UPDATE ON {server.RING_TABLE} TO {_q(staff)}"
+
+
 @contextlib.contextmanager
 def owner_transaction(address: ServerAddress) -> Iterator:
     """A transaction as the owner login IT gave (PGUSER/PGPASSWORD or the address), on an
@@ -109,14 +122,11 @@ def owner_transaction(address: ServerAddress) -> Iterator:
             if cur.fetchone() is None:
                 cur.execute(f"CREATE ROLE {_q(staff)} NOLOGIN")
             for statement in [
-                f"REVOKE ALL ON DATABASE {_q(dbname)} FROM PUBLIC",
-                f"GRANT CONNECT ON DATABASE {_q(dbname)} TO {_q(staff)}",  # no temp tables
-                "REVOKE ALL ON SCHEMA public FROM PUBLIC",
-                f"GRANT USAGE ON SCHEMA public TO {_q(staff)}",
+                *database_access_sql(dbname, staff),
                 *server_schema.build_sql(staff),
                 f"CREATE TABLE {server.RING_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
                 "body BYTEA NOT NULL)",
-                f"GRANT SELECT, UPDATE ON {server.RING_TABLE} TO {_q(staff)}",
+                ring_access_sql(staff),
                 # Every ring a login replaced is kept, out of staff's reach: a ring
                 # overwritten with junk outside Custos is put back from here by branch IT.
                 f"CREATE TABLE {server.RING_TABLE}_history (id BIGSERIAL PRIMARY KEY, "

@@ -35,7 +35,13 @@ SUFFIX = ".custos-backup"
 DB_NAME = "database.custos"
 RING_NAME = "database.custos.keys"
 MANIFEST_NAME = "manifest.json"
+DUMP_NAME = "database.pgdump"  # a branch server's backup: pg_dump's custom format
 FORMAT = "custos-backup"
+FILE_STORE, SERVER_STORE = "file", "server"
+# Where a server backup's key ring is: the database holds it (table key_ring), so the dump
+# carries it; a copy of the same bytes is a part of its own, to check a password before
+# anything is restored.
+RING_IN_DUMP = f"table key_ring in {DUMP_NAME}, and {RING_NAME}"
 CHUNK = 4 << 20
 
 
@@ -54,19 +60,34 @@ class Manifest:
     audit_head: str
     sha256: dict[str, str]
     sizes: dict[str, int]
+    # A file's manifest leaves these two out (it reads as before); a server's says them.
+    store: str = FILE_STORE
+    key_ring: str = RING_NAME
+
+    @property
+    def is_server(self) -> bool:
+        return self.store == SERVER_STORE
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), indent=1, sort_keys=True).encode("utf-8")
+        fields = asdict(self)
+        if not self.is_server:
+            del fields["store"], fields["key_ring"]
+        return json.dumps(fields, indent=1, sort_keys=True).encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> Manifest:
         """The manifest, or ValueError when any field is missing, extra or of the wrong shape."""
         fields = json.loads(data.decode("utf-8"))
-        if not isinstance(fields, dict) or set(fields) != set(cls.__dataclass_fields__):
+        every = set(cls.__dataclass_fields__)
+        if not isinstance(fields, dict) or not every - {"store", "key_ring"} <= set(fields) \
+                or not set(fields) <= every:
             raise ValueError("manifest fields")
         for name in ("format", "created_at", "created_by", "program_version", "db_id",
                      "source_name", "audit_head"):
             _text(fields[name])
+        if fields.setdefault("store", FILE_STORE) not in (FILE_STORE, SERVER_STORE):
+            raise ValueError("manifest store")
+        _text(fields.setdefault("key_ring", RING_NAME))
         for name in ("version", "schema_version", "audit_events"):
             _count(fields[name])
         for name in ("row_counts", "sizes"):
@@ -296,16 +317,24 @@ def extract(path: Path, folder: Path, check_database: bool = True
     """
     manifest = read_manifest(path)
     name = one_line(Path(path).name)
-    try:
+    with _unpacking(name):
         with zipfile.ZipFile(path) as z:
             ring = _ring_part(z)
-            info = z.getinfo(DB_NAME)
-        if info.compress_type != zipfile.ZIP_STORED:
-            raise zipfile.BadZipFile("compressed database part")
-        _copy_range(Path(path), _member_offset(Path(path), info), info.file_size,
-                    folder / DB_NAME)
+        _copy_member(Path(path), DB_NAME, folder / DB_NAME)
         with open(create_exclusive(folder / RING_NAME), "wb") as fh:
             fh.write(ring)
+    parts = [RING_NAME, DB_NAME] if check_database else [RING_NAME]
+    for part in parts:
+        if not file_matches(folder / part, manifest.sha256.get(part)):
+            raise StoreError(damaged_part(name, part))
+    return folder / DB_NAME, folder / RING_NAME, manifest
+
+
+@contextlib.contextmanager
+def _unpacking(name: str):
+    """A backup that is not what its manifest says, or a disk that refuses: one sentence."""
+    try:
+        yield
     except (zipfile.BadZipFile, KeyError, EOFError, NotImplementedError, RuntimeError,
             zlib_error):
         raise StoreError(_("{name} is damaged or is not a Custos backup.").format(
@@ -313,11 +342,39 @@ def extract(path: Path, folder: Path, check_database: bool = True
     except OSError as error:
         raise StoreError(_("The backup could not be unpacked: {problem}.").format(
             problem=error.strerror or type(error).__name__)) from None
-    parts = [RING_NAME, DB_NAME] if check_database else [RING_NAME]
-    for part in parts:
-        if not file_matches(folder / part, manifest.sha256.get(part)):
-            raise StoreError(damaged_part(name, part))
-    return folder / DB_NAME, folder / RING_NAME, manifest
+
+
+def _copy_member(path: Path, part: str, target: Path) -> None:
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(part)
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise zipfile.BadZipFile("compressed part")
+    _copy_range(path, _member_offset(path, info), info.file_size, target)
+
+
+def unpack_part(path: Path, manifest: Manifest, part: str, target: Path) -> Path:
+    """The stored part `part` copied to `target` (a new file of ours) and checked against
+    the manifest's checksum."""
+    name = one_line(Path(path).name)
+    with _unpacking(name):
+        _copy_member(Path(path), part, target)
+    if not file_matches(target, manifest.sha256.get(part)):
+        raise StoreError(damaged_part(name, part))
+    return target
+
+
+def of_kind(path: Path, manifest: Manifest, server: bool) -> Manifest:
+    """The manifest, when its backup is of the kind of database wanted (a branch server's
+    or a file's); else one sentence."""
+    name = one_line(Path(path).name)
+    if manifest.is_server and not server:
+        raise StoreError(_("{name} is a backup of a branch server, not of a database file; "
+                           "name the server with --db postgresql://HOST/DBNAME.")
+                         .format(name=name))
+    if server and not manifest.is_server:
+        raise StoreError(_("{name} is a backup of a database file, not of a branch server; "
+                           "it is verified and restored as a file.").format(name=name))
+    return manifest
 
 
 def damaged_part(name: str, part: str) -> str:

@@ -43,11 +43,27 @@ def cmd_backup(args, with_session) -> int:
     return args.action(args)
 
 
-def cmd_verify(args) -> int:
-    from app.backup.service import verify_file
+def _server_for(args):
+    """The branch server a backup is verified or restored on, or None for a file's backup
+    (one sentence when the backup and the --db given are of different kinds)."""
+    from app.backup.archive_file import of_kind, read_manifest
+    from app.store.place import is_server, locate
 
-    user, password = _user_and_password(args)
-    report = verify_file(Path(args.file), user, password)
+    manifest = read_manifest(Path(args.file))
+    named = args.db or (os.environ.get("CUSTOS_DB") if manifest.is_server else None)
+    of_kind(Path(args.file), manifest, bool(named) and is_server(named))
+    return locate(named, args.ca) if manifest.is_server else None
+
+
+def cmd_verify(args) -> int:
+    from app.backup.service import verify_file, verify_on_server
+
+    server = _server_for(args)
+    if server is not None:
+        report = verify_on_server(Path(args.file), server)
+    else:
+        user, password = _user_and_password(args)
+        report = verify_file(Path(args.file), user, password)
     print(report.sentence, file=sys.stdout if report.ok else sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
@@ -74,6 +90,9 @@ def cmd_restore(args) -> int:
 
     if not args.db:
         raise StoreError(_("Name the database to replace with --db PATH."))
+    server = _server_for(args)
+    if server is not None:
+        return _restore_on_server(args, server)
     user, password = _user_and_password(args)
     aside = restore(Path(args.file), Path(args.db), user, password)
     if aside is None:
@@ -81,6 +100,18 @@ def cmd_restore(args) -> int:
     else:
         print(_("Restored. The previous database was kept in {folder}.").format(folder=aside),
               file=sys.stderr)
+    return EXIT_OK
+
+
+def _restore_on_server(args, server) -> int:
+    from app.backup.server_restore import restore
+
+    user, password = _user_and_password(args)
+    missing = restore(Path(args.file), server, user, password)
+    print(_("Restored into {name}.").format(name=server.name), file=sys.stderr)
+    if missing:
+        print(_("These accounts have no login on this server yet; an administrator resets "
+                "their passwords: {names}").format(names=", ".join(missing)), file=sys.stderr)
     return EXIT_OK
 
 
@@ -95,7 +126,11 @@ def register(sub, common, with_session) -> None:
     scripted = argparse.ArgumentParser(add_help=False)
     scripted.add_argument("--user", help=_("a user of the backed-up database; to restore, "
                                            "an administrator of the database replaced"))
-    scripted.add_argument("--db", help=_("the database file"))
+    scripted.add_argument("--db", help=_("the database file, or the branch server's address "
+                                         "postgresql://HOST[:PORT]/DBNAME (or CUSTOS_DB)"))
+    scripted.add_argument("--ca", metavar="FILE",
+                          help=_("the CA file that signed the branch server's certificate "
+                                 "(given once; remembered on this PC)"))
     v = actions.add_parser("verify", parents=[scripted], help=_("the restore test"))
     v.add_argument("file")
     v.set_defaults(action=cmd_verify)

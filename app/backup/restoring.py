@@ -35,7 +35,14 @@ import sqlcipher3.dbapi2 as sqlcipher
 from app import audit, clock
 from app.accounts import attempts, login, logout
 from app.backup import swap
-from app.backup.archive_file import DB_NAME, Manifest, one_line, read_manifest, read_ring
+from app.backup.archive_file import (
+    DB_NAME,
+    Manifest,
+    of_kind,
+    one_line,
+    read_manifest,
+    read_ring,
+)
 from app.backup.service import Progress, VerifyReport, _verify_in
 from app.errors import Damaged, LoginFailed, PermissionDenied, StoreError, TooManyAttempts
 from app.i18n import _
@@ -183,7 +190,7 @@ def restore(path: Path, db_path: Path, username: str, password: str,
     program must reopen and log in again afterwards: the backup's key ring is in force.
     """
     path, db_path = Path(path), Path(db_path)
-    manifest = read_manifest(path)
+    manifest = of_kind(path, read_manifest(path), server=False)
     if manifest.schema_version > migrations.LATEST:
         raise StoreError(_("The backup was written by a newer version of Custos."))
     swap.settle(db_path)  # a restore cut off earlier is finished (or refused) first

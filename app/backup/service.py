@@ -35,6 +35,7 @@ from app.backup.archive_file import (
     damaged_part,
     extract,
     file_matches,
+    of_kind,
     read_manifest,
     store_bytes,
     stream_part,
@@ -192,7 +193,24 @@ def take_backup(session: Session, destination: Path, progress: Progress | None =
                          .format(folder=destination))
     db = session.db
     stamp = clock.now_utc().strftime("%Y%m%dT%H%M%SZ")
-    target = destination / f"{db.path.stem}-{stamp}{SUFFIX}"
+    if db.is_server:
+        from app.backup import server_backup
+
+        target = destination / f"{server_backup.file_stem(db.address)}-{stamp}{SUFFIX}"
+        manifest = server_backup.take(session, target, progress)
+    else:
+        target = destination / f"{db.path.stem}-{stamp}{SUFFIX}"
+        manifest = _take_file_backup(db, session, destination, target, progress)
+    with db.write() as conn:
+        record_value(conn, LAST_BACKUP, f"{manifest.created_at}|{target}")
+        audit.append(conn, db, actor=session.username, action="backup.created",
+                     detail={"file": target.name, "events": manifest.audit_events,
+                             "bytes": target.stat().st_size})
+    return target
+
+
+def _take_file_backup(db: Database, session: Session, destination: Path, target: Path,
+                      progress: Progress | None) -> Manifest:
     try:
         work = Path(tempfile.mkdtemp(prefix=".custos-backup-", dir=destination))
     except OSError as error:
@@ -213,12 +231,7 @@ def take_backup(session: Session, destination: Path, progress: Progress | None =
             raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    with db.write() as conn:
-        record_value(conn, LAST_BACKUP, f"{manifest.created_at}|{target}")
-        audit.append(conn, db, actor=session.username, action="backup.created",
-                     detail={"file": target.name, "events": manifest.audit_events,
-                             "bytes": target.stat().st_size})
-    return target
+    return manifest
 
 
 VERIFY_CACHE_KIB = 262144  # per checking connection: index checks then hit memory, not AES
@@ -348,6 +361,7 @@ def _verify_in(path: Path, folder: Path, username: str, password: str, key: byte
     backup's ring after it (a backup taken before a key rotation). Returns the report and
     the key that opened the copy.
     """
+    of_kind(path, read_manifest(path), server=False)
     copy, ring_file, manifest = extract(path, folder, check_database=False)
     ring = KeyRing.load(ring_file)
     problem = ring_mismatch(ring, copy, manifest)
@@ -358,21 +372,39 @@ def _verify_in(path: Path, folder: Path, username: str, password: str, key: byte
     now = clock.stamp()
     if problem:
         return VerifyReport(False, problem, manifest, now), None
-    return VerifyReport(True, _("The backup is sound: {tables} tables, {events} audit events, "
-                                "created {time}.").format(
-        tables=len(manifest.row_counts), events=manifest.audit_events,
-        time=clock.local_text(manifest.created_at)), manifest, now), key
+    return VerifyReport(True, _sound(manifest), manifest, now), key
+
+
+def _sound(manifest: Manifest) -> str:
+    return _("The backup is sound: {tables} tables, {events} audit events, created "
+             "{time}.").format(tables=len(manifest.row_counts), events=manifest.audit_events,
+                               time=clock.local_text(manifest.created_at))
+
+
+def verify_on_server(path: Path, address) -> VerifyReport:
+    """The restore test of a branch server's backup, on the server at `address` (as the
+    owner login: see server_backup)."""
+    from app.backup import server_backup
+
+    manifest = of_kind(Path(path), read_manifest(Path(path)), server=True)
+    problem, notes = server_backup.verify(Path(path), address, manifest)
+    if problem:
+        return VerifyReport(False, problem, manifest, clock.stamp())
+    return VerifyReport(True, " ".join([_sound(manifest), *notes]), manifest, clock.stamp())
 
 
 @requires(Permission.BACKUPS)
 def verify_backup(session: Session, path: Path, progress: Progress | None = None
                   ) -> VerifyReport:
     """Verify with the open database's key, and record the result."""
-    manifest = read_manifest(Path(path))
+    manifest = of_kind(Path(path), read_manifest(Path(path)), session.db.is_server)
     if manifest.db_id != session.db.db_id:
         raise StoreError(_("{name} is a backup of another database.").format(
             name=Path(path).name))
-    report = verify_file(Path(path), "", "", key=session.db.key, progress=progress)
+    if session.db.is_server:
+        report = verify_on_server(Path(path), session.db.address)
+    else:
+        report = verify_file(Path(path), "", "", key=session.db.key, progress=progress)
     with session.db.write() as conn:
         if report.ok:
             record_value(conn, LAST_VERIFIED, f"{report.checked_at}|{Path(path).name}")

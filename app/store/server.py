@@ -196,6 +196,13 @@ class ServerDatabase(KeyHolder):
             raise Sealed(_("Custos is locked; unlock it to go on."))
         return connect_raw(self.address, self.login, self._password.decode("ascii"))
 
+    def credentials(self) -> tuple[str, str]:
+        """This login and its (derived) password, for a PostgreSQL client tool run on its
+        behalf: pg_dump takes the backups (backup/server_dump.py)."""
+        if self._password is None:
+            raise Sealed(_("Custos is locked; unlock it to go on."))
+        return self.login, self._password.decode("ascii")
+
     # --- the key, as on the file: held while unlocked (KeyHolder) ---------------------
     def seal(self) -> None:
         self.engine.dispose()

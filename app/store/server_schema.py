@@ -345,6 +345,9 @@ def grants_sql(tables: list[str], staff: str) -> list[str]:
     out = []
     for table in [*tables, TRAIL]:
         out.append(table_grant_sql(table, staff))
+    # Reading the trail's counter (never taking a number): pg_dump run as a staff login
+    # reads every sequence it dumps (backup/server_backup.py).
+    out.append(f"GRANT SELECT ON SEQUENCE {TRAIL}_id_seq TO {_q(staff)}")
     out.append(
         "CREATE FUNCTION custos_expire_audit(upto BIGINT, base TEXT, base_keys TEXT) "
         "RETURNS BIGINT LANGUAGE plpgsql SECURITY DEFINER "

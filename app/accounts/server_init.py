@@ -132,6 +132,9 @@ def owner_transaction(address: ServerAddress) -> Iterator:
                 f"CREATE TABLE {server.RING_TABLE}_history (id BIGSERIAL PRIMARY KEY, "
                 "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), login TEXT NOT NULL "
                 "DEFAULT session_user, body BYTEA NOT NULL)",
+                # Readable (a backup dumps it, as staff), never writable by staff.
+                f"GRANT SELECT ON {server.RING_TABLE}_history TO {_q(staff)}",
+                f"GRANT SELECT ON SEQUENCE {server.RING_TABLE}_history_id_seq TO {_q(staff)}",
                 f"CREATE FUNCTION {server.RING_TABLE}_kept() RETURNS trigger LANGUAGE plpgsql "
                 f"SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$ BEGIN INSERT INTO "
                 f"public.{server.RING_TABLE}_history (body) VALUES (OLD.body); RETURN NEW; "

@@ -148,6 +148,9 @@ def connect_error(error: BaseException, address: ServerAddress) -> Exception:
     if "database" in text and "does not exist" in text:
         return StoreError(_("The branch server has no database {name}.")
                           .format(name=address.dbname))
+    if "permission denied for database" in text:
+        return StoreError(_("This login may not connect to the database {name} on the branch "
+                            "server.").format(name=address.dbname))
     if "no pg_hba.conf entry" in text:
         return StoreError(_("The branch server does not let this PC connect (pg_hba.conf)."))
     return unreachable()

@@ -215,6 +215,7 @@ def test_verify_without_createdb_says_so(where, cluster, tmp_path, capsys, monke
     with cluster.connect() as conn:
         conn.execute("DROP ROLE IF EXISTS it_nocreate")
         conn.execute("CREATE ROLE it_nocreate LOGIN NOCREATEDB PASSWORD 'it-password-1'")
+        conn.execute(f'GRANT CONNECT ON DATABASE "{locate(where).dbname}" TO it_nocreate')
     monkeypatch.setenv("PGUSER", "it_nocreate")
     monkeypatch.setenv("PGPASSWORD", "it-password-1")
     assert main(["backup", "verify", str(path), "--db", where]) == 1
@@ -229,6 +230,7 @@ def test_an_owner_who_is_not_a_superuser_verifies_without_amcheck_and_says_so(
         conn.execute("DROP ROLE IF EXISTS it_owner")
         conn.execute("CREATE ROLE it_owner LOGIN CREATEDB CREATEROLE "
                      "PASSWORD 'it-password-1'")
+        conn.execute(f'GRANT CONNECT ON DATABASE "{locate(where).dbname}" TO it_owner')
     monkeypatch.setenv("PGUSER", "it_owner")
     monkeypatch.setenv("PGPASSWORD", "it-password-1")
     assert main(["backup", "verify", str(path), "--db", where]) == 0

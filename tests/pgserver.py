@@ -80,9 +80,16 @@ def new_template(found, make_database) -> str:
     name = f"tmpl_{os.getpid()}_{next(_names)}"
     with found.connect() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    if found.superuser_password:
+    before = os.environ.get("PGPASSWORD")
+    if found.superuser_password:  # the owner login, for custos init's part only
         os.environ["PGPASSWORD"] = found.superuser_password
-    make_database(owner_address(found, name))
+    try:
+        make_database(owner_address(found, name))
+    finally:
+        if before is None:
+            os.environ.pop("PGPASSWORD", None)
+        else:
+            os.environ["PGPASSWORD"] = before
     address = found.address(name)
     from tests import conftest
 

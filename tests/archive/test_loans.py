@@ -9,9 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from app import accounts
 from app.archive import loans, registry
 from app.archive.model import ANONYMISED, HARD_MAX_LOAN_DAYS, RENEWAL_LIMIT, LoanStatus
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.security.roles import Role
 
 MONDAY = date(2025, 3, 3)
 
@@ -346,9 +348,8 @@ def test_bad_input_changes_nothing(archive, paper, snapshot, call, error, senten
                {k: v for k, v in before.items() if k != "audit_event"}
 
 
-def test_disabled_account_cannot_borrow(archive, paper):
-    with archive.db.write() as conn:
-        conn.execute(text("UPDATE \"user\" SET disabled = 1 WHERE username = 'manager'"))
+def test_disabled_account_cannot_borrow(archive, paper, login):
+    accounts.disable_user(login(Role.ADMIN), "manager")  # as an administrator does it
     with pytest.raises(ValidationError, match="The account manager is disabled."):
         loans.lend(archive, paper(), "manager", "x")
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from app import synthetic
+from app import accounts, synthetic
 from app.customers import cases
 from app.customers.editing import NewCustomer, create_customer, restrict
 from app.customers.model import CaseStatus
@@ -20,7 +20,7 @@ from app.customers.tables import service_case
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.security.roles import Role
 from app.store.fields import open_row
-from app.store.schema import audit_event, user
+from app.store.schema import audit_event
 
 S = CaseStatus
 # Written out here rather than imported, so that a wrong table in the module fails.
@@ -160,8 +160,7 @@ def test_case_numbers_and_assignees(login, counter, customer_no):
         with pytest.raises(ValidationError) as refused:
             _open(counter, customer_no, assignee=who)
         assert refused.value.field == "assignee"
-    with counter.db.write() as conn:
-        conn.execute(user.update().where(user.c.username == "manager").values(disabled=1))
+    accounts.disable_user(login(Role.ADMIN), "manager")  # as an administrator does it
     with pytest.raises(ValidationError):
         _open(counter, customer_no, assignee="manager")
 

@@ -73,7 +73,11 @@ def run(db_path: str | None, demo: bool, language: str | None,
     QTimer.singleShot(0, lambda: flow.start(db_path or None))
     # SIGTERM (a shutdown, a service manager) ends the session properly instead of killing it.
     # Python runs signal handlers only between Qt events, hence the idle timer.
-    signal.signal(signal.SIGTERM, lambda *_args: app.quit())
+    # A quit asked while a nested loop runs (a modal progress, the demo being made) ends
+    # only that loop: it is asked again until the main loop has ended too.
+    quitting = QTimer()
+    quitting.timeout.connect(app.quit)
+    signal.signal(signal.SIGTERM, lambda *_args: (app.quit(), quitting.start(200)))
     ticker = QTimer()
     ticker.timeout.connect(lambda: None)
     ticker.start(250)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app import audit, clock
 from app.accounts import access, signing
-from app.accounts.login import _roles_of, _user_row, check_username, remember_server_login
+from app.accounts.login import _roles_of, _user_row, check_username
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.security.guard import requires
@@ -102,11 +102,6 @@ def _new_slot(conn, session: Session, username: str, password: str, admin: bool)
     db.save_ring(ring, conn)
     if db.is_server:  # the account's own PostgreSQL login, its password derived
         db.set_login(conn, username, password)
-    else:  # what its login will need if this file moves to a branch server
-        changed = conn.execute(select(users_t.c.password_changed_at)
-                               .where(func.lower(users_t.c.username) == username.lower())
-                               ).scalar()
-        remember_server_login(conn, username, password, changed)
 
 
 def _admins_left(conn, excluding: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -353,8 +354,19 @@ def migrate(db: Database, current: int) -> None:
             continue
         with db.write() as conn:
             for statement in migrations.statements(script):
+                if _column_there(conn, statement):
+                    continue  # a database brought back to an earlier step keeps its columns
                 conn.exec_driver_sql(statement)
             conn.exec_driver_sql(f"PRAGMA user_version = {target}")
+
+
+def _column_there(conn: Connection, statement: str) -> bool:
+    """Is `statement` an ALTER TABLE … ADD COLUMN whose column exists already?"""
+    found = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", statement.strip(), re.I)
+    if not found:
+        return False
+    table, column = found.groups()
+    return any(row[1] == column for row in conn.exec_driver_sql(f"PRAGMA table_info({table})"))
 
 
 def backup_before_migration(db_path: Path, key: bytes, version: int) -> Path:

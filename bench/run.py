@@ -10,6 +10,13 @@ tokens), so the ratios are the whole cost of role keys against the design before
 go through the real service layer
 (permission check and audit write included). Prints one table and writes
 bench/results/latest.json.
+
+The branch server (issue 14) follows, at M and L of the sizes run (BENCH_SERVER_SIZES=S,M
+chooses others, "" none): a durable PostgreSQL cluster per size in .bench/pg-<size>/, filled
+once with the same demo generator, reached over TCP with TLS verify-full. Search and open
+p95 with 1 and 8 clients (processes, each its own account), audit appends with 8 writers,
+the import and backup/verify, each beside the file's figure from the same run
+(bench/clients.py, bench/server.py).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from app.security.roles import Role  # noqa: E402
 from app.security.session import Session  # noqa: E402
 from app.store import sealing  # noqa: E402
 from app.store.database import Database, keyed_connection  # noqa: E402
+from bench import clients, server  # noqa: E402
 
 CACHE = ROOT / ".bench"
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
@@ -46,13 +54,19 @@ ROWS: list[dict] = []
 
 
 def row(figure: str, value: float, unit: str, target: str = "", ok: bool | None = None,
-        ratio: float | None = None) -> None:
+        ratio: float | None = None, beside: float | None = None) -> None:
     ROWS.append({"figure": figure, "value": round(value, 3), "unit": unit, "target": target,
                  "ratio": None if ratio is None else round(ratio, 2),
-                 "pass": ok})
+                 "pass": ok, **({} if beside is None else {"file": round(beside, 3)})})
     verdict = "" if ok is None else ("pass" if ok else "MISS")
     print(f"{figure:60s} {value:10.2f} {unit:5s} {target:14s} "
           f"{'' if ratio is None else f'{ratio:6.2f}x':8s} {verdict}", flush=True)
+
+
+def not_built(figure: str, why: str) -> None:
+    """A figure that cannot be measured yet: said in the table, its reason in the JSON."""
+    ROWS.append({"figure": figure, "value": None, "note": "not built", "why": why})
+    print(f"{figure:60s} {'not built':>10s}", flush=True)
 
 
 def dataset(size: str) -> tuple[Path, Path]:
@@ -318,7 +332,9 @@ def bench_oversight(size: str) -> None:
     accounts.logout(manager)
 
 
-def bench_import() -> None:
+def bench_import() -> float:
+    """The import of 100k messy rows into a fresh demo file: its rows/s (printed with the
+    ratios against a bare read and against plain SQLite)."""
     from openpyxl import load_workbook
 
     from app.imports.run import run_import
@@ -361,6 +377,7 @@ def bench_import() -> None:
     row("import: encrypted / plain SQLite (writes)", writes, "", "<= 1.6", writes <= 1.6,
         writes)
     shutil.rmtree(folder, ignore_errors=True)
+    return rate
 
 
 def _plain_copy(source: Path, target: Path) -> float:
@@ -403,9 +420,10 @@ def _plain_restore_test(plain: Path, folder: Path) -> float:
     return took
 
 
-def bench_backup(size: str, rounds: int = 3) -> None:
+def bench_backup(size: str, rounds: int = 3) -> tuple[float, float]:
     """Backup and verify against a plain copy, alternated and repeated: the disk's speed
-    drifts with what the page cache holds, so each ratio is of medians over the rounds."""
+    drifts with what the page cache holds, so each ratio is of medians over the rounds.
+    Returns the backup's and the verify's seconds (medians)."""
     from app.backup import service
 
     path, plain = dataset(size)
@@ -438,6 +456,83 @@ def bench_backup(size: str, rounds: int = 3) -> None:
     row(f"[{size}] verify / plain SQLite restore test", verify / floor, "", "",
         ratio=verify / floor)
     shutil.rmtree(folder, ignore_errors=True)
+    return backup, verify
+
+
+# --- the branch server (issue 14) ----------------------------------------------------------
+# Targets at 1M customers, with 8 clients (search and open) or 8 writers (audit).
+SERVER_TARGETS = {"search": ("p95 <= 20 ms", lambda v: v <= 20),
+                  "open": ("p95 <= 30 ms", lambda v: v <= 30),
+                  "append": (">= 500/s", lambda v: v >= 500),
+                  "import": (">= 3000 r/s", lambda v: v >= 3000)}
+CLIENT_ROUNDS = {1: 280, 8: 140}  # operations a client times (the seven searches in turn)
+
+
+def pair(figure: str, file_value: float, server_value: float, unit: str,
+         target: str = "", ok=None) -> None:
+    """The file's figure, then the server's beside it (the ratio: server / file)."""
+    row(f"{figure}: file", file_value, unit)
+    row(f"{figure}: server", server_value, unit, target,
+        None if ok is None else ok(server_value), server_value / file_value, beside=file_value)
+
+
+def server_sizes(sizes: list[str]) -> list[str]:
+    """BENCH_SERVER_SIZES if set ("" for none), else M and L of the sizes run."""
+    chosen = os.environ.get("BENCH_SERVER_SIZES")
+    if chosen is None:
+        return [s for s in sizes if s in ("M", "L")]
+    return [s.strip().upper() for s in chosen.split(",") if s.strip()]
+
+
+def _clerk_picks(where) -> list:
+    session = accounts.login(where, *clients.clerk(1))
+    try:
+        return pick_customers(session)
+    finally:
+        accounts.logout(session)
+
+
+def bench_server(size: str, file_backup: tuple[float, float] | None) -> None:
+    """Search and open p95 with 1 and 8 clients, audit appends with 8 writers, backup and
+    verify: the file and the server side by side, through the service layer."""
+    path, _plain = dataset(size)
+    with server.running(CACHE, size) as cluster:
+        stores = {"file": path, "server": server.dataset(cluster, SIZES[size],
+                                                         DATASET_VERSION)}
+        for where in stores.values():
+            clients.ensure_clerks(where)
+        picks = {name: _clerk_picks(where) for name, where in stores.items()}
+        for n, rounds in CLIENT_ROUNDS.items():
+            p95s = {name: clients.latencies(where, picks[name], n, rounds)
+                    for name, where in stores.items()}
+            for work in ("search", "open"):
+                pair(f"[{size}] {work} p95, {n} client{'s' if n > 1 else ''}",
+                     p95s["file"][work], p95s["server"][work], "ms", *SERVER_TARGETS[work])
+        rates = {name: clients.appends_per_second(where, clients.CLERKS, 250)
+                 for name, where in stores.items()}
+        pair(f"[{size}] audit appends, {clients.CLERKS} writers", rates["file"],
+             rates["server"], "ev/s", *SERVER_TARGETS["append"])
+        times = server.backup_times(stores["server"], CACHE)
+    for i, label in enumerate(("backup", "verify (restore test)")):
+        figure = f"[{size}] {label}"
+        if isinstance(times, str):
+            if file_backup:
+                row(f"{figure}: file", file_backup[i] * 1000, "ms")
+            not_built(f"{figure}: server", times)
+        elif file_backup:
+            pair(figure, file_backup[i] * 1000, times[i] * 1000, "ms")
+        else:
+            row(f"{figure}: server", times[i] * 1000, "ms")
+
+
+def bench_server_import(file_rate: float) -> None:
+    """The file bench's import, on a throwaway durable cluster."""
+    cluster = server.Cluster.start(durable=True)
+    try:
+        rate = server.import_rate(cluster, CACHE / "messy100k.xlsx")
+    finally:
+        cluster.destroy()
+    pair("import 100k messy rows", file_rate, rate, "r/s", *SERVER_TARGETS["import"])
 
 
 def main() -> None:
@@ -450,8 +545,14 @@ def main() -> None:
     bench_list_model(biggest)
     bench_documents(biggest)
     bench_oversight(biggest)
-    bench_import()
-    bench_backup(biggest)
+    file_import = bench_import()
+    file_backup = {biggest: bench_backup(biggest)}
+    on_server = server_sizes(sizes)
+    if on_server:
+        os.environ.setdefault("CUSTOS_STATE_DIR", tempfile.mkdtemp())  # the CA remembered
+        for size in on_server:
+            bench_server(size, file_backup.get(size))
+        bench_server_import(file_import)
     machine = {"machine": platform.machine(), "cpus": os.cpu_count(),
                "python": platform.python_version(), "system": platform.platform(),
                "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -460,7 +561,8 @@ def main() -> None:
     results.mkdir(parents=True, exist_ok=True)
     (results / "latest.json").write_text(json.dumps(
         {"when": time.strftime("%Y-%m-%d %H:%M"), "sizes": sizes, "machine": machine,
-         "rows": ROWS}, indent=1, ensure_ascii=False))
+         "server": server.facts(on_server) if on_server else None, "rows": ROWS},
+        indent=1, ensure_ascii=False))
     print(f"written to {results / 'latest.json'}; peak RSS of this run "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
 

@@ -1,0 +1,136 @@
+"""The branch server in `make bench` (issue 14): one durable PostgreSQL cluster per size
+(scripts/pgcluster.py, fsync on), kept in .bench/pg-<size>/ and filled once with the demo
+generator as the file datasets are; the bench reaches it over TCP with TLS verify-full
+against the cluster's CA, as a counter PC would. The cluster runs only while the bench does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from scripts.pgcluster import STATE_FILE, Cluster, find_bindir, server_major
+
+DBNAME = "custos"
+IMPORT_DB = "custos_import"
+MARK = "dataset.json"  # written once the demo fill has finished
+
+
+@contextmanager
+def running(cache: Path, size: str):
+    """The size's cluster, made the first time, started for the duration, then stopped."""
+    folder = cache.resolve() / f"pg-{size.lower()}"
+    if (folder / STATE_FILE).exists():
+        cluster = Cluster.open(folder)
+        cluster.start_again()
+    else:
+        cluster = Cluster.start(folder, durable=True, stop_at_exit=False)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def facts(sizes: list[str]) -> dict:
+    """How the server figures were taken, for the results file."""
+    bindir = find_bindir()
+    return {"sizes": sizes, "postgresql": server_major(str(bindir)) if bindir else None,
+            "durable": True, "connection": "TCP on 127.0.0.1, TLS verify-full",
+            "clients": "processes, one account each"}
+
+
+def client_address(cluster: Cluster, dbname: str = DBNAME) -> str:
+    """What a counter PC is given: TCP, TLS verify-full against the cluster's CA."""
+    return f"postgresql://{cluster.host}:{cluster.port}/{dbname}?sslrootcert={cluster.ca_file}"
+
+
+@contextmanager
+def _as_owner(cluster: Cluster, dbname: str):
+    """The owner's address for `custos init` (the superuser over the local socket, its
+    password in PGPASSWORD as branch IT would give it) while the block runs."""
+    before = os.environ.get("PGPASSWORD")
+    os.environ["PGPASSWORD"] = cluster.superuser_password
+    try:
+        yield (f"postgresql:///{dbname}?host={cluster.socket_dir}&port={cluster.port}"
+               f"&user={cluster.superuser}")
+    finally:
+        if before is None:
+            os.environ.pop("PGPASSWORD", None)
+        else:
+            os.environ["PGPASSWORD"] = before
+
+
+def _fresh_demo(cluster: Cluster, dbname: str, customers: int, seed: int) -> None:
+    from app.demo import create_demo
+
+    cluster.dropdb(dbname)
+    cluster.createdb(dbname)
+    with _as_owner(cluster, dbname) as owner:
+        create_demo(owner, customers=customers, seed=seed)
+
+
+def dataset(cluster: Cluster, customers: int, version: int) -> str:
+    """The demo at `customers` on the cluster (generated once, like the file datasets;
+    a fill that did not finish is made again): its client address."""
+    mark = cluster.folder / MARK
+    want = {"customers": customers, "version": version, "seed": 2026}
+    try:
+        done = json.loads(mark.read_text()) == want
+    except (OSError, ValueError):
+        done = False
+    if not done:
+        print(f"generating {customers:,} customers on the server in {cluster.folder} "
+              "(once)…", flush=True)
+        start = time.perf_counter()
+        _fresh_demo(cluster, DBNAME, customers, 2026)
+        mark.write_text(json.dumps(want))
+        print(f"  generated in {time.perf_counter() - start:,.0f} s", flush=True)
+    return client_address(cluster)
+
+
+def import_rate(cluster: Cluster, book: Path) -> float:
+    """The file bench's import (100k messy rows into a fresh 10-customer demo) on the
+    server: rows/s."""
+    from app import accounts
+    from app.imports.run import run_import
+
+    _fresh_demo(cluster, IMPORT_DB, 10, 1)
+    folder = Path(tempfile.mkdtemp())
+    manager = accounts.login(client_address(cluster, IMPORT_DB), "manager", "manager-demo-1")
+    try:
+        result = run_import(manager, "customers", book, errors_to=folder / "e.xlsx")
+    finally:
+        accounts.logout(manager)
+        shutil.rmtree(folder, ignore_errors=True)
+        cluster.dropdb(IMPORT_DB)
+    return result.read / result.seconds
+
+
+def backup_times(where: str, cache: Path) -> tuple[float, float] | str:
+    """(backup, verify) seconds through `custos backup`'s service, or why it cannot run on
+    the server yet."""
+    from app import accounts
+    from app.backup import service
+    from app.errors import StoreError
+
+    folder = Path(tempfile.mkdtemp(dir=cache))
+    admin = accounts.login(where, "admin", "admin-demo-1")
+    try:
+        start = time.perf_counter()
+        made = service.take_backup(admin, folder)
+        backup = time.perf_counter() - start
+        start = time.perf_counter()
+        report = service.verify_backup(admin, made)
+        verify = time.perf_counter() - start
+        assert report.ok, report.sentence
+        return backup, verify
+    except (AttributeError, TypeError, NotImplementedError, StoreError) as error:
+        return f"{type(error).__name__}: {error}"  # the file-only backup met a server
+    finally:
+        accounts.logout(admin)
+        shutil.rmtree(folder, ignore_errors=True)

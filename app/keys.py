@@ -78,9 +78,18 @@ def rekey_database(db: Database, ring: KeyRing, crash_at: str | None = None) -> 
     return new_key
 
 
+def _file_only(session: Session) -> None:
+    """Key rotation keeps the ring beside a file; on the branch server (ring in the
+    database, a login per account) it is not built yet: said, not attempted."""
+    if session.db.is_server:
+        raise StoreError(_("Key rotation is not available on the branch server yet; the keys "
+                           "stay as they are."))
+
+
 @requires(Permission.KEYS_MANAGE)
 def rotate_key(session: Session) -> None:
     """Re-encrypt under a new key: every old copy of the key ring becomes useless."""
+    _file_only(session)
     db = session.db
     ring = KeyRing.load(keyring_path(db.path))
     try:
@@ -105,6 +114,7 @@ def replace_recovery_code(session: Session, current_code: str | None = None) -> 
     it (the code was lost) the new one holds the database key only: the administrator sees
     the new code, so nobody may give it the customer-data keys afterwards; they stay with the
     counter staff and managers, and data-key rotation needs a code that holds them."""
+    _file_only(session)
     from app.store import keychecks
 
     db = session.db
@@ -144,6 +154,7 @@ def rotate_data_keys(session: Session, code: str, progress=None) -> dict[str, in
     An administrator holds no customer-data key, so the recovery code (which holds them
     all) is asked for. Resumable: killed midway, every value opens under one generation or
     the other; running it again goes on from where it stopped."""
+    _file_only(session)
     import json
 
     from app.accounts.login import _roles_of, load_ring

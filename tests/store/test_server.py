@@ -299,3 +299,16 @@ def test_a_key_ring_overwritten_outside_custos_is_kept_for_branch_it(where, clus
         kept = conn.execute("SELECT body, login FROM key_ring_history ORDER BY id DESC "
                             "LIMIT 1").fetchone()
     assert bytes(kept[0]) == bytes(good) and kept[1].endswith(".counter")
+
+
+def test_key_rotation_on_the_server_is_said_not_attempted(where):
+    from app import keys
+
+    admin = _login(where, Role.ADMIN)
+    try:
+        with pytest.raises(StoreError, match="not available on the branch server"):
+            keys.rotate_key(admin)
+        with pytest.raises(StoreError, match="not available on the branch server"):
+            keys.replace_recovery_code(admin)
+    finally:
+        accounts.logout(admin)

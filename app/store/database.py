@@ -140,6 +140,7 @@ class KeyHolder:
     """What an open database of either store holds while unlocked: its key (and engine)."""
 
     _key: bytearray | None
+    _audit_key: bytearray | None
     engine: Engine
 
     @property
@@ -154,6 +155,17 @@ class KeyHolder:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def audit_key(self) -> bytes:
+        """The audit chain's HMAC key, read once from the database (both stores keep it in
+        meta) and wiped with the database key at lock."""
+        if self._audit_key is None:
+            with self.read() as conn:
+                value = conn.execute(select(schema.meta.c.value)
+                                     .where(schema.meta.c.key == "audit_key")).scalar_one()
+            self._audit_key = bytearray.fromhex(value)
+            wipe(value)
+        return self._audit_key
 
 
 class Database(KeyHolder):
@@ -268,15 +280,6 @@ class Database(KeyHolder):
             if any(self._seals.get(slot) not in (None, sealed) for slot, sealed in now.items()):
                 return True
         return False
-
-    def audit_key(self) -> bytes:
-        if self._audit_key is None:
-            with self.read() as conn:
-                value = conn.execute(select(schema.meta.c.value)
-                                     .where(schema.meta.c.key == "audit_key")).scalar_one()
-            self._audit_key = bytearray.fromhex(value)
-            wipe(value)
-        return self._audit_key
 
     def replace_key(self, key: bytes | bytearray) -> None:
         """After a rotation: new connections use the new key (the pool was emptied)."""

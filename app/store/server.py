@@ -45,7 +45,6 @@ from sqlalchemy.pool import QueuePool
 from app import clock
 from app.errors import AccountDisabled, DatabaseBusy, LoginFailed, StoreError
 from app.i18n import _
-from app.store import schema
 from app.store.database import KeyHolder, Sealed
 from app.store.fields import FieldKeys
 from app.store.kdf import KdfParams, derive
@@ -257,16 +256,6 @@ class ServerDatabase(KeyHolder):
             if said is None:
                 raise
             raise said from None
-
-    def audit_key(self) -> bytes:
-        if self._audit_key is None:
-            from sqlalchemy import select
-
-            with self.read() as conn:
-                value = conn.execute(select(schema.meta.c.value)
-                                     .where(schema.meta.c.key == "audit_key")).scalar_one()
-            self._audit_key = bytearray.fromhex(value)
-        return self._audit_key
 
     # --- the key ring, kept in the database ------------------------------------------
     def load_ring(self, conn: Connection | None = None):

@@ -53,6 +53,12 @@ def _empty_server_db(cluster) -> str:
     return cluster.address(name)
 
 
+def _owner_env(cluster, role: Role) -> dict:
+    """The owner login (as for custos init) and the file's account's password."""
+    return {**os.environ, "PGUSER": cluster.superuser,
+            "PGPASSWORD": cluster.superuser_password or "", "CUSTOS_PASSWORD": PASSWORDS[role]}
+
+
 def _run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True,
                           text=True, env=env, timeout=300)
@@ -66,9 +72,7 @@ def test_a_file_moves_to_the_server_whole_and_is_left_unchanged(branch_file, pg_
     accounts.logout(admin)
     before = (_digest(branch_file), _digest(Path(f"{branch_file}.keys")))
     where = _empty_server_db(pg_cluster)
-    env = {**os.environ, "PGUSER": pg_cluster.superuser,
-           "PGPASSWORD": pg_cluster.superuser_password or "",
-           "CUSTOS_PASSWORD": PASSWORDS[Role.ADMIN]}
+    env = _owner_env(pg_cluster, Role.ADMIN)
     done = _run("migrate-to-server", "--from", str(branch_file), "--db", where,
                 "--user", "admin", env=env)
     assert done.returncode == 0, done.stderr
@@ -98,9 +102,7 @@ def test_a_file_moves_to_the_server_whole_and_is_left_unchanged(branch_file, pg_
 
 def test_a_server_database_that_is_not_empty_is_refused(branch_file, pg_cluster):
     where = _empty_server_db(pg_cluster)
-    env = {**os.environ, "PGUSER": pg_cluster.superuser,
-           "PGPASSWORD": pg_cluster.superuser_password or "",
-           "CUSTOS_PASSWORD": PASSWORDS[Role.ADMIN]}
+    env = _owner_env(pg_cluster, Role.ADMIN)
     first = _run("migrate-to-server", "--from", str(branch_file), "--db", where,
                  "--user", "admin", env=env)
     assert first.returncode == 0, first.stderr
@@ -111,9 +113,7 @@ def test_a_server_database_that_is_not_empty_is_refused(branch_file, pg_cluster)
 
 def test_only_an_administrator_of_the_file_may_move_it(branch_file, pg_cluster):
     where = _empty_server_db(pg_cluster)
-    env = {**os.environ, "PGUSER": pg_cluster.superuser,
-           "PGPASSWORD": pg_cluster.superuser_password or "",
-           "CUSTOS_PASSWORD": PASSWORDS[Role.MANAGER]}
+    env = _owner_env(pg_cluster, Role.MANAGER)
     done = _run("migrate-to-server", "--from", str(branch_file), "--db", where,
                 "--user", "manager", env=env)
     assert done.returncode == 1 and "administrator" in done.stderr

@@ -21,7 +21,7 @@ from app.i18n import N_, _
 from app.security.passwords import check_password
 from app.store.database import keyring_path
 from app.store.keyring import KdfParams
-from app.store.place import is_server, locate
+from app.store.place import join_server
 from ui import places
 from ui.places import DATABASE_SUFFIX, default_database_path
 
@@ -39,25 +39,6 @@ def with_suffix(text: str) -> Path:
     if path.suffix.lower() != DATABASE_SUFFIX:
         path = path.with_name(path.name + DATABASE_SUFFIX)
     return path
-
-
-def join_server(address: str, ca_file: str = "") -> str:
-    """The branch server's address, checked as far as can be without connecting; the CA
-    file goes into this PC's profile (app.store.place). Returns the address as text."""
-    text, ca = address.strip(), ca_file.strip()
-    if not text:
-        raise ValidationError(_("Type the branch server's address."), field="address")
-    if not is_server(text):
-        raise ValidationError(_("{address} is not a branch server address "
-                                "(postgresql://HOST[:PORT]/DBNAME).").format(address=text),
-                              field="address")
-    if ca and not Path(ca).expanduser().is_file():
-        raise StoreError(_("The CA file {name} does not exist.").format(name=ca))
-    located = locate(text, ca or None)
-    if not located.is_socket and not located.ca_file:
-        raise ValidationError(_("Choose the CA file that signed the branch server's "
-                                "certificate; branch IT gives it."), field="ca_file")
-    return str(located)
 
 
 @dataclass

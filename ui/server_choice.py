@@ -1,6 +1,6 @@
 """The branch server as a choice of database: its address and CA file (first run, login).
 
-Only drawn here; the checks and remembering the CA are ui/first_run.join_server's (and
+Only drawn here; the checks and remembering the CA are app.store.place.join_server's (and
 app.store.place's). Addresses this PC already knows are offered in the address list.
 """
 
@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import StoreError
 from app.i18n import _
-from app.store.place import locate, profile
+from app.store.place import join_server, locate, profile
 from ui.dialogs import FormDialog, hint_label
-from ui.first_run import join_server
 
 ADDRESS_FORM = "postgresql://HOST[:PORT]/DBNAME"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from app.errors import StoreError
+from app.errors import StoreError, ValidationError
 from app.i18n import _
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -209,3 +209,23 @@ def remember(address: ServerAddress) -> None:
         write_atomic(path, json.dumps(known, indent=1).encode("utf-8"))
     except OSError:
         pass  # not remembered: it is asked for again next time
+
+
+def join_server(address: str, ca_file: str = "") -> str:
+    """Joining the branch server (the GUI's first run and login): the address checked as
+    far as can be without connecting, the CA file put in this PC's profile. Returns the
+    address as text."""
+    text, ca = address.strip(), ca_file.strip()
+    if not text:
+        raise ValidationError(_("Type the branch server's address."), field="address")
+    if not is_server(text):
+        raise ValidationError(_("{address} is not a branch server address "
+                                "(postgresql://HOST[:PORT]/DBNAME).").format(address=text),
+                              field="address")
+    if ca and not Path(ca).expanduser().is_file():
+        raise StoreError(_("The CA file {name} does not exist.").format(name=ca))
+    located = locate(text, ca or None)
+    if not located.is_socket and not located.ca_file:
+        raise ValidationError(_("Choose the CA file that signed the branch server's "
+                                "certificate; branch IT gives it."), field="ca_file")
+    return str(located)

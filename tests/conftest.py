@@ -111,14 +111,19 @@ def make_old_database(path: Path, monkeypatch, customers: int = 60) -> Path:
 
 def pytest_collection_modifyitems(config, items):
     """On the server, tests of what only a file has (its bytes, its ring file, its
-    backups, the GUI's file screens) are skipped: they run in the file pass."""
+    backups, the GUI's file screens) are skipped: they run in the file pass. So are tests
+    that open no branch database (`db_path` is what the store choice changes): they would
+    run the very same code twice, the server-specific ones with their own cluster."""
     if STORE != "server":
         return
     skip = pytest.mark.skip(reason="the file store only (runs in the file pass)")
+    once = pytest.mark.skip(reason="uses no branch database: the file pass runs it")
     for item in items:
         if item.get_closest_marker("file_only") or any(
                 part in FILE_ONLY_PARTS for part in Path(str(item.fspath)).parts):
             item.add_marker(skip)
+        elif "db_path" not in getattr(item, "fixturenames", ()):
+            item.add_marker(once)  # the same test as in the file pass (its own cluster too)
 
 
 # Folders whose tests are about the file store itself, or about the GUI (which the file

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from app.accounts.names import staff_names
 from app.archive.loan_history import escalate_overdue, overdue
 from app.archive.model import ESCALATE_AFTER_DAYS, FileKind, Loan
 from app.i18n import _
@@ -76,10 +77,11 @@ class OverdueTab(QWidget):
 
     def _show(self, loans: list[Loan]) -> None:
         self.loans = loans
+        person = staff_names(self.session)
         fill_table(self.table, [[x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
                                  day_of(x.lent_at), x.due_date, str(x.days_overdue),
                                  escalation_text(x.escalation), str(x.renewals),
-                                 borrower_text(x)]
+                                 borrower_text(x, person)]
                                 for x in loans])
         bold = QFont(self.table.font())
         bold.setBold(True)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import staff_names
 from app.archive.loans import claim_returned, loans_of_file, mark_lost, renew, return_file
 from app.archive.model import (
     HARD_MAX_LOAN_DAYS,
@@ -167,7 +168,7 @@ class ReturnTab(QWidget):
         self.renew_hint.setText("")
         if loan is None:
             return
-        self.values["borrower"].setText(borrower_text(loan))
+        self.values["borrower"].setText(borrower_text(loan, staff_names(self.session)))
         self.values["purpose"].setText(loan.purpose)
         self.values["lent"].setText(day_of(loan.lent_at))
         due = loan.due_date

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.accounts.names import staff_names
 from app.customers.consents import ConsentEvent, consent_history, record_consent
 from app.customers.model import Channel, ConsentPurpose
 from app.i18n import _
@@ -112,14 +113,16 @@ class ConsentsTab(QWidget):
 
     def show_ledger(self, ledger: Sequence[ConsentEvent]) -> None:
         self.state = list(current_state(ledger).values())
+        person = staff_names(self.session)
         fill_table(self.current, [
             (consent_purpose_label(e.purpose), granted_text(e.granted), channel_label(e.channel),
-             local(e.at), e.recorded_by) for e in self.state],
+             local(e.at), person(e.recorded_by)) for e in self.state],
             colours=[None if e.granted else MUTED for e in self.state])
         newest_first = list(reversed(ledger))
         fill_table(self.history, [
             (local(e.at), consent_purpose_label(e.purpose), granted_text(e.granted),
-             channel_label(e.channel), e.recorded_by, note_text(e.note)) for e in newest_first])
+             channel_label(e.channel), person(e.recorded_by), note_text(e.note))
+            for e in newest_first])
 
     def record(self, granted: bool) -> None:
         row = selected_row(self.current)

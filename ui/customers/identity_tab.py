@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import staff_names
 from app.customers.masking import birth_date_in
 from app.customers.model import Identity, IdType, RevealField
 from app.i18n import _
@@ -143,7 +144,8 @@ class IdentityTab(QWidget):
         how = VERIFIED[identity.verified_how]() if identity.verified_how in VERIFIED \
             else identity.verified_how
         self.verified.setText(_("{how}, by {user} on {time}").format(
-            how=how, user=identity.verified_by, time=local(identity.verified_at)))
+            how=how, user=staff_names(self.session)(identity.verified_by),
+            time=local(identity.verified_at)))
         self.created.setText(_("Created {created}; last changed {updated}").format(
             created=local(identity.created_at), updated=local(identity.updated_at)))
         can_reveal = self.session.can(Permission.CUSTOMER_REVEAL)

@@ -68,10 +68,10 @@ def test_sections_register_with_their_permissions(qtbot, as_role, registry):
     register_sections()
     counter = MainWindow(as_role(Role.COUNTER), idle_interval_ms=60_000)
     qtbot.addWidget(counter)
-    assert counter.workspace.keys() == ["home", "customers", "cases"]
+    assert counter.workspace.keys() == ["customers", "cases", "home"]
     archive = MainWindow(as_role(Role.ARCHIVE), idle_interval_ms=60_000)
     qtbot.addWidget(archive)
-    assert archive.workspace.keys() == ["home", "customers"]
+    assert archive.workspace.keys() == ["customers", "home"]
     admin = MainWindow(as_role(Role.ADMIN), idle_interval_ms=60_000)
     qtbot.addWidget(admin)
     assert "customers" not in admin.workspace.keys() and "cases" not in admin.workspace.keys()

@@ -7,6 +7,10 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
+from app.accounts.names import StaffNames, staff_names
+from app.errors import CustosError
+from app.security import Session
+
 
 class StaffPicker(QComboBox):
     """An editable list of people (name shown, login as the item's data and tooltip).
@@ -47,3 +51,12 @@ class StaffPicker(QComboBox):
         if index < 0:
             index = self.findData(text)
         return str(self.itemData(index)) if index >= 0 else text
+
+
+def names_for(session: Session) -> StaffNames:
+    """The names to show staff by. A session that ended meanwhile (a list arriving after
+    logout) shows logins rather than failing."""
+    try:
+        return staff_names(session)
+    except CustosError:
+        return StaffNames()

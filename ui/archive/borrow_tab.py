@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.accounts.names import staff_names
 from app.archive import loan_history
 from app.archive.loans import cancel_loan, hand_over, lend, loans_of_file
 from app.archive.model import (
@@ -59,7 +58,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import NoteDialog
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
-from ui.staff import StaffPicker
+from ui.staff import StaffPicker, names_for
 
 WAITING = (LoanStatus.REQUESTED, LoanStatus.APPROVED)
 
@@ -237,7 +236,7 @@ class BorrowTab(QWidget):
         self.purpose.clear()
         if loan.status == LoanStatus.ON_LOAN:
             sentence = _("File {number} is lent to {borrower} until {date}.").format(
-                number=loan.file_no, borrower=borrower_name(loan, staff_names(self.session)),
+                number=loan.file_no, borrower=borrower_name(loan, names_for(self.session)),
                 date=loan.due_date)
         else:
             self.watched.add(loan.file_no)
@@ -266,7 +265,7 @@ class BorrowTab(QWidget):
     def _show_waiting(self, loans: list[Loan], select: int | None) -> None:
         self.waiting = loans
         fill_table(self.table, [[str(x.id), x.file_no, label_of(FileKind, x.file_kind),
-                                 borrower_text(x, staff_names(self.session)),
+                                 borrower_text(x, names_for(self.session)),
                                  self._waiting_status(x), x.due_date, x.purpose]
                                 for x in loans])
         ids = [x.id for x in loans]
@@ -312,7 +311,7 @@ class BorrowTab(QWidget):
         set_status(self.waiting_status, _("File {number} was handed over to {borrower}, due "
                                           "{date}.").format(number=loan.file_no,
                                                             borrower=borrower_name(
-                                                                loan, staff_names(self.session)),
+                                                                loan, names_for(self.session)),
                                                             date=loan.due_date), ok=True)
         self.last_loan = loan.id
         self.refresh()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.accounts.names import StaffNames, staff_names
+from app.accounts.names import StaffNames
 from app.archive.destruction import batches, due_for_destruction, propose_destruction
 from app.archive.model import Batch, BatchStatus, DestructionMethod, FileKind, PaperFile
 from app.archive.printouts import destruction_record_pdf
@@ -36,6 +36,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import RecordDestructionDialog
 from ui.dialogs import ask, hint_label
 from ui.sections.common import set_status
+from ui.staff import names_for
 
 
 def batch_rows(found: list[Batch], person: StaffNames) -> list[list[str]]:
@@ -134,7 +135,7 @@ class DestructionTab(QWidget):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
         self.table.blockSignals(False)
-        fill_table(self.batch_table, batch_rows(found, staff_names(self.session)))
+        fill_table(self.batch_table, batch_rows(found, names_for(self.session)))
         numbers = [b.batch_no for b in found]
         if select in numbers:
             self.batch_table.selectRow(numbers.index(select))

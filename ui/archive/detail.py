@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.accounts.names import StaffNames, staff_names
+from app.accounts.names import StaffNames
 from app.archive.destruction import batch_of_file
 from app.archive.loans import loans_of_file, mark_found
 from app.archive.model import (
@@ -47,6 +47,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import MoveDialog, NoteDialog, RequestLoanDialog, RetentionDialog
 from ui.dialogs import FormDialog
 from ui.sections.common import set_status
+from ui.staff import names_for
 
 DUE_COLUMN = 5
 
@@ -159,7 +160,7 @@ class FileDetail(QWidget):
                                                           reason=paper.retain_override_reason)
         out = NO_VALUE
         if paper.on_loan_to:
-            out = _("{borrower}, due {date}").format(borrower=staff_names(self.session)(
+            out = _("{borrower}, due {date}").format(borrower=names_for(self.session)(
                 paper.on_loan_to),
                                                      date=paper.due_date or NO_VALUE)
         for key, text in (("customer", customer or NO_VALUE),
@@ -176,7 +177,7 @@ class FileDetail(QWidget):
     def _show_history(self, number: str, loans: list[Loan], batch: Batch | None) -> None:
         if self.paper is None or self.paper.file_no != number:
             return  # another file was chosen meanwhile
-        fill_table(self.loans, loan_rows(loans, staff_names(self.session)))
+        fill_table(self.loans, loan_rows(loans, names_for(self.session)))
         for row, x in enumerate(loans):
             if x.days_overdue:
                 self.loans.item(row, DUE_COLUMN).setForeground(RED)

@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.accounts.names import staff_names
 from app.archive.loan_history import escalate_overdue, overdue
 from app.archive.model import ESCALATE_AFTER_DAYS, FileKind, Loan
 from app.i18n import _
@@ -26,6 +25,7 @@ from ui.archive.common import (
 )
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.staff import names_for
 
 DAYS_COLUMN = 5
 
@@ -77,7 +77,7 @@ class OverdueTab(QWidget):
 
     def _show(self, loans: list[Loan]) -> None:
         self.loans = loans
-        person = staff_names(self.session)
+        person = names_for(self.session)
         fill_table(self.table, [[x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
                                  day_of(x.lent_at), x.due_date, str(x.days_overdue),
                                  escalation_text(x.escalation), str(x.renewals),

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from app.accounts.names import staff_names
 from app.customers.cases import (
     TRANSITIONS,
     case_assignees,
@@ -30,7 +29,7 @@ from app.i18n import _
 from app.security import Session
 from ui.customers.common import FieldFormDialog, date_field, iso
 from ui.dialogs import hint_label
-from ui.staff import StaffPicker
+from ui.staff import StaffPicker, names_for
 
 
 def enum_combo(members: Sequence[Any], current: Any = None) -> QComboBox:
@@ -175,7 +174,7 @@ class ReassignDialog(FieldFormDialog):
                          ok_text=_("Reassign"))
         self.session, self.case = session, case
         self.set_intro(_("Now assigned to {user}.").format(
-            user=staff_names(session)(case.assignee) or "—"))
+            user=names_for(session)(case.assignee) or "—"))
         self.assignee = assignee_field(session, "")
         self.form.addRow(_("New assignee:"), self.assignee)
         self.fields = {"assignee": self.assignee}

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.accounts.names import staff_names
 from app.customers.model import CaseKind, CaseRecord, CaseStatus
 from app.i18n import _
 from app.security import Permission, Session
@@ -20,6 +19,7 @@ from ui.customers.common import (
     read_only_table,
     selected_row,
 )
+from ui.staff import names_for
 
 
 def case_kind_label(value: str) -> str:
@@ -80,7 +80,7 @@ class CaseList(QWidget):
         keep = keep or (self.selected().case_no if self.selected() else None)
         self.cases = list(cases)
         rows = []
-        handler = staff_names(self.session)
+        handler = names_for(self.session)
         for case in self.cases:
             cells = [case.case_no, case_kind_label(case.kind), case_status_label(case.status),
                      case.summary, handler(case.assignee), due_text(case)]

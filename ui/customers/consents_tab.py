@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.accounts.names import staff_names
 from app.customers.consents import ConsentEvent, consent_history, record_consent
 from app.customers.model import Channel, ConsentPurpose
 from app.i18n import _
@@ -22,6 +21,7 @@ from ui.customers.common import (
     read_only_table,
     selected_row,
 )
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ class ConsentsTab(QWidget):
 
     def show_ledger(self, ledger: Sequence[ConsentEvent]) -> None:
         self.state = list(current_state(ledger).values())
-        person = staff_names(self.session)
+        person = names_for(self.session)
         fill_table(self.current, [
             (consent_purpose_label(e.purpose), granted_text(e.granted), channel_label(e.channel),
              local(e.at), person(e.recorded_by)) for e in self.state],

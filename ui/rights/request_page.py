@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.accounts.names import staff_names
 from app.customers.model import Channel
 from app.errors import CustosError
 from app.i18n import LANGUAGES, _
@@ -48,6 +47,7 @@ from ui.rights.common import (
 )
 from ui.rights.timeline import Timeline
 from ui.sections.common import section_title, set_status
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 
@@ -163,7 +163,7 @@ class RequestPage(QDialog):
             due = (_("{date} (overdue by {days} days)").format(date=r.due_date, days=-left)
                    if r.overdue else _("{date} ({days} days left)").format(date=r.due_date,
                                                                         days=left))
-        person = staff_names(self.session)
+        person = names_for(self.session)
         facts: list[tuple[str, str]] = [
             (_("Customer:"), f"{r.customer_no}  {r.customer_name}"),
             (_("Status:"), RequestStatus(r.status).label),
@@ -199,7 +199,7 @@ class RequestPage(QDialog):
     def _fill_artefacts(self, artefacts: tuple[Artefact, ...]) -> None:
         keep = self.selected_artefact()
         self.artefacts.setRowCount(len(artefacts))
-        person = staff_names(self.session)
+        person = names_for(self.session)
         for row, a in enumerate(artefacts):
             cells = (ArtefactKind(a.kind).label, LANGUAGES.get(a.language, a.language),
                      _("Yes") if a.protected else _("No"), short_checksum(a.sha256),

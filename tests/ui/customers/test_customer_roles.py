@@ -51,7 +51,8 @@ def test_access_history_tab_for_managers_only(qtbot, as_role, customers_section,
     number = counter.model.summary(10).customer_no
     page = open_record(counter, number)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert titles == ["Identity", "Services", "Consumption", "Cases", "Consents", "Paper files"]
+    assert titles == ["Overview", "Identity", "Services", "Consumption", "Cases", "Consents",
+                      "Paper files"]
     assert page.access_tab is None
 
     manager = customers_section(as_role(Role.MANAGER))

@@ -96,11 +96,14 @@ def _open_requests(conn, customer_id: int, today: str) -> tuple[OpenItem, ...]:
 
 def _files_out(conn, customer_id: int, today: str) -> tuple[FileOut, ...]:
     f, ln = paper_file.c, loan.c
-    rows = conn.execute(select(f.file_no, f.kind, ln.borrower, ln.borrower_kind, ln.due_date)
+    # The customer's few files first (paper_file_by_customer), their loans by file: a filter
+    # on the loan's status would lead the planner to scan every loan out (loan_by_status).
+    rows = conn.execute(select(f.file_no, f.kind, ln.borrower, ln.borrower_kind, ln.due_date,
+                               ln.status)
                         .join(loan, ln.file_id == f.id)
-                        .where(f.customer_id == customer_id,
-                               ln.status == LoanStatus.ON_LOAN.value)
-                        .order_by(ln.due_date, f.file_no)).all()
+                        .where(f.customer_id == customer_id)).all()
+    rows = sorted((r for r in rows if r.status == LoanStatus.ON_LOAN.value),
+                  key=lambda r: (r.due_date, r.file_no))
     names = read_names(conn)
     return tuple(FileOut(r.file_no, r.kind,
                          names(r.borrower) if r.borrower_kind == BorrowerKind.STAFF else r.borrower,

@@ -1,0 +1,45 @@
+"""Staff as people see them: a login mapped to the name its account carries (王芳).
+
+Records keep logins (`counter`), which stay unique and stable; screens show the person. A
+login no account has (an outside borrower, a name typed before accounts existed) is shown
+as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.security.guard import requires
+from app.security.roles import Permission
+from app.security.session import Session
+from app.store import schema
+
+
+@dataclass(frozen=True)
+class StaffNames:
+    by_login: Mapping[str, str] = field(default_factory=dict)  # casefolded login -> name
+
+    def __call__(self, login: str | None) -> str:
+        """The person's name for `login`; the login itself when no account has it."""
+        if not login:
+            return ""
+        return self.by_login.get(login.strip().casefold(), login)
+
+
+def read_names(conn) -> StaffNames:
+    """Every account's name, disabled ones too (old records still name them)."""
+    u = schema.user.c
+    rows = conn.execute(select(u.username, u.display_name)).all()
+    return StaffNames({r.username.casefold(): (r.display_name or "").strip() or r.username
+                       for r in rows})
+
+
+@requires(Permission.OWN_ACCOUNT)
+def staff_names(session: Session) -> StaffNames:
+    """Names for every login a screen may show; every role may read them (they are the
+    names of its colleagues, not customer data)."""
+    with session.db.read() as conn:
+        return read_names(conn)

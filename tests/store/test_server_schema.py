@@ -18,7 +18,7 @@ from app.store.sealing import PLAINTEXT_INDEXES
 from tests import pgserver
 from tests.conftest import PASSWORDS, make_database
 
-SERVER_ONLY_TABLES = {server_schema.TRAIL, "key_ring", "key_ring_history"}
+SERVER_ONLY_TABLES = {server_schema.TRAIL, "key_ring", "key_slot", "key_ring_history"}
 
 
 @pytest.fixture(scope="module")

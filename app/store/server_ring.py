@@ -294,6 +294,9 @@ def upgrade(cur, staff: str) -> bool:
     moved into them (the whole ring row kept in the history). False: it had them."""
     if has_slots(cur):
         return False
+    cur.execute(f"SELECT to_regclass('public.{RING}') IS NULL")
+    if cur.fetchone()[0]:  # no ring at all: not a database custos init made
+        return False
     cur.execute(f"SELECT body FROM {RING} WHERE id = 1")
     row = cur.fetchone()
     ring = KeyRing.load_bytes(bytes(row[0])) if row else None

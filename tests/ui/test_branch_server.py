@@ -111,7 +111,7 @@ def test_the_login_dialog_opens_a_server_address_instead_of_a_file(qtbot, db_pat
     qtbot.mouseClick(chooser.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.db_path == where)
     assert dialog.database.text() == f"Branch server: {locate(where).name}"
-    assert not dialog.recovery.isVisible()
+    assert dialog.recovery.isVisible()  # the recovery code serves a server too
     _log_in(qtbot, dialog, Role.MANAGER)
     qtbot.waitUntil(lambda: dialog.session is not None, timeout=10_000)
     sessions.append(dialog.session)

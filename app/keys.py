@@ -6,6 +6,10 @@ as `<db>.keys.next`, every slot re-sealed to the new key (no passwords needed); 
 database is re-encrypted in one transaction (`PRAGMA rekey`); (3) the new ring replaces
 the old; (4) the database is reopened with the new key to confirm. A login that finds a
 `.keys.next` finishes or discards the interrupted rotation (accounts.login).
+
+On the branch server the ring is rows in the database (store/server_ring.py): a rotation
+writes them in the same transaction as its audit event, under an advisory lock instead of
+the lock file, and the recovery code's login follows a replaced code.
 """
 
 from __future__ import annotations

@@ -23,26 +23,19 @@ from app.store import server, server_ring
 from app.store.keyring import KeyRing
 from app.store.place import locate
 from tests import conftest, pgserver
-from tests.conftest import ADMIN_PW, PASSWORDS, make_database
+from tests.conftest import ADMIN_PW, PASSWORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def template(pg_cluster):
-    return pgserver.new_template(pg_cluster, make_database)
+@pytest.fixture
+def where(server_db):
+    return server_db
 
 
 @pytest.fixture
-def where(pg_cluster, template):
-    return pgserver.clone(pg_cluster, template, PASSWORDS)
-
-
-@pytest.fixture
-def fresh(pg_cluster):
-    """A database made by `custos init` itself (its recovery login too), and its code."""
-    address = pgserver.new_template(pg_cluster, make_database)
-    return address, conftest.RECOVERY_CODES[address]
+def fresh(server_fresh):
+    return server_fresh
 
 
 def _staff(where: str, role: Role) -> psycopg.Connection:
@@ -236,12 +229,12 @@ KILLED_ROTATION = textwrap.dedent("""
 """)
 
 
-def test_a_killed_data_key_rotation_resumes_on_the_server(where, pg_cluster, template):
+def test_a_killed_data_key_rotation_resumes_on_the_server(where, pg_cluster, server_template):
     import random
 
     from app.demo_records import fill_records
 
-    recovery_code = conftest.RECOVERY_CODES[template]
+    recovery_code = conftest.RECOVERY_CODES[server_template]
     manager = accounts.login(where, "manager", PASSWORDS[Role.MANAGER])
     fill_records(manager, 24, random.Random(3))
     accounts.logout(manager)

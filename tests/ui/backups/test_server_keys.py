@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app import accounts
 from app.security.roles import Role
 from app.store.keyring import normalise_recovery_code
-from tests import conftest, pgserver
-from tests.conftest import PASSWORDS, make_database
+from tests.conftest import PASSWORDS
 from ui.backups import offer_rotation
 from ui.backups.keys_section import DataKeyRotationDialog, KeysSection
 from ui.login import LoginDialog
@@ -20,10 +19,8 @@ from ui.recovery import RecoveryDialog
 
 
 @pytest.fixture
-def fresh(pg_cluster):
-    """A server database made by custos init (with its recovery login), and its code."""
-    address = pgserver.new_template(pg_cluster, make_database)
-    return address, conftest.RECOVERY_CODES[address]
+def fresh(server_fresh):
+    return server_fresh
 
 
 @pytest.fixture

@@ -187,3 +187,29 @@ def login(db_path):
     yield _login
     for session in opened:
         accounts.logout(session)
+
+
+@pytest.fixture(scope="module")
+def server_template(pg_cluster) -> str:
+    """A module's own template database on the test server (both passes)."""
+    from tests.pgserver import new_template
+
+    return new_template(pg_cluster, make_database)
+
+
+@pytest.fixture
+def server_db(pg_cluster, server_template) -> str:
+    """A fresh clone of the module's server template, as a socket address."""
+    from tests.pgserver import clone
+
+    return clone(pg_cluster, server_template, PASSWORDS)
+
+
+@pytest.fixture
+def server_fresh(pg_cluster) -> tuple[str, str]:
+    """A server database made by `custos init` itself (its own staff group and recovery
+    login, which a clone shares with its template), and its recovery code."""
+    from tests.pgserver import new_template
+
+    address = new_template(pg_cluster, make_database)
+    return address, RECOVERY_CODES[address]

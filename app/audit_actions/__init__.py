@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from app.audit_actions import customers, records, system
 from app.audit_actions.model import LABELS, Action, Group
-from app.audit_actions.sentences import paragraph, sentences
+from app.audit_actions.sentences import brief, paragraph, sentences
 from app.i18n import current_language, translate
 
 ACTIONS: dict[str, Action] = {a.code: a for a in (*customers.ENTRIES, *records.ENTRIES,
@@ -96,6 +96,12 @@ def describe(code: str, *, actor: str, customer_ref: str | None = None,
                      detail=detail, lang=lang, names=names or {})
 
 
+def for_customer(code: str, detail: str | dict | None, lang: str) -> str:
+    """The event as the customer's access copy lists it (in the customer's language)."""
+    found = ACTIONS.get(code)
+    return brief(found, detail, lang) if found else code
+
+
 def describe_text(code: str, **event) -> str:
     """`describe` as one paragraph (a table cell, a spreadsheet cell)."""
     return paragraph(describe(code, **event), event.get("lang") or current_language())
@@ -145,5 +151,5 @@ def notify(conn, event: Event) -> None:
 
 
 __all__ = ["ACTIONS", "Action", "Event", "Group", "UnknownAction", "check", "describe",
-           "describe_text", "find", "group_label", "in_copy", "in_group", "label", "notify",
+           "describe_text", "find", "for_customer", "group_label", "in_copy", "in_group", "label", "notify",
            "result", "selection_label", "watch", "watched_rules"]

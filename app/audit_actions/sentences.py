@@ -180,6 +180,20 @@ def sentences(action: Action, *, actor: str, customer_ref: str | None, purpose: 
     return out
 
 
+# What names the thing an event was about, for the customer's copy: no staff, no codes.
+SUBJECTS = ("field", "case_no", "request", "service_no", "file_no", "kind")
+
+
+def brief(action: Action, detail: str | dict | None, lang: str) -> str:
+    """The event for the customer's own copy: what was done and to what, without people."""
+    data = _detail(detail)
+    subject = [v for k in SUBJECTS if k in data
+               and (v := value_text(action, k, data[k], lang, {})) is not None]
+    what = translate(action.label, lang)
+    return translate("{action}: {subject}", lang).format(
+        action=what, subject=_separator(lang).join(subject)) if subject else what
+
+
 def _purpose(purpose: str, lang: str) -> str:
     from app.rights import labels
 

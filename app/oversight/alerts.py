@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, select
 from app import audit_actions, clock
 from app.audit_actions import Event
 from app.errors import Conflict, NotFound, ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, translate
 from app.oversight.tables import alert
 from app.store import dialect, schema
 
@@ -57,8 +57,8 @@ def thresholds(conn) -> dict[str, dict]:
     return {rule: {**DEFAULTS[rule], **stored.get(rule, {})} for rule in RULES}
 
 
-def describe(rule: str, values: dict) -> str:
-    return _(RULES[rule]).format(**values)
+def describe(rule: str, values: dict, lang: str | None = None) -> str:
+    return (translate(RULES[rule], lang) if lang else _(RULES[rule])).format(**values)
 
 
 def _raise(conn, rule: str, actor: str, window: str, evidence: list[int], values: dict,

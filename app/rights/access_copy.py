@@ -139,7 +139,8 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
     for entry in h.register:
         story += [Paragraph(esc(lab("Category", entry.category)), st["h2"]), key_values([
             (tr("Purposes"), entry.purposes.get(lang, "")),
-            (tr("Legal basis"), "; ".join(lab("LegalBasis", b) for b in entry.legal_basis)),
+            (tr("Legal basis"), ("；" if lang == "zh_CN" else "; ").join(
+                lab("LegalBasis", b) for b in entry.legal_basis)),
             (tr("Recipients"), entry.recipients.get(lang, "")),
             (tr("Transfers abroad"), entry.transfers.get(lang, "")),
             (tr("Retention"), entry.retention.get(lang, "")),

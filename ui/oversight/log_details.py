@@ -24,6 +24,9 @@ def action_choice() -> QComboBox:
     for group in Group:
         actions = audit_actions.in_group(group)
         box.addItem(group.label, tuple(a.code for a in actions))
+        bold = box.font()
+        bold.setBold(True)
+        box.setItemData(box.count() - 1, bold, Qt.ItemDataRole.FontRole)
         for action in sorted(actions, key=lambda a: audit_actions.label(a.code)):
             box.addItem(INDENT + audit_actions.label(action.code), (action.code,))
     box.setMaxVisibleItems(24)

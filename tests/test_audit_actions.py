@@ -247,3 +247,18 @@ def test_the_demo_history_writes_only_catalogued_actions():
     written = {a for table in (demo_audit.COUNTER, demo_audit.ARCHIVE, demo_audit.MANAGER)
                for a, *_rest in table} | {"login", "logout", "backup.created", "backup.verified"}
     assert written - set(ACTIONS) == set()
+
+
+@pytest.mark.parametrize("entry", ["app.cli", "ui.app"])
+def test_every_entry_point_subscribes_the_alert_rules(entry):
+    """The command line and the window (and the tests, conftest.py) import the rules."""
+    import json
+    import subprocess
+    import sys
+
+    script = (f"import json, {entry}\nfrom app import audit_actions\n"
+              "print(json.dumps(sorted(audit_actions.watched_rules())))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    watched = {rule for a in ACTIONS.values() for rule in a.watched_by}
+    assert watched and watched <= set(json.loads(out))

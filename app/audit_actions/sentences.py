@@ -109,8 +109,10 @@ def _yes_no(value, lang, _names):
 
 
 def _action(value, lang, _names):
-    from app.audit_actions import find
+    from app.audit_actions import find, selection_label
 
+    if isinstance(value, list):
+        return selection_label(value, lang) if all(find(v) for v in value) else None
     found = find(str(value))
     return translate(found.label, lang) if found else None
 

@@ -101,7 +101,8 @@ OVERSIGHT = (
            N_("{who} checked the integrity of {events} events of the access log.")),
     Action("audit.reviewed", G.OVERSIGHT, N_("Access log searched"),
            N_("{who} searched the access log ({rows} events found)."),
-           values={"actor": "staff", "action": "action", "purpose": "Purpose", "since": "text"}),
+           values={"actor": "staff", "action": "action", "actions": "action", "purpose": "Purpose",
+                   "since": "text"}),
     Action("audit.rollback_suspected", G.OVERSIGHT, N_("Older database suspected"),
            N_("The database opened by {who} is older than one seen on {seen_at}: it may "
               "have been replaced by an older copy."), values={"seen_at": "when"}),

@@ -153,7 +153,7 @@ def scan() -> Scan:
 @functools.cache
 def _export_list_whats() -> frozenset[str]:
     out = set()
-    for _p, tree in _modules("app") + _modules("ui"):
+    for _p, tree in _modules("app") + _modules("ui") + _modules("tests"):
         for call in ast.walk(tree):
             if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "export_list" \
                     and len(call.args) > 1 and isinstance(call.args[1], ast.Constant):

@@ -115,6 +115,8 @@ OVERSIGHT = (
            N_("{who} printed the {report} for {period}."), values={"report": "Report"}),
     Action("export.audit", G.OVERSIGHT, N_("Access log exported"),
            N_("{who} exported {rows} events of the access log."), watched_by=("bulk_export",)),
+    Action("export.search", G.OVERSIGHT, N_("Customer list exported"),
+           N_("{who} exported a list of {rows} customers."), watched_by=("bulk_export",)),
     Action("export.marketing", G.OVERSIGHT, N_("Marketing list exported"),
            N_("{who} exported the marketing contact list ({rows} customers)."),
            watched_by=("bulk_export",)),

@@ -17,6 +17,10 @@ os.environ["CUSTOS_TEST_LOGIN_KDF_FLOOR"] = "1"
 # The error log (app.crashlog) goes to a folder of the test run's, not the person's.
 os.environ.setdefault("CUSTOS_LOG_DIR", tempfile.mkdtemp(prefix="custos-test-log-"))
 
+# An action missing from app/audit_actions is refused, not only noted (app.audit_actions).
+os.environ["CUSTOS_UNKNOWN_ACTIONS"] = "refuse"
+
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
 from app import accounts, i18n
 from app.accounts import access
 from app.security.roles import Role

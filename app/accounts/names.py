@@ -1,8 +1,8 @@
 """Staff as people see them: a login mapped to the name its account carries (王芳).
 
-Records keep logins (`counter`), which stay unique and stable; screens show the person. A
-login no account has (an outside borrower, a name typed before accounts existed) is shown
-as it is.
+Records keep logins (`counter`), which stay unique and stable; screens, the log and the
+reports show the person. A login no account has (a deleted account, an outside borrower, a
+mistyped login on the login screen) is shown as it is.
 """
 
 from __future__ import annotations
@@ -29,12 +29,19 @@ class StaffNames:
         return self.by_login.get(login.strip().casefold(), login)
 
 
-def read_names(conn) -> StaffNames:
-    """Every account's name, disabled ones too (old records still name them)."""
+def display_names(conn) -> dict[str, str]:
+    """login -> display name, for every account (disabled ones too: old records name them)."""
     u = schema.user.c
-    rows = conn.execute(select(u.username, u.display_name)).all()
-    return StaffNames({r.username.casefold(): (r.display_name or "").strip() or r.username
-                       for r in rows})
+    return {r.username: (r.display_name or "").strip() or r.username
+            for r in conn.execute(select(u.username, u.display_name))}
+
+
+def name_of(names: Mapping[str, str], login: str | None) -> str:
+    return names.get(login or "", login or "")
+
+
+def read_names(conn) -> StaffNames:
+    return StaffNames({login.casefold(): name for login, name in display_names(conn).items()})
 
 
 @requires(Permission.OWN_ACCOUNT)

@@ -217,7 +217,7 @@ def test_every_stamp_follows_the_server_clock_not_the_pcs(where, monkeypatch):
     session = _login(where, Role.COUNTER)
     try:
         monkeypatch.setattr(clock, "datetime", Wrong)
-        audit.record(session.db, actor="counter", action="test.clock")
+        audit.record(session.db, actor="counter", action="session.locked")
         with session.db.read() as conn:
             at = conn.exec_driver_sql("SELECT at FROM audit_event ORDER BY seq DESC "
                                       "LIMIT 1").scalar()

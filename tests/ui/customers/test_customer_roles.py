@@ -61,8 +61,8 @@ def test_access_history_tab_for_managers_only(qtbot, as_role, customers_section,
     assert titles[-1] == "Access history"
     table = page.access_tab.table
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
-    assert ["counter", "Opened the record", "Counter service"] in [r[1:] for r in rows]
-    assert ["manager", "Opened the record", "Counter service"] in [r[1:] for r in rows]
+    assert ["counter", "Record opened", "Counter service"] in [r[1:] for r in rows]
+    assert ["manager", "Record opened", "Counter service"] in [r[1:] for r in rows]
 
 
 def test_sections_register_with_their_permissions(qtbot, as_role, registry):

@@ -166,18 +166,14 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
 
 
 def _allow_resealing(conn, table: str) -> None:
-    if dialect.is_server(conn):
-        # Staff logins cannot drop the server's trigger (they own nothing); it lets this
-        # transaction change the sealed column alone (store/server_schema.py).
-        conn.exec_driver_sql("SET LOCAL custos.resealing = 'on'")
-    else:
+    # The server's trigger lets the sealed column alone change, and keeps its former
+    # ciphertext (store/server_trail.py): nothing to switch there.
+    if not dialect.is_server(conn):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
 
 
 def _refuse_resealing(conn, table: str) -> None:
-    if dialect.is_server(conn):
-        conn.exec_driver_sql("SET LOCAL custos.resealing = 'off'")
-    else:
+    if not dialect.is_server(conn):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
         conn.exec_driver_sql(APPEND_ONLY[table][1])
 

@@ -217,3 +217,32 @@ def test_custos_upgrade_brings_an_issue_14_trail_to_this_one(pg_cluster, templat
         conn.execute("DELETE FROM loan")
     code, said = _verify(old, capsys, monkeypatch)
     assert code == 1 and "DELETE loan (1 rows)" in said
+
+
+def test_the_trail_expires_with_the_audit_log_and_no_sooner(where, pg_cluster):
+    """custos_expire_audit takes the trail of the transactions it expires, nothing younger
+    than three years (retention's own tests cover the chain's base)."""
+    from app.store.server_trail import outside_sql
+
+    _records(where)
+    name = locate(where).dbname
+    with pg_cluster.connect(name) as conn, conn.transaction():
+        conn.execute("SET LOCAL session_replication_role = replica")  # as if years went by
+        upto, until = conn.execute(
+            "SELECT max(seq), max(tx_at) FROM audit_event WHERE tx_at <= "
+            "(SELECT tx_at FROM audit_event WHERE seq = 5)").fetchone()
+        conn.execute("UPDATE audit_event SET at = '2020-01-01T00:00:00Z', "
+                     "tx_at = tx_at - interval '4 years' WHERE seq <= %s", (upto,))
+        for table in (TRAIL, OPERATIONS):
+            conn.execute(f"UPDATE {table} SET at = at - interval '4 years' WHERE at <= %s",
+                         (until,))
+        younger = {r[0] for r in conn.execute(f"SELECT id FROM {TRAIL} WHERE at > %s",
+                                              (until,))}
+    with _psql(where, Role.MANAGER) as conn:
+        conn.execute("SELECT custos_expire_audit(%s, %s, '{}')", (upto, f"{upto}:x"))
+    with pg_cluster.connect(name) as conn:
+        left = {r[0]: r[1] for r in conn.execute(f"SELECT id, at FROM {TRAIL}")}
+        assert younger and younger <= set(left) and min(left.values()) > until
+        assert conn.execute(f"SELECT count(*) FROM {OPERATIONS}").fetchone()[0] == 0
+        # what is reported: the expiry itself, called by hand here without an event
+        assert {r[3] for r in conn.execute(outside_sql())} == {"audit_purge_gate", "meta"}

@@ -179,7 +179,8 @@ def test_formatted_actions_are_expanded_into_entries(scan):
 def test_every_entry_is_written_somewhere(scan):
     written = set(scan.found) | {f"import.{k}" for k in KINDS} | {
         f"export.{w}" for w in _export_list_whats()}
-    assert set(ACTIONS) - written == set(), "entries no code writes any more"
+    ours = {code for code in ACTIONS if not code.startswith("test.")}  # conftest's set-up
+    assert ours - written == set(), "entries no code writes any more"
 
 
 def test_an_unknown_action_is_refused_before_it_is_written(login):

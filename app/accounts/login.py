@@ -15,6 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
+import app.oversight.alerts  # noqa: F401 - every session's events reach the alert rules
 from app import audit, clock
 from app.accounts import attempts, signing
 from app.errors import AccountDisabled, LoginFailed, StoreError, TooManyAttempts, ValidationError
@@ -99,8 +100,10 @@ def create_database(path, admin: str, password: str, display_name: str = "",
 
 def first_records(db, admin: str, display_name: str, kdf: KdfParams,
                   signing: Ed25519PrivateKey, recovery_signing: Ed25519PrivateKey,
-                  data_keys) -> None:
-    """What every new database starts with, on the file and on the server alike."""
+                  data_keys, in_same_write=None) -> None:
+    """What every new database starts with, on the file and on the server alike.
+    `in_same_write(conn)`: more of the first write (the server's key slots), so that it is
+    on record with these events (store/server_trail.py wants each change under an event)."""
     audit.set_signer(db, admin, signing)
     with db.write() as conn:
         # The log's first event puts the creator's key on record, signed by itself.
@@ -124,6 +127,8 @@ def first_records(db, admin: str, display_name: str, kdf: KdfParams,
         if sealing.ENABLED or db.is_server:  # sealed from the first customer on
             sealing.activate(conn)
             sealing.finish(conn)
+        if in_same_write is not None:
+            in_same_write(conn)
 
 
 def load_ring(path: Path) -> KeyRing:

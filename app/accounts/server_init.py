@@ -26,6 +26,7 @@ from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.migrations import LATEST
 from app.store.place import ServerAddress
 from app.store.server_schema import SAFE_PATH
+from app.store.server_trail import LEVEL, LEVEL_KEY, note_operation
 
 SERVER_SALT = "server"  # the ring's "which file" field: on the server, the database itself
 
@@ -101,17 +102,17 @@ def ring_access_sql(staff: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def owner_transaction(address: ServerAddress) -> Iterator:
+def owner_transaction(address: ServerAddress, kind: str) -> Iterator:
     """A transaction as the owner login IT gave (PGUSER/PGPASSWORD or the address), on an
-    empty database, with the schema, group, ring table and login functions made; a
-    refusal from the server becomes one sentence and leaves nothing behind."""
+    empty database, with the schema, group, ring table and login functions made, noted
+    in the server's trail as the owner's operation `kind` (init, migrate); a refusal
+    from the server becomes one sentence and leaves nothing behind."""
     dbname = address.dbname
     staff = server.staff_group(dbname)
     owner = server.connect_raw(address, address.owner, address.owner_password)
     try:
         with owner.transaction():
             cur = owner.cursor()
-            cur.execute("SELECT set_config('custos.app', 'on', true)")  # Custos writes this
             cur.execute("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
                         "n.oid = c.relnamespace WHERE n.nspname = 'public'")
             if cur.fetchone()[0]:
@@ -151,12 +152,19 @@ def owner_transaction(address: ServerAddress) -> Iterator:
                 *ring_access_sql(staff),
             ]:
                 cur.execute(statement)
+            note_operation(cur, kind)
             yield cur
+            _set_level(cur)
     except psycopg.Error as error:
         raise StoreError(_("The branch server refused to prepare the database: {reason}")
                          .format(reason=str(error).strip().splitlines()[0])) from None
     finally:
         owner.close()
+
+
+def _set_level(cur) -> None:
+    cur.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+                "SET value = EXCLUDED.value", (LEVEL_KEY, str(LEVEL)))
 
 
 def make_login(cur, dbname: str, username: str, verifier: str | None) -> None:
@@ -176,7 +184,7 @@ def prepare(address: ServerAddress, admin: str, admin_password: str, key: bytes,
             db_id: str) -> None:
     """The owner's part of `custos init`: the schema (with the migrations' seed rows),
     the database's identity and the first administrator's login."""
-    with owner_transaction(address) as cur:
+    with owner_transaction(address, "init") as cur:
         for table, columns, rows in server_schema.seed_rows():
             marks = ", ".join(["%s"] * len(columns))
             cur.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))}) "
@@ -207,36 +215,45 @@ def create_on_server(address: ServerAddress, admin: str, password: str, display_
     try:
         db.db_id = db_id
         db.unseal(key)
-        first_records(db, admin, display_name, kdf, signing, recovery_signing, data_keys)
         ring = KeyRing(db_id=db_id, db_salt=SERVER_SALT, slots=(), kdf=kdf)
         ring = ring.with_user(admin, password, key, signing).with_recovery(
             code, key, recovery_signing, grants=data_keys)
-        with db.write() as conn:
+
+        def slots(conn) -> None:
             db.save_ring(ring, conn)
             server_ring.set_recovery_login(conn, code)
+
+        first_records(db, admin, display_name, kdf, signing, recovery_signing, data_keys,
+                      in_same_write=slots)
     finally:
         db.close()
     return DatabaseCreated(address, code, kdf)
 
 
-def schema_version(conn) -> int:
-    """The migration step a server database was made at or upgraded to (its meta)."""
-    value = conn.exec_driver_sql(
-        "SELECT value FROM meta WHERE key = 'schema_version'").scalar()
-    return int(value) if value and str(value).isdigit() else 0
+def _levels(rows) -> tuple[int, int]:
+    """(migration step, trail level) from meta's rows (0: none recorded)."""
+    found = {k: int(v) if v and str(v).isdigit() else 0 for k, v in rows}
+    return found.get("schema_version", 0), found.get(LEVEL_KEY, 0)
+
+
+def schema_version(conn) -> tuple[int, int]:
+    """The migration step a server database was made at or upgraded to, and its trail's
+    level (store/server_trail.py), from its meta."""
+    return _levels(conn.exec_driver_sql(
+        "SELECT key, value FROM meta WHERE key IN ('schema_version', %s)", (LEVEL_KEY,)))
 
 
 def check_schema(conn) -> None:
     """At login: a server database from an older Custos is upgraded by branch IT first;
     one from a newer Custos is not touched."""
-    version = schema_version(conn)
+    version, level = schema_version(conn)
     older_ring = conn.exec_driver_sql(
         f"SELECT to_regclass('public.{server_ring.SLOTS}') IS NULL").scalar()
-    if version < LATEST or older_ring:
+    if version < LATEST or level < LEVEL or older_ring:
         raise StoreError(_("The branch server's database is from an older version of Custos; "
                            "branch IT upgrades it first (custos upgrade --db ADDRESS, with the "
                            "owner login)."))
-    if version > LATEST:
+    if version > LATEST or level > LEVEL:
         raise StoreError(_("The branch server's database was written by a newer version of "
                            "Custos."))
 
@@ -258,19 +275,24 @@ def upgrade(address: ServerAddress) -> tuple[int, int]:
     try:
         with owner.transaction():
             cur = owner.cursor()
-            cur.execute("SELECT set_config('custos.app', 'on', true)")
-            cur.execute("SELECT value FROM meta WHERE key = 'schema_version'")
-            row = cur.fetchone()
-            current = int(row[0]) if row and str(row[0]).isdigit() else 0
-            if current > LATEST:
+            cur.execute("SELECT key, value FROM meta WHERE key IN ('schema_version', %s)",
+                        (LEVEL_KEY,))
+            current, level = _levels(cur.fetchall())
+            if current > LATEST or level > LEVEL:
                 raise StoreError(_("The branch server's database was written by a newer "
                                    "version of Custos."))
             staff = server.staff_group(address.dbname)
             if current < LATEST:
                 for statement in server_schema.upgrade_sql(current, staff):
                     cur.execute(statement)
+            if level < LEVEL:  # before any row changes: they are trailed at this level
+                for statement in server_schema.trail_upgrade_sql(staff):
+                    cur.execute(statement)
+            if current < LATEST or level < LEVEL:
+                note_operation(cur, "upgrade")
                 cur.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'",
                             (str(LATEST),))
+                _set_level(cur)
             upgrade_ring(cur, address.dbname, staff)
     except psycopg.Error as error:
         raise StoreError(_("The branch server refused the upgrade: {reason}")

@@ -65,6 +65,11 @@ KEYS = (
            N_("{who} could not seal the customer data: the record of its keys is missing.")),
     Action("fields.sealed", G.KEYS, N_("Customer data sealed"),
            N_("{who} sealed the customer data field by field.")),
+    Action("fields.sealing", G.KEYS, N_("Sealing of customer data begun"),
+           N_("{who} began sealing the customer data under the current keys ({rows} "
+              "records).")),
+    Action("fields.sealing_done", G.KEYS, N_("Sealing of customer data finished"),
+           N_("{who} finished sealing the customer data ({rows} records).")),
     Action("fields.key_refused", G.KEYS, N_("Customer-data key refused"),
            N_("A customer-data key in {who}'s key-ring slot did not match the record and "
               "was not used.")),

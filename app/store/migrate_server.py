@@ -59,7 +59,7 @@ def migrate(source: Path, address: ServerAddress, admin: str, password: str,
         _check_source(conn, admin)
         tables, _indexes, _triggers = server_schema.file_schema()
         moved = Moved()
-        with owner_transaction(address) as cur:
+        with owner_transaction(address, "migrate") as cur:
             for table in tables:
                 moved.tables[table.name] = _copy(conn, cur, table, progress)
             cur.execute("INSERT INTO meta (key, value) VALUES ('schema_version', %s) "

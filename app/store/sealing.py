@@ -124,6 +124,7 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
     with db.write() as conn:
         activate(conn)
         total = _pending_count(conn, mark)
+        _noted(conn, db, "fields.sealing", mark=mark, rows=total)
     done = 0
     for table in TABLE_ORDER:
         rid = ROW_ID.get(table, "id")
@@ -165,6 +166,7 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
                 if table in APPEND_ONLY:
                     _refuse_resealing(conn, table)
                 _set_meta(conn, f"{mark}:{table}", str(rows[-1][0]))
+                _noted(conn, db, "fields.sealed", mark=mark, table=table, rows=len(rows))
             done += len(rows)
             if db.is_server:
                 batch = next_batch(batch, time.monotonic() - started)
@@ -172,6 +174,19 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
                 progress(done, total)
     with db.write() as conn:
         finish(conn)
+        _noted(conn, db, "fields.sealing_done", mark=mark, rows=done)
+
+
+def _noted(conn, db, action: str, **detail) -> None:
+    """On the branch server each transaction that changes rows holds an audit event of
+    the login's own account, or `audit verify` reports its changes (store/server_trail.py):
+    the pass's steps are on record there. (The file's log stays as it was.)"""
+    if dialect.is_server(conn):
+        from app import audit
+
+        signer = audit.signer_of(db)
+        audit.append(conn, db, actor=signer.name if signer else "?", action=action,
+                     detail=detail)
 
 
 def next_batch(batch: int, took_s: float) -> int:
@@ -182,18 +197,14 @@ def next_batch(batch: int, took_s: float) -> int:
 
 
 def _allow_resealing(conn, table: str) -> None:
-    if dialect.is_server(conn):
-        # Staff logins cannot drop the server's trigger (they own nothing); it lets this
-        # transaction change the sealed column alone (store/server_schema.py).
-        conn.exec_driver_sql("SET LOCAL custos.resealing = 'on'")
-    else:
+    # The server's trigger lets the sealed column alone change, and keeps its former
+    # ciphertext (store/server_trail.py): nothing to switch there.
+    if not dialect.is_server(conn):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
 
 
 def _refuse_resealing(conn, table: str) -> None:
-    if dialect.is_server(conn):
-        conn.exec_driver_sql("SET LOCAL custos.resealing = 'off'")
-    else:
+    if not dialect.is_server(conn):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {APPEND_ONLY[table][0]}")
         conn.exec_driver_sql(APPEND_ONLY[table][1])
 

@@ -242,8 +242,8 @@ class ServerDatabase(KeyHolder):
             with conn.begin():
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_S}s'")
                 now = conn.exec_driver_sql(
-                    "SELECT pg_advisory_xact_lock(%s), clock_timestamp(), "
-                    "set_config('custos.app', 'on', true)", (WRITE_LOCK,)).first()[1]
+                    "SELECT pg_advisory_xact_lock(%s), clock_timestamp()",
+                    (WRITE_LOCK,)).first()[1]
                 clock.follow_server(now)
                 yield conn
 

@@ -35,7 +35,8 @@ from app.errors import DatabaseBusy, StoreError
 from app.i18n import _
 from app.store import server
 from app.store.keyring import RECOVERY_SIGNER, KeyRing, Slot, normalise_recovery_code
-from app.store.server_schema import SAFE_PATH, trail_table_sql
+from app.store.server_schema import SAFE_PATH
+from app.store.server_trail import table_triggers_sql
 
 RING = server.RING_TABLE
 SLOTS = "key_slot"
@@ -107,7 +108,7 @@ def layout_sql(staff: str) -> list[str]:
         "RETURN NULL; END $$",
         f"CREATE TRIGGER {SLOTS}_kept AFTER UPDATE OR DELETE ON {SLOTS} FOR EACH ROW "
         f"EXECUTE FUNCTION {SLOTS}_kept()",
-        *trail_table_sql(SLOTS),
+        *table_triggers_sql(SLOTS),
         f"ALTER TABLE {RING} ENABLE ROW LEVEL SECURITY",
         f"CREATE POLICY ring_read ON {RING} FOR SELECT USING (true)",
         f"CREATE POLICY ring_change ON {RING} FOR UPDATE USING (public.custos_may_manage())",

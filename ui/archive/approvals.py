@@ -25,7 +25,6 @@ from app.archive.transfers import approve_transfer, pending_transfers, refuse_tr
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
-    attempt,
     borrower_text,
     by_on,
     data_table,
@@ -39,6 +38,7 @@ from ui.archive.destruction_tab import batch_headers, batch_rows
 from ui.archive.dialogs import NoteDialog
 from ui.archive.transfers_tab import transfer_headers, transfer_rows
 from ui.sections.common import section_title, set_status
+from ui.worker import run_in_background
 
 
 def loan_headers() -> list[str]:
@@ -174,7 +174,7 @@ class ApprovalsSection(QWidget):
                         if session.can(Permission.DESTRUCTION_APPROVE) else [])
             return pending_approvals(session), pending_transfers(session), proposed
 
-        attempt(self, load, self._show, say(self.status))
+        run_in_background(self, lambda _p: load(), self._show, say(self.status))
 
     def _show(self, found: tuple[list[Loan], list[Transfer], list[Batch]]) -> None:
         loans, transfers, proposed = found

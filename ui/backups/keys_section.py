@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.errors import CustosError
 from app.i18n import _
 from app.keys import replace_recovery_code, rotate_data_keys, rotate_key
 from app.security import Session
@@ -30,7 +31,7 @@ from ui.dialogs import FormDialog, ask, hint_label, show_error, show_info
 from ui.first_run import keep_safe_text
 from ui.recovery_sheet import print_sheet, save_as_pdf
 from ui.sections.common import section_title, set_status
-from ui.worker import run_in_background
+from ui.worker import Failed, run_in_background
 
 
 def rotated_sentence() -> str:
@@ -40,8 +41,7 @@ def rotated_sentence() -> str:
 
 
 def rotate_in_background(session: Session, parent: QWidget | None,
-                         on_done: Callable[[str], None], on_error: Callable[[str], None]
-                         ) -> None:
+                         on_done: Callable[[str], None], on_error: Failed) -> None:
     run_in_background(parent, lambda _p: rotate_key(session), lambda _r: on_done(
         rotated_sentence()), on_error, label=_("Rotating the database key…"), show_after_ms=0)
 
@@ -202,7 +202,7 @@ class KeysSection(QWidget):
         self.rotate_button.setEnabled(True)
         set_status(self.rotate_status, sentence, ok=True)
 
-    def _rotation_failed(self, sentence: str) -> None:
+    def _rotation_failed(self, sentence: CustosError) -> None:
         self.rotate_button.setEnabled(True)
         set_status(self.rotate_status, sentence, ok=False)
 
@@ -250,7 +250,7 @@ class KeysSection(QWidget):
         set_status(self.replace_status, _("The recovery code was replaced; the old one no "
                                           "longer works."), ok=True)
 
-    def _replace_failed(self, sentence: str) -> None:
+    def _replace_failed(self, sentence: CustosError) -> None:
         self.replace_button.setEnabled(True)
         set_status(self.replace_status, sentence, ok=False)
 

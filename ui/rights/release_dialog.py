@@ -72,7 +72,7 @@ class _Releasing:
         session, copy = self.session, self.copy
         self.release_button.setEnabled(False)
 
-        def failed(sentence: str) -> None:
+        def failed(sentence: CustosError) -> None:
             set_status(self.status, sentence, ok=False)
             self.release_button.setEnabled(True)
 

@@ -85,8 +85,9 @@ class RecoveryCodeDialog(QDialog):
         self.print_button.clicked.connect(lambda: print_sheet(self, code, database_name))
         self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self._save_pdf)
-        row.addWidget(self.print_button)
-        row.addWidget(self.pdf_button)
+        for button in (self.print_button, self.pdf_button):
+            button.setAutoDefault(False)  # Enter is not "print": it closes, once stored
+            row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
         self.stored = QCheckBox(_("I have stored the recovery code safely"))

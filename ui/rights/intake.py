@@ -116,8 +116,7 @@ class IntakeDialog(FormDialog):
         self.identity_check = QLineEdit()
         self.identity_check.setPlaceholderText(
             _("For example: resident ID card checked against the person"))
-        self.verified = QCheckBox(_("I have checked the customer's identity now: the request "
-                                    "starts as verified"))
+        self.verified = QCheckBox(_("Checked here and now: the request starts as verified"))
         self.channel = QComboBox()
         for value in CHANNELS:
             self.channel.addItem(Channel(value).label, value)

@@ -60,6 +60,7 @@ class _Releasing:
         self.release_button.setObjectName("release-copy")
         self.release_button.setEnabled(False)
         self.release_button.clicked.connect(self.release)
+        self.release_button.setAutoDefault(False)  # releasing is a click, never an Enter
         row.addWidget(self.release_button)
         layout.addLayout(row)
 

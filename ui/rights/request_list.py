@@ -1,12 +1,14 @@
 """The requests list as a Qt model over request ids, its rows read a page at a time
-(ui/paged.py) with one app/ query per page (app/rights/queue.py), as the customer list."""
+(ui/paged.py) with one app/ query per page (app/rights/queue.py), as the customer list.
+An overdue request is marked in its deadline's cells, as in the cases queue."""
 
 from __future__ import annotations
 
 from array import array
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
+from app.errors import CustosError
 from app.i18n import _
 from app.rights.model import RequestKind, RequestStatus
 from app.rights.queue import RequestLine, request_lines
@@ -16,7 +18,7 @@ from ui.rights.common import MUTED, OVERDUE, days_left
 
 PAGE_SIZE = 100
 PAGES_KEPT = 4
-DAYS_COLUMN = 5
+DUE_COLUMN, DAYS_COLUMN = 4, 5
 
 
 def headers() -> list[str]:
@@ -31,7 +33,10 @@ def cells(line: RequestLine) -> list[str]:
 
 
 class RequestListModel(PagedTableModel[RequestLine]):
-    """Rows are request ids; cells come from a small cache of pages of RequestLines."""
+    """Rows are request ids; cells come from a small cache of pages of RequestLines.
+    `failed(error)` when a page cannot be read (the session ended, the store went away)."""
+
+    failed = Signal(object)
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(self._load, PAGE_SIZE, PAGES_KEPT, parent=parent)
@@ -46,7 +51,11 @@ class RequestListModel(PagedTableModel[RequestLine]):
         return self._rows.fetched
 
     def _load(self, chunk: array) -> list[RequestLine | None]:
-        return request_lines(self.session, chunk)
+        try:
+            return request_lines(self.session, chunk)
+        except CustosError as error:  # drawn rows must not raise into Qt: said, left blank
+            self.failed.emit(error)
+            return [None] * len(chunk)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's
         return 0 if parent.isValid() else len(self._headers)
@@ -69,7 +78,10 @@ class RequestListModel(PagedTableModel[RequestLine]):
         if role == Qt.ItemDataRole.DisplayRole:
             return cells(line)[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole:
-            return OVERDUE if line.overdue else (None if line.is_open else MUTED)
+            # Overdue is said by the deadline's cells, in red; the row itself stays calm.
+            if line.overdue and index.column() in (DUE_COLUMN, DAYS_COLUMN):
+                return OVERDUE
+            return None if line.is_open else MUTED
         if role == Qt.ItemDataRole.ToolTipRole and line.overdue:
             return _("Overdue: the due date has passed.")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == DAYS_COLUMN:

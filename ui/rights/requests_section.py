@@ -49,6 +49,7 @@ class RequestsSection(QWidget):
         layout.addWidget(self.counts)
         layout.addLayout(self._bar())
         self.model = RequestListModel(session, parent=self)
+        self.model.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -105,8 +105,10 @@ def test_overdue_rows_are_red_and_counted_a_page_at_a_time(qtbot, wait_workers, 
     wait_workers()
     assert section.counts.text() == "7 open, 1 due this week, 1 overdue"
     assert section.model.rowCount() == 7
-    assert cell(section, 0, 0, Qt.ItemDataRole.ForegroundRole) == OVERDUE
-    assert cell(section, 1, 0, Qt.ItemDataRole.ForegroundRole) != OVERDUE
+    assert cell(section, 0, 4, Qt.ItemDataRole.ForegroundRole) == OVERDUE
+    assert cell(section, 0, 5, Qt.ItemDataRole.ForegroundRole) == OVERDUE
+    assert cell(section, 0, 0, Qt.ItemDataRole.ForegroundRole) != OVERDUE  # calm row
+    assert cell(section, 1, 4, Qt.ItemDataRole.ForegroundRole) != OVERDUE
     assert section.model.fetched == [0]  # only the page drawn was read
     assert cell(section, 6, 0).startswith("R")
     assert section.model.fetched == [0, 2]

@@ -21,8 +21,6 @@ from app.archive import loans, registry
 from app.demo_records import fill_records
 from app.rights import requests as rq
 from app.security import Role
-from app.store import schema
-from app.store.keyring import FLOOR
 from ui.app import prepare_application
 from ui.archive import register_sections as archive_sections
 from ui.customers import register_sections as customer_sections
@@ -33,7 +31,7 @@ from ui.worker import idle_tasks
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # run as a script
-from tests.ui.shots import approve_everyone, load_translations, pump, save  # noqa: E402
+from tests.ui.shots import branch_database, load_translations, pump, save  # noqa: E402
 
 USERS = {"counter": ("李娜", Role.COUNTER), "manager": ("王强", Role.MANAGER),
          "archive": ("陈静", Role.ARCHIVE)}
@@ -46,14 +44,7 @@ def password(user: str) -> str:
 def build_database(folder: Path) -> tuple[Path, list[str]]:
     """The database, and files in the archive to lend on screen (one per language)."""
     path = folder / "flows.custos"
-    created = accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
-    admin = accounts.login(path, "admin", "admin-password")
-    for user, (name, role) in USERS.items():
-        accounts.add_user(admin, user, [role], password(user), display_name=name)
-    with admin.db.write() as conn:
-        conn.execute(schema.user.update().values(must_change_password=0))
-    approve_everyone(admin, created.recovery_code)
-    accounts.logout(admin)
+    branch_database(path, USERS, password)
     manager = accounts.login(path, "manager", password("manager"))
     fill_records(manager, 80, random.Random(5))
     check = "居民身份证与本人核对一致"

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app import clock
+from app import audit_actions, clock
 from app.store import dialect, schema
 from app.store.database import Database
 
@@ -126,6 +126,7 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
            customer_ref: str | None = None, purpose: str | None = None,
            detail: dict | None = None, at: str | None = None) -> int:
     """Add one event in the caller's (IMMEDIATE) transaction; returns its sequence number."""
+    audit_actions.check(action)
     last = conn.execute(select(ev.c.seq, ev.c.hash).order_by(ev.c.seq.desc()).limit(1)).first()
     if last:
         seq, prev = last.seq + 1, last.hash
@@ -159,10 +160,9 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
                                     detail=detail_text, prev_hash=prev, hash=digest,
                                     signer=signer.name if signer is not None else None,
                                     signature=signature))
-    # Anomaly rules look at each event as it is written, in the same transaction.
-    from app.oversight.alerts import evaluate
-
-    evaluate(conn, seq, at, actor, action, purpose, customer_ref, detail or {})
+    # The alert rules watching this action look at it as it is written, in its transaction.
+    audit_actions.notify(conn, audit_actions.Event(seq, at, actor, action, purpose,
+                                                   customer_ref, detail or {}))
     # The head, kept apart from the chain, reveals events cut from the end.
     conn.execute(dialect.insert(conn, schema.meta).values(key="audit_head", value=f"{seq}:{digest}")
                  .on_conflict_do_update(index_elements=["key"],

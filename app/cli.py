@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
 from app import accounts, crashlog, i18n
 from app.accounts.login import load_ring
 from app.errors import CustosError, ValidationError

@@ -11,6 +11,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
 from app.crashlog import explained
 from app.i18n import LANGUAGES, system_language
 from app.store.memory import forbid_core_dumps

@@ -214,8 +214,6 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(ready and not self._throttled.isActive()
                                      and bool(self.username.text().strip()))
         self.recovery.setEnabled(ready)
-        # The recovery code opens a file's key ring; on a server another administrator helps.
-        self.recovery.setVisible(not is_server(self.db_path))
         self.username.setEnabled(ready)
         self.password.setEnabled(ready)
         self.open_button.setEnabled(not self._busy)

@@ -335,43 +335,6 @@ def remember_server_login(conn, username: str, password: str, changed_at: str | 
                  .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
-def recover(path, code: str, admin: str, new_password: str) -> Session:
-    """The recovery code lets an administrator back in with a new password."""
-    if is_server(path):
-        raise StoreError(_("Recovery with the code is not available on the branch server "
-                           "yet; another administrator can reset the password."))
-    path = Path(path)
-    ring = load_ring(path)
-    _throttle(path, attempts.RECOVERY)
-    check_password(admin, new_password)
-    try:
-        opened = ring.open_recovery(code)
-    except LoginFailed:
-        attempts.note_failure(path, attempts.RECOVERY)
-        raise
-    key = opened.db_key
-    db = _open_settling_rotation(path, key, ring.db_id, lambda r: r.unlock_recovery(code))
-    _sign_as(db, None, opened)
-    try:
-        with db.write() as conn:
-            row = _user_row(conn, admin)
-            if row is None or Role.ADMIN not in _roles_of(conn, row.id):
-                raise ValidationError(_("{user} is not an administrator of this database.")
-                                      .format(user=admin), field="username")
-            conn.execute(users_t.update().where(users_t.c.id == row.id).values(
-                disabled=0, must_change_password=0, password_changed_at=clock.stamp()))
-            audit.append(conn, db, actor=row.username, action="recovery.used",
-                         detail={"user": row.username})
-            new_ring = load_ring(path).with_user(row.username, new_password, key)
-            signing.register_slot(conn, db, RECOVERY_SIGNER, new_ring, row.username, admin=True)
-            new_ring.save(keyring_path(path))
-        _sign_as(db, row.username, new_ring.open_account(row.username, new_password))
-    except BaseException:
-        db.close()
-        raise
-    return _after_login(_start_session(db, row.username, action="login.recovery", ring=ring))
-
-
 def logout(session: Session) -> None:
     if session.ended:
         return

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app import clock
 from app.errors import StoreError
 from app.i18n import _
-from app.store import sealing, server, server_schema
+from app.store import sealing, server, server_ring, server_schema
 from app.store.database import audit_key_from
 from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.migrations import LATEST
@@ -39,7 +39,8 @@ def _lit(text: str) -> str:
 
 
 def login_functions_sql(dbname: str, staff: str) -> list[str]:
-    """custos_login_name (as server.login_name says it) and custos_set_login."""
+    """custos_login_name (as server.login_name says it), custos_set_login, and the
+    recovery login's two functions (store/server_ring.py)."""
     prefix = f"{dbname}."
     name = 'lower(btrim(account) COLLATE "C")'
     return [
@@ -76,6 +77,7 @@ def login_functions_sql(dbname: str, staff: str) -> list[str]:
         "'NOLOGIN' END, target); END $$",
         "REVOKE ALL ON FUNCTION custos_set_login(TEXT, TEXT, BOOLEAN) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION custos_set_login(TEXT, TEXT, BOOLEAN) TO {_q(staff)}",
+        *server_ring.recovery_functions_sql(dbname, staff),
     ]
 
 
@@ -88,8 +90,14 @@ def database_access_sql(dbname: str, staff: str) -> list[str]:
             f"GRANT USAGE ON SCHEMA public TO {_q(staff)}"]
 
 
-def ring_access_sql(staff: str) -> str:
-    return f"GRANT SELECT, UPDATE ON {server.RING_TABLE} TO {_q(staff)}"
+def ring_access_sql(staff: str) -> list[str]:
+    """Staff read the ring and write it under its rules (store/server_ring.py); they read
+    its history (a backup dumps it, as staff) and never write it."""
+    ring = server.RING_TABLE
+    return [f"GRANT SELECT, UPDATE ON {ring} TO {_q(staff)}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {server_ring.SLOTS} TO {_q(staff)}",
+            f"GRANT SELECT ON {ring}_history TO {_q(staff)}",
+            f"GRANT SELECT ON SEQUENCE {ring}_history_id_seq TO {_q(staff)}"]
 
 
 @contextlib.contextmanager
@@ -126,15 +134,11 @@ def owner_transaction(address: ServerAddress) -> Iterator:
                 *server_schema.build_sql(staff),
                 f"CREATE TABLE {server.RING_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
                 "body BYTEA NOT NULL)",
-                ring_access_sql(staff),
                 # Every ring a login replaced is kept, out of staff's reach: a ring
                 # overwritten with junk outside Custos is put back from here by branch IT.
                 f"CREATE TABLE {server.RING_TABLE}_history (id BIGSERIAL PRIMARY KEY, "
                 "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), login TEXT NOT NULL "
                 "DEFAULT session_user, body BYTEA NOT NULL)",
-                # Readable (a backup dumps it, as staff), never writable by staff.
-                f"GRANT SELECT ON {server.RING_TABLE}_history TO {_q(staff)}",
-                f"GRANT SELECT ON SEQUENCE {server.RING_TABLE}_history_id_seq TO {_q(staff)}",
                 f"CREATE FUNCTION {server.RING_TABLE}_kept() RETURNS trigger LANGUAGE plpgsql "
                 f"SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$ BEGIN INSERT INTO "
                 f"public.{server.RING_TABLE}_history (body) VALUES (OLD.body); RETURN NEW; "
@@ -143,6 +147,8 @@ def owner_transaction(address: ServerAddress) -> Iterator:
                 f"FOR EACH ROW EXECUTE FUNCTION {server.RING_TABLE}_kept()",
                 *login_functions_sql(dbname, staff),
                 *server_schema.protect_sql(staff),
+                *server_ring.layout_sql(staff),
+                *ring_access_sql(staff),
             ]:
                 cur.execute(statement)
             yield cur
@@ -205,7 +211,9 @@ def create_on_server(address: ServerAddress, admin: str, password: str, display_
         ring = KeyRing(db_id=db_id, db_salt=SERVER_SALT, slots=(), kdf=kdf)
         ring = ring.with_user(admin, password, key, signing).with_recovery(
             code, key, recovery_signing, grants=data_keys)
-        db.save_ring(ring)
+        with db.write() as conn:
+            db.save_ring(ring, conn)
+            server_ring.set_recovery_login(conn, code)
     finally:
         db.close()
     return DatabaseCreated(address, code, kdf)
@@ -222,13 +230,25 @@ def check_schema(conn) -> None:
     """At login: a server database from an older Custos is upgraded by branch IT first;
     one from a newer Custos is not touched."""
     version = schema_version(conn)
-    if version < LATEST:
+    older_ring = conn.exec_driver_sql(
+        f"SELECT to_regclass('public.{server_ring.SLOTS}') IS NULL").scalar()
+    if version < LATEST or older_ring:
         raise StoreError(_("The branch server's database is from an older version of Custos; "
                            "branch IT upgrades it first (custos upgrade --db ADDRESS, with the "
                            "owner login)."))
     if version > LATEST:
         raise StoreError(_("The branch server's database was written by a newer version of "
                            "Custos."))
+
+
+def upgrade_ring(cur, dbname: str, staff: str) -> None:
+    """A ring kept in one row becomes per-slot rows with their rules, and the recovery
+    login's functions are made (store/server_ring.py); nothing when they are there."""
+    if server_ring.upgrade(cur, staff):
+        for statement in server_ring.recovery_functions_sql(dbname, staff):
+            cur.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+        for statement in ring_access_sql(staff):
+            cur.execute(statement)
 
 
 def upgrade(address: ServerAddress) -> tuple[int, int]:
@@ -245,12 +265,13 @@ def upgrade(address: ServerAddress) -> tuple[int, int]:
             if current > LATEST:
                 raise StoreError(_("The branch server's database was written by a newer "
                                    "version of Custos."))
+            staff = server.staff_group(address.dbname)
             if current < LATEST:
-                for statement in server_schema.upgrade_sql(current, server.staff_group(
-                        address.dbname)):
+                for statement in server_schema.upgrade_sql(current, staff):
                     cur.execute(statement)
                 cur.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'",
                             (str(LATEST),))
+            upgrade_ring(cur, address.dbname, staff)
     except psycopg.Error as error:
         raise StoreError(_("The branch server refused the upgrade: {reason}")
                          .format(reason=str(error).strip().splitlines()[0])) from None

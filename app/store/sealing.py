@@ -17,6 +17,7 @@ first: from then on every write seals.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -54,6 +55,9 @@ PLAINTEXT_INDEXES = ("customer_by_id_number", "customer_by_id_rev", "customer_by
                      "customer_by_phone_tail", "service_by_no", "service_by_number_tail")
 
 Progress = Callable[[int, int], None]
+# On the branch server a chunk aims at this long a hold of the writers' lock, starting small.
+CHUNK_S = 0.3
+SERVER_FIRST = 20
 
 
 def new_domain_keys(generation: int = 1) -> list[DomainKey]:
@@ -126,7 +130,10 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
         extra = ["erased_at"] if table == "customer" else []
         columns = list(SEALED[table]) + sorted(SEARCH_ONLY.get(table, ())) + extra
         batch = 50 if table == "artefact_content" else BATCH  # whole PDFs: small batches
+        if db.is_server:
+            batch = min(batch, SERVER_FIRST)
         while True:
+            started = time.monotonic()
             with db.write() as conn:
                 last = int(_meta(conn, f"{mark}:{table}") or 0)
                 rows = dialect.raw(conn,
@@ -159,10 +166,19 @@ def seal_all(db, keys: FieldKeys, progress: Progress | None = None,
                     _refuse_resealing(conn, table)
                 _set_meta(conn, f"{mark}:{table}", str(rows[-1][0]))
             done += len(rows)
+            if db.is_server:
+                batch = next_batch(batch, time.monotonic() - started)
             if progress is not None:
                 progress(done, total)
     with db.write() as conn:
         finish(conn)
+
+
+def next_batch(batch: int, took_s: float) -> int:
+    """On the branch server every chunk holds the writers' lock that the counters' saves
+    wait for: chunks are sized to take about CHUNK_S (at most twice the last one)."""
+    wanted = int(batch * CHUNK_S / max(took_s, 0.001))
+    return max(1, min(BATCH, 2 * batch, wanted))
 
 
 def _allow_resealing(conn, table: str) -> None:

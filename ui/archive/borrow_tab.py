@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from app.archive import loan_history
 from app.archive.loans import cancel_loan, hand_over, lend, loans_of_file
 from app.archive.model import (
     LOAN_WORKING_DAYS,
-    BorrowerKind,
     FileKind,
     Loan,
     LoanStatus,
@@ -40,6 +38,7 @@ from app.security import Session
 from ui.archive.common import (
     ScanField,
     bare,
+    borrower_name,
     borrower_text,
     data_table,
     date_edit,
@@ -58,6 +57,7 @@ from ui.archive.dialogs import NoteDialog
 from ui.dialogs import hint_label
 from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.staff import StaffPicker, names_for
 from ui.worker import run_in_background
 
 WAITING = (LoanStatus.REQUESTED, LoanStatus.APPROVED)
@@ -113,14 +113,8 @@ class BorrowTab(QWidget):
         kinds = QButtonGroup(self)
         kinds.addButton(self.staff)
         kinds.addButton(self.external)
-        self.staff_name = QComboBox()
-        self.staff_name.setEditable(True)
-        self.staff_name.lineEdit().setPlaceholderText(_("staff username"))
-        for username, display in loan_history.staff_borrowers(self.session):
-            self.staff_name.addItem(f"{username}", username)
-            self.staff_name.setItemData(self.staff_name.count() - 1, display,
-                                        Qt.ItemDataRole.ToolTipRole)
-        self.staff_name.setCurrentText("")
+        self.staff_name = StaffPicker(loan_history.staff_borrowers(self.session),
+                                      placeholder=_("name or username"))
         self.external_name = QLineEdit()
         self.external_name.setPlaceholderText(_("department or person"))
         who = QHBoxLayout()
@@ -228,7 +222,7 @@ class BorrowTab(QWidget):
             return
         self.errors.clear()
         external = self.external.isChecked()
-        borrower = (self.external_name.text() if external else self.staff_name.currentText())
+        borrower = self.external_name.text() if external else self.staff_name.login()
         session, number = self.session, self.paper.file_no
         purpose, due = self.purpose.text(), day_in(self.due)
 
@@ -254,13 +248,11 @@ class BorrowTab(QWidget):
         self._file_changed(paper)
         self.last_loan = loan.id
         self.slip_button.setEnabled(True)
-        if loan.borrower_kind == BorrowerKind.STAFF and self.staff_name.findText(
-                loan.borrower) < 0:
-            self.staff_name.addItem(loan.borrower)
         self.purpose.clear()
         if loan.status == LoanStatus.ON_LOAN:
             sentence = _("File {number} is lent to {borrower} until {date}.").format(
-                number=loan.file_no, borrower=loan.borrower, date=loan.due_date)
+                number=loan.file_no, borrower=borrower_name(loan, names_for(self.session)),
+                date=loan.due_date)
         else:
             self.watched.add(loan.file_no)
             sentence = _("Loan {loan} waits for a manager's approval; hand the file over once "
@@ -288,7 +280,7 @@ class BorrowTab(QWidget):
     def _show_waiting(self, loans: list[Loan], select: int | None) -> None:
         self.waiting = loans
         fill_table(self.table, [[str(x.id), x.file_no, label_of(FileKind, x.file_kind),
-                                 borrower_text(x),
+                                 borrower_text(x, names_for(self.session)),
                                  self._waiting_status(x), x.due_date, x.purpose]
                                 for x in loans])
         ids = [x.id for x in loans]
@@ -335,7 +327,8 @@ class BorrowTab(QWidget):
         self._file_changed(paper)
         set_status(self.waiting_status, _("File {number} was handed over to {borrower}, due "
                                           "{date}.").format(number=loan.file_no,
-                                                            borrower=loan.borrower,
+                                                            borrower=borrower_name(
+                                                                loan, names_for(self.session)),
                                                             date=loan.due_date), ok=True)
         self.last_loan = loan.id
         self.refresh()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.accounts.names import StaffNames
 from app.errors import CustosError
 from app.i18n import _
 from ui.sections.common import set_status
@@ -54,18 +55,25 @@ def day_of(stamp: str | None) -> str:
     return clock.local_text(stamp)[:10] if stamp else NO_VALUE
 
 
-def by_on(user: str | None, stamp: str | None) -> str:
-    """Who, and on which day: "archive, 2025-03-03"."""
+def by_on(user: str | None, stamp: str | None, person: StaffNames) -> str:
+    """Who, and on which day: "赵敏, 2025-03-03"."""
     if not user:
         return NO_VALUE
-    return _("{user}, {date}").format(user=user, date=day_of(stamp))
+    return _("{user}, {date}").format(user=person(user), date=day_of(stamp))
 
 
-def borrower_text(loan: Any) -> str:
-    """The borrower with their kind: "counter (Staff member)"."""
+def borrower_name(loan: Any, person: StaffNames) -> str:
+    """A member of staff by name; an outside borrower as written down."""
     from app.archive.model import BorrowerKind
 
-    return _("{borrower} ({kind})").format(borrower=loan.borrower,
+    return person(loan.borrower) if loan.borrower_kind == BorrowerKind.STAFF else loan.borrower
+
+
+def borrower_text(loan: Any, person: StaffNames) -> str:
+    """The borrower with their kind: "王芳 (Staff member)"."""
+    from app.archive.model import BorrowerKind
+
+    return _("{borrower} ({kind})").format(borrower=borrower_name(loan, person),
                                            kind=label_of(BorrowerKind, loan.borrower_kind))
 
 

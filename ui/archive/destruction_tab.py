@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import StaffNames
 from app.archive.destruction import batches, due_for_destruction, propose_destruction
 from app.archive.model import Batch, BatchStatus, DestructionMethod, FileKind, PaperFile
 from app.archive.printouts import destruction_record_pdf
@@ -34,18 +35,19 @@ from ui.archive.common import (
 from ui.archive.dialogs import RecordDestructionDialog
 from ui.dialogs import ask, hint_label
 from ui.sections.common import set_status
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 
-def batch_rows(found: list[Batch]) -> list[list[str]]:
+def batch_rows(found: list[Batch], person: StaffNames) -> list[list[str]]:
     rows = []
     for b in found:
-        decided = by_on(b.decided_by, b.decided_at)
+        decided = by_on(b.decided_by, b.decided_at, person)
         done = NO_VALUE
         if b.destroyed_on:
             done = f"{b.destroyed_on} · {label_of(DestructionMethod, b.method)}"
         rows.append([b.batch_no, label_of(BatchStatus, b.status), str(len(b.file_nos)),
-                     by_on(b.proposed_by, b.proposed_at), decided, done,
+                     by_on(b.proposed_by, b.proposed_at, person), decided, done,
                      ", ".join(b.file_nos)])
     return rows
 
@@ -133,7 +135,7 @@ class DestructionTab(QWidget):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
         self.table.blockSignals(False)
-        fill_table(self.batch_table, batch_rows(found))
+        fill_table(self.batch_table, batch_rows(found, names_for(self.session)))
         numbers = [b.batch_no for b in found]
         if select in numbers:
             self.batch_table.selectRow(numbers.index(select))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import StaffNames
 from app.archive.destruction import batch_of_file
 from app.archive.loans import loans_of_file, mark_found
 from app.archive.model import (
@@ -45,14 +46,15 @@ from ui.archive.common import (
 from ui.archive.dialogs import MoveDialog, NoteDialog, RequestLoanDialog, RetentionDialog
 from ui.dialogs import FormDialog
 from ui.sections.common import set_status
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 DUE_COLUMN = 5
 
 
-def loan_rows(loans: list[Loan]) -> list[list[str]]:
+def loan_rows(loans: list[Loan], person: StaffNames) -> list[list[str]]:
     return [[str(x.id), label_of(LoanStatus, x.status),
-             borrower_text(x),
+             borrower_text(x, person),
              day_of(x.requested_at), day_of(x.lent_at), x.due_date, day_of(x.returned_at),
              condition_text(x), x.purpose] for x in loans]
 
@@ -158,7 +160,8 @@ class FileDetail(QWidget):
                                                           reason=paper.retain_override_reason)
         out = NO_VALUE
         if paper.on_loan_to:
-            out = _("{borrower}, due {date}").format(borrower=paper.on_loan_to,
+            out = _("{borrower}, due {date}").format(borrower=names_for(self.session)(
+                paper.on_loan_to),
                                                      date=paper.due_date or NO_VALUE)
         for key, text in (("customer", customer or NO_VALUE),
                           ("description", paper.description or NO_VALUE),
@@ -175,7 +178,7 @@ class FileDetail(QWidget):
     def _show_history(self, number: str, loans: list[Loan], batch: Batch | None) -> None:
         if self.paper is None or self.paper.file_no != number:
             return  # another file was chosen meanwhile
-        fill_table(self.loans, loan_rows(loans))
+        fill_table(self.loans, loan_rows(loans, names_for(self.session)))
         for row, x in enumerate(loans):
             if x.days_overdue:
                 self.loans.item(row, DUE_COLUMN).setForeground(RED)

@@ -25,6 +25,7 @@ from ui.archive.common import (
 )
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 DAYS_COLUMN = 5
@@ -64,10 +65,11 @@ class OverdueTab(QWidget):
 
     def _show(self, loans: list[Loan]) -> None:
         self.loans = loans
+        person = names_for(self.session)
         fill_table(self.table, [[x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
                                  day_of(x.lent_at), x.due_date, str(x.days_overdue),
                                  escalation_label(x.escalation), str(x.renewals),
-                                 borrower_text(x)]
+                                 borrower_text(x, person)]
                                 for x in loans])
         bold = QFont(self.table.font())
         bold.setBold(True)

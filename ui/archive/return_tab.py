@@ -52,6 +52,7 @@ from ui.archive.dialogs import NoteDialog, note_box
 from ui.dialogs import hint_label
 from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 
@@ -168,7 +169,7 @@ class ReturnTab(QWidget):
         self.renew_hint.setText("")
         if loan is None:
             return
-        self.values["borrower"].setText(borrower_text(loan))
+        self.values["borrower"].setText(borrower_text(loan, names_for(self.session)))
         self.values["purpose"].setText(loan.purpose)
         self.values["lent"].setText(day_of(loan.lent_at))
         due = loan.due_date

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import StaffNames
 from app.archive.model import Transfer, TransferStatus
 from app.archive.transfers import open_transfers, request_transfer
 from app.errors import ValidationError
@@ -34,12 +35,13 @@ from ui.archive.common import (
 from ui.archive.dialogs import CompleteTransferDialog
 from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 
-def transfer_rows(found: list[Transfer]) -> list[list[str]]:
+def transfer_rows(found: list[Transfer], person: StaffNames) -> list[list[str]]:
     return [[str(t.id), t.file_no, t.to_unit, t.receiver, label_of(TransferStatus, t.status),
-             by_on(t.requested_by, t.requested_at), t.reason] for t in found]
+             by_on(t.requested_by, t.requested_at, person), t.reason] for t in found]
 
 
 def transfer_headers() -> list[str]:
@@ -124,7 +126,7 @@ class TransfersTab(QWidget):
 
     def _show(self, found: list[Transfer], select: int | None) -> None:
         self.transfers = found
-        fill_table(self.table, transfer_rows(found))
+        fill_table(self.table, transfer_rows(found, names_for(self.session)))
         ids = [t.id for t in found]
         if select in ids:
             self.table.selectRow(ids.index(select))

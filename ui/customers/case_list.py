@@ -20,6 +20,7 @@ from ui.customers.common import (
     read_only_table,
     selected_row,
 )
+from ui.staff import names_for
 
 
 def case_kind_label(value: str) -> str:
@@ -80,9 +81,10 @@ class CaseList(QWidget):
         keep = keep or (self.selected().case_no if self.selected() else None)
         self.cases = list(cases)
         rows = []
+        handler = names_for(self.session)
         for case in self.cases:
             cells = [case.case_no, case_kind_label(case.kind), case_status_label(case.status),
-                     case.summary, case.assignee or "", due_text(case)]
+                     case.summary, handler(case.assignee), due_text(case)]
             if self.with_customer:
                 cells[1:1] = [case.customer_no, case.customer_name]
             rows.append(cells)
@@ -102,9 +104,6 @@ class CaseList(QWidget):
     def selected(self) -> CaseRecord | None:
         row = selected_row(self.table)
         return self.cases[row] if row is not None and row < len(self.cases) else None
-
-    def assignees(self) -> list[str]:
-        return [c.assignee for c in self.cases if c.assignee]
 
     def _update_buttons(self) -> None:
         case = self.selected()
@@ -131,9 +130,9 @@ class CaseList(QWidget):
     def reassign(self) -> None:
         case = self.selected()
         if case is not None:
-            dialog = ReassignDialog(self.session, case, self.assignees(), self)
+            dialog = ReassignDialog(self.session, case, self)
             dialog.accepted.connect(lambda: self.changed.emit(
                 _("Case {number} was assigned to {user}.").format(
-                    number=case.case_no, user=dialog.assignee.text().strip())))
+                    number=case.case_no, user=dialog.assignee.currentText().strip())))
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()

@@ -419,7 +419,11 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
         ring = db.load_ring(conn)
         # LoginFailed: nothing changes. The keys come from the slot as it is now: a manager
         # may have approved this account since it logged in.
-        opened = ring.open_account(session.username, old_password)
+        try:
+            opened = ring.open_account(session.username, old_password)
+        except LoginFailed:  # only the password was asked for, the name is not in doubt
+            raise ValidationError(_("The current password is not correct."),
+                                  field="current_password") from None
         conn.execute(users_t.update().where(users_t.c.id == session.user_id).values(
             must_change_password=0, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_changed",

@@ -26,7 +26,6 @@ from app.archive.transfers import approve_transfer, pending_transfers, refuse_tr
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
-    attempt,
     borrower_name,
     borrower_text,
     by_on,
@@ -42,6 +41,7 @@ from ui.archive.dialogs import NoteDialog
 from ui.archive.transfers_tab import transfer_headers, transfer_rows
 from ui.sections.common import section_title, set_status
 from ui.staff import names_for
+from ui.worker import run_in_background
 
 
 def loan_headers() -> list[str]:
@@ -177,7 +177,7 @@ class ApprovalsSection(QWidget):
                         if session.can(Permission.DESTRUCTION_APPROVE) else [])
             return pending_approvals(session), pending_transfers(session), proposed
 
-        attempt(self, load, self._show, say(self.status))
+        run_in_background(self, lambda _p: load(), self._show, say(self.status))
 
     def _show(self, found: tuple[list[Loan], list[Transfer], list[Batch]]) -> None:
         loans, transfers, proposed = found

@@ -23,7 +23,6 @@ from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
     NO_VALUE,
-    attempt,
     by_on,
     data_table,
     fill_table,
@@ -37,6 +36,7 @@ from ui.archive.dialogs import RecordDestructionDialog
 from ui.dialogs import ask, hint_label
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.worker import run_in_background
 
 
 def batch_rows(found: list[Batch], person: StaffNames) -> list[list[str]]:
@@ -120,8 +120,8 @@ class DestructionTab(QWidget):
 
     def refresh(self, select: str | None = None) -> None:
         session = self.session
-        attempt(self, lambda: (due_for_destruction(session), batches(session)),
-                lambda found: self._show(*found, select), say(self.status))
+        run_in_background(self, lambda _p: (due_for_destruction(session), batches(session)),
+                          lambda found: self._show(*found, select), say(self.status))
 
     def _show(self, due: list[PaperFile], found: list[Batch], select: str | None) -> None:
         self.due, self.batches = due, found
@@ -180,8 +180,8 @@ class DestructionTab(QWidget):
 
     def _propose(self, numbers: list[str]) -> None:
         session = self.session
-        attempt(self, lambda: propose_destruction(session, numbers), self._proposed,
-                say(self.status))
+        run_in_background(self, lambda _p: propose_destruction(session, numbers), self._proposed,
+                          say(self.status))
 
     def _proposed(self, batch_no: str) -> None:
         set_status(self.status, _("Batch {batch} was proposed; a manager must approve it.")

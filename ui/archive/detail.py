@@ -32,7 +32,6 @@ from app.security import Permission, Session
 from ui.archive.common import (
     NO_VALUE,
     RED,
-    attempt,
     bare,
     borrower_text,
     data_table,
@@ -48,6 +47,7 @@ from ui.archive.dialogs import MoveDialog, NoteDialog, RequestLoanDialog, Retent
 from ui.dialogs import FormDialog
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.worker import run_in_background
 
 DUE_COLUMN = 5
 
@@ -171,8 +171,9 @@ class FileDetail(QWidget):
             self.values[key].setText(text)
         self._update_buttons()
         session, number = self.session, paper.file_no
-        attempt(self, lambda: (loans_of_file(session, number), batch_of_file(session, number)),
-                lambda found: self._show_history(number, *found), say(self.status))
+        run_in_background(self, lambda _p: (loans_of_file(session, number),
+                                            batch_of_file(session, number)),
+                          lambda found: self._show_history(number, *found), say(self.status))
 
     def _show_history(self, number: str, loans: list[Loan], batch: Batch | None) -> None:
         if self.paper is None or self.paper.file_no != number:

@@ -14,7 +14,6 @@ from app.security import Permission, Session
 from ui.archive.common import (
     RED,
     ScanField,
-    attempt,
     data_table,
     fill_table,
     label_of,
@@ -27,6 +26,7 @@ from ui.archive.detail import FileDetail
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.worker import run_in_background
 
 
 def file_rows(files: list[PaperFile], person: StaffNames) -> list[list[str]]:
@@ -89,8 +89,8 @@ class FindTab(QWidget):
         self.scan.setText(query)
         self.scan.selectAll()
         session = self.session
-        attempt(self, lambda: find_files(session, query),
-                lambda files: self._show(query, files, keep), say(self.status))
+        run_in_background(self, lambda _p: find_files(session, query),
+                          lambda files: self._show(query, files, keep), say(self.status))
 
     def _show(self, query: str, files: list[PaperFile], keep: str | None) -> None:
         self.files = files

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.errors import CustosError
 from app.i18n import _
 from app.keys import replace_recovery_code, rotate_data_keys, rotate_key
 from app.security import Session
@@ -31,7 +32,7 @@ from ui.dialogs import FormDialog, ask, hint_label, show_error, show_info
 from ui.first_run import keep_safe_text
 from ui.recovery_sheet import print_sheet, save_as_pdf
 from ui.sections.common import section_title, set_status
-from ui.worker import run_in_background
+from ui.worker import Failed, run_in_background
 
 
 def rotated_sentence(on_server: bool = False) -> str:
@@ -45,8 +46,7 @@ def rotated_sentence(on_server: bool = False) -> str:
 
 
 def rotate_in_background(session: Session, parent: QWidget | None,
-                         on_done: Callable[[str], None], on_error: Callable[[str], None]
-                         ) -> None:
+                         on_done: Callable[[str], None], on_error: Failed) -> None:
     run_in_background(parent, lambda _p: rotate_key(session), lambda _r: on_done(
         rotated_sentence(session.db.is_server)), on_error,
         label=_("Rotating the database key…"), show_after_ms=0)
@@ -102,8 +102,9 @@ class RecoveryCodeDialog(QDialog):
         self.print_button.clicked.connect(lambda: print_sheet(self, code, database_name))
         self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self._save_pdf)
-        row.addWidget(self.print_button)
-        row.addWidget(self.pdf_button)
+        for button in (self.print_button, self.pdf_button):
+            button.setAutoDefault(False)  # Enter is not "print": it closes, once stored
+            row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
         self.stored = QCheckBox(_("I have stored the recovery code safely"))
@@ -236,7 +237,7 @@ class KeysSection(QWidget):
         self.rotate_button.setEnabled(True)
         set_status(self.rotate_status, sentence, ok=True)
 
-    def _rotation_failed(self, sentence: str) -> None:
+    def _rotation_failed(self, sentence: CustosError) -> None:
         self.rotate_button.setEnabled(True)
         set_status(self.rotate_status, sentence, ok=False)
 
@@ -284,7 +285,7 @@ class KeysSection(QWidget):
         set_status(self.replace_status, _("The recovery code was replaced; the old one no "
                                           "longer works."), ok=True)
 
-    def _replace_failed(self, sentence: str) -> None:
+    def _replace_failed(self, sentence: CustosError) -> None:
         self.replace_button.setEnabled(True)
         set_status(self.replace_status, sentence, ok=False)
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from app.clock import local_text
 from app.customers.model import CustomerStatus
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.customer_panel import CustomerFilesPanel
@@ -169,7 +170,7 @@ class CustomerPage(QWidget):
                           lambda view: (self.show_view(view), self.say(sentence, ok=True)),
                           lambda error: self.say(error, ok=False))
 
-    def say(self, sentence: str, ok: bool) -> None:
+    def say(self, sentence: str | CustosError, ok: bool) -> None:
         set_status(self.status, sentence, ok)
 
     def close_page(self) -> None:

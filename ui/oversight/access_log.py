@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import audit_actions, clock
 from app.audit import ChainReport
 from app.customers.model import Purpose
+from app.errors import CustosError
 from app.exports.log_pdf import PDF_ROW_CAP, access_log_pdf
 from app.exports.xlsx import export_list
 from app.i18n import _, current_language
@@ -240,7 +241,7 @@ class AccessLogSection(QWidget):
             count=f"{len(seqs):,}", filter=filter_text(chosen, self.names)))
         self._update_buttons()
 
-    def _search_failed(self, sentence: str) -> None:
+    def _search_failed(self, sentence: CustosError) -> None:
         self.search_button.setEnabled(True)
         set_status(self.status, sentence, ok=False)
 
@@ -320,7 +321,7 @@ class AccessLogSection(QWidget):
         self.progress.hide()
         set_status(self.result, report_sentence(report), ok=report.intact)
 
-    def _verify_failed(self, sentence: str) -> None:
+    def _verify_failed(self, sentence: CustosError) -> None:
         self.verify_button.setEnabled(True)
         self.progress.hide()
         set_status(self.result, sentence, ok=False)

@@ -35,7 +35,7 @@ from app.rights.model import Artefact, ArtefactKind, RequestKind, RequestStatus,
 from app.rights.requests import get_request
 from app.security import Session
 from ui.dialogs import hint_label
-from ui.rights.actions import build_actions
+from ui.rights.actions import build_actions, refresh_actions
 from ui.rights.common import (
     ANSWER_STEPS,
     OVERDUE,
@@ -230,12 +230,11 @@ class RequestPage(QDialog):
             RequestStatus.COMPLETED, RequestStatus.REFUSED)
 
     def _update_buttons(self) -> None:
-        for action in self.actions:
-            action.refresh(self)
+        refresh_actions(self)
 
     # -- doing things -------------------------------------------------------------------
 
-    def say(self, sentence: str, ok: bool) -> None:
+    def say(self, sentence: str | CustosError, ok: bool) -> None:
         set_status(self.status, sentence, ok=ok)
 
     def run(self, call: Callable[[], Any], done_sentence: str, label: str = "",
@@ -251,7 +250,7 @@ class RequestPage(QDialog):
             if on_done is not None:
                 on_done(result)
 
-        def failed(sentence: str) -> None:
+        def failed(sentence: CustosError) -> None:
             self._update_buttons()
             self.say(sentence, ok=False)
 

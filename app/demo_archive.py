@@ -43,7 +43,7 @@ def files_for(cid: int, opened: date, rng: random.Random, today: date, next_file
             status = "on_loan"
             loans.append(_loan(next_loan + len(loans), fid, kind, lent, due, "on_loan",
                                rng))
-        elif roll < 0.035 and kind is FileKind.ID_COPY:  # asked for, awaiting a manager
+        elif roll < 0.05 and kind is FileKind.ID_COPY:  # asked for, awaiting a manager
             loans.append(_requested(next_loan + len(loans), fid, today, rng))
         elif roll < 0.10:  # an earlier loan, returned (now and then damaged)
             lent = today - timedelta(days=rng.randrange(20, 400))

@@ -131,7 +131,8 @@ def fill_records(session: Session, customers: int, rng: random.Random,
             opened = date.fromisoformat(months60[-since_months] + "-01") + timedelta(
                 days=rng.randrange(0, 27))
             closed = not heavy and rng.random() < 0.03
-            restricted = not heavy and rng.random() < 0.005
+            # One customer in 200 restricted (the 100th first), so every demo has some.
+            restricted = not heavy and not closed and i % 200 == 99
             created = f"{opened.isoformat()}T02:{rng.randrange(60):02d}:00.000000Z"
             out.add(customer, sealed_values(keys, "customer", cid, dict(
                 id=cid, customer_no=f"C{cid:09d}", kind="person", name=p.name,

@@ -1,7 +1,7 @@
 """Screenshots of every screen, for each role, in both languages, at two window sizes, with
 the layout problems measured on each (tests/ui/layout_checks.py). Not a test.
 
-    xvfb-run -a -s "-screen 0 1800x1200x24" .venv/bin/python tests/ui/tour.py OUT_DIR \
+    PYTHONPATH=. xvfb-run -a -s "-screen 0 1800x1200x24" .venv/bin/python tests/ui/tour.py OUT_DIR \
         [--db DEMO.custos] [--roles counter,manager] [--languages zh_CN] [--sizes 1200x760]
 
 Builds the demo database (app/demo.py, 600 customers) unless --db names one. Every

@@ -59,6 +59,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import NoteDialog
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 
 WAITING = (LoanStatus.REQUESTED, LoanStatus.APPROVED)
 
@@ -82,7 +83,7 @@ class BorrowTab(QWidget):
         self.waiting: list[Loan] = []
         self.last_loan: int | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(hint_label(_("Scan the file's barcode (or type its number) and press "
                                       "Enter.")))
         self.scan = ScanField(_("File number"))

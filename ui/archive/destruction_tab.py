@@ -35,6 +35,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import RecordDestructionDialog
 from ui.dialogs import ask, hint_label
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 
 
 def batch_rows(found: list[Batch]) -> list[list[str]]:
@@ -63,7 +64,7 @@ class DestructionTab(QWidget):
         self.batches: list[Batch] = []
         self.proposer = session.can(Permission.DESTRUCTION_PROPOSE)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         split = QSplitter(Qt.Orientation.Vertical)
 
         due_box = QGroupBox(_("Due for destruction (kept-until date passed; not on loan, on "

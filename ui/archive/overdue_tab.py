@@ -25,8 +25,9 @@ from ui.archive.common import (
 )
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 
-DAYS_COLUMN = 5
+DAYS_COLUMN = 6
 
 
 def escalation_text(level: int) -> str:
@@ -45,13 +46,15 @@ class OverdueTab(QWidget):
         self.session = session
         self.loans: list[Loan] = []
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(hint_label(_("A reminder goes to the archive on the due date; the "
                                       "managers are alerted {days} days after it.")
                                     .format(days=ESCALATE_AFTER_DAYS)))
-        self.table = data_table([_("File number"), _("Kind"), _("Customer number"),
-                                 _("Lent on"), _("Due date"), _("Days overdue"),
-                                 _("Escalation"), _("Renewals"), _("Borrower")])
+        # Who has the file comes first; the short Renewals last, where the stretched
+        # column may take the rest of the width (a long last column would be cut off).
+        self.table = data_table([_("File number"), _("Borrower"), _("Kind"),
+                                 _("Customer number"), _("Lent on"), _("Due date"),
+                                 _("Days overdue"), _("Escalation"), _("Renewals")])
         self.table.doubleClicked.connect(lambda _index: self._take_back())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -76,10 +79,10 @@ class OverdueTab(QWidget):
 
     def _show(self, loans: list[Loan]) -> None:
         self.loans = loans
-        fill_table(self.table, [[x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
-                                 day_of(x.lent_at), x.due_date, str(x.days_overdue),
-                                 escalation_text(x.escalation), str(x.renewals),
-                                 borrower_text(x)]
+        fill_table(self.table, [[x.file_no, borrower_text(x), label_of(FileKind, x.file_kind),
+                                 x.customer_no, day_of(x.lent_at), x.due_date,
+                                 str(x.days_overdue), escalation_text(x.escalation),
+                                 str(x.renewals)]
                                 for x in loans])
         bold = QFont(self.table.font())
         bold.setBold(True)

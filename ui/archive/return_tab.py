@@ -53,6 +53,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import NoteDialog, note_box
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 
 
 def renewal_preview(x: Loan, day: date) -> date:
@@ -69,7 +70,7 @@ class ReturnTab(QWidget):
         self.paper: PaperFile | None = None
         self.loan: Loan | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(hint_label(_("Scan the returned file's barcode (or type its number) "
                                       "and press Enter.")))
         self.scan = ScanField(_("File number"))

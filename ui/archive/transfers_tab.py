@@ -35,6 +35,7 @@ from ui.archive.common import (
 )
 from ui.archive.dialogs import CompleteTransferDialog
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 
 
 def transfer_rows(found: list[Transfer]) -> list[list[str]]:
@@ -54,7 +55,7 @@ class TransfersTab(QWidget):
         self.transfers: list[Transfer] = []
         self.manage = session.can(Permission.FILE_MANAGE)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
 
         ask_box = QGroupBox(_("Request a transfer"))
         form = QFormLayout(ask_box)

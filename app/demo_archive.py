@@ -16,12 +16,13 @@ DESCRIPTIONS = {
     FileKind.COMPLAINT_FILE: "投诉受理材料",
 }
 STAFF = ("counter", "manager")
-OVERDUE_SHARE = 0.08
+OVERDUE_SHARE = 0.05  # of loans out; fill_records adds one late loan in 250 customers
 
 
 def files_for(cid: int, opened: date, rng: random.Random, today: date, next_file: int,
-              next_loan: int) -> tuple[list[dict], list[dict]]:
-    """Rows for one customer's paper files and their loans."""
+              next_loan: int, late_loan: bool = False) -> tuple[list[dict], list[dict]]:
+    """Rows for one customer's paper files and their loans; with `late_loan`, the first
+    file is out on a loan past its due date (so that every demo has some)."""
     files, loans = [], []
     kinds = [FileKind.SERVICE_AGREEMENT]
     if rng.random() < 0.5:
@@ -36,8 +37,9 @@ def files_for(cid: int, opened: date, rng: random.Random, today: date, next_file
         box = f"B{received.year}-{(fid // 40) % 300 + 1:03d}"
         status = "in_archive"
         roll = rng.random()
-        if roll < 0.03:  # out on loan now: about one in ten overdue
-            late = rng.random() < OVERDUE_SHARE
+        forced, late_loan = late_loan, False
+        if roll < 0.03 or forced:  # out on loan now: about one in ten overdue
+            late = forced or rng.random() < OVERDUE_SHARE
             lent = today - timedelta(days=rng.randrange(6, 14) if late else rng.randrange(0, 3))
             due = add_working_days(lent, 3)
             status = "on_loan"

@@ -218,7 +218,8 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                                              phone=p.mobile,
                                              services=[(n, k) for k, n, _p in lines]):
                     out.add(customer_token, {"token": token, "customer_id": cid})
-            files, loans = files_for(cid, opened, rng, today, next_file, next_loan)
+            files, loans = files_for(cid, opened, rng, today, next_file, next_loan,
+                                     late_loan=i % 250 == 0)
             for row in files:
                 out.add(paper_file, row)
             for row in loans:

@@ -50,11 +50,12 @@ class OverdueTab(QWidget):
         layout.addWidget(hint_label(_("A reminder goes to the archive on the due date; the "
                                       "managers are alerted {days} days after it.")
                                     .format(days=ESCALATE_AFTER_DAYS)))
-        # Who has the file comes first; the short Renewals last, where the stretched
-        # column may take the rest of the width (a long last column would be cut off).
+        # Who has the file comes right after it, and a short column last (the stretched
+        # one, which takes what width is left). Renewals show on the Return tab: with
+        # them the columns were wider than the window (1200 px) in either language.
         self.table = data_table([_("File number"), _("Borrower"), _("Kind"),
                                  _("Customer number"), _("Lent on"), _("Due date"),
-                                 _("Days overdue"), _("Escalation"), _("Renewals")])
+                                 _("Days overdue"), _("Escalation")])
         self.table.doubleClicked.connect(lambda _index: self._take_back())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -81,8 +82,7 @@ class OverdueTab(QWidget):
         self.loans = loans
         fill_table(self.table, [[x.file_no, borrower_text(x), label_of(FileKind, x.file_kind),
                                  x.customer_no, day_of(x.lent_at), x.due_date,
-                                 str(x.days_overdue), escalation_text(x.escalation),
-                                 str(x.renewals)]
+                                 str(x.days_overdue), escalation_text(x.escalation)]
                                 for x in loans])
         bold = QFont(self.table.font())
         bold.setBold(True)

@@ -95,7 +95,7 @@ class EntryEditor(QWidget):
         self._show_changed(entry)
 
     def _bases(self, entry: RegisterEntry) -> QVBoxLayout:
-        """PIPL Art. 13's bases, two to a row; a basis an earlier version stored that PIPL
+        """PIPL Art. 13's bases, one to a row; a basis an earlier version stored that PIPL
         does not know is said, and goes when the entry is saved."""
         column = QVBoxLayout()
         boxes = QGridLayout()
@@ -104,7 +104,7 @@ class EntryEditor(QWidget):
             box = QCheckBox(basis.label)
             box.setChecked(basis.value in entry.legal_basis)
             self.bases[basis.value] = box
-            boxes.addWidget(box, i // 2, i % 2)
+            boxes.addWidget(box, i, 0)
         column.addLayout(boxes)
         legacy = [b for b in entry.legal_basis if b in LEGACY_BASES]
         self.legacy_warning: QLabel | None = None

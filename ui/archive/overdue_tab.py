@@ -16,7 +16,6 @@ from ui.archive.common import (
     attempt,
     borrower_text,
     data_table,
-    day_of,
     fill_table,
     label_of,
     say,
@@ -27,7 +26,7 @@ from ui.dialogs import hint_label
 from ui.sections.common import set_status
 from ui.style import TAB_MARGINS
 
-DAYS_COLUMN = 6
+DAYS_COLUMN = 4
 
 
 def escalation_text(level: int) -> str:
@@ -50,12 +49,13 @@ class OverdueTab(QWidget):
         layout.addWidget(hint_label(_("A reminder goes to the archive on the due date; the "
                                       "managers are alerted {days} days after it.")
                                     .format(days=ESCALATE_AFTER_DAYS)))
-        # Who has the file comes right after it, and a short column last (the stretched
-        # one, which takes what width is left). Renewals show on the Return tab: with
-        # them the columns were wider than the window (1200 px) in either language.
-        self.table = data_table([_("File number"), _("Borrower"), _("Kind"),
-                                 _("Customer number"), _("Lent on"), _("Due date"),
-                                 _("Days overdue"), _("Escalation")])
+        # Who has the file comes right after it; the kind of file last, the stretched
+        # column, which shortens its text ("SIM registration…") when the window is narrow
+        # instead of pushing a column out of sight. The lending date and renewals are on
+        # the Return tab: with them the columns were wider than the window (1200 px).
+        self.table = data_table([_("File number"), _("Borrower"), _("Customer number"),
+                                 _("Due date"), _("Days overdue"), _("Escalation"),
+                                 _("Kind")])
         self.table.doubleClicked.connect(lambda _index: self._take_back())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -80,9 +80,9 @@ class OverdueTab(QWidget):
 
     def _show(self, loans: list[Loan]) -> None:
         self.loans = loans
-        fill_table(self.table, [[x.file_no, borrower_text(x), label_of(FileKind, x.file_kind),
-                                 x.customer_no, day_of(x.lent_at), x.due_date,
-                                 str(x.days_overdue), escalation_text(x.escalation)]
+        fill_table(self.table, [[x.file_no, borrower_text(x), x.customer_no, x.due_date,
+                                 str(x.days_overdue), escalation_text(x.escalation),
+                                 label_of(FileKind, x.file_kind)]
                                 for x in loans])
         bold = QFont(self.table.font())
         bold.setBold(True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app import accounts, clock
 from app.accounts import access
+from app.customers import records
 from app.demo_audit import HISTORY_DAYS, fill_history
 from app.demo_records import fill_records
 from app.security.roles import Role
@@ -78,7 +79,35 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
             fill_records(session, customers, rng)
     finally:
         accounts.logout(session)
+    if customers >= 50:
+        alerts_of_the_day(path)
     return created
+
+
+def alerts_of_the_day(path: Path) -> None:
+    """This morning at the branch, done as the staff would, so the alert rules see it: a
+    customer opened "for a friend" (the manager has asked and noted why) and a counter
+    clerk revealing ID numbers all morning (waiting for the manager)."""
+    from app.oversight.review import acknowledge_alert, list_alerts
+
+    counter, manager = (_login(path, role) for role in (Role.COUNTER, Role.MANAGER))
+    try:
+        records.open_customer(counter, "C000000042", "other", "帮朋友查询号码")
+        for n in range(11):
+            number = f"C{n + 10:09d}"
+            records.open_customer(counter, number, "counter_service")
+            records.reveal_field(counter, number, "id_number", "客户办理业务核对身份")
+        other = next(a for a in list_alerts(manager) if a.rule == "purpose_other")
+        acknowledge_alert(manager, other.id, "已与王芳核实：客户委托其朋友代为查询，"
+                                             "已提醒须持授权委托书办理。")
+    finally:
+        accounts.logout(counter)
+        accounts.logout(manager)
+
+
+def _login(path: Path, role: Role):
+    account = next(a for a in DEMO_ACCOUNTS if a.role is role)
+    return accounts.login(path, account.username, account.password)
 
 
 @contextmanager

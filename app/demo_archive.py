@@ -16,11 +16,13 @@ DESCRIPTIONS = {
     FileKind.COMPLAINT_FILE: "投诉受理材料",
 }
 STAFF = ("counter", "manager")
+OVERDUE_SHARE = 0.05  # of loans out; fill_records adds one late loan in 250 customers
 
 
 def files_for(cid: int, opened: date, rng: random.Random, today: date, next_file: int,
-              next_loan: int) -> tuple[list[dict], list[dict]]:
-    """Rows for one customer's paper files and their loans."""
+              next_loan: int, late_loan: bool = False) -> tuple[list[dict], list[dict]]:
+    """Rows for one customer's paper files and their loans; with `late_loan`, the first
+    file is out on a loan past its due date (so that every demo has some)."""
     files, loans = [], []
     kinds = [FileKind.SERVICE_AGREEMENT]
     if rng.random() < 0.5:
@@ -35,12 +37,16 @@ def files_for(cid: int, opened: date, rng: random.Random, today: date, next_file
         box = f"B{received.year}-{(fid // 40) % 300 + 1:03d}"
         status = "in_archive"
         roll = rng.random()
-        if roll < 0.03:  # out on loan now, some overdue
-            lent = today - timedelta(days=rng.randrange(1, 14))
+        forced, late_loan = late_loan, False
+        if roll < 0.03 or forced:  # out on loan now: about one in ten overdue
+            late = forced or rng.random() < OVERDUE_SHARE
+            lent = today - timedelta(days=rng.randrange(6, 14) if late else rng.randrange(0, 3))
             due = add_working_days(lent, 3)
             status = "on_loan"
             loans.append(_loan(next_loan + len(loans), fid, kind, lent, due, "on_loan",
                                rng))
+        elif roll < 0.05 and kind is FileKind.ID_COPY:  # asked for, awaiting a manager
+            loans.append(_requested(next_loan + len(loans), fid, today, rng))
         elif roll < 0.10:  # an earlier loan, returned (now and then damaged)
             lent = today - timedelta(days=rng.randrange(20, 400))
             loans.append(_loan(next_loan + len(loans), fid, kind, lent,
@@ -74,6 +80,18 @@ def _loan(lid: int, fid: int, kind: FileKind, lent: date, due: date, status: str
         "received_by": "archive" if returned else None,
         "condition": ("damaged" if damaged else "intact") if returned else None,
         "condition_note": "封面破损" if damaged else None, "escalation": 0}
+
+
+def _requested(lid: int, fid: int, today: date, rng: random.Random) -> dict:
+    """A counter's request to borrow an ID copy, waiting for a manager's approval."""
+    stamp = f"{today.isoformat()}T01:{rng.randrange(60):02d}:00.000000Z"
+    return {
+        "id": lid, "file_id": fid, "borrower_kind": "staff", "borrower": "counter",
+        "purpose": "核对客户资料", "status": "requested", "requested_at": stamp,
+        "requested_by": "counter", "due_date": add_working_days(today, 3).isoformat(),
+        "needs_approval": 1, "decided_by": None, "decided_at": None, "lent_at": None,
+        "lent_by": None, "renewals": 0, "returned_at": None, "received_by": None,
+        "condition": None, "condition_note": None, "escalation": 0}
 
 
 __all__ = ["files_for", "loan", "paper_file"]

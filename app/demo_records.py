@@ -1,7 +1,9 @@
 """Synthetic customer records for the demo and benchmark databases, written in bulk.
 
 Every category is filled: identity (fake people, checksum-valid IDs), services, monthly
-consumption, payments, cases (some open, some overdue) and the consent ledger. A few
+consumption, payments, cases (some open, about one in ten of those overdue), the consent
+ledger, paper files and loans (app/demo_archive.py) and rights requests
+(app/demo_requests.py). A few
 customers are heavy (many services, five years of months, dozens of cases), some are
 restricted and some closed. Rows go straight into the tables in large batches — this is
 generated data, not counter work — and the run is one audit event. When the database seals
@@ -30,6 +32,7 @@ from app.customers.tables import (
 )
 from app.customers.tokens import customer_tokens
 from app.demo_archive import files_for, loan, paper_file
+from app.demo_requests import request_rows, rights_request
 from app.security.session import Session
 from app.store.fields import sealed_values
 
@@ -45,6 +48,20 @@ CASE_SUMMARIES = {
     CaseKind.SUGGESTION: ("建议延长营业时间", "建议增加自助终端", "建议短信提醒更及时"),
 }
 CHANNELS = ("counter", "phone", "online", "letter")
+OVERDUE_SHARE = 0.1  # of open cases and of files on loan
+
+
+def _case_state(rng: random.Random, kind: CaseKind, since_months: int) -> tuple[CaseStatus, int]:
+    """A case's state and age in days. A branch's open work is recent and mostly within
+    its time limit; about one open case in ten is late (OVERDUE_SHARE)."""
+    if rng.random() < 0.12:
+        status = rng.choice((CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.IN_PROGRESS,
+                             CaseStatus.REOPENED))
+        allowed = CASE_DUE_DAYS[kind]
+        late = rng.random() < OVERDUE_SHARE
+        return status, allowed + rng.randrange(1, 12) if late else rng.randrange(0, allowed + 1)
+    return (rng.choice((CaseStatus.RESOLVED, CaseStatus.CLOSED, CaseStatus.CLOSED)),
+            rng.randrange(0, 30 * since_months))
 
 
 def _months_back(today: date, n: int) -> list[str]:
@@ -114,7 +131,8 @@ def fill_records(session: Session, customers: int, rng: random.Random,
             opened = date.fromisoformat(months60[-since_months] + "-01") + timedelta(
                 days=rng.randrange(0, 27))
             closed = not heavy and rng.random() < 0.03
-            restricted = not heavy and rng.random() < 0.005
+            # One customer in 200 restricted (the 100th first), so every demo has some.
+            restricted = not heavy and not closed and i % 200 == 99
             created = f"{opened.isoformat()}T02:{rng.randrange(60):02d}:00.000000Z"
             out.add(customer, sealed_values(keys, "customer", cid, dict(
                 id=cid, customer_no=f"C{cid:09d}", kind="person", name=p.name,
@@ -177,17 +195,9 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                 rng.randrange(1, 4) if rng.random() < 0.3 else 0)
             for _k in range(n_cases):
                 kind = rng.choice(list(CaseKind))
-                # A branch's recent weeks carry the open work: some of it already late.
-                age = rng.randrange(0, 40) if rng.random() < 0.2 else \
-                    rng.randrange(0, 30 * since_months)
+                status, age = _case_state(rng, kind, since_months)
                 created_on = today - timedelta(days=age)
                 due = created_on + timedelta(days=CASE_DUE_DAYS[kind])
-                if age < 40 and rng.random() < 0.6:
-                    status = rng.choice((CaseStatus.OPEN, CaseStatus.IN_PROGRESS,
-                                         CaseStatus.REOPENED))
-                else:
-                    status = rng.choice((CaseStatus.RESOLVED, CaseStatus.CLOSED,
-                                         CaseStatus.CLOSED))
                 done = status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
                 stamp = f"{created_on.isoformat()}T03:{rng.randrange(60):02d}:00.000000Z"
                 took = created_on + timedelta(days=rng.randrange(0, CASE_DUE_DAYS[kind] + 4))
@@ -208,7 +218,8 @@ def fill_records(session: Session, customers: int, rng: random.Random,
                                              phone=p.mobile,
                                              services=[(n, k) for k, n, _p in lines]):
                     out.add(customer_token, {"token": token, "customer_id": cid})
-            files, loans = files_for(cid, opened, rng, today, next_file, next_loan)
+            files, loans = files_for(cid, opened, rng, today, next_file, next_loan,
+                                     late_loan=i % 250 == 0)
             for row in files:
                 out.add(paper_file, row)
             for row in loans:
@@ -217,6 +228,10 @@ def fill_records(session: Session, customers: int, rng: random.Random,
             next_loan += len(loans)
             if progress is not None and i % 1000 == 0:
                 progress(i, customers)
+        next_request = (conn.execute(select(func.max(rights_request.c.id))).scalar() or 0) + 1
+        for row in request_rows(range(start_id, start_id + customers), rng, today,
+                                next_request):
+            out.add(rights_request, sealed_values(keys, "rights_request", row["id"], row))
         out.flush()
         audit.append(conn, db, actor=session.username, action="demo.generated",
                      detail={"customers": customers})

@@ -76,3 +76,35 @@ def test_demo_records_are_sealed_and_tokenised(demo):
         assert found and all(f.customer_name.startswith(name) for f in found)
     finally:
         accounts.logout(archive)
+
+
+@pytest.fixture(scope="module")
+def branch(tmp_path_factory):
+    path = tmp_path_factory.mktemp("branch") / "demo.custos"
+    create_demo(path, customers=300, seed=7, history=50)
+    return path
+
+
+def test_the_demo_is_a_believable_branch(branch):
+    """Some open work late, not most of it; alerts to acknowledge and one acknowledged;
+    requests new, due this week and past due; decided ones for the turnaround chart."""
+    from app.oversight.dashboard import dashboard
+    from app.oversight.review import list_alerts
+
+    manager = accounts.login(branch, "manager", "manager-demo-1")
+    try:
+        figures = dashboard(manager)
+        alerts = list_alerts(manager, open_only=False)
+    finally:
+        accounts.logout(manager)
+    open_cases, late_cases = sum(figures.cases_open.values()), sum(figures.cases_overdue.values())
+    assert open_cases >= 10 and 0 < late_cases <= 0.2 * open_cases
+    files = figures.files
+    assert files["on_loan"] >= 5 and 0 < files["overdue"] / files["on_loan"] <= 0.25
+    assert files["awaiting_approval"] > 0
+    requests = figures.requests
+    assert requests["open"] >= 10 and requests["due_this_week"] > 0
+    assert 0 < requests["overdue"] <= requests["open"] // 4
+    assert figures.turnaround and any(took > allowed for _n, took, allowed in figures.turnaround)
+    assert figures.alerts_open >= 1
+    assert any(a.acknowledged_at for a in alerts) and any(not a.acknowledged_at for a in alerts)

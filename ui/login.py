@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from app.store.memory import wipe
 from app.store.place import is_server
 from ui import places
 from ui.dialogs import error_label, hint_label, password_field
+from ui.files import open_file
 from ui.language import apply_language
 from ui.worker import run_in_background
 
@@ -300,8 +300,8 @@ class LoginDialog(QDialog):
     def _open_other(self) -> None:
         here = self.db_path if isinstance(self.db_path, Path) else places.default_database_path()
         start = str(here.parent)
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Open a Custos database"), start, _("Custos databases (*.custos)"))
+        name = open_file(self, _("Open a Custos database"), start,
+                         _("Custos databases (*.custos)"))
         if name:
             self.use_database(Path(name))
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
 from ui.dialogs import show_error
+from ui.files import save_file
 from ui.first_run import recovery_sheet_html
 from ui.printing import choose_and_print, print_on
 
@@ -32,8 +33,8 @@ def write_pdf(code: str, database_name: str, target: Path) -> None:
 def save_as_pdf(parent: QWidget, code: str, database_name: str, folder: Path) -> Path | None:
     """Ask where, then write the sheet as a PDF; None if the person cancelled."""
     suggested = folder / _("recovery-code-{name}.pdf").format(name=Path(database_name).stem)
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save the recovery code as PDF"), str(suggested), _("PDF files (*.pdf)"))
+    name = save_file(parent, _("Save the recovery code as PDF"), str(suggested),
+                     _("PDF files (*.pdf)"))
     if not name:
         return None
     target = Path(name)

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -24,6 +23,7 @@ from app.errors import StoreError
 from app.i18n import _
 from app.store.place import join_server, locate, profile
 from ui.dialogs import FormDialog, hint_label
+from ui.files import open_file
 
 ADDRESS_FORM = "postgresql://HOST[:PORT]/DBNAME"
 
@@ -78,9 +78,8 @@ class ServerFields(QWidget):
             self.ca_file.setText(ca)
 
     def _browse(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("The CA file of the branch server"), self.ca_file.text(),
-            _("Certificates (*.crt *.pem *.cer);;All files (*)"))
+        name = open_file(self, _("The CA file of the branch server"), self.ca_file.text(),
+                         _("Certificates (*.crt *.pem *.cer);;All files (*)"))
         if name:
             self.ca_file.setText(name)
 

@@ -12,6 +12,9 @@ from app.resources import cjk_font_path
 log = logging.getLogger(__name__)
 
 WINDOW_SIZE = (1200, 760)
+# The space between a tab's frame and what the tab page holds (left, top, right, bottom):
+# every tab page lays out with it, so no hint or table sits flush against the frame.
+TAB_MARGINS = (14, 12, 14, 12)
 ACCENT = "#1f5fa8"
 
 STYLE_SHEET = f"""

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from app.errors import CustosError
 from app.i18n import _
 from app.security.passwords import policy_text
 from ui.dialogs import error_label, hint_label, password_field, show_info
+from ui.files import save_file
 from ui.first_run import FirstRun, keep_safe_text
 from ui.recovery_sheet import print_sheet, save_as_pdf
 from ui.server_choice import ServerFields
@@ -103,9 +103,8 @@ class LocationPage(QWizardPage):
         return -1 if self.joining else super().nextId()
 
     def _choose(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the database as"), self.location.text(),
-            _("Custos databases (*.custos)"))
+        name = save_file(self, _("Save the database as"), self.location.text(),
+                         _("Custos databases (*.custos)"))
         if name:
             self.location.setText(name)
 

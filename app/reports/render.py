@@ -18,10 +18,9 @@ from reportlab.lib.units import mm
 
 from app.exports.cells import safe_row
 from app.i18n import translate
+from app.palette import SERIES_COLOURS
 from app.pdf import FONT, PageFrame, Paragraph, Spacer, build, esc, key_values, styles, table
 from app.reports.model import Chart, Report
-
-PALETTE = ["#1f3a5f", "#3f7cac", "#95b8d1", "#e08e45", "#b5446e", "#6a994e", "#999999"]
 
 
 def _drawing(chart: Chart, width: float = 170 * mm, height: float = 70 * mm) -> Drawing:
@@ -41,14 +40,14 @@ def _drawing(chart: Chart, width: float = 170 * mm, height: float = 70 * mm) -> 
     if chart.stacked:
         bars.categoryAxis.style = "stacked"
     for i in range(len(names)):
-        bars.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
+        bars.bars[i].fillColor = colors.HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)])
         bars.bars[i].strokeColor = None
     d.add(bars)
     legend = Legend()
     legend.x, legend.y = width - 110, height - 15
     legend.fontName, legend.fontSize = FONT, 7
     legend.alignment = "right"
-    legend.colorNamePairs = [(colors.HexColor(PALETTE[i % len(PALETTE)]), n)
+    legend.colorNamePairs = [(colors.HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]), n)
                              for i, n in enumerate(names)]
     d.add(legend)
     d.add(String(0, height - 10, chart.heading, fontName=FONT, fontSize=9))

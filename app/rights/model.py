@@ -31,10 +31,19 @@ OPEN_STATES = (RequestStatus.RECEIVED, RequestStatus.VERIFIED, RequestStatus.IN_
 
 
 class LegalBasis(Labelled):
-    CONTRACT = "contract"
-    LEGAL_OBLIGATION = "legal_obligation"
+    """The legal bases of PIPL Art. 13, in its order (a telecom branch uses the first three)."""
     CONSENT = "consent"
-    LEGITIMATE_INTEREST = "legitimate_interest"
+    CONTRACT = "contract"  # a contract the individual is party to, or HR management
+    LEGAL_OBLIGATION = "legal_obligation"  # statutory duties or obligations
+    PUBLIC_HEALTH = "public_health"  # public-health emergencies; life and property at risk
+    PUBLIC_INTEREST = "public_interest"  # news reporting and supervision, within reason
+    DISCLOSED = "disclosed"  # information already lawfully made public, within reason
+    OTHER_LAW = "other_law"  # other cases that laws and administrative regulations set
+
+
+# Bases stored by earlier versions that PIPL does not know: still read and printed for what
+# they are (a register row saved before keeps its words), never offered, never saved again.
+LEGACY_BASES = frozenset({"legitimate_interest"})
 
 
 class Category(Labelled):
@@ -79,10 +88,18 @@ LABELS: dict[str, dict[str, str]] = {
         "refused": N_("Refused"),
     },
     "LegalBasis": {
-        "contract": N_("Performance of the service contract"),
-        "legal_obligation": N_("Legal obligation"),
         "consent": N_("Consent"),
-        "legitimate_interest": N_("Legitimate interest"),
+        "contract": N_("Concluding or performing a contract with the individual"),
+        "legal_obligation": N_("Statutory duties or obligations"),
+        "public_health": N_("Public-health emergencies, or protecting life and property in "
+                            "an emergency"),
+        "public_interest": N_("News reporting and public supervision in the public interest, "
+                              "within reason"),
+        "disclosed": N_("Information the individual or the law has made public, within "
+                        "reason"),
+        "other_law": N_("Other cases set by laws and administrative regulations"),
+        "legitimate_interest": N_("Legitimate interest (recorded earlier; not a legal basis "
+                                  "under PIPL)"),
     },
     "Category": {
         "identity": N_("Identity"),

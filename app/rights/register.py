@@ -66,7 +66,8 @@ DEFAULTS: dict[str, dict] = {
         purposes={"zh_CN": "受理和处理咨询、故障申报、投诉与建议，改进服务。",
                   "en": "Handling your inquiries, fault reports, complaints and suggestions; "
                         "improving the service."},
-        legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGITIMATE_INTEREST),
+        # Complaints: the telecom regulator's rules oblige the branch to take and answer them.
+        legal_basis=(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION),
         recipients={"zh_CN": "本营业厅经授权的员工；处理申诉的通信管理部门。",
                     "en": "Authorised staff; the telecom regulator when a complaint is "
                           "escalated."},

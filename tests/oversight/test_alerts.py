@@ -9,6 +9,7 @@ import pytest
 
 from app import audit, clock
 from app.demo_records import fill_records
+from app.demo_requests import OPEN_AGES
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.oversight import review
 from app.security.roles import Role
@@ -122,5 +123,6 @@ def test_dashboard_counts(manager):
     d = dashboard(manager)
     assert sum(d.cases_open.values()) > 0
     assert all(d.cases_overdue.get(k, 0) <= v for k, v in d.cases_open.items())
-    assert len(d.cases_per_month) == 12 and d.requests == {"open": 0, "due_this_week": 0,
-                                                           "overdue": 0}
+    # The generated branch has its open rights requests (app/demo_requests.py): two late.
+    assert len(d.cases_per_month) == 12 and d.requests == {"open": len(OPEN_AGES),
+                                                           "due_this_week": 4, "overdue": 2}

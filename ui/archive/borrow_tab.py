@@ -58,6 +58,7 @@ from ui.dialogs import hint_label
 from ui.fields import FieldMarks
 from ui.sections.common import set_status
 from ui.staff import StaffPicker, names_for
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 WAITING = (LoanStatus.REQUESTED, LoanStatus.APPROVED)
@@ -88,7 +89,7 @@ class BorrowTab(QWidget):
         self.waiting: list[Loan] = []
         self.last_loan: int | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(hint_label(_("Scan the file's barcode (or type its number) and press "
                                       "Enter.")))
         self.scan = ScanField(_("File number"))

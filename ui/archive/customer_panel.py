@@ -22,6 +22,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import RequestLoanDialog
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 
@@ -36,6 +37,7 @@ class CustomerFilesPanel(QWidget):
         self.files: list[PaperFile] = []
         self.loaded = False
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(*TAB_MARGINS)
         self.note = hint_label(_("Paper files of this customer kept in the archive room. The "
                                  "archive hands a file over; a manager approves loans of "
                                  "sensitive files first."))

@@ -36,6 +36,7 @@ from ui.archive.dialogs import RecordDestructionDialog
 from ui.dialogs import ask, hint_label
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 
@@ -65,7 +66,7 @@ class DestructionTab(QWidget):
         self.batches: list[Batch] = []
         self.proposer = session.can(Permission.DESTRUCTION_PROPOSE)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         split = QSplitter(Qt.Orientation.Vertical)
 
         due_box = QGroupBox(_("Due for destruction (kept-until date passed; not on loan, on "

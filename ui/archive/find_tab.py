@@ -26,6 +26,7 @@ from ui.archive.detail import FileDetail
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 
@@ -55,7 +56,7 @@ class FindTab(QWidget):
         self.files: list[PaperFile] = []
         self.query = ""
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         archive_side = (session.can(Permission.FILE_MANAGE)
                         or session.can(Permission.FILE_APPROVE))
         hint = (_("Scan a barcode, or type a file number, customer number, box or customer "

@@ -16,7 +16,6 @@ from ui.archive.common import (
     RED,
     borrower_text,
     data_table,
-    day_of,
     fill_table,
     label_of,
     say,
@@ -26,9 +25,10 @@ from ui.archive.common import (
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
-DAYS_COLUMN = 5
+DAYS_COLUMN = 4
 
 
 class OverdueTab(QWidget):
@@ -39,11 +39,15 @@ class OverdueTab(QWidget):
         self.session = session
         self.loans: list[Loan] = []
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(hint_label(escalation_rule()))
-        self.table = data_table([_("File number"), _("Kind"), _("Customer number"),
-                                 _("Lent on"), _("Due date"), _("Days overdue"),
-                                 _("Escalation"), _("Renewals"), _("Borrower")])
+        # Who has the file comes right after it; the kind of file last, the stretched
+        # column, which shortens its text ("SIM registration…") when the window is narrow
+        # instead of pushing a column out of sight. The lending date and renewals are on
+        # the Return tab: with them the columns were wider than the window (1200 px).
+        self.table = data_table([_("File number"), _("Borrower"), _("Customer number"),
+                                 _("Due date"), _("Days overdue"), _("Escalation"),
+                                 _("Kind")])
         self.table.doubleClicked.connect(lambda _index: self._take_back())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -66,10 +70,10 @@ class OverdueTab(QWidget):
     def _show(self, loans: list[Loan]) -> None:
         self.loans = loans
         person = names_for(self.session)
-        fill_table(self.table, [[x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
-                                 day_of(x.lent_at), x.due_date, str(x.days_overdue),
-                                 escalation_label(x.escalation), str(x.renewals),
-                                 borrower_text(x, person)]
+        fill_table(self.table, [[x.file_no, borrower_text(x, person), x.customer_no,
+                                 x.due_date, str(x.days_overdue),
+                                 escalation_label(x.escalation),
+                                 label_of(FileKind, x.file_kind)]
                                 for x in loans])
         bold = QFont(self.table.font())
         bold.setBold(True)

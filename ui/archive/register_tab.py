@@ -40,6 +40,7 @@ from ui.archive.common import (
 from ui.dialogs import hint_label
 from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 CUSTOMER, KIND, NUMBER, DESCRIPTION = range(4)
@@ -59,7 +60,7 @@ class RegisterTab(QWidget):
         self.registered: list[str] = []
         self.registered_box = ""
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
 
         where = QGroupBox(_("Kind, place and date received (for one file or the whole box)"))
         shared_form = QFormLayout(where)

@@ -53,6 +53,7 @@ from ui.dialogs import hint_label
 from ui.fields import FieldMarks
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 
@@ -70,7 +71,7 @@ class ReturnTab(QWidget):
         self.paper: PaperFile | None = None
         self.loan: Loan | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(hint_label(_("Scan the returned file's barcode (or type its number) "
                                       "and press Enter.")))
         self.scan = ScanField(_("File number"))

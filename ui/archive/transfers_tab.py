@@ -36,6 +36,7 @@ from ui.archive.dialogs import CompleteTransferDialog
 from ui.fields import FieldMarks
 from ui.sections.common import set_status
 from ui.staff import names_for
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 
@@ -56,7 +57,7 @@ class TransfersTab(QWidget):
         self.transfers: list[Transfer] = []
         self.manage = session.can(Permission.FILE_MANAGE)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
+        layout.setContentsMargins(*TAB_MARGINS)
 
         ask_box = QGroupBox(_("Request a transfer"))
         form = QFormLayout(ask_box)

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from app.backup.schedule import (
 from app.i18n import _
 from ui.backups.common import RED, card, fill_row, fit_rows, read_only_table, set_columns, when_text
 from ui.dialogs import hint_label
+from ui.files import choose_folder
 
 
 class StatusPanel(QWidget):
@@ -145,7 +145,7 @@ class DestinationsPanel(QWidget):
         self.remove_button.setEnabled(self.selected_folder() is not None)
 
     def _add(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose a backup folder"))
+        folder = choose_folder(self, _("Choose a backup folder"))
         if folder:
             self.add_wanted.emit(folder)
 

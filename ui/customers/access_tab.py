@@ -11,13 +11,14 @@ from app.customers.records import AccessEvent
 from app.i18n import _
 from ui.customers.common import fill_table, purpose_label, read_only_table
 from ui.dialogs import hint_label
+from ui.style import TAB_MARGINS
 
 
 class AccessTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(hint_label(_("Every look-up and change of this record, newest first, "
                                       "from the access log.")))
         self.table = read_only_table([_("When"), _("Who"), _("Action"), _("Purpose of access")],

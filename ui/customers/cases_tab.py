@@ -13,6 +13,7 @@ from app.i18n import _
 from app.security import Permission
 from ui.customers.case_dialogs import NewCaseDialog
 from ui.customers.case_list import CaseList
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class CasesTab(QWidget):
         self.session = page.session
         self.services: tuple[ServiceRecord, ...] = ()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setContentsMargins(*TAB_MARGINS)
         self.list = CaseList(self.session, with_customer=False)
         self.new_button = QPushButton(_("New case…"))
         self.new_button.setVisible(self.session.can(Permission.CUSTOMER_EDIT))

@@ -22,6 +22,7 @@ from ui.customers.common import (
     selected_row,
 )
 from ui.staff import names_for
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class ConsentsTab(QWidget):
         self.session = page.session
         self.state: list[ConsentEvent] = []
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setContentsMargins(*TAB_MARGINS)
         buttons = QHBoxLayout()
         self.grant_button = QPushButton(_("Grant…"))
         self.withdraw_button = QPushButton(_("Withdraw…"))

@@ -15,7 +15,7 @@ from app.customers.records import twelve_months_ago
 from app.customers.services import PAYMENT_CHANNELS
 from app.i18n import _
 from ui.customers.common import fill_table, gigabytes, read_only_table, yuan
-from ui.style import ACCENT
+from ui.style import ACCENT, TAB_MARGINS
 
 
 def last_twelve(today: date | None = None) -> list[str]:
@@ -93,7 +93,7 @@ class ConsumptionTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setContentsMargins(*TAB_MARGINS)
         top = QHBoxLayout()
         self.chart = BilledChart()
         top.addWidget(self.chart, 2)

@@ -23,6 +23,7 @@ from ui.customers.common import local
 from ui.customers.identity_dialog import RectifyDialog
 from ui.customers.reveal import RevealDialog, RevealedValues
 from ui.staff import names_for
+from ui.style import TAB_MARGINS
 
 if TYPE_CHECKING:
     from ui.customers.page import CustomerPage
@@ -97,7 +98,7 @@ class IdentityTab(QWidget):
         self.session = page.session
         self.identity: Identity | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setContentsMargins(*TAB_MARGINS)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setHorizontalSpacing(16)

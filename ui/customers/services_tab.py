@@ -30,6 +30,7 @@ from ui.customers.common import (
     yuan,
 )
 from ui.dialogs import ask, hint_label
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class ServicesTab(QWidget):
         self.services: list[ServiceRecord] = []
         self.restricted = False
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setContentsMargins(*TAB_MARGINS)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(_("Add service…"))
         self.end_button = QPushButton(_("End service…"))

@@ -8,14 +8,15 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from app import palette
+from app.customers.model import CaseKind
 from app.i18n import _
 
-PALETTE = ["#1f5fa8", "#e08e45", "#6a994e", "#b5446e", "#8d6cc4", "#999999"]
-LATE = QColor("#b3261e")
-ON_TIME = QColor("#7ea6d6")
-INK = QColor("#1d2733")
-MUTED = QColor("#55606e")
-GRID = QColor("#e4e7ec")
+LATE = QColor(palette.LATE)
+ON_TIME = QColor(palette.ON_TIME)
+INK = QColor(palette.INK)
+MUTED = QColor(palette.MUTED)
+GRID = QColor(palette.GRID)
 MAX_REQUESTS = 60  # the latest ones; more bars than this would be slivers
 
 
@@ -36,6 +37,16 @@ def nice_top(peak: float) -> int:
             if wanted <= step * scale:
                 return 4 * step * scale
         scale *= 10
+
+
+def year_marks(months: list[str], slot: float, year_width: float) -> set[int]:
+    """Which months carry their year under the month: each January, and the first month
+    unless a January follows too closely for both years to be read apart."""
+    marks = {i for i, m in enumerate(months) if m.endswith("-01")}
+    first_january = min(marks, default=len(months))
+    if first_january > 0 and first_january * slot >= year_width:
+        marks.add(0)
+    return marks
 
 
 class _Chart(QWidget):
@@ -141,8 +152,8 @@ class CasesPerMonthChart(_Chart):
         return any(self.totals())
 
     def draw(self, painter: QPainter, line: int) -> None:
-        colours = {kind: QColor(PALETTE[i % len(PALETTE)])
-                   for i, (kind, _label) in enumerate(self.kinds)}
+        colours = {kind: QColor(palette.CASE_KIND_COLOURS[CaseKind(kind)])
+                   for kind, _label in self.kinds}
         used = self._legend(painter, [(colours[k], label, False) for k, label in self.kinds],
                             top=12 + line)
         top_value = nice_top(max(self.totals()))
@@ -152,6 +163,8 @@ class CasesPerMonthChart(_Chart):
         self._plot = plot
         self._axis(painter, plot, top_value)
         slot = plot.width() / max(len(self.months), 1)
+        years = year_marks(self.months, slot,
+                           painter.fontMetrics().horizontalAdvance("2026") + 8)
         for i, month in enumerate(self.months):
             x = plot.left() + i * slot + slot * 0.18
             y = plot.bottom()
@@ -165,7 +178,7 @@ class CasesPerMonthChart(_Chart):
             painter.setPen(MUTED)
             cell = QRectF(plot.left() + i * slot - 8, plot.bottom() + 3, slot + 16, line)
             painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, month[5:])
-            if i == 0 or month.endswith("-01"):
+            if i in years:
                 painter.drawText(cell.translated(0, line), Qt.AlignmentFlag.AlignCenter,
                                  month[:4])
 

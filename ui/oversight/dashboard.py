@@ -33,6 +33,7 @@ from ui.style import ACCENT
 from ui.worker import run_in_background
 
 BACKUP_DAYS, VERIFIED_DAYS = 1, 8  # older than this, the tile turns red
+TILE_MIN_WIDTH = 150
 TILE_STYLE = f"""
 QFrame#tile {{ background: #ffffff; border: 1px solid #dde1e7; border-radius: 8px; }}
 QFrame#tile[clickable="true"]:hover {{ border: 1px solid {ACCENT}; background: #f7faff; }}
@@ -71,8 +72,10 @@ class Tile(QFrame):
         self.key = key
         self.setObjectName("tile")
         self.setProperty("clickable", False)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumHeight(92)
+        # Every tile as wide as the others, whatever its words: the width is the grid's
+        # (equal column stretches), never the longest word's.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumSize(TILE_MIN_WIDTH, 92)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
@@ -251,9 +254,8 @@ class DashboardSection(QWidget):
         stamp, _sep, name = value.partition("|")
         age, days = age_text(stamp)
         detail = clock.local_text(stamp) if days is not None else _("No backup on record")
-        if name:
-            detail += "\n" + name
         tile.show_figure(age, title, detail, alarm=days is None or days > limit_days)
+        tile.setToolTip(name)  # a file name is one long word: it would widen its column
 
     # -- lists behind the tiles ---------------------------------------------------------
 

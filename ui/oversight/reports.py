@@ -102,7 +102,9 @@ class ReportsSection(QWidget):
 
     def _explanation(self) -> QLabel:
         self.explanation = hint_label("")
-        self.explanation.setMaximumWidth(560)
+        # As wide as the form, not the label's own guess: at its guess a Chinese line broke
+        # inside a word (逾期工|单); at this width each fits on one line, English on two.
+        self.explanation.setFixedWidth(560)
         return self.explanation
 
     def _explain(self) -> None:

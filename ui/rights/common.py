@@ -8,13 +8,14 @@ from pathlib import Path
 
 import platformdirs
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QFileDialog, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
 
 from app.clock import local_text
 from app.errors import CustosError
 from app.i18n import LANGUAGES, N_, _
 from app.rights.model import RequestKind
 from app.store.atomic import write_atomic
+from ui.files import save_file
 
 OVERDUE = QColor("#b3261e")
 DONE = QColor("#1e6b34")
@@ -117,8 +118,7 @@ def ask_save_path(parent: QWidget | None, title: str, suggested_name: str,
                   file_filter: str) -> Path | None:
     """The system save dialog; None if the person cancelled. The suffix is added if missing."""
     folder = Path(platformdirs.user_documents_dir())
-    name, _filter = QFileDialog.getSaveFileName(parent, title, str(folder / suggested_name),
-                                                file_filter)
+    name = save_file(parent, title, str(folder / suggested_name), file_filter)
     if not name:
         return None
     target = Path(name)

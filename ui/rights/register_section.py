@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.clock import local_text
 from app.errors import CustosError
-from app.i18n import N_, _
+from app.i18n import N_, _, current_language
+from app.rights import labels
 from app.rights.marketing import export_marketing_contacts
-from app.rights.model import Category, LegalBasis, RegisterEntry, Source
+from app.rights.model import LEGACY_BASES, Category, LegalBasis, RegisterEntry, Source
 from app.rights.register import register_entries, update_entry
 from app.security import Permission, Session
 from ui.dialogs import error_label, hint_label
@@ -72,16 +73,8 @@ class EntryEditor(QWidget):
                 boxes[lang] = box
             self.texts[name] = boxes
         row = len(TEXTS) + 1
-        grid.addWidget(QLabel(_("Legal basis")), row, 0)
-        bases = QHBoxLayout()
-        self.bases: dict[str, QCheckBox] = {}
-        for basis in LegalBasis:
-            box = QCheckBox(basis.label)
-            box.setChecked(basis.value in entry.legal_basis)
-            self.bases[basis.value] = box
-            bases.addWidget(box)
-        bases.addStretch(1)
-        grid.addLayout(bases, row, 1, 1, 2)
+        grid.addWidget(QLabel(_("Legal basis")), row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(self._bases(entry), row, 1, 1, 2)
         grid.addWidget(QLabel(_("Source")), row + 1, 0)
         self.source = QComboBox()
         for source in Source:
@@ -100,6 +93,29 @@ class EntryEditor(QWidget):
         layout.addWidget(self.error)
         layout.addStretch(1)
         self._show_changed(entry)
+
+    def _bases(self, entry: RegisterEntry) -> QVBoxLayout:
+        """PIPL Art. 13's bases, one to a row; a basis an earlier version stored that PIPL
+        does not know is said, and goes when the entry is saved."""
+        column = QVBoxLayout()
+        boxes = QGridLayout()
+        self.bases: dict[str, QCheckBox] = {}
+        for i, basis in enumerate(LegalBasis):
+            box = QCheckBox(basis.label)
+            box.setChecked(basis.value in entry.legal_basis)
+            self.bases[basis.value] = box
+            boxes.addWidget(box, i, 0)
+        column.addLayout(boxes)
+        legacy = [b for b in entry.legal_basis if b in LEGACY_BASES]
+        self.legacy_warning: QLabel | None = None
+        if legacy:
+            warning = self.legacy_warning = error_label()
+            warning.setText(_("This entry was saved naming “{basis}”, which PIPL Art. 13 does "
+                              "not list: tick the bases that apply and save.").format(
+                basis=", ".join(labels.label("LegalBasis", b, current_language()) for b in legacy)))
+            warning.show()
+            column.addWidget(warning)
+        return column
 
     def _show_changed(self, entry: RegisterEntry) -> None:
         self.changed_label.setText(

@@ -14,6 +14,7 @@ import io
 import json
 import zipfile
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -38,6 +39,7 @@ from ui.dialogs import hint_label
 from ui.rights.common import ask_save_path, save_bytes
 from ui.rights.preview import PreviewDialog
 from ui.sections.common import set_status
+from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
 REVIEW_NOTE = N_("Look at every page: this is exactly what the customer will receive. "
@@ -122,9 +124,12 @@ class PortableReviewDialog(QDialog, _Releasing):
                 view = QPlainTextEdit(text)
                 view.setReadOnly(True)
                 self.files.addTab(view, name)
-            self.files.addTab(hint_label(_("data.xlsx holds the same data as data.json, one "
-                                           "sheet per category ({size} bytes).").format(
-                size=z.getinfo("data.xlsx").file_size)), "data.xlsx")
+            sheet_note = hint_label(_("data.xlsx holds the same data as data.json, one "
+                                      "sheet per category ({size} bytes).").format(
+                size=z.getinfo("data.xlsx").file_size))
+            sheet_note.setContentsMargins(*TAB_MARGINS)
+            sheet_note.setAlignment(Qt.AlignmentFlag.AlignTop)
+            self.files.addTab(sheet_note, "data.xlsx")
         self.files.setCurrentIndex(1)
         layout.addWidget(self.files, 1)
         self.status = QLabel()

@@ -50,7 +50,7 @@ def test_backups_are_red_when_older_than_a_day_or_eight_days(manager, shown):
     section = shown(DashboardSection(manager))
     backup, verified = section.tiles["backup"], section.tiles["verified"]
     assert backup.value.text() == "1 d ago" and backup.value.property("alarm") is True
-    assert "b.bak" in backup.detail.text()
+    assert "b.bak" in backup.toolTip()
     assert verified.value.text() == "3 d ago" and verified.value.property("alarm") is False
 
 

@@ -112,3 +112,37 @@ def test_enter_in_the_preview_closes_it_and_never_zooms(qtbot, wait_workers, man
     assert dialog.close_button.isDefault()
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert not dialog.isVisible() and dialog.zoom() == zoom
+
+
+def test_register_offers_pipl_bases_and_reads_an_old_legitimate_interest(
+        qtbot, wait_workers, manager):
+    """PIPL Art. 13's seven bases are offered, no other; a row saved by an earlier version
+    naming legitimate interest still reads (and prints) for what it was, is said to need a
+    basis, and loses it when saved."""
+    from app.rights.labels import label
+    from app.rights.tables import processing_register as reg
+    from app.store import dialect
+
+    with manager.db.write() as conn:
+        texts = {f"{n}_{s}": "x" * 6 for n in ("purposes", "recipients", "transfers",
+                                                 "retention", "automated") for s in ("zh", "en")}
+        conn.execute(dialect.insert(conn, reg).values(
+            category="cases", legal_basis="contract,legitimate_interest", source="both",
+            updated_at="2026-01-05T02:00:00.000000Z", updated_by="manager", **texts))
+    entry = next(e for e in register_entries(manager) if e.category == "cases")
+    assert entry.legal_basis == ("contract", "legitimate_interest")
+    assert "not a legal basis under PIPL" in label("LegalBasis", "legitimate_interest", "en")
+    assert "正当利益" in label("LegalBasis", "legitimate_interest", "zh_CN")
+    section = RegisterSection(manager)
+    qtbot.addWidget(section)
+    row = next(i for i, e in enumerate(section.editors) if e.entry.category == "cases")
+    section.categories.setCurrentRow(row)
+    editor = section.editors[row]
+    assert list(editor.bases) == ["consent", "contract", "legal_obligation", "public_health",
+                                  "public_interest", "disclosed", "other_law"]
+    assert "PIPL Art. 13" in editor.legacy_warning.text()
+    editor.bases["legal_obligation"].setChecked(True)
+    editor.save_button.click()
+    wait_workers()
+    entry = next(e for e in register_entries(manager) if e.category == "cases")
+    assert entry.legal_basis == ("contract", "legal_obligation")

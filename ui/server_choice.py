@@ -90,12 +90,12 @@ class ServerDialog(FormDialog):
     def __init__(self, address: str = "", parent: QWidget | None = None) -> None:
         super().__init__(_("Join the branch server"), parent, ok_text=_("Join"))
         self.setMinimumWidth(560)
-        self.fields = ServerFields(address)
-        self.form.addRow(self.fields)
+        self.server = ServerFields(address)
+        self.form.addRow(self.server)
 
     def working_label(self) -> str:
         return _("Joining the branch server…")
 
     def prepare(self) -> Callable[[], Any]:
-        address, ca_file = self.fields.values()
+        address, ca_file = self.server.values()
         return lambda: join_server(address, ca_file)

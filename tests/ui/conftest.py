@@ -39,6 +39,17 @@ def private_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp) -> Pat
     apply_language("en")
 
 
+@pytest.fixture(autouse=True)
+def sections_as_they_were():
+    """A test that registers the capability packages' sections (as the app does at start)
+    leaves the registry as it found it: the next test's window shows what it asks for."""
+    from ui import sections
+
+    kept = list(sections.SECTIONS)
+    yield
+    sections.SECTIONS[:] = kept
+
+
 @pytest.fixture
 def wait_workers(qtbot):
     """Call to wait until every background task has reported back."""

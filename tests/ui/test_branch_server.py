@@ -103,11 +103,11 @@ def test_the_login_dialog_opens_a_server_address_instead_of_a_file(qtbot, db_pat
     qtbot.mouseClick(dialog.server_button, Qt.MouseButton.LeftButton)
     chooser = dialog.findChild(ServerDialog)
     assert chooser is not None and chooser.isVisible()
-    chooser.fields.address.setEditText("branch.custos")
+    chooser.server.address.setEditText("branch.custos")
     qtbot.mouseClick(chooser.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(chooser.error.isVisible)
     assert "is not a branch server address" in chooser.error.text()
-    chooser.fields.address.setEditText(where)
+    chooser.server.address.setEditText(where)
     qtbot.mouseClick(chooser.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.db_path == where)
     assert dialog.database.text() == f"Branch server: {locate(where).name}"

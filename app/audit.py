@@ -132,9 +132,10 @@ _END = ("SELECT (SELECT value FROM meta WHERE key = 'audit_signed_from'), "
         "(SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1)")
 
 
-def _chain_end(conn: Connection) -> tuple[int | None, int, str]:
-    """(signed-from mark, next sequence number, previous link), read in line."""
-    mark, base, last_seq, last_hash = conn.exec_driver_sql(_END).first()
+def _chain_end(conn: Connection, db: Database) -> tuple[int | None, int, str]:
+    """(signed-from mark, next sequence number, previous link), read in line behind the
+    other writers (db.in_line: a log-only transaction on the server takes the lock here)."""
+    mark, base, last_seq, last_hash = db.in_line(conn, _END)
     if last_seq is not None:
         seq, prev = last_seq + 1, last_hash
     elif base:  # a log whose every event expired: continue from the anchor
@@ -150,16 +151,15 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
     """Add one event in the caller's write transaction; returns its sequence number.
 
     What does not depend on the previous link is made first; then the transaction stands
-    in line behind the other writers (db.in_line: a log-only transaction on the server
-    takes the writers' lock only here) and links, signs and writes the event."""
+    in line behind the other writers (a log-only transaction on the server takes the
+    writers' lock only here) and links, signs and writes the event."""
     from app.customers.freetext import mask_numbers_deep, mask_numbers_in
 
     purpose = mask_numbers_in(purpose) if purpose else purpose
     detail = mask_numbers_deep(detail) if detail else detail
     detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":"))
-    db.in_line(conn)
-    mark, seq, prev = _chain_end(conn)
+    mark, seq, prev = _chain_end(conn, db)
     at = at or clock.stamp()
     signer, signature = signer_of(db), None
     if mark is not None and seq >= mark:
@@ -174,19 +174,21 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
         signer = None
         digest = link(db.audit_key(), prev, _canonical(seq, at, actor, action, outcome,
                                                        customer_ref, purpose, detail_text))
-    conn.execute(ev.insert().values(seq=seq, at=at, actor=actor, action=action, outcome=outcome,
-                                    customer_ref=customer_ref, purpose=purpose,
-                                    detail=detail_text, prev_hash=prev, hash=digest,
-                                    signer=signer.name if signer is not None else None,
-                                    signature=signature))
-    # Anomaly rules look at each event as it is written, in the same transaction.
     from app.oversight.alerts import evaluate
 
+    with db.pipelined(conn):  # the event and the head go out together (on the server)
+        conn.execute(ev.insert().values(
+            seq=seq, at=at, actor=actor, action=action, outcome=outcome,
+            customer_ref=customer_ref, purpose=purpose, detail=detail_text, prev_hash=prev,
+            hash=digest, signer=signer.name if signer is not None else None,
+            signature=signature))
+        # The head, kept apart from the chain, reveals events cut from the end.
+        conn.execute(dialect.insert(conn, schema.meta)
+                     .values(key="audit_head", value=f"{seq}:{digest}")
+                     .on_conflict_do_update(index_elements=["key"],
+                                            set_={"value": f"{seq}:{digest}"}))
+    # Anomaly rules look at each event as it is written, in the same transaction.
     evaluate(conn, seq, at, actor, action, purpose, customer_ref, detail or {})
-    # The head, kept apart from the chain, reveals events cut from the end.
-    conn.execute(dialect.insert(conn, schema.meta).values(key="audit_head", value=f"{seq}:{digest}")
-                 .on_conflict_do_update(index_elements=["key"],
-                                        set_={"value": f"{seq}:{digest}"}))
     return seq
 
 

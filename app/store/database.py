@@ -256,8 +256,15 @@ class Database(KeyHolder):
             with conn.begin():
                 yield conn
 
-    def in_line(self, conn: Connection) -> None:
-        """Behind the other writers from here on: a file's write holds its lock already."""
+    def in_line(self, conn: Connection, query: str) -> tuple:
+        """`query`'s first row, behind the other writers: a file's write holds its lock
+        already (ServerDatabase.in_line takes it for a log-only transaction)."""
+        return tuple(conn.exec_driver_sql(query).first())
+
+    @contextlib.contextmanager
+    def pipelined(self, conn: Connection) -> Iterator[None]:
+        """Nothing to gather on the file (ServerDatabase.pipelined sends statements together)."""
+        yield
 
     @contextlib.contextmanager
     def _failure_said(self) -> Iterator[None]:

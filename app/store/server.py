@@ -175,6 +175,23 @@ def connect_raw(address: ServerAddress, user: str | None, password: str | None,
         raise connect_error(error, address) from None
 
 
+def _first_row(conn: Connection, *statements: str):
+    """The first row of each statement (of the one, if one), all sent in one pipeline
+    (with the transaction's BEGIN if it is the first): one round trip. Each statement
+    still runs after the one before, with a snapshot of its own."""
+    raw = conn.connection.dbapi_connection
+    cursors = [raw.cursor() for _s in statements]
+    try:
+        with raw.pipeline():
+            for cursor, statement in zip(cursors, statements, strict=True):
+                cursor.execute(statement)
+        rows = [cursor.fetchone() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return rows[0] if len(rows) == 1 else rows
+
+
 def _mark_used(_dbapi_conn, record) -> None:
     record.info["used"] = time.monotonic()
 
@@ -270,29 +287,41 @@ class ServerDatabase(KeyHolder):
         with self._failure_said(), self.engine.connect() as conn:
             conn = conn.execution_options(custos_begin="LOG" if log_only else "IMMEDIATE")
             with conn.begin():
-                # One round trip: the wait allowed, the lock (unless log-only), the clock.
+                # One round trip (BEGIN and a statement, pipelined): the wait allowed, the
+                # lock (unless log-only), the clock.
                 lock = "" if log_only else f", pg_advisory_xact_lock({WRITE_LOCK})"
-                now = conn.exec_driver_sql(
+                clock.follow_server(_first_row(conn, (
                     f"SELECT set_config('lock_timeout', '{LOCK_WAIT_S}s', true){lock}, "
-                    "set_config('custos.app', 'on', true), clock_timestamp()").first()[-1]
-                clock.follow_server(now)
+                    "set_config('custos.app', 'on', true), clock_timestamp()"))[-1])
                 yield conn
 
-    def in_line(self, conn: Connection) -> None:
-        """This transaction holds the writers' lock from here on: a log-only one takes it
-        now (and the server's clock again, so its event's time follows the line)."""
+    def in_line(self, conn: Connection, query: str) -> tuple:
+        """`query`'s first row, read once this transaction holds the writers' lock: a
+        log-only one takes it here, and the server's clock again (its event's time follows
+        the line). Lock and query go in one round trip (a pipeline): the query, a statement
+        of its own, sees what the writer before committed."""
         if conn.get_execution_options().get("custos_begin") == "IMMEDIATE":
-            return
-        now = conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
-                                   "clock_timestamp()").first()[1]
-        clock.follow_server(now)
+            return tuple(conn.exec_driver_sql(query).first())
+        now, row = _first_row(conn, f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
+                              "clock_timestamp()", query)
+        clock.follow_server(now[1])
         conn.execution_options(custos_begin="IMMEDIATE")
+        return row
+
+    @contextlib.contextmanager
+    def pipelined(self, conn: Connection) -> Iterator[None]:
+        """Statements whose results are not read (no SELECT: SQLAlchemy would find no rows)
+        go out together, in one round trip when the block ends."""
+        with conn.connection.dbapi_connection.pipeline():
+            yield
 
     @contextlib.contextmanager
     def _failure_said(self) -> Iterator[None]:
         try:
             yield
-        except (sa_exc.DBAPIError, psycopg.Error) as error:  # the latter: a COPY's own
+        except (sa_exc.DBAPIError, psycopg.Error) as error:  # the latter: sent by psycopg
+            if isinstance(error, psycopg.Error) and _connection_lost(error):  # itself
+                self.engine.dispose()  # as SQLAlchemy does: the others are lost too
             said = explain(error, self.address)
             if said is None:
                 raise
@@ -331,6 +360,11 @@ class ServerDatabase(KeyHolder):
             if password is not None else None
         conn.exec_driver_sql("SELECT custos_set_login(%s, %s, %s)",
                              (username, verifier, can_login))
+
+
+def _connection_lost(error: psycopg.Error) -> bool:
+    return isinstance(error, psycopg.OperationalError) and not isinstance(
+        error, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled)
 
 
 def explain(error: BaseException, address: ServerAddress) -> Exception | None:

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app import clock
+from app import audit_actions, clock
 from app.store import dialect, schema
 from app.store.database import Database
 
@@ -153,6 +153,7 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
     What does not depend on the previous link is made first; then the transaction stands
     in line behind the other writers (a log-only transaction on the server takes the
     writers' lock only here) and links, signs and writes the event."""
+    audit_actions.check(action)
     from app.customers.freetext import mask_numbers_deep, mask_numbers_in
 
     purpose = mask_numbers_in(purpose) if purpose else purpose
@@ -174,8 +175,6 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
         signer = None
         digest = link(db.audit_key(), prev, _canonical(seq, at, actor, action, outcome,
                                                        customer_ref, purpose, detail_text))
-    from app.oversight.alerts import evaluate
-
     with db.pipelined(conn):  # the event and the head go out together (on the server)
         conn.execute(ev.insert().values(
             seq=seq, at=at, actor=actor, action=action, outcome=outcome,
@@ -187,8 +186,9 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
                      .values(key="audit_head", value=f"{seq}:{digest}")
                      .on_conflict_do_update(index_elements=["key"],
                                             set_={"value": f"{seq}:{digest}"}))
-    # Anomaly rules look at each event as it is written, in the same transaction.
-    evaluate(conn, seq, at, actor, action, purpose, customer_ref, detail or {})
+    # The alert rules watching this action look at it as it is written, in its transaction.
+    audit_actions.notify(conn, audit_actions.Event(seq, at, actor, action, purpose,
+                                                   customer_ref, detail or {}))
     return seq
 
 

@@ -48,8 +48,9 @@ class ChainReport:
     first_broken: int | None = None
     reason: str = ""
     notice: str = ""  # one sentence for a person (a rollback), when there is one
-    # Changes the branch server recorded as made outside Custos (psql, a script): one
-    # line each, "<time> <login>: <kind> <table> (<rows> rows)" (store/server_schema.py).
+    # Changes the branch server recorded as made outside Custos (no audit event in
+    # their transaction): one line each, "<time> <login>: <kind> <table> (<rows> rows)"
+    # (store/server_trail.py).
     outside: tuple[str, ...] = ()
 
 
@@ -177,14 +178,14 @@ def verify(db: Database, progress: Callable[[int, int], bool | None] | None = No
 
 
 def _with_outside(conn, report: ChainReport) -> ChainReport:
-    """On the branch server: what the server itself recorded as changed outside Custos.
-    The chain may be whole and still not tell everything: then it is not intact."""
+    """On the branch server: the changes the server itself recorded in transactions that
+    hold no audit event (store/server_trail.py). The chain may be whole and still not
+    tell everything: then it is not intact."""
     from dataclasses import replace
 
-    from app.store.server_schema import TRAIL
+    from app.store.server_trail import outside_sql
 
-    rows = conn.exec_driver_sql(
-        f"SELECT at, login, op, table_name, row_count FROM {TRAIL} ORDER BY id").all()
+    rows = conn.exec_driver_sql(outside_sql()).all()
     if not rows:
         return report
     lines = tuple(f"{clock.stamp(r[0])} {r[1]}: {r[2]} {r[3]} "

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
 from app import accounts, crashlog, i18n
 from app.accounts.login import load_ring
 from app.errors import CustosError, ValidationError
@@ -315,7 +316,8 @@ def _parser() -> argparse.ArgumentParser:
                                "(given once; remembered on this PC)"))
     common.add_argument("--user", help=_("who acts (or CUSTOS_USER); password from "
                                          "CUSTOS_PASSWORD or a prompt"))
-    common.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("language"))
+    common.add_argument("--lang", choices=sorted(i18n.LANGUAGES),
+                        help=_("language of the interface"))
 
     parser = argparse.ArgumentParser(prog="custos", parents=[common],
                                      description=_("Custos: client records for telecom "
@@ -475,11 +477,13 @@ def _store_failure(error: BaseException, args: argparse.Namespace) -> CustosErro
 
 
 def _language_from(argv: list[str]) -> str:
+    """The interface language --lang names (zh, an old spelling, is zh_CN)."""
     for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGUAGES:
-            return argv[i + 1]
-        if arg.startswith("--lang=") and arg[7:] in i18n.LANGUAGES:
-            return arg[7:]
+        given = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else \
+            arg[7:] if arg.startswith("--lang=") else None
+        given = {"zh": "zh_CN"}.get(given or "", given)
+        if given in i18n.LANGUAGES:
+            return given
     return i18n.system_language()
 
 

@@ -24,6 +24,9 @@ from pathlib import Path
 import platformdirs
 
 from app import __version__, clock
+from app.errors import CustosError, Unexpected
+from app.i18n import _
+from app.store.failures import explain_os
 
 APP_NAME = "Custos"  # the same folder name as ui.places uses
 LOG_NAME = "custos-errors.log"
@@ -110,3 +113,24 @@ def record(error: BaseException, where: str) -> Path | None:
     except Exception:  # a full or read-only disk: the log is a help, not a condition
         return None
     return path
+
+
+def explained(error: BaseException, where: str = "background task") -> CustosError:
+    """The error as a person may be told it: the person's own errors as they are, a full or
+    read-only disk as its cause, anything else written to the log and said in one sentence
+    that names the log. Whether anything was changed is not known here, so it is not said."""
+    if isinstance(error, CustosError):
+        return error
+    said = explain_os(error)
+    if said is not None:
+        return said
+    kind = type(error).__name__
+    path = record(error, where)
+    if path is None:
+        sentence = _("Something went wrong: {kind}. Look whether the action was done before "
+                     "you try again.").format(kind=kind)
+    else:
+        sentence = _("Something went wrong: {kind}. Look whether the action was done before "
+                     "you try again. The details, without personal data, are in {log}."
+                     ).format(kind=kind, log=path)
+    return Unexpected(sentence, error)

@@ -60,10 +60,13 @@ def _detail(action: str, rng: random.Random, customers: int) -> dict:
     if action == "customer.revealed":
         return {"field": rng.choice(("phone", "id_number", "address")),
                 "reason": "客户要求核对"}
-    if action.startswith(("case.", "loan.", "file.")) and action != "case.listed":
-        return {"no": f"{rng.randrange(10**6):06d}"}
+    if action.startswith("case.") and action != "case.listed":
+        return {"case_no": f"CS{rng.randrange(10**8):08d}"}
+    if action.startswith(("loan.", "file.")):  # the details those services write
+        return {"file_no": f"PF{rng.randrange(2022, 2027)}{rng.randrange(10**6):06d}"}
     if action == "report.printed":
-        return {"report": rng.choice(("cases", "archive", "rights")), "format": "pdf"}
+        return {"report": rng.choice(("cases", "archive", "requests")), "format": "pdf",
+                "period": f"{rng.randrange(2025, 2027)}-{rng.randrange(1, 13):02d}"}
     return {}
 
 

@@ -47,6 +47,15 @@ class ValidationError(CustosError):
         self.field = field
 
 
+class Unexpected(CustosError):
+    """A defect, not the person's doing: one sentence naming the error log; `error` is the
+    original exception (its message may hold personal data and is never shown)."""
+
+    def __init__(self, sentence: str, error: BaseException) -> None:
+        super().__init__(sentence)
+        self.error = error
+
+
 class NotFound(CustosError):
     pass
 

@@ -6,6 +6,10 @@ as `<db>.keys.next`, every slot re-sealed to the new key (no passwords needed); 
 database is re-encrypted in one transaction (`PRAGMA rekey`); (3) the new ring replaces
 the old; (4) the database is reopened with the new key to confirm. A login that finds a
 `.keys.next` finishes or discards the interrupted rotation (accounts.login).
+
+On the branch server the ring is rows in the database (store/server_ring.py): a rotation
+writes them in the same transaction as its audit event, under an advisory lock instead of
+the lock file, and the recovery code's login follows a replaced code.
 """
 
 from __future__ import annotations
@@ -78,19 +82,18 @@ def rekey_database(db: Database, ring: KeyRing, crash_at: str | None = None) -> 
     return new_key
 
 
-def _file_only(session: Session) -> None:
-    """Key rotation keeps the ring beside a file; on the branch server (ring in the
-    database, a login per account) it is not built yet: said, not attempted."""
-    if session.db.is_server:
-        raise StoreError(_("Key rotation is not available on the branch server yet; the keys "
-                           "stay as they are."))
-
-
 @requires(Permission.KEYS_MANAGE)
 def rotate_key(session: Session) -> None:
-    """Re-encrypt under a new key: every old copy of the key ring becomes useless."""
-    _file_only(session)
+    """Re-encrypt under a new key: every old copy of the key ring becomes useless.
+
+    On the branch server the database key encrypts no storage (PostgreSQL's files are the
+    server's; the records in them are sealed under the customer-data keys): there it is
+    what every slot holds and every new slot is made with, so rotating gives every slot a
+    new one, in one transaction, and an old copy of a slot opens only the old one."""
     db = session.db
+    if db.is_server:
+        _reseal_on_server(session)
+        return
     ring = KeyRing.load(keyring_path(db.path))
     try:
         new_key = rekey_database(db, ring)
@@ -106,6 +109,17 @@ def rotate_key(session: Session) -> None:
                  detail={"slots": len([s for s in ring.slots if s.kind != "disabled"])})
 
 
+def _reseal_on_server(session: Session) -> None:
+    db = session.db
+    new_key = secrets.token_bytes(32)
+    with db.rotation_lock(), db.write() as conn:
+        ring = db.load_ring(conn)
+        db.save_ring(ring.resealed(new_key), conn)
+        audit.append(conn, db, actor=session.username, action="keys.rotated",
+                     detail={"slots": len([s for s in ring.slots if s.kind != "disabled"])})
+    db.replace_key(new_key)
+
+
 @requires(Permission.KEYS_MANAGE)
 def replace_recovery_code(session: Session, current_code: str | None = None) -> str:
     """A new recovery code, shown once; the old one stops working at once.
@@ -114,16 +128,13 @@ def replace_recovery_code(session: Session, current_code: str | None = None) -> 
     it (the code was lost) the new one holds the database key only: the administrator sees
     the new code, so nobody may give it the customer-data keys afterwards; they stay with the
     counter staff and managers, and data-key rotation needs a code that holds them."""
-    _file_only(session)
     from app.store import keychecks
 
     db = session.db
     carried: list = []
     signing = None
     if current_code is not None:
-        from app.accounts.login import load_ring
-
-        opened = load_ring(db.path).open_recovery(current_code)  # LoginFailed: no change
+        opened = db.load_ring().open_recovery(current_code)  # LoginFailed: no change
         with db.read() as conn:
             carried = keychecks.trusted(conn, db.db_id, opened.domain_keys)[0]
         signing = opened.signing
@@ -131,12 +142,15 @@ def replace_recovery_code(session: Session, current_code: str | None = None) -> 
     with db.write() as conn:
         audit.append(conn, db, actor=session.username, action="keys.recovery_replaced",
                      detail={"keys_carried": bool(carried)})
-        ring = KeyRing.load(keyring_path(db.path)).with_recovery(code, db.key, signing,
-                                                                 grants=carried)
+        ring = db.load_ring(conn).with_recovery(code, db.key, signing, grants=carried)
         from app.accounts.signing import register_slot
 
         register_slot(conn, db, session.username, ring, None, admin=True)
-        ring.save(keyring_path(db.path))
+        db.save_ring(ring, conn)
+        if db.is_server:  # the recovery login opens with the new code only
+            from app.store import server_ring
+
+            server_ring.set_recovery_login(conn, code)
     return code
 
 
@@ -153,50 +167,30 @@ def rotate_data_keys(session: Session, code: str, progress=None) -> dict[str, in
 
     An administrator holds no customer-data key, so the recovery code (which holds them
     all) is asked for. Resumable: killed midway, every value opens under one generation or
-    the other; running it again goes on from where it stopped."""
-    _file_only(session)
+    the other; running it again goes on from where it stopped. The re-sealing runs in
+    chunks, each its own short write transaction (sealing.seal_all), on the file and on
+    the branch server alike; the ring (a file, or the server's rows) is the store's."""
     import json
 
-    from app.accounts.login import _roles_of, load_ring
-    from app.security.roles import Role, domains_for
     from app.store import keychecks, sealing
     from app.store.fields import FieldKeys
 
     db = session.db
-    opened = load_ring(db.path).open_recovery(code)  # LoginFailed: nothing changes
-    with db.read() as conn:
-        under_way = conn.execute(select(schema.meta.c.value)
-                                 .where(schema.meta.c.key == ROTATING)).scalar()
-        proven = keychecks.trusted(conn, db.db_id, opened.domain_keys)[0]
-    with rotation_lock(db.path):
-        ring = load_ring(db.path)
+    db.load_ring().open_recovery(code)  # LoginFailed: nothing changes
+    with db.rotation_lock():
+        with db.read() as conn:
+            under_way = conn.execute(select(schema.meta.c.value)
+                                     .where(schema.meta.c.key == ROTATING)).scalar()
+            # The code's keys as the ring holds them now (a rotation cut short granted the
+            # new generation to the recovery slot before it was killed).
+            proven = keychecks.trusted(conn, db.db_id,
+                                       db.load_ring(conn).open_recovery(code).domain_keys)[0]
         if under_way is None:
-            current = {k.domain: k for k in sorted(proven, key=lambda k: k.generation)}
-            new = [DomainKey(d, current[d].generation + 1, secrets.token_bytes(32))
-                   for d in DOMAINS]
-            with db.write() as conn:
-                for row in conn.execute(select(schema.user).where(schema.user.c.disabled == 0)):
-                    roles = _roles_of(conn, row.id)
-                    wanted = (ring.domains_of(row.username) & domains_for(roles)
-                              if Role.ADMIN not in roles else frozenset())
-                    if wanted:
-                        ring = ring.with_grants(row.username,
-                                                [k for k in new if k.domain in wanted])
-                ring = ring.with_grants(None, new)
-                keychecks.record_next(conn, list(current.values()), new, db.db_id)
-                conn.execute(schema.meta.insert().values(key=ROTATING, value=json.dumps(
-                    {k.domain: k.generation for k in new})))
-                audit.append(conn, db, actor=session.username, action="keys.data_rotation",
-                             detail={k.domain: k.generation for k in new})
-                ring.save(keyring_path(db.path))  # granted before anything is re-sealed
+            new = _grant_new_generation(session, proven)
             keys = FieldKeys(proven + new, active=True)
             target = {k.domain: k.generation for k in new}
         else:
-            target = json.loads(under_way)
-            with db.read() as conn:
-                keys = FieldKeys(keychecks.trusted(conn, db.db_id, load_ring(db.path)
-                                                   .open_recovery(code).domain_keys)[0],
-                                 active=True)
+            keys, target = FieldKeys(proven, active=True), json.loads(under_way)
         try:
             mark = "reseal:" + ",".join(f"{d}{g}" for d, g in sorted(target.items()))
             sealing.seal_all(db, keys, progress, mark=mark)
@@ -207,3 +201,34 @@ def rotate_data_keys(session: Session, code: str, progress=None) -> dict[str, in
         finally:
             keys.wipe()
     return target
+
+
+def _grant_new_generation(session: Session, proven: list[DomainKey]) -> list[DomainKey]:
+    """The new keys, granted to the recovery slot and to every account holding the old
+    ones (its roles still reading them), endorsed, and the rotation marked under way: one
+    transaction, before anything is re-sealed."""
+    import json
+
+    from app.accounts.login import _roles_of
+    from app.security.roles import Role, domains_for
+    from app.store import keychecks
+
+    db = session.db
+    current = {k.domain: k for k in sorted(proven, key=lambda k: k.generation)}
+    new = [DomainKey(d, current[d].generation + 1, secrets.token_bytes(32)) for d in DOMAINS]
+    with db.write() as conn:
+        ring = db.load_ring(conn)
+        for row in conn.execute(select(schema.user).where(schema.user.c.disabled == 0)):
+            roles = _roles_of(conn, row.id)
+            wanted = (ring.domains_of(row.username) & domains_for(roles)
+                      if Role.ADMIN not in roles else frozenset())
+            if wanted:
+                ring = ring.with_grants(row.username, [k for k in new if k.domain in wanted])
+        ring = ring.with_grants(None, new)
+        keychecks.record_next(conn, list(current.values()), new, db.db_id)
+        conn.execute(schema.meta.insert().values(key=ROTATING, value=json.dumps(
+            {k.domain: k.generation for k in new})))
+        audit.append(conn, db, actor=session.username, action="keys.data_rotation",
+                     detail={k.domain: k.generation for k in new})
+        db.save_ring(ring, conn)
+    return new

@@ -15,6 +15,7 @@ import statistics
 import time
 import traceback
 
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
 from app import accounts, audit
 from app.customers.records import open_customer
 from app.customers.search import find_customers

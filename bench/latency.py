@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
 from app import accounts
 from app.customers.records import open_customer
 from app.customers.search import find_customers

@@ -17,8 +17,13 @@ os.environ["CUSTOS_TEST_LOGIN_KDF_FLOOR"] = "1"
 # The error log (app.crashlog) goes to a folder of the test run's, not the person's.
 os.environ.setdefault("CUSTOS_LOG_DIR", tempfile.mkdtemp(prefix="custos-test-log-"))
 
-from app import accounts, i18n
+# An action missing from app/audit_actions is refused, not only noted (app.audit_actions).
+os.environ["CUSTOS_UNKNOWN_ACTIONS"] = "refuse"
+
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
+from app import accounts, audit, audit_actions, i18n
 from app.accounts import access
+from app.audit_actions.model import Action, Group
 from app.security.roles import Role
 from app.store import schema
 from app.store.keyring import FLOOR
@@ -73,8 +78,7 @@ def make_database(path: Path) -> Path:
     try:
         for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
             accounts.add_user(admin, role.value, [role], PASSWORDS[role])
-        with admin.db.write() as conn:
-            conn.execute(schema.user.update().values(must_change_password=0))
+        _passwords_kept(admin)
         for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
             # Their customer-data keys, as the first manager's would be approved.
             access.approve_with_recovery(admin, role.value, created.recovery_code)
@@ -82,6 +86,19 @@ def make_database(path: Path) -> Path:
         accounts.logout(admin)
     RECOVERY_CODES[str(path)] = created.recovery_code  # for tests that need it
     return path
+
+
+# The suite's own set-up event (below): in the catalogue while the tests run, never in app/.
+audit_actions.ACTIONS.setdefault("test.passwords_kept", Action(
+    "test.passwords_kept", Group.ACCOUNTS, "Test set-up", "{who} set up the test accounts."))
+
+
+def _passwords_kept(admin) -> None:
+    """The suite's accounts keep the passwords they were given (no change asked at their
+    first login): a change on record as the server's trail wants every change to be."""
+    with admin.db.write() as conn:
+        conn.execute(schema.user.update().values(must_change_password=0))
+        audit.append(conn, admin.db, actor=admin.username, action="test.passwords_kept")
 
 
 def make_old_database(path: Path, monkeypatch, customers: int = 60) -> Path:
@@ -97,8 +114,7 @@ def make_old_database(path: Path, monkeypatch, customers: int = 60) -> Path:
     admin = accounts.login(path, "admin", ADMIN_PW)
     for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
         accounts.add_user(admin, role.value, [role], PASSWORDS[role])
-    with admin.db.write() as conn:
-        conn.execute(schema.user.update().values(must_change_password=0))
+    _passwords_kept(admin)
     accounts.logout(admin)
     RECOVERY_CODES[str(path)] = created.recovery_code
     manager = accounts.login(path, "manager", PASSWORDS[Role.MANAGER])
@@ -111,14 +127,19 @@ def make_old_database(path: Path, monkeypatch, customers: int = 60) -> Path:
 
 def pytest_collection_modifyitems(config, items):
     """On the server, tests of what only a file has (its bytes, its ring file, its
-    backups, the GUI's file screens) are skipped: they run in the file pass."""
+    backups, the GUI's file screens) are skipped: they run in the file pass. So are tests
+    that open no branch database (`db_path` is what the store choice changes): they would
+    run the very same code twice, the server-specific ones with their own cluster."""
     if STORE != "server":
         return
     skip = pytest.mark.skip(reason="the file store only (runs in the file pass)")
+    once = pytest.mark.skip(reason="uses no branch database: the file pass runs it")
     for item in items:
         if item.get_closest_marker("file_only") or any(
                 part in FILE_ONLY_PARTS for part in Path(str(item.fspath)).parts):
             item.add_marker(skip)
+        elif "db_path" not in getattr(item, "fixturenames", ()):
+            item.add_marker(once)  # the same test as in the file pass (its own cluster too)
 
 
 # Folders whose tests are about the file store itself, or about the GUI (which the file
@@ -182,3 +203,29 @@ def login(db_path):
     yield _login
     for session in opened:
         accounts.logout(session)
+
+
+@pytest.fixture(scope="module")
+def server_template(pg_cluster) -> str:
+    """A module's own template database on the test server (both passes)."""
+    from tests.pgserver import new_template
+
+    return new_template(pg_cluster, make_database)
+
+
+@pytest.fixture
+def server_db(pg_cluster, server_template) -> str:
+    """A fresh clone of the module's server template, as a socket address."""
+    from tests.pgserver import clone
+
+    return clone(pg_cluster, server_template, PASSWORDS)
+
+
+@pytest.fixture
+def server_fresh(pg_cluster) -> tuple[str, str]:
+    """A server database made by `custos init` itself (its own staff group and recovery
+    login, which a clone shares with its template), and its recovery code."""
+    from tests.pgserver import new_template
+
+    address = new_template(pg_cluster, make_database)
+    return address, RECOVERY_CODES[address]

@@ -32,6 +32,11 @@ def test_new_user_must_change_password_first(db_path, login):
         assert amy.must_change_password and amy.roles == {Role.COUNTER, Role.ARCHIVE}
         with pytest.raises(PermissionDenied, match="change your password"):
             accounts.list_users(amy)
+        # Only the current password was asked for: the sentence names it, and its field.
+        with pytest.raises(ValidationError, match="^The current password is not correct.$") \
+                as wrong:
+            accounts.change_own_password(amy, "not-my-password", "amy-own-password")
+        assert wrong.value.field == "current_password"
         accounts.change_own_password(amy, "amy-temporary-1", "amy-own-password")
         assert not amy.must_change_password
     finally:

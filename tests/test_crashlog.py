@@ -94,12 +94,13 @@ def test_the_gui_writes_background_and_slot_errors_to_the_log(log_dir, qtbot, ca
     from ui.app import report_unexpected
     from ui.worker import run_in_background
 
-    errors: list[str] = []
+    errors: list[Exception] = []
     run_in_background(None, _boom, lambda _r: None, errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     log = log_dir / crashlog.LOG_NAME
-    assert errors == [f"Something went wrong: KeyError. Nothing was changed. The details, "
-                      f"without personal data, are in {log}."]
+    assert [str(e) for e in errors] == [
+        f"Something went wrong: KeyError. Look whether the action was done before you try "
+        f"again. The details, without personal data, are in {log}."]
     try:
         _boom()
     except KeyError as error:
@@ -143,4 +144,4 @@ def test_a_failed_file_write_gets_its_sentence(number, sentence, monkeypatch, ca
     errors: list[str] = []
     run_in_background(None, fail, lambda _r: None, errors.append)
     qtbot.waitUntil(lambda: bool(errors))
-    assert errors == [sentence]
+    assert [str(e) for e in errors] == [sentence]

@@ -11,6 +11,8 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue's actions
+from app.crashlog import explained
 from app.i18n import LANGUAGES, system_language
 from app.store.memory import forbid_core_dumps
 from app.store.place import is_server, locate
@@ -19,7 +21,7 @@ from ui.flow import SessionFlow
 from ui.language import apply_language
 from ui.sections import register_capabilities
 from ui.style import apply_style, load_fonts
-from ui.worker import failure_sentence, wait_for_all
+from ui.worker import wait_for_all
 
 
 def choose_language(requested: str | None) -> str:
@@ -49,7 +51,7 @@ def report_unexpected(kind: type[BaseException], error: BaseException, tb) -> No
         return
     if error.__traceback__ is None:
         error = error.with_traceback(tb)
-    sentence = failure_sentence(error)
+    sentence = str(explained(error, "the window"))
     print(sentence, file=sys.stderr)
     if QApplication.instance() is not None:
         from ui.dialogs import show_error

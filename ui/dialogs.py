@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,7 +28,11 @@ from app.errors import CustosError, ValidationError
 from app.i18n import _
 from app.security import Session
 from app.security.passwords import policy_text
+from ui.fields import FieldMarks, error_label
 from ui.worker import run_in_background
+
+__all__ = ["FormDialog", "SearchField", "ask", "error_label", "hint_label", "password_field",
+           "show_error", "show_info", "typed_twice"]
 
 
 def _message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, sentence: str
@@ -38,8 +43,8 @@ def _message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, sentenc
     return box
 
 
-def show_error(parent: QWidget | None, sentence: str) -> QMessageBox:
-    return _message(parent, QMessageBox.Icon.Warning, _("Custos"), sentence)
+def show_error(parent: QWidget | None, sentence: str | CustosError) -> QMessageBox:
+    return _message(parent, QMessageBox.Icon.Warning, _("Custos"), str(sentence))
 
 
 def show_info(parent: QWidget | None, sentence: str) -> QMessageBox:
@@ -58,6 +63,16 @@ def ask(parent: QWidget | None, question: str, yes_text: str,
     box.finished.connect(lambda _result: on_yes() if box.clickedButton() is yes else None)
     box.open()
     return box
+
+
+class SearchField(QLineEdit):
+    """A search box inside a form: Enter searches (`returnPressed`) and stops there, so it
+    never reaches the dialog's default button and submits the whole form."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt's name
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
 
 
 def password_field() -> QLineEdit:
@@ -81,20 +96,13 @@ def hint_label(text: str) -> QLabel:
     return label
 
 
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
-
-
 class FormDialog(QDialog):
     """Fields, a red sentence for errors, OK/Cancel; OK runs one app call on the worker.
 
-    Subclasses add rows to `self.form`, list their password fields in `self.secrets`, and
-    implement `prepare()`, which reads the fields and returns the call to make.
+    Subclasses add rows to `self.form`, list their password fields in `self.secrets`, name
+    in `self.fields` the widget of each app/ field (`"consents"` → the consent box, …) so
+    that an error points at it (ui.fields), and implement `prepare()`, which reads the
+    fields and returns the call to make.
     """
 
     def __init__(self, title: str, parent: QWidget | None = None,
@@ -113,6 +121,7 @@ class FormDialog(QDialog):
         layout.addLayout(self.form)
         self.error = error_label()
         layout.addWidget(self.error)
+        self.marks = FieldMarks(self.error)
         layout.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -122,6 +131,15 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    @property
+    def fields(self) -> dict[str, QWidget]:
+        """App field name → the widget that shows it (what an error points at)."""
+        return self.marks.widgets
+
+    @fields.setter
+    def fields(self, widgets: dict[str, QWidget]) -> None:
+        self.marks.widgets = dict(widgets)
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)
@@ -136,16 +154,16 @@ class FormDialog(QDialog):
     def working_label(self) -> str:
         return _("Saving…")
 
-    def show_error(self, sentence: str) -> None:
-        self.error.setText(sentence)
-        self.error.show()
+    def show_error(self, error: str | CustosError) -> None:
+        """Say an error; one naming a field of this form points at that field."""
+        self.marks.show(error if isinstance(error, CustosError) else CustosError(error))
 
     def submit(self) -> None:
-        self.error.hide()
+        self.marks.clear()
         try:
             call = self.prepare()
         except CustosError as exc:
-            self.show_error(str(exc))
+            self.show_error(exc)
             return
         finally:
             for field in self.secrets:
@@ -156,13 +174,14 @@ class FormDialog(QDialog):
 
     def _done(self, result: Any) -> None:
         self.ok_button.setEnabled(True)
+        self.marks.clear()
         self.result_value = result
         self.accept()
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, error: CustosError) -> None:
         self.ok_button.setEnabled(True)
-        self.show_error(sentence)
-        if self.secrets:
+        self.show_error(error)
+        if self.secrets and getattr(error, "field", None) not in self.fields:
             self.secrets[0].setFocus()
 
 
@@ -184,6 +203,7 @@ class ChangePasswordDialog(FormDialog):
         self.form.addRow(_("Current password:"), self.old)
         self.form.addRow(_("New password:"), self.new)
         self.form.addRow(_("New password again:"), self.again)
+        self.fields = {"current_password": self.old, "password": self.new}
         self.add_policy()
 
     def prepare(self) -> Callable[[], Any]:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.accounts import logout
 from app.demo import create_demo
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Session
 from ui import places
@@ -56,7 +57,7 @@ class SessionFlow(QObject):
         run_in_background(None, lambda _p: create_demo(path), lambda _r: self.show_login(path),
                           self._cannot_continue, label=_("Preparing the demo database…"))
 
-    def _cannot_continue(self, sentence: str) -> None:
+    def _cannot_continue(self, sentence: CustosError) -> None:
         box = show_error(None, sentence)
         box.finished.connect(lambda _result: self.finished.emit())
 

@@ -214,8 +214,8 @@ class ScreenLock(QObject):
         self.hidden = []
         self.unlocked.emit()
 
-    def _unlock_failed(self, sentence: str) -> None:
-        self.page.show_error(sentence)
+    def _unlock_failed(self, error: CustosError) -> None:
+        self.page.show_error(str(error))
         self.page.unlock_button.setEnabled(True)
         self.page.password.setFocus()
 

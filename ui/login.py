@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.accounts import login
 from app.demo import DEMO_ACCOUNTS
-from app.errors import TooManyAttempts
+from app.errors import CustosError, TooManyAttempts
 from app.i18n import LANGUAGES, _, current_language
 from app.security import Session
 from app.store.memory import wipe
@@ -214,8 +214,6 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(ready and not self._throttled.isActive()
                                      and bool(self.username.text().strip()))
         self.recovery.setEnabled(ready)
-        # The recovery code opens a file's key ring; on a server another administrator helps.
-        self.recovery.setVisible(not is_server(self.db_path))
         self.username.setEnabled(ready)
         self.password.setEnabled(ready)
         self.open_button.setEnabled(not self._busy)
@@ -271,10 +269,10 @@ class LoginDialog(QDialog):
         self._update_buttons()
         self.accept()
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, error: CustosError) -> None:
         self._busy = False
         self.progress.hide()
-        self.show_error(sentence)
+        self.show_error(str(error))
         self._update_buttons()
         self.password.setFocus()
 

@@ -1,4 +1,5 @@
-"""Rows by key, a page at a time: what the lazy list models share.
+"""Rows by key, a page at a time: what the lazy list models share (PagedRows, and the
+PagedTableModel over it).
 
 A model holds only the keys of its rows (8 bytes each, in an array) and keeps the few most
 recent pages of fetched rows, as in Anki's browser table model: a million rows scroll
@@ -12,7 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
+
 Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
 
 
 class PagedRows(Generic[Row]):
@@ -55,3 +59,24 @@ class PagedRows(Generic[Row]):
     @property
     def cached_pages(self) -> list[int]:
         return list(self._pages)
+
+
+class PagedTableModel(QAbstractTableModel, Generic[Row]):
+    """A table model whose rows are keys, read a page at a time by `load` (PagedRows)."""
+
+    def __init__(self, load: Callable[[array], list[Row | None]], page_size: int,
+                 pages_kept: int, keys: array | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: PagedRows[Row] = PagedRows(load, page_size, pages_kept, keys)
+
+    @property
+    def ids(self) -> array:
+        return self._rows.keys
+
+    def set_ids(self, ids: array) -> None:
+        self.beginResetModel()
+        self._rows.reset(ids)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.ids)

@@ -12,14 +12,15 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from app.accounts import recover
 from app.i18n import _
 from ui.dialogs import FormDialog, password_field, typed_twice
+from ui.places import as_database
 
 
 class RecoveryDialog(FormDialog):
     """On success `result_value` is the administrator's new Session."""
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, db_path: Path | str, parent: QWidget | None = None) -> None:
         super().__init__(_("Use recovery code"), parent, ok_text=_("Recover and log in"))
-        self.db_path = Path(db_path)
+        self.db_path = as_database(db_path)  # a file, or a branch server's address
         self.set_intro(_("Type the recovery code printed when the database was created, the "
                          "username of an administrator, and a new password for that "
                          "administrator."))

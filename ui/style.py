@@ -21,6 +21,7 @@ QLabel#sectionTitle {{ font-size: 18px; font-weight: 600; color: #1d2733; }}
 QLabel#hint {{ color: #55606e; }}
 QLabel#error {{ color: #b3261e; }}
 QLabel#success {{ color: #1e6b34; }}
+*[invalid="true"] {{ border: 1px solid #b3261e; border-radius: 3px; }}
 QLabel#recoveryCode {{
     font-family: "DejaVu Sans Mono", "Consolas", "Courier New", monospace;
     font-size: 26px; font-weight: 600; letter-spacing: 2px; color: #1d2733;

@@ -225,10 +225,10 @@ class RecoveryCodePage(QWizardPage):
         wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.completeChanged.emit()
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, error: CustosError) -> None:
         self.progress.hide()
         self.setSubTitle(_("Go back to change your answers and try again."))
-        self.error.setText(sentence)
+        self.error.setText(str(error))
         self.error.show()
 
     def isComplete(self) -> bool:  # Qt's name

@@ -2,12 +2,13 @@
 
 `fn` gets a plain `progress(done, total) -> bool` callable (False once Cancel was pressed),
 so app/ never sees Qt. A progress dialog appears only if the work takes longer than about
-half a second, as in Anki's taskman/progress. Errors become one sentence.
+half a second, as in Anki's taskman/progress. A failure reaches the screen as the error
+object itself (a CustosError: its sentence, and for a ValidationError the field to point
+at); an unexpected one is written to the error log first (app.crashlog.explained).
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,42 +18,23 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
-from app import crashlog
+from app.crashlog import explained
 from app.errors import CustosError
 from app.i18n import _
-from app.store.failures import explain_os
-
-log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], bool]
+Failed = Callable[[CustosError], None]
 SHOW_AFTER_MS = 500
 
 # Tasks stay referenced here until their result has been delivered.
 _running: set[Task] = set()
 
 
-def failure_sentence(exc: BaseException) -> str:
-    """One sentence for a person; the traceback, without personal data, goes to the error
-    log (app.crashlog), which the sentence names."""
-    if isinstance(exc, CustosError):
-        return str(exc)
-    said = explain_os(exc)
-    if said is not None:
-        return str(said)
-    kind = type(exc).__name__
-    log.error("background task failed: %s", kind)
-    path = crashlog.record(exc, "background task")
-    if path is None:
-        return _("Something went wrong: {kind}. Nothing was changed.").format(kind=kind)
-    return _("Something went wrong: {kind}. Nothing was changed. The details, without "
-             "personal data, are in {log}.").format(kind=kind, log=path)
-
-
 class _Bridge(QObject):
     """Lives on the GUI thread; signals emitted from the worker arrive there queued."""
 
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # a CustosError
     progressed = Signal(int, int)
 
 
@@ -85,7 +67,7 @@ class _Job:
         try:
             result = self._fn(self._progress)
         except BaseException as exc:  # every failure must reach the GUI
-            self._emit(self._bridge.failed, failure_sentence(exc))
+            self._emit(self._bridge.failed, explained(exc))
         else:
             self._emit(self._bridge.succeeded, result)
 
@@ -123,7 +105,7 @@ class Task(QObject):
     """One piece of background work and its (delayed) progress dialog."""
 
     def __init__(self, parent: QWidget | None, fn: Callable[[Progress], Any],
-                 on_done: Callable[[Any], None], on_error: Callable[[str], None],
+                 on_done: Callable[[Any], None], on_error: Failed,
                  label: str, cancellable: bool, show_after_ms: int | None,
                  on_progress: Callable[[int, int], None] | None) -> None:
         super().__init__()
@@ -198,14 +180,14 @@ class Task(QObject):
         if not self._receiver_gone():
             self._on_done(result)
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, error: CustosError) -> None:
         self._close()
         if not self._receiver_gone():
-            self._on_error(sentence)
+            self._on_error(error)
 
 
 def run_in_background(parent: QWidget | None, fn: Callable[[Progress], Any],
-                      on_done: Callable[[Any], None], on_error: Callable[[str], None],
+                      on_done: Callable[[Any], None], on_error: Failed,
                       label: str = "", cancellable: bool = False,
                       show_after_ms: int | None = SHOW_AFTER_MS,
                       on_progress: Callable[[int, int], None] | None = None) -> Task:

@@ -7,9 +7,9 @@ from app.accounts.login import (
     lock,
     login,
     logout,
-    recover,
     unlock,
 )
+from app.accounts.recovery import recover
 from app.accounts.users import (
     UserInfo,
     add_user,

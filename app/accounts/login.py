@@ -15,6 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
+import app.oversight.alerts  # noqa: F401 - every session's events reach the alert rules
 from app import audit, clock
 from app.accounts import attempts, signing
 from app.errors import AccountDisabled, LoginFailed, StoreError, TooManyAttempts, ValidationError
@@ -99,8 +100,10 @@ def create_database(path, admin: str, password: str, display_name: str = "",
 
 def first_records(db, admin: str, display_name: str, kdf: KdfParams,
                   signing: Ed25519PrivateKey, recovery_signing: Ed25519PrivateKey,
-                  data_keys) -> None:
-    """What every new database starts with, on the file and on the server alike."""
+                  data_keys, in_same_write=None) -> None:
+    """What every new database starts with, on the file and on the server alike.
+    `in_same_write(conn)`: more of the first write (the server's key slots), so that it is
+    on record with these events (store/server_trail.py wants each change under an event)."""
     audit.set_signer(db, admin, signing)
     with db.write() as conn:
         # The log's first event puts the creator's key on record, signed by itself.
@@ -124,6 +127,8 @@ def first_records(db, admin: str, display_name: str, kdf: KdfParams,
         if sealing.ENABLED or db.is_server:  # sealed from the first customer on
             sealing.activate(conn)
             sealing.finish(conn)
+        if in_same_write is not None:
+            in_same_write(conn)
 
 
 def load_ring(path: Path) -> KeyRing:
@@ -335,43 +340,6 @@ def remember_server_login(conn, username: str, password: str, changed_at: str | 
                  .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
-def recover(path, code: str, admin: str, new_password: str) -> Session:
-    """The recovery code lets an administrator back in with a new password."""
-    if is_server(path):
-        raise StoreError(_("Recovery with the code is not available on the branch server "
-                           "yet; another administrator can reset the password."))
-    path = Path(path)
-    ring = load_ring(path)
-    _throttle(path, attempts.RECOVERY)
-    check_password(admin, new_password)
-    try:
-        opened = ring.open_recovery(code)
-    except LoginFailed:
-        attempts.note_failure(path, attempts.RECOVERY)
-        raise
-    key = opened.db_key
-    db = _open_settling_rotation(path, key, ring.db_id, lambda r: r.unlock_recovery(code))
-    _sign_as(db, None, opened)
-    try:
-        with db.write() as conn:
-            row = _user_row(conn, admin)
-            if row is None or Role.ADMIN not in _roles_of(conn, row.id):
-                raise ValidationError(_("{user} is not an administrator of this database.")
-                                      .format(user=admin), field="username")
-            conn.execute(users_t.update().where(users_t.c.id == row.id).values(
-                disabled=0, must_change_password=0, password_changed_at=clock.stamp()))
-            audit.append(conn, db, actor=row.username, action="recovery.used",
-                         detail={"user": row.username})
-            new_ring = load_ring(path).with_user(row.username, new_password, key)
-            signing.register_slot(conn, db, RECOVERY_SIGNER, new_ring, row.username, admin=True)
-            new_ring.save(keyring_path(path))
-        _sign_as(db, row.username, new_ring.open_account(row.username, new_password))
-    except BaseException:
-        db.close()
-        raise
-    return _after_login(_start_session(db, row.username, action="login.recovery", ring=ring))
-
-
 def logout(session: Session) -> None:
     if session.ended:
         return
@@ -451,7 +419,11 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
         ring = db.load_ring(conn)
         # LoginFailed: nothing changes. The keys come from the slot as it is now: a manager
         # may have approved this account since it logged in.
-        opened = ring.open_account(session.username, old_password)
+        try:
+            opened = ring.open_account(session.username, old_password)
+        except LoginFailed:  # only the password was asked for, the name is not in doubt
+            raise ValidationError(_("The current password is not correct."),
+                                  field="current_password") from None
         conn.execute(users_t.update().where(users_t.c.id == session.user_id).values(
             must_change_password=0, password_changed_at=clock.stamp()))
         audit.append(conn, db, actor=session.username, action="user.password_changed",

@@ -20,12 +20,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app import clock
 from app.errors import StoreError
 from app.i18n import _
-from app.store import sealing, server, server_schema
+from app.store import sealing, server, server_ring, server_schema
 from app.store.database import audit_key_from
 from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.migrations import LATEST
 from app.store.place import ServerAddress
 from app.store.server_schema import SAFE_PATH
+from app.store.server_trail import LEVEL, LEVEL_KEY, note_operation
 
 SERVER_SALT = "server"  # the ring's "which file" field: on the server, the database itself
 
@@ -39,7 +40,8 @@ def _lit(text: str) -> str:
 
 
 def login_functions_sql(dbname: str, staff: str) -> list[str]:
-    """custos_login_name (as server.login_name says it) and custos_set_login."""
+    """custos_login_name (as server.login_name says it), custos_set_login, and the
+    recovery login's two functions (store/server_ring.py)."""
     prefix = f"{dbname}."
     name = 'lower(btrim(account) COLLATE "C")'
     return [
@@ -76,6 +78,7 @@ def login_functions_sql(dbname: str, staff: str) -> list[str]:
         "'NOLOGIN' END, target); END $$",
         "REVOKE ALL ON FUNCTION custos_set_login(TEXT, TEXT, BOOLEAN) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION custos_set_login(TEXT, TEXT, BOOLEAN) TO {_q(staff)}",
+        *server_ring.recovery_functions_sql(dbname, staff),
     ]
 
 
@@ -88,22 +91,28 @@ def database_access_sql(dbname: str, staff: str) -> list[str]:
             f"GRANT USAGE ON SCHEMA public TO {_q(staff)}"]
 
 
-def ring_access_sql(staff: str) -> str:
-    return f"GRANT SELECT, UPDATE ON {server.RING_TABLE} TO {_q(staff)}"
+def ring_access_sql(staff: str) -> list[str]:
+    """Staff read the ring and write it under its rules (store/server_ring.py); they read
+    its history (a backup dumps it, as staff) and never write it."""
+    ring = server.RING_TABLE
+    return [f"GRANT SELECT, UPDATE ON {ring} TO {_q(staff)}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {server_ring.SLOTS} TO {_q(staff)}",
+            f"GRANT SELECT ON {ring}_history TO {_q(staff)}",
+            f"GRANT SELECT ON SEQUENCE {ring}_history_id_seq TO {_q(staff)}"]
 
 
 @contextlib.contextmanager
-def owner_transaction(address: ServerAddress) -> Iterator:
+def owner_transaction(address: ServerAddress, kind: str) -> Iterator:
     """A transaction as the owner login IT gave (PGUSER/PGPASSWORD or the address), on an
-    empty database, with the schema, group, ring table and login functions made; a
-    refusal from the server becomes one sentence and leaves nothing behind."""
+    empty database, with the schema, group, ring table and login functions made, noted
+    in the server's trail as the owner's operation `kind` (init, migrate); a refusal
+    from the server becomes one sentence and leaves nothing behind."""
     dbname = address.dbname
     staff = server.staff_group(dbname)
     owner = server.connect_raw(address, address.owner, address.owner_password)
     try:
         with owner.transaction():
             cur = owner.cursor()
-            cur.execute("SELECT set_config('custos.app', 'on', true)")  # Custos writes this
             cur.execute("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
                         "n.oid = c.relnamespace WHERE n.nspname = 'public'")
             if cur.fetchone()[0]:
@@ -126,15 +135,11 @@ def owner_transaction(address: ServerAddress) -> Iterator:
                 *server_schema.build_sql(staff),
                 f"CREATE TABLE {server.RING_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
                 "body BYTEA NOT NULL)",
-                ring_access_sql(staff),
                 # Every ring a login replaced is kept, out of staff's reach: a ring
                 # overwritten with junk outside Custos is put back from here by branch IT.
                 f"CREATE TABLE {server.RING_TABLE}_history (id BIGSERIAL PRIMARY KEY, "
                 "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), login TEXT NOT NULL "
                 "DEFAULT session_user, body BYTEA NOT NULL)",
-                # Readable (a backup dumps it, as staff), never writable by staff.
-                f"GRANT SELECT ON {server.RING_TABLE}_history TO {_q(staff)}",
-                f"GRANT SELECT ON SEQUENCE {server.RING_TABLE}_history_id_seq TO {_q(staff)}",
                 f"CREATE FUNCTION {server.RING_TABLE}_kept() RETURNS trigger LANGUAGE plpgsql "
                 f"SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$ BEGIN INSERT INTO "
                 f"public.{server.RING_TABLE}_history (body) VALUES (OLD.body); RETURN NEW; "
@@ -143,14 +148,23 @@ def owner_transaction(address: ServerAddress) -> Iterator:
                 f"FOR EACH ROW EXECUTE FUNCTION {server.RING_TABLE}_kept()",
                 *login_functions_sql(dbname, staff),
                 *server_schema.protect_sql(staff),
+                *server_ring.layout_sql(staff),
+                *ring_access_sql(staff),
             ]:
                 cur.execute(statement)
+            note_operation(cur, kind)
             yield cur
+            _set_level(cur)
     except psycopg.Error as error:
         raise StoreError(_("The branch server refused to prepare the database: {reason}")
                          .format(reason=str(error).strip().splitlines()[0])) from None
     finally:
         owner.close()
+
+
+def _set_level(cur) -> None:
+    cur.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+                "SET value = EXCLUDED.value", (LEVEL_KEY, str(LEVEL)))
 
 
 def make_login(cur, dbname: str, username: str, verifier: str | None) -> None:
@@ -170,7 +184,7 @@ def prepare(address: ServerAddress, admin: str, admin_password: str, key: bytes,
             db_id: str) -> None:
     """The owner's part of `custos init`: the schema (with the migrations' seed rows),
     the database's identity and the first administrator's login."""
-    with owner_transaction(address) as cur:
+    with owner_transaction(address, "init") as cur:
         for table, columns, rows in server_schema.seed_rows():
             marks = ", ".join(["%s"] * len(columns))
             cur.executemany(f"INSERT INTO {_q(table)} ({', '.join(map(_q, columns))}) "
@@ -201,34 +215,57 @@ def create_on_server(address: ServerAddress, admin: str, password: str, display_
     try:
         db.db_id = db_id
         db.unseal(key)
-        first_records(db, admin, display_name, kdf, signing, recovery_signing, data_keys)
         ring = KeyRing(db_id=db_id, db_salt=SERVER_SALT, slots=(), kdf=kdf)
         ring = ring.with_user(admin, password, key, signing).with_recovery(
             code, key, recovery_signing, grants=data_keys)
-        db.save_ring(ring)
+
+        def slots(conn) -> None:
+            db.save_ring(ring, conn)
+            server_ring.set_recovery_login(conn, code)
+
+        first_records(db, admin, display_name, kdf, signing, recovery_signing, data_keys,
+                      in_same_write=slots)
     finally:
         db.close()
     return DatabaseCreated(address, code, kdf)
 
 
-def schema_version(conn) -> int:
-    """The migration step a server database was made at or upgraded to (its meta)."""
-    value = conn.exec_driver_sql(
-        "SELECT value FROM meta WHERE key = 'schema_version'").scalar()
-    return int(value) if value and str(value).isdigit() else 0
+def _levels(rows) -> tuple[int, int]:
+    """(migration step, trail level) from meta's rows (0: none recorded)."""
+    found = {k: int(v) if v and str(v).isdigit() else 0 for k, v in rows}
+    return found.get("schema_version", 0), found.get(LEVEL_KEY, 0)
+
+
+def schema_version(conn) -> tuple[int, int]:
+    """The migration step a server database was made at or upgraded to, and its trail's
+    level (store/server_trail.py), from its meta."""
+    return _levels(conn.exec_driver_sql(
+        "SELECT key, value FROM meta WHERE key IN ('schema_version', %s)", (LEVEL_KEY,)))
 
 
 def check_schema(conn) -> None:
     """At login: a server database from an older Custos is upgraded by branch IT first;
     one from a newer Custos is not touched."""
-    version = schema_version(conn)
-    if version < LATEST:
+    version, level = schema_version(conn)
+    older_ring = conn.exec_driver_sql(
+        f"SELECT to_regclass('public.{server_ring.SLOTS}') IS NULL").scalar()
+    if version < LATEST or level < LEVEL or older_ring:
         raise StoreError(_("The branch server's database is from an older version of Custos; "
                            "branch IT upgrades it first (custos upgrade --db ADDRESS, with the "
                            "owner login)."))
-    if version > LATEST:
+    if version > LATEST or level > LEVEL:
         raise StoreError(_("The branch server's database was written by a newer version of "
                            "Custos."))
+
+
+def upgrade_ring(cur, dbname: str, staff: str) -> None:
+    """A ring kept in one row becomes per-slot rows with their rules, and the recovery
+    login's functions are made (store/server_ring.py); nothing when they are there."""
+    if server_ring.upgrade(cur, staff):
+        for statement in server_ring.recovery_functions_sql(dbname, staff):
+            cur.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+        for statement in ring_access_sql(staff):
+            cur.execute(statement)
 
 
 def upgrade(address: ServerAddress) -> tuple[int, int]:
@@ -238,19 +275,25 @@ def upgrade(address: ServerAddress) -> tuple[int, int]:
     try:
         with owner.transaction():
             cur = owner.cursor()
-            cur.execute("SELECT set_config('custos.app', 'on', true)")
-            cur.execute("SELECT value FROM meta WHERE key = 'schema_version'")
-            row = cur.fetchone()
-            current = int(row[0]) if row and str(row[0]).isdigit() else 0
-            if current > LATEST:
+            cur.execute("SELECT key, value FROM meta WHERE key IN ('schema_version', %s)",
+                        (LEVEL_KEY,))
+            current, level = _levels(cur.fetchall())
+            if current > LATEST or level > LEVEL:
                 raise StoreError(_("The branch server's database was written by a newer "
                                    "version of Custos."))
+            staff = server.staff_group(address.dbname)
             if current < LATEST:
-                for statement in server_schema.upgrade_sql(current, server.staff_group(
-                        address.dbname)):
+                for statement in server_schema.upgrade_sql(current, staff):
                     cur.execute(statement)
+            if level < LEVEL:  # before any row changes: they are trailed at this level
+                for statement in server_schema.trail_upgrade_sql(staff):
+                    cur.execute(statement)
+            if current < LATEST or level < LEVEL:
+                note_operation(cur, "upgrade")
                 cur.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'",
                             (str(LATEST),))
+                _set_level(cur)
+            upgrade_ring(cur, address.dbname, staff)
     except psycopg.Error as error:
         raise StoreError(_("The branch server refused the upgrade: {reason}")
                          .format(reason=str(error).strip().splitlines()[0])) from None

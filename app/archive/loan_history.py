@@ -10,12 +10,14 @@ from sqlalchemy import and_, func, not_, select
 from app import audit, clock
 from app.archive.model import (
     ANONYMISED,
-    ESCALATE_AFTER_DAYS,
     LOAN_HISTORY_YEARS,
+    MANAGER_ALERT,
+    REMINDER,
     Condition,
     Loan,
     LoanStatus,
     add_years,
+    escalation_due,
 )
 from app.archive.queries import (
     customer_ref,
@@ -31,16 +33,15 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 
-# Escalation levels: 0 none yet, 1 reminder to the archive (at the due date),
-# 2 alert to the managers (ESCALATE_AFTER_DAYS after it).
-REMINDER, MANAGER_ALERT = 1, 2
-
 
 @requires(Permission.FILE_VIEW)
 def overdue(session: Session, today: date | None = None) -> list[Loan]:
-    """Loans out past their due date, the longest overdue first (disputed loans excluded)."""
+    """Loans out past their due date, the longest overdue first (disputed loans excluded),
+    their escalation first brought up to the rule (model.escalation_due), so the list
+    never shows less than the rule promises."""
     day = today_or(today)
-    with session.db.read() as conn:
+    with session.db.write() as conn:
+        _escalate(conn, session, day)
         rows = conn.execute(loan_select().where(loan.c.status == LoanStatus.ON_LOAN.value,
                                                 loan.c.due_date < day.isoformat())).all()
     loans = [loan_from_row(r, day) for r in rows]
@@ -53,36 +54,38 @@ def escalate_overdue(session: Session, today: date | None = None) -> int:
 
     Guarded by FILE_VIEW so that whoever opens the overdue list (archive clerk, manager) or a
     scheduled `custos` run brings the reminders up to date; running it twice on one day adds
-    nothing. At the due date a reminder goes to the archive (level 1); ESCALATE_AFTER_DAYS
-    days after it, an alert goes to the managers (level 2). Returns the notifications made.
+    nothing. Returns the notifications made.
     """
-    day = today_or(today)
-    db = session.db
+    with session.db.write() as conn:
+        return _escalate(conn, session, today_or(today))
+
+
+def _escalate(conn, session: Session, day: date) -> int:
+    """At the due date a reminder goes to the archive; ESCALATE_AFTER_DAYS days after it,
+    an alert to the managers (model.escalation_due)."""
     made, raised = 0, []
-    with db.write() as conn:
-        rows = conn.execute(loan_select().where(loan.c.status == LoanStatus.ON_LOAN.value,
-                                                loan.c.due_date <= day.isoformat(),
-                                                loan.c.escalation < MANAGER_ALERT)).all()
-        for r in rows:
-            late = days_overdue(r, day)
-            target = MANAGER_ALERT if late >= ESCALATE_AFTER_DAYS else REMINDER
-            if target <= r.escalation:
-                continue
-            detail = {"loan_id": r.id, "file_no": r.file_no, "due_date": r.due_date,
-                      "days_overdue": late}
-            for level in range(r.escalation + 1, target + 1):
-                if level == REMINDER:
-                    notify(conn, "archive", "loan.due", r.file_no, {**detail, "level": level})
-                else:
-                    notify(conn, "manager", "loan.overdue_alert", r.file_no,
-                           {**detail, "level": level})
-                made += 1
-            conn.execute(loan.update().where(loan.c.id == r.id).values(escalation=target))
-            raised.append({"loan_id": r.id, "level": target})
-        if raised:
-            audit.append(conn, db, actor=session.username, action="loan.escalated",
-                         detail={"loans": raised, "notifications": made,
-                                 "day": day.isoformat()})
+    rows = conn.execute(loan_select().where(loan.c.status == LoanStatus.ON_LOAN.value,
+                                            loan.c.due_date <= day.isoformat(),
+                                            loan.c.escalation < MANAGER_ALERT)).all()
+    for r in rows:
+        late = days_overdue(r, day)
+        target = escalation_due(late)
+        if target <= r.escalation:
+            continue
+        detail = {"loan_id": r.id, "file_no": r.file_no, "due_date": r.due_date,
+                  "days_overdue": late}
+        for level in range(r.escalation + 1, target + 1):
+            if level == REMINDER:
+                notify(conn, "archive", "loan.due", r.file_no, {**detail, "level": level})
+            else:
+                notify(conn, "manager", "loan.overdue_alert", r.file_no,
+                       {**detail, "level": level})
+            made += 1
+        conn.execute(loan.update().where(loan.c.id == r.id).values(escalation=target))
+        raised.append({"loan_id": r.id, "level": target})
+    if raised:
+        audit.append(conn, session.db, actor=session.username, action="loan.escalated",
+                     detail={"loans": raised, "notifications": made, "day": day.isoformat()})
     return made
 
 

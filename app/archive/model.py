@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.i18n import N_, Labelled
+from app.i18n import N_, Labelled, _
 
 
 class FileKind(Labelled):
@@ -145,6 +145,10 @@ SENSITIVE_KINDS: frozenset[FileKind] = frozenset({FileKind.ID_COPY})
 RENEWAL_LIMIT = 2
 HARD_MAX_LOAN_DAYS = 30       # no due date beyond the day lent + 30 days, renewals included
 ESCALATE_AFTER_DAYS = 5       # days past the due date before managers are alerted
+# Escalation levels of a loan out past its due date: none yet, a reminder to the archive
+# (from the due date), an alert to the managers (ESCALATE_AFTER_DAYS after it).
+NO_ESCALATION, REMINDER, MANAGER_ALERT = 0, 1, 2
+ESCALATION_LABELS = (N_("None yet"), N_("Reminder sent"), N_("Managers alerted"))
 LOAN_HISTORY_YEARS = 3        # ended loans keep their borrower this long
 
 # States in which a loan still holds the file (or a claim on it).
@@ -236,6 +240,23 @@ class Loan:
     customer_no: str | None = None
 
 
+def escalation_due(days_overdue: int) -> int:
+    """The level the rule calls for, for a loan out `days_overdue` days past its due date
+    (0 on the due date itself)."""
+    return MANAGER_ALERT if days_overdue >= ESCALATE_AFTER_DAYS else REMINDER
+
+
+def escalation_label(level: int) -> str:
+    return _(ESCALATION_LABELS[max(NO_ESCALATION, min(level, MANAGER_ALERT))])
+
+
+def escalation_rule() -> str:
+    """The rule in a sentence, as the overdue list explains it."""
+    return _("A reminder goes to the archive on the due date; the managers are alerted {days} "
+             "days after it. Opening this list sends what is due.").format(
+        days=ESCALATE_AFTER_DAYS)
+
+
 @dataclass(frozen=True)
 class Batch:
     batch_no: str
@@ -271,9 +292,11 @@ class Transfer:
 
 
 __all__ = [
-    "ANONYMISED", "ESCALATE_AFTER_DAYS", "HARD_MAX_LOAN_DAYS", "LABELS", "LOAN_HISTORY_YEARS",
+    "ANONYMISED", "ESCALATE_AFTER_DAYS", "ESCALATION_LABELS", "HARD_MAX_LOAN_DAYS",
+    "MANAGER_ALERT", "NO_ESCALATION", "REMINDER", "LABELS", "LOAN_HISTORY_YEARS",
     "LOAN_WORKING_DAYS", "OPEN_BATCH_STATES", "OPEN_LOAN_STATES", "OUT_STATES", "RENEWAL_LIMIT",
     "RETENTION_YEARS", "SENSITIVE_KINDS", "Batch", "BatchStatus", "BorrowerKind", "Condition",
     "DestructionMethod", "FileKind", "FileStatus", "Loan", "LoanStatus", "PaperFile", "Transfer",
-    "TransferStatus", "add_working_days", "add_years", "default_due_date", "retain_until_for",
+    "TransferStatus", "add_working_days", "add_years", "default_due_date", "escalation_due",
+    "escalation_label", "escalation_rule", "retain_until_for",
 ]

@@ -44,7 +44,14 @@ from app.backup.archive_file import (
     read_ring,
 )
 from app.backup.service import Progress, VerifyReport, _verify_in
-from app.errors import Damaged, LoginFailed, PermissionDenied, StoreError, TooManyAttempts
+from app.errors import (
+    Damaged,
+    LoginFailed,
+    PermissionDenied,
+    StoreError,
+    TooManyAttempts,
+    ValidationError,
+)
 from app.i18n import _
 from app.security import guard
 from app.security.guard import requires
@@ -265,7 +272,10 @@ def check_restore(session: Session, path: Path, password: str,
     manifest = read_manifest(path)
     from app.accounts.login import load_ring
 
-    load_ring(session.db.path).unlock(session.username, password)
+    try:
+        load_ring(session.db.path).unlock(session.username, password)
+    except LoginFailed:  # the dialog asks for the password only: the name is not in doubt
+        raise ValidationError(_("Wrong password."), field="password") from None
     _same_database(session, manifest, path)
     with tempfile.TemporaryDirectory(prefix="custos-verify-") as folder:
         return _verify_in(path, Path(folder), session.username, password, session.db.key,

@@ -5,8 +5,8 @@ Taking one: the acting account's own login opens a read-only transaction, export
 snapshot, and pg_dump dumps that very snapshot while the manifest's facts (rows per
 table, audit head, database id, the key ring) are read in it: the dump and the manifest
 describe the same moment, and the branch's writers are not held. The key ring lives in
-the database (table `key_ring`), so the dump carries it; its bytes are also a part of
-their own, so that a password is checked before anything is restored.
+the database (tables `key_ring` and `key_slot`), so the dump carries it; its bytes (the
+ring as one document) are also a part of their own, so that a password is checked before anything is restored.
 
 What a staff login cannot dump: nothing in the public schema. It reads every table, and
 the trail's counter (`server_change_id_seq`) since grants_sql grants it; the functions
@@ -55,7 +55,7 @@ from app.backup.archive_file import (
 from app.errors import StoreError
 from app.i18n import _
 from app.security.session import Session
-from app.store import schema, server
+from app.store import schema, server, server_ring
 from app.store.keyring import KeyRing
 from app.store.place import ServerAddress
 
@@ -101,9 +101,8 @@ def read_facts(conn: psycopg.Connection) -> Facts:
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN "
                              "('audit_head', 'schema_version', 'db_id')").fetchall())
     seq, _sep, digest = (meta.get("audit_head") or "0:").partition(":")
-    ring = conn.execute(f"SELECT body FROM {server.RING_TABLE} WHERE id = 1").fetchone()
     return Facts(counts, int(seq or 0), digest, int(meta.get("schema_version") or 0),
-                 meta.get("db_id") or "", bytes(ring[0]) if ring else b"")
+                 meta.get("db_id") or "", server_ring.ring_bytes(conn.cursor()))
 
 
 # --- taking one ---------------------------------------------------------------------------

@@ -23,12 +23,13 @@ from pathlib import Path
 import psycopg
 
 from app import audit
+from app.accounts.server_init import upgrade_ring
 from app.backup.archive_file import DUMP_NAME, Manifest, one_line, read_manifest, read_ring
 from app.backup.server_backup import check_restored, unpacked
 from app.backup.server_dump import owner_connection, restore_dump
 from app.errors import AccountDisabled, StoreError
 from app.i18n import _
-from app.store import migrations, server, server_schema
+from app.store import migrations, server, server_ring, server_schema
 from app.store.keyring import KeyRing
 from app.store.place import ServerAddress
 
@@ -82,7 +83,7 @@ def _access_sql(dbname: str, staff: str) -> list[str]:
     return [*database_access_sql(dbname, staff),
             *(s for s in server_schema.grants_sql(tables, staff)
               if not s.startswith("CREATE FUNCTION")),  # restored from the dump already
-            ring_access_sql(staff),
+            *ring_access_sql(staff),
             *(s.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
               for s in login_functions_sql(dbname, staff))]
 
@@ -97,8 +98,13 @@ def _give_access(owner: psycopg.Connection, dbname: str, username: str,
         if owner.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (staff,)).fetchone() \
                 is None:
             owner.execute(f"CREATE ROLE {_q(staff)} NOLOGIN")
+        upgrade_ring(owner.cursor(), dbname, staff)  # a backup from before per-slot rows
         for statement in _access_sql(dbname, staff):
             owner.execute(statement)
+        if owner.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                         (server_ring.recovery_login(dbname),)).fetchone():
+            for statement in server_ring.recovery_grants_sql(dbname):
+                owner.execute(statement)  # the same code opens it on this server still
         verifier = server.scram_verifier(server.login_password(username, password))
         accounts = owner.execute('SELECT username, disabled FROM "user" ORDER BY username')
         for name, disabled in accounts.fetchall():

@@ -6,6 +6,7 @@ Cases may be opened and worked for restricted customers too: a complaint must st
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -334,7 +335,8 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
             owner = customer_row(conn, customer_no)
             customer_ref = owner.customer_no
             conditions.append(sc.customer_id == owner.id)         # case_by_customer
-        rows = conn.execute(select(service_case, customer.c.customer_no, service.c.service_no,
+        rows = conn.execute(select(service_case, customer.c.customer_no,
+                                   customer.c.name.label("customer_name"), service.c.service_no,
                                    service.c.kind.label("service_kind"))
                             .join(customer, customer.c.id == sc.customer_id)
                             .outerjoin(service, service.c.id == sc.service_id)
@@ -347,9 +349,12 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
                          "status": status_value, "customer": customer_ref is not None,
                          "results": len(rows)})
     # Only the rows shown (at most `limit`) are opened; the queue's order is by status and
-    # dates, never by the sealed texts.
+    # dates, never by the sealed texts. The customer's name, for the queue across customers,
+    # is opened with the session's keys as the customer list shows it.
     keys = session.db.fields
-    return [case_from_row(o, o.customer_no, o.service_no, today, o.service_kind)
+    return [replace(case_from_row(o, o.customer_no, o.service_no, today, o.service_kind),
+                    customer_name="" if customer_ref else
+                    keys.open("customer", "name", o.customer_id, o.customer_name))
             for o in (_opened(keys, r) for r in rows)]
 
 

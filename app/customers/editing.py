@@ -21,7 +21,7 @@ from app.customers.records import customer_row, purpose_for
 from app.customers.tables import consent_event, customer
 from app.customers.tokens import customer_tokens, replace_tokens
 from app.errors import Conflict, ValidationError
-from app.i18n import _
+from app.i18n import N_, _, translate
 from app.rights.requests import rectification_request
 from app.security.guard import requires
 from app.security.roles import Permission
@@ -141,6 +141,14 @@ def mask_customer_no(number: str) -> str:
     return number[:4] + "***" + number[-2:] if len(number) > 6 else number
 
 
+# The one note the program writes itself (stored in English, shown in the reader's language).
+OPENING_NOTE = N_("at account opening")
+
+
+def consent_note(note: str, language: str) -> str:
+    return translate(OPENING_NOTE, language) if note == OPENING_NOTE else note
+
+
 def append_consent(conn, customer_id: int, purpose: str, granted: bool, channel: str,
                    by: str, note: str = "", keys: FieldKeys | None = None) -> None:
     """One ledger entry. A note typed by staff is sealed (identity key) when `keys` are given;
@@ -184,7 +192,7 @@ def create_customer(session: Session, new: NewCustomer) -> str:
                 phone=values["phone"]))
         for purpose in ConsentPurpose:
             append_consent(conn, cid, purpose.value, consents.get(purpose, False), channel,
-                           session.username, "at account opening")
+                           session.username, OPENING_NOTE)
         audit.append(conn, db, actor=session.username, action="customer.created",
                      customer_ref=number, purpose="counter_service",
                      detail={"consents": {p.value: consents.get(p, False)

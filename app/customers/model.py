@@ -252,6 +252,7 @@ class CaseRecord:
     updated_at: str
     overdue: bool
     version: int = 0  # the row version a save hands back (store/versions.py)
+    customer_name: str = ""  # in the case queue across customers only
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def purpose_for(session: Session, customer_no: str, purpose: str | None,
     return text
 
 
-def _identity(row) -> Identity:
+def masked_identity(row) -> Identity:
     return Identity(
         customer_no=row.customer_no, kind=row.kind, name=row.name, name_pinyin=row.name_pinyin,
         id_type=row.id_type, id_number=mask_id(row.id_number, row.id_type),
@@ -230,7 +230,7 @@ def open_customer(session: Session, customer_no: str, purpose: str | None = None
         row = customer_row(conn, customer_no, keys)
         registered = purpose_for(session, row.customer_no, purpose, purpose_text)
         record = CustomerRecord(
-            identity=_identity(row),
+            identity=masked_identity(row),
             services=tuple(load_services(conn, row.id, keys=keys)),
             consumption=tuple(load_consumption(conn, row.id, twelve_months_ago(), keys=keys)),
             cases=tuple(load_cases(conn, row.id, row.customer_no, keys)),

@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
-from app import clock
+from app import audit_actions, clock
+from app.audit_actions import Event
 from app.errors import Conflict, NotFound, ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, translate
 from app.oversight.tables import alert
 from app.store import dialect, schema
 
@@ -49,9 +50,6 @@ DEFAULTS: dict[str, dict] = {
     "rollback": {},
 }
 
-ACCESS_ACTIONS = ("customer.opened", "customer.revealed", "customer.rectified")
-
-
 def thresholds(conn) -> dict[str, dict]:
     raw = conn.execute(select(schema.setting.c.value)
                        .where(schema.setting.c.key == "alert_thresholds")).scalar()
@@ -59,8 +57,8 @@ def thresholds(conn) -> dict[str, dict]:
     return {rule: {**DEFAULTS[rule], **stored.get(rule, {})} for rule in RULES}
 
 
-def describe(rule: str, values: dict) -> str:
-    return _(RULES[rule]).format(**values)
+def describe(rule: str, values: dict, lang: str | None = None) -> str:
+    return (translate(RULES[rule], lang) if lang else _(RULES[rule])).format(**values)
 
 
 def _raise(conn, rule: str, actor: str, window: str, evidence: list[int], values: dict,
@@ -84,68 +82,88 @@ def _local(at: str) -> datetime:
     return clock.parse_stamp(at).astimezone()
 
 
-def evaluate(conn, seq: int, at: str, actor: str, action: str, purpose: str | None,
-             customer_ref: str | None, detail: dict) -> None:
-    """Called by audit.append inside the event's own transaction."""
-    # guesses.COUNTED: whole-number misses and ID tails longer than the mask shows
-    guess = action in ("customer.search_missed", "customer.search_narrowed")
-    if not (action in ACCESS_ACTIONS or action.startswith("export.") or guess
-            or action in ("login.failed", "unlock.failed")):
+def _many_customers(conn, e: Event, limits: dict) -> None:
+    hour_ago = clock.stamp(clock.parse_stamp(e.at) - timedelta(hours=1))
+    rows = conn.execute(select(ev.c.seq, ev.c.customer_ref).where(and_(
+        ev.c.actor == e.actor, ev.c.action == e.action, ev.c.at >= hour_ago))
+        .order_by(ev.c.seq)).all()
+    limit = int(limits["many_customers"]["limit"])
+    if len({r.customer_ref for r in rows}) > limit:
+        _raise(conn, "many_customers", e.actor, _local(e.at).strftime("%Y-%m-%d %H"),
+               [r.seq for r in rows][-200:], {"limit": limit}, e.at)
+
+
+def _purpose_other(conn, e: Event, _limits: dict) -> None:
+    if e.purpose and e.purpose.startswith("other"):
+        _raise(conn, "purpose_other", e.actor, str(e.seq), [e.seq], {}, e.at)
+
+
+def _after_hours(conn, e: Event, limits: dict) -> None:
+    hours, local = limits["after_hours"], _local(e.at)
+    if not hours["start"] <= local.strftime("%H:%M") < hours["end"]:
+        _raise(conn, "after_hours", e.actor, local.strftime("%Y-%m-%d"), [e.seq],
+               {"start": hours["start"], "end": hours["end"]}, e.at)
+
+
+def _many_reveals(conn, e: Event, limits: dict) -> None:
+    if e.detail.get("field") != "id_number":
         return
+    local = _local(e.at)
+    day_start = clock.stamp(local.replace(hour=0, minute=0, second=0, microsecond=0))
+    rows = conn.execute(select(ev.c.seq, ev.c.detail).where(and_(
+        ev.c.actor == e.actor, ev.c.action == e.action, ev.c.at >= day_start))
+        .order_by(ev.c.seq)).all()
+    reveals = [r.seq for r in rows if json.loads(r.detail).get("field") == "id_number"]
+    limit = int(limits["many_reveals"]["limit"])
+    if len(reveals) > limit:
+        _raise(conn, "many_reveals", e.actor, local.strftime("%Y-%m-%d"), reveals,
+               {"limit": limit}, e.at)
+
+
+def _bulk_export(conn, e: Event, limits: dict) -> None:
+    limit = int(limits["bulk_export"]["limit"])
+    if int(e.detail.get("rows", 0)) >= limit:
+        _raise(conn, "bulk_export", e.actor, str(e.seq), [e.seq], {"limit": limit}, e.at)
+
+
+def _failed_logins(conn, e: Event, limits: dict) -> None:
+    since = clock.stamp(clock.parse_stamp(e.at) - timedelta(minutes=15))
+    watched = [a.code for a in audit_actions.ACTIONS.values()
+               if "failed_logins" in a.watched_by]
+    rows = conn.execute(select(ev.c.seq).where(and_(
+        ev.c.actor == e.actor, ev.c.action.in_(watched), ev.c.at >= since))
+        .order_by(ev.c.seq)).scalars().all()
+    limit = int(limits["failed_logins"]["limit"])
+    if len(rows) >= limit:
+        _raise(conn, "failed_logins", e.actor, _local(e.at).strftime("%Y-%m-%d %H"),
+               list(rows), {"limit": limit}, e.at)
+
+
+def _number_guessing(conn, e: Event, limits: dict) -> None:
+    from app.customers.guesses import WINDOW, misses
+
+    found = misses(conn, e.actor, clock.parse_stamp(e.at) - WINDOW)
+    limit = int(limits["number_guessing"]["limit"])
+    if len(found) >= limit:
+        _raise(conn, "number_guessing", e.actor, _local(e.at).strftime("%Y-%m-%d %H"),
+               [s for s, _t in found][-200:], {"limit": limit}, e.at)
+
+
+CHECKS = {"many_customers": _many_customers, "purpose_other": _purpose_other,
+          "after_hours": _after_hours, "many_reveals": _many_reveals,
+          "bulk_export": _bulk_export, "failed_logins": _failed_logins,
+          "number_guessing": _number_guessing}
+
+
+def evaluate(conn, event: Event, rules: tuple[str, ...]) -> None:
+    """The rules watching `event`'s action (the catalogue says which), in its transaction."""
     limits = thresholds(conn)
-    when = clock.parse_stamp(at)
-    local = _local(at)
-    if action == "customer.opened":
-        hour_ago = clock.stamp(when - timedelta(hours=1))
-        rows = conn.execute(select(ev.c.seq, ev.c.customer_ref).where(and_(
-            ev.c.actor == actor, ev.c.action == "customer.opened", ev.c.at >= hour_ago))
-            .order_by(ev.c.seq)).all()
-        distinct = {r.customer_ref for r in rows}
-        limit = int(limits["many_customers"]["limit"])
-        if len(distinct) > limit:
-            _raise(conn, "many_customers", actor, local.strftime("%Y-%m-%d %H"),
-                   [r.seq for r in rows][-200:], {"limit": limit}, at)
-        if purpose and purpose.startswith("other"):
-            _raise(conn, "purpose_other", actor, str(seq), [seq], {}, at)
-    if action in ACCESS_ACTIONS:
-        hours = limits["after_hours"]
-        now_hm = local.strftime("%H:%M")
-        if not hours["start"] <= now_hm < hours["end"]:
-            _raise(conn, "after_hours", actor, local.strftime("%Y-%m-%d"), [seq],
-                   {"start": hours["start"], "end": hours["end"]}, at)
-    if action == "customer.revealed" and detail.get("field") == "id_number":
-        day_start = clock.stamp(local.replace(hour=0, minute=0, second=0, microsecond=0))
-        rows = conn.execute(select(ev.c.seq, ev.c.detail).where(and_(
-            ev.c.actor == actor, ev.c.action == "customer.revealed", ev.c.at >= day_start))
-            .order_by(ev.c.seq)).all()
-        reveals = [r.seq for r in rows if json.loads(r.detail).get("field") == "id_number"]
-        limit = int(limits["many_reveals"]["limit"])
-        if len(reveals) > limit:
-            _raise(conn, "many_reveals", actor, local.strftime("%Y-%m-%d"), reveals,
-                   {"limit": limit}, at)
-    if action.startswith("export."):
-        limit = int(limits["bulk_export"]["limit"])
-        if int(detail.get("rows", 0)) >= limit:
-            _raise(conn, "bulk_export", actor, str(seq), [seq], {"limit": limit}, at)
-    if action in ("login.failed", "unlock.failed"):
-        since = clock.stamp(when - timedelta(minutes=15))
-        rows = conn.execute(select(ev.c.seq).where(and_(
-            ev.c.actor == actor, ev.c.action.in_(["login.failed", "unlock.failed"]),
-            ev.c.at >= since)).order_by(ev.c.seq)).scalars().all()
-        limit = int(limits["failed_logins"]["limit"])
-        if len(rows) >= limit:
-            _raise(conn, "failed_logins", actor, local.strftime("%Y-%m-%d %H"), list(rows),
-                   {"limit": limit}, at)
+    for rule in rules:
+        CHECKS[rule](conn, event, limits)
 
 
-    if guess:
-        from app.customers.guesses import WINDOW, misses
-
-        found = misses(conn, actor, when - WINDOW)
-        limit = int(limits["number_guessing"]["limit"])
-        if len(found) >= limit:
-            _raise(conn, "number_guessing", actor, local.strftime("%Y-%m-%d %H"),
-                   [s for s, _t in found][-200:], {"limit": limit}, at)
+# The rollback rule is raised by app/audit_anchor.py (raise_rollback), not by an action.
+audit_actions.watch(CHECKS, evaluate)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
 
-from app import audit, clock
+from app import audit, audit_actions, clock
+from app.accounts.names import display_names, name_of
 from app.oversight import alerts
 from app.security.guard import requires
 from app.security.roles import Permission, Role
@@ -27,6 +28,7 @@ class LogFilter:
     actor: str = ""
     customer_no: str = ""
     action: str = ""          # exact action, or a prefix ending in "." (e.g. "customer.")
+    actions: tuple[str, ...] = ()  # any of these (a group of the catalogue, app.audit_actions)
     purpose: str = ""
     since: str = ""           # YYYY-MM-DD, local dates
     until: str = ""
@@ -42,6 +44,8 @@ class LogRow:
     customer_ref: str
     purpose: str
     detail: str
+    actor_name: str = ""  # the account's display name (its login if it has none any more)
+    sentence: str = ""    # the event in words, in the current language (app.audit_actions)
 
 
 def _conditions(f: LogFilter) -> list:
@@ -54,6 +58,8 @@ def _conditions(f: LogFilter) -> list:
         a = f.action.strip()
         out.append(and_(ev.c.action >= a, ev.c.action < a + "\U0010ffff") if a.endswith(".")
                    else ev.c.action == a)
+    if f.actions:
+        out.append(ev.c.action.in_(list(f.actions)))
     if f.purpose == "other":  # stored as "other: <the words given>"
         out.append(and_(ev.c.purpose >= "other", ev.c.purpose < "other\U0010ffff"))
     elif f.purpose:
@@ -77,7 +83,8 @@ def search_log(session: Session, f: LogFilter, limit: int = 2_000_000) -> array:
     with session.db.read() as conn:
         seqs = array("q", conn.execute(q).scalars())
     audit.record(session.db, actor=session.username, action="audit.reviewed",
-                 detail={k: v for k, v in f.__dict__.items() if v} | {"rows": len(seqs)})
+                 detail={k: list(v) if isinstance(v, tuple) else v
+                         for k, v in f.__dict__.items() if v} | {"rows": len(seqs)})
     return seqs
 
 
@@ -88,10 +95,23 @@ def log_rows(session: Session, seqs: Sequence[int]) -> list[LogRow]:
         return []
     with session.db.read() as conn:
         rows = {r.seq: r for r in conn.execute(select(ev).where(ev.c.seq.in_(list(seqs))))}
+        names = display_names(conn)
     keys = session.db.fields
-    return [LogRow(r.seq, r.at, r.actor, r.action, r.outcome, r.customer_ref or "",
-                   r.purpose or "", open_detail(keys, r.detail))
-            for s in seqs if (r := rows.get(s))]
+    return [_row(r, open_detail(keys, r.detail), names) for s in seqs if (r := rows.get(s))]
+
+
+def _row(r, detail: str, names: dict[str, str]) -> LogRow:
+    sentence = audit_actions.describe_text(r.action, actor=r.actor, customer_ref=r.customer_ref,
+                                           purpose=r.purpose, detail=detail, names=names)
+    return LogRow(r.seq, r.at, r.actor, r.action, r.outcome, r.customer_ref or "",
+                  r.purpose or "", detail, name_of(names, r.actor), sentence)
+
+
+@requires(Permission.OVERSIGHT)
+def staff_names(session: Session) -> dict[str, str]:
+    """login -> display name of every account, for the log's user filter."""
+    with session.db.read() as conn:
+        return display_names(conn)
 
 
 @requires(Permission.OVERSIGHT)

@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app import clock
+from app import audit_actions, clock
+from app.accounts.names import display_names, name_of
 from app.archive.tables import destruction_batch, destruction_item, loan
 from app.customers.model import CaseKind
 from app.customers.tables import service_case
@@ -167,23 +168,27 @@ def access_report(conn, period: str, lang: str):
     alerts = conn.execute(select(alert).where(alert.c.created_at >= start,
                                               alert.c.created_at < end)
                           .order_by(alert.c.created_at)).all()
+    names = display_names(conn)
     users = sorted({r.actor for r in by_user_action})
     opened = Counter({r.actor: r[2] for r in by_user_action if r.action == "customer.opened"})
     revealed = Counter({r.actor: r[2] for r in by_user_action
                         if r.action == "customer.revealed"})
     from app.oversight.alerts import describe
 
-    alert_rows = [[clock.local_text(a.created_at), a.actor,
-                   describe(json.loads(a.summary)["rule"], json.loads(a.summary)["values"]),
-                   a.acknowledged_by or tr("open"), a.note or ""] for a in alerts]
+    alert_rows = [[clock.local_text(a.created_at), name_of(names, a.actor),
+                   describe(json.loads(a.summary)["rule"], json.loads(a.summary)["values"], lang),
+                   name_of(names, a.acknowledged_by) or tr("open"), a.note or ""]
+                  for a in alerts]
     summary = [(tr("Events"), sum(r[2] for r in by_user_action)),
                (tr("Users active"), len(users)), (tr("Alerts raised"), len(alerts)),
                (tr("Alerts still open"), sum(1 for a in alerts if not a.acknowledged_at))]
-    return summary, [(tr("Customers opened and fields revealed, by user"), users,
+    return summary, [(tr("Customers opened and fields revealed, by user"),
+                      [name_of(names, u) for u in users],
                       {tr("Opened"): [opened[u] for u in users],
                        tr("Revealed"): [revealed[u] for u in users]}, False)], [
         (tr("Events by user and action"), [tr("User"), tr("Action"), tr("Events")],
-         [[r.actor, r.action, r[2]] for r in by_user_action], ""),
+         [[name_of(names, r.actor), audit_actions.label(r.action, lang), r[2]]
+          for r in by_user_action], ""),
         (tr("Alerts and how they were closed"), [tr("When"), tr("User"), tr("Rule"),
                                                  tr("Acknowledged by"), tr("Note")],
          alert_rows, "")]

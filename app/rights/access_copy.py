@@ -16,7 +16,8 @@ from functools import partial
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak
 
-from app import clock
+from app import audit_actions, clock
+from app.customers.editing import consent_note
 from app.customers.model import money
 from app.i18n import translate
 from app.pdf import PageFrame, Paragraph, Spacer, build, esc, key_values, styles, table
@@ -40,6 +41,13 @@ def new_pdf_password() -> str:
 
 def _when(stamp: str | None) -> str:
     return clock.local_text(stamp) if stamp and stamp.endswith("Z") else (stamp or "")
+
+
+def _role(role: str, lang: str) -> str:
+    """Staff are named to the customer by their role, never by name or login."""
+    from app.security.roles import _ROLE_LABELS, Role
+
+    return translate(_ROLE_LABELS[Role(role)], lang) if role else translate("Staff", lang)
 
 
 def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
@@ -106,7 +114,8 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
         table([tr("Purpose"), tr("Decision"), tr("Channel"), tr("When"), tr("Note")],
               [(lab("ConsentPurpose", c["purpose"]),
                 tr("granted") if c["granted"] else tr("not given / withdrawn"),
-                lab("Channel", c["channel"]), _when(c["at"]), c["note"]) for c in h.consents]),
+                lab("Channel", c["channel"]), _when(c["at"]), consent_note(c["note"], lang))
+               for c in h.consents]),
         Paragraph(esc("6. " + lab("Category", "paper_files")), st["h1"]),
         table([tr("File"), tr("Kind"), tr("Received"), tr("Kept until"), tr("Status")],
               [(f["file_no"], lab("FileKind", f["kind"]), f["received_on"], f["retain_until"],
@@ -117,18 +126,21 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
               [(r["request_no"], lab("RequestKind", r["kind"]), _when(r["received_at"]),
                 r["due_date"], lab("RequestStatus", r["status"])) for r in h.requests]),
         Paragraph(esc("8. " + lab("Category", "access_log")), st["h1"]),
-        Paragraph(esc(tr("Each time staff looked at or changed your record: when, what, "
-                         "and the purpose they registered.")), st["small"]),
-        table([tr("When"), tr("Action"), tr("Purpose")],
-              [(_when(e["at"]), lab("Action", e["action"]), lab("Purpose", e["purpose"] or ""))
-               for e in h.access_log], widths=[40 * mm, 70 * mm, 64 * mm]),
+        Paragraph(esc(tr("Each time staff looked at or changed your data: when, who by "
+                         "their role, what, and the purpose they registered.")), st["small"]),
+        table([tr("When"), tr("Who"), tr("What"), tr("Purpose")],
+              [(_when(e["at"]), _role(e["role"], lang),
+                audit_actions.for_customer(e["action"], e["detail"], lang),
+                lab("Purpose", e["purpose"] or "")) for e in h.access_log],
+              widths=[32 * mm, 24 * mm, 78 * mm, 40 * mm]),
         PageBreak(),
         Paragraph(esc("9. " + tr("How your data is used")), st["h1"]),
     ]
     for entry in h.register:
         story += [Paragraph(esc(lab("Category", entry.category)), st["h2"]), key_values([
             (tr("Purposes"), entry.purposes.get(lang, "")),
-            (tr("Legal basis"), "; ".join(lab("LegalBasis", b) for b in entry.legal_basis)),
+            (tr("Legal basis"), ("；" if lang == "zh_CN" else "; ").join(
+                lab("LegalBasis", b) for b in entry.legal_basis)),
             (tr("Recipients"), entry.recipients.get(lang, "")),
             (tr("Transfers abroad"), entry.transfers.get(lang, "")),
             (tr("Retention"), entry.retention.get(lang, "")),

@@ -12,11 +12,30 @@ import sys
 from pathlib import Path
 
 from app.errors import Conflict, ValidationError
-from app.i18n import _
+from app.i18n import LANGUAGES, _
 from app.store.atomic import write_atomic
 
 EXIT_OK = 0
-_LANG = {"zh": "zh_CN", "en": "en", "zh_CN": "zh_CN"}
+OLD_SPELLINGS = {"zh": "zh_CN"}  # the copy language's values before --copy-lang
+
+
+def language_value(text: str) -> str:
+    """A language on the command line: zh_CN or en everywhere (zh, an old spelling, is read
+    as zh_CN)."""
+    value = OLD_SPELLINGS.get(text, text)
+    if value not in LANGUAGES:
+        raise argparse.ArgumentTypeError(_("choose zh_CN or en"))
+    return value
+
+
+def _copy_lang(p, note: str, *old_names: str, **kw) -> None:
+    """--copy-lang: the customer's language, of the answers and copies (one name and one set
+    of values for that meaning; --lang is the interface's). `note`: its old spelling."""
+    p.add_argument("--copy-lang", *old_names, dest="copy_lang", type=language_value,
+                   metavar="zh_CN|en",
+                   help=_("the customer's language: of the answers and copies (zh, the old value, "
+                          "is read as zh_CN). {note}")
+                   .format(note=note), **kw)
 
 
 def _request_for(session, customer_no: str, kind: str, given: str | None) -> str:
@@ -37,12 +56,12 @@ def _request_for(session, customer_no: str, kind: str, given: str | None) -> str
 
 
 def cmd_request_add(session, args) -> int:
-    from app.rights.requests import take_request, verify_identity
+    from app.rights.requests import take_request
 
+    # The check was made at intake, as --identity-check says: the request starts verified.
     number = take_request(session, args.kind, args.customer_no, args.identity_check,
-                          channel=args.channel, notes=args.notes,
-                          language=_LANG[args.customer_lang])
-    verify_identity(session, number)  # the check was made at intake, as --identity-check says
+                          channel=args.channel, notes=args.notes, language=args.copy_lang,
+                          verified=True)
     print(number)
     return EXIT_OK
 
@@ -84,9 +103,10 @@ def cmd_request_prepare(session, args) -> int:
 
     request = get_request(session, args.request_no)
     if request.kind == "access":
+        # --lang here once meant the copy's language: still read so when --copy-lang is not
+        # given (the deprecation the help text announces).
         prepared = prepare_access_copy(session, request.request_no,
-                                       _LANG[args.lang] if args.lang else None,
-                                       protect=args.pdf_password)
+                                       args.copy_lang or args.lang, protect=args.pdf_password)
     elif request.kind == "portability":
         prepared = prepare_portability(session, request.request_no)
     else:
@@ -133,7 +153,7 @@ def _export(session, args, kind: str) -> int:
     """Writes the released copy (the hand-over is an audit event); nothing is prepared here."""
     from app.rights.copies import handover_copy
 
-    if getattr(args, "lang", None) or getattr(args, "pdf_password", False):
+    if getattr(args, "copy_lang", None) or getattr(args, "pdf_password", False):
         raise ValidationError(_("The language and the password are chosen when the copy is "
                                 "prepared: custos request prepare REQUEST_NO."))
     number = _request_for(session, args.customer_no, kind, args.request)
@@ -187,7 +207,8 @@ def register(sub, common, with_session) -> None:
     p.add_argument("--channel", default="counter", choices=["counter", "phone", "online",
                                                              "letter"])
     p.add_argument("--notes", default="")
-    p.add_argument("--customer-lang", default="zh", choices=["zh", "en"])
+    _copy_lang(p, _("--customer-lang, its old name, is still accepted for a while."),
+               "--customer-lang", default="zh_CN")
     p.set_defaults(func=with_session(cmd_request_add))
     p = req.add_parser("list", parents=[common], help=_("open requests, soonest due first"))
     p.add_argument("--overdue", action="store_true")
@@ -212,14 +233,19 @@ def register(sub, common, with_session) -> None:
             p.add_argument("--customer-told", action="store_true")
         p.set_defaults(func=with_session(func))
 
-    scripted = argparse.ArgumentParser(add_help=False)  # --lang here is the copy's language
+    # On the copy commands --lang once meant the copy's language, with the values zh|en: it
+    # is the interface's now, as everywhere, and still accepts zh.
+    scripted = argparse.ArgumentParser(add_help=False)
     for action in common._actions:
-        if action.dest in ("db", "user"):
+        if action.dest in ("db", "ca", "user"):
             scripted._add_action(action)
+    scripted.add_argument("--lang", type=language_value, metavar="zh_CN|en",
+                          help=_("language of the interface"))
     p = req.add_parser("prepare", parents=[scripted],
                        help=_("prepare the copy of an access or portability request"))
     p.add_argument("request_no")
-    p.add_argument("--lang", choices=["zh", "en"])
+    _copy_lang(p, _("Without it, the request's. --lang, its old name here, is still read "
+                    "as it for a while."))
     p.add_argument("--pdf-password", action="store_true")
     p.set_defaults(func=with_session(cmd_request_prepare))
     p = req.add_parser("pages", parents=[common],
@@ -234,7 +260,8 @@ def register(sub, common, with_session) -> None:
     p.add_argument("customer_no")
     p.add_argument("--out", required=True)
     # Chosen at `request prepare` now; still accepted here, to answer with that sentence.
-    p.add_argument("--lang", choices=["zh", "en"], help=argparse.SUPPRESS)
+    p.add_argument("--copy-lang", dest="copy_lang", type=language_value,
+                   help=argparse.SUPPRESS)
     p.add_argument("--pdf-password", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--request")
     p.set_defaults(func=with_session(cmd_access_copy))

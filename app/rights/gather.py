@@ -1,7 +1,8 @@
 """Everything held about one customer, unmasked, for their own copy (PDF or portable ZIP).
 
-Only the customer's own data: staff names in the log are replaced by their role, and other
-customers never appear. The same structure feeds the access copy and the portability files.
+Only the customer's own data: staff in the log are named by their role, and other customers
+never appear. The log holds the events the catalogue marks for the customer's copy (who
+looked at or changed their data: app.audit_actions), not the program's internal ones. The same structure feeds the access copy and the portability files.
 
 Every sealed field read here (the customer's identity, service numbers, case texts) is
 opened with the keys of whoever prepares the copy: counter staff and managers hold them.
@@ -15,14 +16,18 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from app.archive.tables import paper_file
+from app.audit_actions import ACTIONS
 from app.customers.cases import customer_cases
 from app.customers.masking import full_address
 from app.customers.tables import consent_event, consumption, customer, payment, plan, service
 from app.i18n import current_language
 from app.rights.register import load_register
 from app.rights.tables import rights_request
-from app.store.fields import FieldKeys, open_row
-from app.store.schema import audit_event
+from app.security.roles import Role
+from app.store.fields import FieldKeys, open_detail, open_row
+from app.store.schema import audit_event, user, user_role
+
+COPY_ACTIONS = sorted(a.code for a in ACTIONS.values() if a.in_copy)
 
 SCHEMA_VERSION = 1
 
@@ -114,10 +119,28 @@ def gather(conn, customer_id: int, keys: FieldKeys) -> Holdings:
                 for r in conn.execute(select(rights_request)
                                       .where(rights_request.c.customer_id == c.id)
                                       .order_by(rights_request.c.id))]
-    log = [{"at": r.at, "action": r.action, "purpose": r.purpose}
-           for r in conn.execute(select(audit_event.c.at, audit_event.c.action,
-                                        audit_event.c.purpose)
-                                 .where(audit_event.c.customer_ref == c.customer_no)
-                                 .order_by(audit_event.c.seq))]
     return Holdings(identity, services, usage, payments, cases, consents, files,
-                    requests, log, load_register(conn))
+                    requests, _access_log(conn, keys, c.customer_no), load_register(conn))
+
+
+def _access_log(conn, keys: FieldKeys, customer_no: str) -> list[dict]:
+    """Who (by role) looked at or changed this customer's data, when, what and why."""
+    ev = audit_event.c
+    roles = _roles_by_login(conn)
+    return [{"at": r.at, "action": r.action, "purpose": r.purpose,
+             "role": roles.get(r.actor, ""), "detail": open_detail(keys, r.detail)}
+            for r in conn.execute(select(ev.at, ev.action, ev.purpose, ev.actor, ev.detail)
+                                  .where(ev.customer_ref == customer_no,
+                                         ev.action.in_(COPY_ACTIONS))
+                                  .order_by(ev.seq))]
+
+
+def _roles_by_login(conn) -> dict[str, str]:
+    """login -> the role that best says who they are to a customer (counter staff first)."""
+    order = [r.value for r in Role]
+    found: dict[str, str] = {}
+    for r in conn.execute(select(user.c.username, user_role.c.role)
+                          .join(user_role, user_role.c.user_id == user.c.id)):
+        if r.username not in found or order.index(r.role) < order.index(found[r.username]):
+            found[r.username] = r.role
+    return found

@@ -286,8 +286,11 @@ class Database(KeyHolder):
 
     def key_changed(self) -> bool:
         """True when the key ring beside the database (or the next ring of a rotation under
-        way) seals a different key than when this session opened: a rotation, not damage."""
-        for ring in (keyring_path(self.path), Path(f"{keyring_path(self.path)}.next")):
+        way) seals a different key than when this session opened: a rotation, not damage.
+
+        The next ring is read first: a rotation ending between the two reads renames it over
+        the ring, so whichever read comes second then sees the new seals."""
+        for ring in (Path(f"{keyring_path(self.path)}.next"), keyring_path(self.path)):
             now = _seals(self.path, ring)
             if any(self._seals.get(slot) not in (None, sealed) for slot, sealed in now.items()):
                 return True

@@ -26,7 +26,7 @@ from app.accounts.login import SERVER_LOGIN, load_ring
 from app.accounts.server_init import SERVER_SALT, make_login, owner_transaction
 from app.errors import PermissionDenied, StoreError
 from app.i18n import _
-from app.store import migrations, sealing, server, server_schema
+from app.store import migrations, sealing, server, server_ring, server_schema
 from app.store.database import keyed_connection
 from app.store.fields import SEALED
 from app.store.memory import wipe
@@ -59,15 +59,15 @@ def migrate(source: Path, address: ServerAddress, admin: str, password: str,
         _check_source(conn, admin)
         tables, _indexes, _triggers = server_schema.file_schema()
         moved = Moved()
-        with owner_transaction(address) as cur:
+        with owner_transaction(address, "migrate") as cur:
             for table in tables:
                 moved.tables[table.name] = _copy(conn, cur, table, progress)
             cur.execute("INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
                         "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                         (str(migrations.LATEST),))
             cur.execute("DELETE FROM meta WHERE key LIKE %s", (SERVER_LOGIN + "%",))
-            cur.execute(f"INSERT INTO {server.RING_TABLE} (id, body) VALUES (1, %s)",
-                        (replace(ring, db_salt=SERVER_SALT, audit_head=None).to_bytes(),))
+            cur.execute(f"INSERT INTO {server.RING_TABLE} (id, body) VALUES (1, '{{}}')")
+            server_ring.insert(cur, replace(ring, db_salt=SERVER_SALT, audit_head=None))
             _logins(conn, cur, address, admin, password, moved)
     finally:
         conn.close()

@@ -8,8 +8,8 @@ the schema, never change or delete the audit log or the ledgers: server_schema.g
 Its password is derived from the Custos password (Argon2id, salted with the database
 and the account's name), so a person types only their Custos name and password, no PC
 stores a shared secret, and the server keeps only a SCRAM verifier of a derived value.
-The key ring lives in the database (`key_ring`); each slot still opens only with its
-own password, so the server's administrator holds no key to customer data: sealed
+The key ring lives in the database, a row per slot (store/server_ring.py); each slot
+still opens only with its own password, so the server's administrator holds no key to customer data: sealed
 columns are BYTEA ciphertext and search tokens.
 
 The owner login that branch IT creates (with CREATEROLE) is used once, by `custos init`,
@@ -292,7 +292,7 @@ class ServerDatabase(KeyHolder):
                 lock = "" if log_only else f", pg_advisory_xact_lock({WRITE_LOCK})"
                 clock.follow_server(_first_row(conn, (
                     f"SELECT set_config('lock_timeout', '{LOCK_WAIT_S}s', true){lock}, "
-                    "set_config('custos.app', 'on', true), clock_timestamp()"))[-1])
+                    "clock_timestamp()"))[-1])
                 yield conn
 
     def in_line(self, conn: Connection, query: str) -> tuple:
@@ -327,29 +327,27 @@ class ServerDatabase(KeyHolder):
                 raise
             raise said from None
 
-    # --- the key ring, kept in the database ------------------------------------------
+    # --- the key ring, kept in the database: a row per slot (store/server_ring.py) ------
     def load_ring(self, conn: Connection | None = None):
-        from app.store.keyring import KeyRing
+        from app.store import server_ring
 
         if conn is None:
             with self.read() as conn:
-                return self.load_ring(conn)
-        body = conn.exec_driver_sql(f"SELECT body FROM {RING_TABLE} WHERE id = 1").scalar()
-        if body is None:
-            raise StoreError(_("The branch server's database has no key ring; it was not "
-                               "prepared by custos init."))
-        return KeyRing.load_bytes(bytes(body))
+                return server_ring.load(conn)
+        return server_ring.load(conn)
 
     def save_ring(self, ring, conn: Connection | None = None) -> None:
+        from app.store import server_ring
+
         if conn is None:
             with self.write() as conn:
-                return self.save_ring(ring, conn)
-        conn.exec_driver_sql(f"UPDATE {RING_TABLE} SET body = %s WHERE id = 1",
-                             (ring.to_bytes(),))
+                return server_ring.save(conn, ring)
+        server_ring.save(conn, ring)
 
-    @contextlib.contextmanager
-    def rotation_lock(self) -> Iterator[None]:
-        yield  # a rotation on the server is one transaction (the ring is in it)
+    def rotation_lock(self):
+        from app.store import server_ring
+
+        return server_ring.rotation_lock(self)
 
     # --- logins ------------------------------------------------------------------------
     def set_login(self, conn: Connection, username: str, password: str | None,

@@ -18,8 +18,8 @@ What differs is said here and nowhere else:
 - Indexes on plaintext that sealing drops on every database (sealing.PLAINTEXT_INDEXES)
   are not made at all: a server database seals from its first row.
 - Triggers are PL/pgSQL, one per SQLite trigger, under the same names.
-- The server also records, itself, every change made to any table (`server_change`): the
-  login, time, table and kind, and whether Custos made it (store/server.py).
+- The server also records, itself, every change made to any table and ties it to the
+  signed audit event of its transaction, or reports it (store/server_trail.py).
 """
 
 from __future__ import annotations
@@ -31,13 +31,21 @@ import sqlcipher3.dbapi2 as sqlcipher
 from app.store import migrations
 from app.store.fields import SEALED
 from app.store.sealing import PLAINTEXT_INDEXES
+from app.store.server_trail import (
+    CONSENT_NOTE,
+    LEVEL_KEY,
+    NOTE_HISTORY,
+    OPERATIONS,
+    SAFE_PATH,
+    TRAIL,
+    _q,
+    _raise,
+    level_sql,
+    table_triggers_sql,
+)
 
-# Functions run with a search path no session can put a table in front of (a staff login's
-# own temporary table named like ours, say): the catalogue, then our schema; pg_temp last.
-SAFE_PATH = "pg_catalog, public, pg_temp"
 TYPES = {"INTEGER": "BIGINT", "TEXT": 'TEXT COLLATE "C"', "BLOB": "BYTEA",
          "REAL": "DOUBLE PRECISION"}
-TRAIL = "server_change"
 
 
 @dataclass
@@ -69,10 +77,6 @@ class TableDef:
     @property
     def primary_key(self) -> list[str]:
         return [c.name for c in sorted(self.columns, key=lambda c: c.pk) if c.pk]
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def file_schema(upto: int | None = None) -> tuple[list[TableDef], list[IndexDef], list[str]]:
@@ -184,13 +188,9 @@ def index_sql(index: IndexDef) -> str:
             f"({', '.join(map(_q, index.columns))})")
 
 
-def _raise(message: str) -> str:
-    return "RAISE EXCEPTION '%', " + "'" + message.replace("'", "''") + "' USING ERRCODE = 'P0001'"
-
-
 # One PL/pgSQL trigger for each SQLite trigger (same names). Resealing under a new key
-# generation changes a consent note's ciphertext, nothing else: allowed only inside a
-# transaction that says so, and only for that column (store/sealing.py).
+# generation changes a consent note's ciphertext, nothing else: that column alone may
+# change, its former value kept (store/server_trail.py), as its owner's function.
 TRIGGERS = {
     "audit_event_no_update": ("audit_event", "BEFORE UPDATE",
                               f"{_raise('the audit log is append-only')};"),
@@ -198,11 +198,7 @@ TRIGGERS = {
         "audit_event", "BEFORE DELETE",
         "IF OLD.seq > COALESCE((SELECT max(upto) FROM audit_purge_gate), 0) THEN "
         f"{_raise('the audit log is append-only')}; END IF; RETURN OLD;"),
-    "consent_event_no_update": (
-        "consent_event", "BEFORE UPDATE",
-        "IF COALESCE(current_setting('custos.resealing', true), '') = 'on' AND "
-        "(to_jsonb(NEW) - 'note') = (to_jsonb(OLD) - 'note') THEN RETURN NEW; END IF; "
-        f"{_raise('the consent ledger is append-only')};"),
+    "consent_event_no_update": ("consent_event", "BEFORE UPDATE", CONSENT_NOTE),
     "consent_event_no_delete": ("consent_event", "BEFORE DELETE",
                                 f"{_raise('the consent ledger is append-only')};"),
     "destruction_batch_done_is_final": (
@@ -218,6 +214,7 @@ TRIGGERS = {
         "paper_file", "BEFORE DELETE",
         f"{_raise('paper-file records are kept; mark them destroyed instead')};"),
 }
+DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
 NO_TRUNCATE = ("audit_event", "consent_event", "paper_file", "destruction_batch", TRAIL)
 
@@ -225,41 +222,19 @@ NO_TRUNCATE = ("audit_event", "consent_event", "paper_file", "destruction_batch"
 def trigger_sql(name: str) -> list[str]:
     table, when, body = TRIGGERS[name]
     fn = _q(f"{name}_fn")
-    return [f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql SET search_path = "
-            f"{SAFE_PATH} AS $$ BEGIN {body} END $$",
+    definer = "SECURITY DEFINER " if name in DEFINERS else ""
+    return [f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql {definer}SET "
+            f"search_path = {SAFE_PATH} AS $$ BEGIN {body} END $$",
             f"CREATE TRIGGER {_q(name)} {when} ON {_q(table)} FOR EACH ROW "
             f"EXECUTE FUNCTION {fn}()"]
 
 
 def trail_sql(tables: list[str]) -> list[str]:
-    """The server's own record of every change made outside Custos: who (the PostgreSQL
-    login), when (the server's clock), which table, what kind, how many rows, in which
-    transaction. Custos marks each write transaction it makes (`custos.app`, set by
-    store/server.py), and what it writes is in the signed audit log already; anything
-    unmarked (psql, a script) lands here. Written by a SECURITY DEFINER function, so no
-    staff login can write, change or delete it; audit verify reads it.
-
-    The mark is a transaction setting anyone connected can also set: it tells Custos's
-    own writes from the rest for a person using psql, not for someone who read this."""
-    out = [
-        f"CREATE TABLE {TRAIL} (id BIGSERIAL PRIMARY KEY, "
-        "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), "
-        "login TEXT NOT NULL DEFAULT session_user, "
-        "txid BIGINT NOT NULL DEFAULT txid_current(), "
-        "table_name TEXT NOT NULL, op TEXT NOT NULL, row_count BIGINT NOT NULL)",
-        "CREATE FUNCTION custos_trail() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
-        f"SET search_path = {SAFE_PATH} AS $$ DECLARE n BIGINT; BEGIN "
-        "IF COALESCE(current_setting('custos.app', true), '') = 'on' THEN RETURN NULL; "
-        "END IF; "
-        "IF TG_OP = 'DELETE' THEN SELECT count(*) INTO n FROM old_rows; "
-        "ELSIF TG_OP = 'TRUNCATE' THEN n := -1; "
-        "ELSE SELECT count(*) INTO n FROM new_rows; END IF; "
-        "IF n <> 0 THEN INSERT INTO public.server_change (table_name, op, row_count) "
-        "VALUES (TG_TABLE_NAME, TG_OP, n); END IF; "
-        "RETURN NULL; END $$",
-    ]
-    for table in tables:
-        out += trail_table_sql(table)
+    """The server's own trail (store/server_trail.py), and the tables no one may empty."""
+    out = [f"CREATE TABLE {TRAIL} (id BIGSERIAL PRIMARY KEY, "
+           "at TIMESTAMPTZ NOT NULL DEFAULT now(), login TEXT NOT NULL DEFAULT session_user, "
+           "txid BIGINT NOT NULL DEFAULT txid_current(), "
+           "table_name TEXT NOT NULL, op TEXT NOT NULL, row_count BIGINT NOT NULL)"]
     for table in NO_TRUNCATE:
         out.append(
             f"CREATE FUNCTION {_q(f'{table}_no_truncate_fn')}() RETURNS trigger "
@@ -267,24 +242,7 @@ def trail_sql(tables: list[str]) -> list[str]:
         out.append(f"CREATE TRIGGER {_q(f'{table}_no_truncate')} BEFORE TRUNCATE ON "
                    f"{_q(table)} FOR EACH STATEMENT EXECUTE FUNCTION "
                    f"{_q(f'{table}_no_truncate_fn')}()")
-    out.append(f"CREATE FUNCTION {TRAIL}_kept() RETURNS trigger LANGUAGE plpgsql AS $$ "
-               f"BEGIN {_raise('the server change record is append-only')}; END $$")
-    out.append(f"CREATE TRIGGER {TRAIL}_kept BEFORE UPDATE OR DELETE ON {TRAIL} "
-               f"FOR EACH ROW EXECUTE FUNCTION {TRAIL}_kept()")
-    return out
-
-
-def trail_table_sql(table: str) -> list[str]:
-    """The trail's triggers on one table."""
-    out = []
-    for op, ref in (("INSERT", "REFERENCING NEW TABLE AS new_rows"),
-                    ("UPDATE", "REFERENCING NEW TABLE AS new_rows"),
-                    ("DELETE", "REFERENCING OLD TABLE AS old_rows")):
-        out.append(f"CREATE TRIGGER {_q(f'{table}_trail_{op.lower()}')} AFTER {op} ON "
-                   f"{_q(table)} {ref} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
-    out.append(f"CREATE TRIGGER {_q(f'{table}_trail_truncate')} AFTER TRUNCATE ON "
-               f"{_q(table)} FOR EACH STATEMENT EXECUTE FUNCTION custos_trail()")
-    return out
+    return out + level_sql(tables)
 
 
 def table_grant_sql(table: str, staff: str) -> str:
@@ -297,12 +255,14 @@ def table_grant_sql(table: str, staff: str) -> str:
 # expiry (retention) goes through custos_expire_audit, which keeps three years at least.
 APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT, UPDATE",
                "paper_file": "SELECT, INSERT, UPDATE", "destruction_batch":
-               "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT"}
+               "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT",
+               OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT"}
 # Meta entries no staff login changes: the database's identity, the chain's key and base
 # (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
 # are written once each (keyroot:*, keynext:*) and never changed.
+SERVER_ONLY = (TRAIL, OPERATIONS, NOTE_HISTORY)  # tables the file has not
 PROTECTED_META = ("db_id", "created_at", "audit_key", "audit_base", "audit_base_keys",
-                  "schema_version")
+                  "schema_version", LEVEL_KEY)
 
 
 def protect_sql(staff: str) -> list[str]:
@@ -343,27 +303,12 @@ def protect_sql(staff: str) -> list[str]:
 
 def grants_sql(tables: list[str], staff: str) -> list[str]:
     out = []
-    for table in [*tables, TRAIL]:
+    for table in [*tables, *SERVER_ONLY]:
         out.append(table_grant_sql(table, staff))
     # Reading the trail's counter (never taking a number): pg_dump run as a staff login
     # reads every sequence it dumps (backup/server_backup.py).
     out.append(f"GRANT SELECT ON SEQUENCE {TRAIL}_id_seq TO {_q(staff)}")
-    out.append(
-        "CREATE FUNCTION custos_expire_audit(upto BIGINT, base TEXT, base_keys TEXT) "
-        "RETURNS BIGINT LANGUAGE plpgsql SECURITY DEFINER "
-        f"SET search_path = {SAFE_PATH} AS $$ DECLARE n BIGINT; BEGIN "
-        # The server's own floor: nothing younger than three years ever expires, whatever
-        # the retention rules (which staff may edit) or the PC's clock say.
-        "IF EXISTS (SELECT 1 FROM public.audit_event WHERE seq <= upto AND at >= "
-        "to_char((now() - interval '3 years') AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS')) THEN "
-        f"{_raise('the access log keeps three years at least')}; END IF; "
-        "INSERT INTO public.audit_purge_gate (upto) VALUES (upto); "
-        "DELETE FROM public.audit_event WHERE seq <= upto; GET DIAGNOSTICS n = ROW_COUNT; "
-        "DELETE FROM public.audit_purge_gate; "
-        "INSERT INTO public.meta (key, value) VALUES ('audit_base', base), "
-        "('audit_base_keys', base_keys) ON CONFLICT (key) DO UPDATE SET value = "
-        "EXCLUDED.value; RETURN n; END $$")
+    # custos_expire_audit itself: store/server_trail.py (the trail expires with it)
     out.append("REVOKE ALL ON FUNCTION custos_expire_audit(BIGINT, TEXT, TEXT) FROM PUBLIC")
     out.append(f"GRANT EXECUTE ON FUNCTION custos_expire_audit(BIGINT, TEXT, TEXT) TO "
                f"{_q(staff)}")
@@ -412,8 +357,14 @@ def upgrade_sql(current: int, staff: str) -> list[str]:
     for name in sorted(set(new_triggers) - set(old_triggers)):
         out += trigger_sql(name)
     for table in added:
-        out += [*trail_table_sql(table), table_grant_sql(table, staff)]
+        out += [*table_triggers_sql(table), table_grant_sql(table, staff)]
     return out
+
+
+def trail_upgrade_sql(staff: str) -> list[str]:
+    """What brings a database's trail from an older level to this one (custos upgrade)."""
+    names = [t.name for t in file_schema()[0]]
+    return [*level_sql(names), *(table_grant_sql(t, staff) for t in SERVER_ONLY[1:])]
 
 
 def seed_rows() -> list[tuple[str, list[str], list[tuple]]]:

@@ -11,7 +11,16 @@ from sqlalchemy import text
 
 from app import accounts
 from app.archive import loans, registry
-from app.archive.model import ANONYMISED, HARD_MAX_LOAN_DAYS, RENEWAL_LIMIT, LoanStatus
+from app.archive.model import (
+    ANONYMISED,
+    ESCALATE_AFTER_DAYS,
+    HARD_MAX_LOAN_DAYS,
+    RENEWAL_LIMIT,
+    LoanStatus,
+    escalation_due,
+    escalation_label,
+    escalation_rule,
+)
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.security.roles import Role
 
@@ -181,6 +190,21 @@ def test_escalation_levels_are_idempotent(archive, manager, paper, notices):
     assert [(n.audience, n.kind) for n in notices(archive)] == [
         ("archive", "loan.due"), ("manager", "loan.overdue_alert")]
     assert _loan(archive, loan_id).escalation == 2
+
+
+def test_the_overdue_list_applies_the_rule_its_hint_states(archive, paper, notices):
+    """10 days overdue is never shown as "none yet" while the rule says managers are alerted
+    after 5: listing the overdue loans brings each up to model.escalation_due first."""
+    number = paper()
+    loans.lend(archive, number, "counter", "x", due_date="2025-03-05")
+    late = loans.overdue(archive, today=date(2025, 3, 15))
+    assert [(x.days_overdue, x.escalation) for x in late] == [(10, 2)]
+    assert escalation_due(10) == 2 and escalation_due(4) == 1 and escalation_due(0) == 1
+    assert str(ESCALATE_AFTER_DAYS) in escalation_rule()
+    assert escalation_label(late[0].escalation) == "Managers alerted"
+    assert [n.kind for n in notices(archive)] == ["loan.due", "loan.overdue_alert"]
+    loans.overdue(archive, today=date(2025, 3, 16))
+    assert len(notices(archive)) == 2  # once only
 
 
 def test_escalation_catches_up_in_one_run_and_renewal_restarts_it(archive, paper, notices):

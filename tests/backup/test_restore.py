@@ -26,6 +26,7 @@ from app.errors import (
     PermissionDenied,
     ReadOnly,
     StoreError,
+    ValidationError,
 )
 from app.security.roles import Role
 from app.store import database
@@ -101,7 +102,7 @@ def test_the_administrator_of_another_database_is_refused(db_path, other_db, tmp
     try:
         with pytest.raises(StoreError, match="another database"):
             restoring.check_restore(session, theirs, ADMIN_PW)
-        with pytest.raises(LoginFailed):
+        with pytest.raises(ValidationError, match="^Wrong password.$"):
             restoring.check_restore(session, theirs, "wrong-password")
     finally:
         accounts.logout(session)
@@ -132,8 +133,10 @@ def test_restore_is_on_record_before_and_after(db_path, backup):
 def test_the_gui_check_needs_the_admins_own_password(login, backup):
     admin = login(Role.ADMIN)
     assert restoring.check_restore(admin, backup, ADMIN_PW).ok
-    with pytest.raises(LoginFailed):
+    # Only the password was asked for: the sentence names it, and the field it belongs to.
+    with pytest.raises(ValidationError, match="^Wrong password.$") as wrong:
         restoring.check_restore(admin, backup, "counter-password")
+    assert wrong.value.field == "password"
     with pytest.raises(PermissionDenied):
         restoring.check_restore(login(Role.COUNTER), backup, PASSWORDS[Role.COUNTER])
 

@@ -19,6 +19,7 @@ from app.reports.builders import month_bounds
 from app.reports.render import to_pdf, to_xlsx
 from app.reports.service import build_report, write_report
 from app.security.roles import Role
+from app.store import schema
 
 PERIOD = date.today().strftime("%Y-%m")
 
@@ -98,3 +99,12 @@ def test_a_quiet_month_still_gives_both_formats(login, tmp_path, name):
     report = build_report(session, name, last_month.strftime("%Y-%m"), "en")
     assert "Page 1 of" in _pdf_text(to_pdf(report), tmp_path)
     load_workbook(io.BytesIO(to_xlsx(report)))
+
+
+def test_access_summary_names_staff_and_actions_in_words(manager):
+    with manager.db.write() as conn:
+        conn.execute(schema.user.update().where(schema.user.c.username == "manager")
+                     .values(display_name="张敏"))
+    rows = build_report(manager, "access", PERIOD, "zh_CN").tables[0].rows
+    assert ["张敏", "生成演示数据", 1] in rows
+    assert not any("." in str(r[1]) or r[0] == "manager" for r in rows)

@@ -175,8 +175,13 @@ def test_cli_prepare_pages_release_export(login, db_path, customer_no, tmp_path,
     assert hashlib.sha256(out.read_bytes()).hexdigest() == sha
     assert _events(counter, "request.copy_handed_over")[-1]["how"] == "exported"
     assert as_(Role.COUNTER, "export", "access-copy", customer_no, "--out", str(out),
-               "--lang", "en") == 1
+               "--copy-lang", "en") == 1
     assert "request prepare" in capsys.readouterr().err
+    # --lang is the interface's language here as everywhere (zh_CN, or its old spelling zh).
+    for spelling in ("zh_CN", "zh"):
+        assert as_(Role.COUNTER, "export", "access-copy", customer_no, "--out", str(out),
+                   "--lang", spelling) == 0
+        assert capsys.readouterr().out.strip() == sha
 
 
 def test_cli_portability_pages_are_its_files(login, db_path, customer_no, tmp_path,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.errors import Conflict, PermissionDenied, ValidationError
-from app.rights import answers, copies, requests
+from app.rights import answers, copies, queue, requests
 from app.rights.model import RequestKind, RequestStatus
 from app.security.roles import Role
 
@@ -123,7 +123,7 @@ def test_counts_for_the_dashboard(login, customer_no):
     counter = login(Role.COUNTER)
     _take(counter, "access", customer_no)
     _take(counter, "information", customer_no)
-    counts = requests.request_counts(counter, today=date.today() + timedelta(days=25))
+    counts = queue.request_counts(counter, today=date.today() + timedelta(days=25))
     assert counts == {"open": 2, "due_this_week": 2, "overdue": 0}
-    counts = requests.request_counts(counter, today=date.today() + timedelta(days=31))
+    counts = queue.request_counts(counter, today=date.today() + timedelta(days=31))
     assert counts["overdue"] == 2

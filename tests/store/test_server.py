@@ -217,7 +217,7 @@ def test_every_stamp_follows_the_server_clock_not_the_pcs(where, monkeypatch):
     session = _login(where, Role.COUNTER)
     try:
         monkeypatch.setattr(clock, "datetime", Wrong)
-        audit.record(session.db, actor="counter", action="test.clock")
+        audit.record(session.db, actor="counter", action="session.locked")
         with session.db.read() as conn:
             at = conn.exec_driver_sql("SELECT at FROM audit_event ORDER BY seq DESC "
                                       "LIMIT 1").scalar()
@@ -289,26 +289,3 @@ def test_a_held_write_lock_is_said_not_waited_for_forever(where, monkeypatch):
                          phone="13912345679").startswith("C")  # and once it is free: saved
     finally:
         accounts.logout(session)
-
-
-def test_a_key_ring_overwritten_outside_custos_is_kept_for_branch_it(where, cluster):
-    with _staff_conn(where, Role.COUNTER) as conn:
-        good = conn.execute("SELECT body FROM key_ring").fetchone()[0]
-        conn.execute("UPDATE key_ring SET body = '{}'")
-    with cluster.connect(locate(where).dbname) as conn:
-        kept = conn.execute("SELECT body, login FROM key_ring_history ORDER BY id DESC "
-                            "LIMIT 1").fetchone()
-    assert bytes(kept[0]) == bytes(good) and kept[1].endswith(".counter")
-
-
-def test_key_rotation_on_the_server_is_said_not_attempted(where):
-    from app import keys
-
-    admin = _login(where, Role.ADMIN)
-    try:
-        with pytest.raises(StoreError, match="not available on the branch server"):
-            keys.rotate_key(admin)
-        with pytest.raises(StoreError, match="not available on the branch server"):
-            keys.replace_recovery_code(admin)
-    finally:
-        accounts.logout(admin)

@@ -18,7 +18,10 @@ from app.store.sealing import PLAINTEXT_INDEXES
 from tests import pgserver
 from tests.conftest import PASSWORDS, make_database
 
-SERVER_ONLY_TABLES = {server_schema.TRAIL, "key_ring", "key_ring_history"}
+SERVER_ONLY_TABLES = {*server_schema.SERVER_ONLY, "key_ring", "key_slot", "key_ring_history"}
+# The server's stamp on each audit event: its transaction (store/server_trail.py).
+SERVER_ONLY_COLUMNS = {("audit_event", "txid"), ("audit_event", "tx_at")}
+SERVER_ONLY_INDEXES = {"audit_event_txid"}
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,8 @@ def _catalogue(db) -> dict:
                 continue
             columns = {c["name"]: (not c["nullable"],
                                    _default(c["default"]))
-                       for c in found.get_columns(table)}
+                       for c in found.get_columns(table)
+                       if (table, c["name"]) not in SERVER_ONLY_COLUMNS}
             out[table] = {
                 "columns": columns,
                 "primary_key": tuple(found.get_pk_constraint(table)["constrained_columns"]),
@@ -53,6 +57,7 @@ def _catalogue(db) -> dict:
                 "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
                                   for i in found.get_indexes(table)
                                   if not i["name"].endswith("_nocase")
+                                  and i["name"] not in SERVER_ONLY_INDEXES
                                   and not i.get("duplicates_constraint")
                                   and None not in i["column_names"]),
                 "uniques": sorted(tuple(u["column_names"])
@@ -101,8 +106,13 @@ def test_both_stores_have_the_same_triggers(stores):
             "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
     assert on_file <= on_server
     extra = on_server - on_file
-    assert all("_trail_" in t or t.endswith(("_rowid", "_no_truncate", "_kept"))
+    assert all("_trail_" in t or t.endswith(("_rowid", "_no_truncate", "_kept", "_rule",
+                                              "_fixed", "_not_emptied", "_stamp"))
                for t in extra), extra
+    with server_db.engine.connect() as conn:
+        trailed = {r[0] for r in conn.exec_driver_sql(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass")}
+    assert "audit_event_stamp" in trailed and not any("_trail_" in t for t in trailed)
 
 
 def test_sealed_columns_are_bytes_on_the_server(stores):

@@ -45,3 +45,20 @@ def approve_everyone(admin, recovery_code: str) -> None:
     for user in list_users(admin):
         if Role.ADMIN not in user.roles:
             access.approve_with_recovery(admin, user.username, recovery_code)
+
+
+def branch_database(path: Path, users: dict, password: Callable[[str], str]) -> None:
+    """A new database with an administrator and `users` (username -> (display name, role)),
+    each with `password(username)`, no password change pending, keys approved."""
+    from app import accounts
+    from app.store import schema
+    from app.store.keyring import FLOOR
+
+    created = accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
+    admin = accounts.login(path, "admin", "admin-password")
+    for user, (name, role) in users.items():
+        accounts.add_user(admin, user, [role], password(user), display_name=name)
+    with admin.db.write() as conn:
+        conn.execute(schema.user.update().values(must_change_password=0))
+    approve_everyone(admin, created.recovery_code)
+    accounts.logout(admin)

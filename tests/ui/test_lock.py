@@ -124,7 +124,7 @@ def test_log_in_as_another_user_ends_the_first_session(qtbot, login, db_path, se
     qtbot.addWidget(flow.window)
     assert first.ended
     assert flow.window.session.username == "counter"
-    assert flow.window.workspace.keys() == ["home"]
+    assert flow.window.workspace.keys() == ["home"]  # no capability registered here
     assert outcome == ["rejected"]
     flow.window.close()
 

@@ -24,8 +24,10 @@ def _titles(window: MainWindow) -> list[str]:
 
 def test_admin_sees_accounts_settings_and_integrity_but_no_customers(qtbot, login):
     window = _window(qtbot, login("admin"))
-    assert window.workspace.keys() == ["home", "users", "security", "integrity"]
-    assert _titles(window) == ["Home", "Users", "Security settings", "Audit log integrity"]
+    assert window.workspace.keys() == ["tasks", "users", "security", "integrity", "home"]
+    assert _titles(window) == ["Tasks", "Users", "Security settings", "Audit log integrity",
+                               "My roles and shortcuts"]
+    assert window.workspace.current().objectName() == "section-tasks"
     assert not any("ustomer" in title for title in _titles(window))
 
 
@@ -58,10 +60,12 @@ def test_a_later_section_registers_with_its_permission(qtbot, login, monkeypatch
     sections.register(Section("customers", lambda: "Customers", Permission.CUSTOMER_FIND,
                               factory, order=10))
     counter = _window(qtbot, login("counter"))
-    assert counter.workspace.keys() == ["home", "customers"]
-    assert built == []  # built only when first chosen
-    counter.workspace.show_section("customers")
-    assert built == ["counter"]
+    assert counter.workspace.keys() == ["customers", "home"]
+    assert built == ["counter"]  # counter staff start there: built at once
+    assert counter.workspace.current().objectName() == "section-customers"
+    assert "home" not in counter.workspace.built  # the others: only when first chosen
+    counter.workspace.show_section("home")
+    assert "home" in counter.workspace.built
     admin = _window(qtbot, login("admin"))
     assert "customers" not in admin.workspace.keys()
 

@@ -7,7 +7,8 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
-from app.errors import ValidationError
+from app import crashlog
+from app.errors import Unexpected, ValidationError
 from ui.worker import run_in_background
 
 
@@ -21,18 +22,23 @@ def test_result_arrives_on_the_gui_thread(qtbot):
     assert delivered_on == threading.main_thread().name
 
 
-def test_a_custos_error_becomes_its_sentence(qtbot):
+def test_a_custos_error_arrives_as_itself_with_its_field(qtbot):
     errors = []
+    raised = ValidationError("The password is too short: at least 10 characters.",
+                             field="password")
 
     def fail(_progress):
-        raise ValidationError("The password is too short: at least 10 characters.")
+        raise raised
 
     run_in_background(None, fail, lambda _r: None, errors.append)
     qtbot.waitUntil(lambda: bool(errors))
-    assert errors == ["The password is too short: at least 10 characters."]
+    assert errors == [raised] and errors[0].field == "password"
+    assert str(errors[0]) == "The password is too short: at least 10 characters."
 
 
-def test_other_errors_are_named_by_kind_only(qtbot, caplog):
+def test_other_errors_go_to_the_log_and_are_named_by_kind_only(qtbot, caplog, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.setenv("CUSTOS_LOG_DIR", str(tmp_path))
     errors = []
 
     def fail(_progress):
@@ -40,9 +46,15 @@ def test_other_errors_are_named_by_kind_only(qtbot, caplog):
 
     run_in_background(None, fail, lambda _r: None, errors.append)
     qtbot.waitUntil(lambda: bool(errors))
-    assert errors[0].startswith("Something went wrong: KeyError. Nothing was changed. ")
-    assert "13800138000" not in caplog.text and "王芳" not in caplog.text
-    assert "13800138000" not in errors[0] and "王芳" not in errors[0]
+    said = str(errors[0])
+    assert isinstance(errors[0], Unexpected) and isinstance(errors[0].error, KeyError)
+    # Whether anything was changed is not known: the sentence does not claim it.
+    assert said.startswith("Something went wrong: KeyError. Look whether the action was done")
+    assert "Nothing was changed" not in said
+    log = (tmp_path / crashlog.LOG_NAME).read_text("utf-8")
+    assert str(tmp_path / crashlog.LOG_NAME) in said and "builtins.KeyError" in log
+    for text in (caplog.text, said, log):
+        assert "13800138000" not in text and "王芳" not in text
 
 
 def test_progress_dialog_appears_late_and_cancel_reaches_the_work(qtbot):

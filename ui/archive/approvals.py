@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import StaffNames
 from app.archive.destruction import approve_destruction, batches, reject_destruction
 from app.archive.loan_history import pending_approvals
 from app.archive.loans import approve_loan, refuse_loan
@@ -25,7 +26,7 @@ from app.archive.transfers import approve_transfer, pending_transfers, refuse_tr
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
-    attempt,
+    borrower_name,
     borrower_text,
     by_on,
     data_table,
@@ -39,6 +40,8 @@ from ui.archive.destruction_tab import batch_headers, batch_rows
 from ui.archive.dialogs import NoteDialog
 from ui.archive.transfers_tab import transfer_headers, transfer_rows
 from ui.sections.common import section_title, set_status
+from ui.staff import names_for
+from ui.worker import run_in_background
 
 
 def loan_headers() -> list[str]:
@@ -46,10 +49,10 @@ def loan_headers() -> list[str]:
             _("Due date"), _("Requested by"), _("Purpose")]
 
 
-def loan_rows(loans: list[Loan]) -> list[list[str]]:
+def loan_rows(loans: list[Loan], person: StaffNames) -> list[list[str]]:
     return [[str(x.id), x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
-             borrower_text(x), x.due_date,
-             by_on(x.requested_by, x.requested_at), x.purpose] for x in loans]
+             borrower_text(x, person), x.due_date,
+             by_on(x.requested_by, x.requested_at, person), x.purpose] for x in loans]
 
 
 class Queue(QGroupBox):
@@ -115,14 +118,14 @@ class ApprovalsSection(QWidget):
         self.loans.approve_button.clicked.connect(lambda: self._decide(
             self.loans, True, lambda x: _("Approve loan {number}").format(number=x.id),
             lambda x: _("File {file} goes to {borrower} for: {purpose}").format(
-                file=x.file_no, borrower=x.borrower, purpose=x.purpose),
+                file=x.file_no, borrower=borrower_name(x, names_for(s)), purpose=x.purpose),
             lambda x: (lambda note: approve_loan(s, x.id, note)),
             lambda x: _("Loan {number} was approved; the archive can hand the file over.")
             .format(number=x.id)))
         self.loans.refuse_button.clicked.connect(lambda: self._decide(
             self.loans, False, lambda x: _("Refuse loan {number}").format(number=x.id),
             lambda x: _("File {file} does not go to {borrower}.").format(
-                file=x.file_no, borrower=x.borrower),
+                file=x.file_no, borrower=borrower_name(x, names_for(s))),
             lambda x: (lambda note: refuse_loan(s, x.id, note)),
             lambda x: _("Loan {number} was refused.").format(number=x.id)))
         self.transfers.approve_button.clicked.connect(lambda: self._decide(
@@ -174,13 +177,14 @@ class ApprovalsSection(QWidget):
                         if session.can(Permission.DESTRUCTION_APPROVE) else [])
             return pending_approvals(session), pending_transfers(session), proposed
 
-        attempt(self, load, self._show, say(self.status))
+        run_in_background(self, lambda _p: load(), self._show, say(self.status))
 
     def _show(self, found: tuple[list[Loan], list[Transfer], list[Batch]]) -> None:
         loans, transfers, proposed = found
-        self.loans.show_items(loans, loan_rows(loans))
-        self.transfers.show_items(transfers, transfer_rows(transfers))
-        self.batches.show_items(proposed, batch_rows(proposed))
+        person = names_for(self.session)
+        self.loans.show_items(loans, loan_rows(loans, person))
+        self.transfers.show_items(transfers, transfer_rows(transfers, person))
+        self.batches.show_items(proposed, batch_rows(proposed, person))
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt's name
         super().showEvent(event)

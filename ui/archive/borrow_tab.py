@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from app.archive import loan_history
 from app.archive.loans import cancel_loan, hand_over, lend, loans_of_file
 from app.archive.model import (
     LOAN_WORKING_DAYS,
-    BorrowerKind,
     FileKind,
     Loan,
     LoanStatus,
@@ -34,14 +32,13 @@ from app.archive.model import (
 )
 from app.archive.printouts import borrow_slip_pdf
 from app.archive.registry import get_file
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Session
 from ui.archive.common import (
-    FieldErrors,
-    Refusal,
     ScanField,
-    attempt,
     bare,
+    borrower_name,
     borrower_text,
     data_table,
     date_edit,
@@ -58,7 +55,10 @@ from ui.archive.common import (
 )
 from ui.archive.dialogs import NoteDialog
 from ui.dialogs import hint_label
+from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.staff import StaffPicker, names_for
+from ui.worker import run_in_background
 
 WAITING = (LoanStatus.REQUESTED, LoanStatus.APPROVED)
 
@@ -67,6 +67,12 @@ def waiting_loans(session: Session, watched: set[str]) -> list[Loan]:
     """Loans requested or approved, not yet handed over, across the whole archive."""
     del watched  # every waiting loan is listed, not only those scanned in this window
     return list(loan_history.awaiting_hand_over(session))
+
+
+def after_loan(session: Session, number: str, loan_id: int) -> tuple[Loan, PaperFile]:
+    """The loan as it now stands, and its file (whose status the loan changed)."""
+    loan = next(x for x in loans_of_file(session, number) if x.id == loan_id)
+    return loan, get_file(session, number)
 
 
 def open_request(loans: list[Loan]) -> Loan | None:
@@ -100,21 +106,15 @@ class BorrowTab(QWidget):
         group = QGroupBox(_("Lend"))
         form = QFormLayout(group)
         self.status = status_label()
-        self.errors = FieldErrors(self.status)
+        self.errors = FieldMarks(self.status)
         self.staff = QRadioButton(_("Staff member:"))
         self.external = QRadioButton(_("External:"))
         self.staff.setChecked(True)
         kinds = QButtonGroup(self)
         kinds.addButton(self.staff)
         kinds.addButton(self.external)
-        self.staff_name = QComboBox()
-        self.staff_name.setEditable(True)
-        self.staff_name.lineEdit().setPlaceholderText(_("staff username"))
-        for username, display in loan_history.staff_borrowers(self.session):
-            self.staff_name.addItem(f"{username}", username)
-            self.staff_name.setItemData(self.staff_name.count() - 1, display,
-                                        Qt.ItemDataRole.ToolTipRole)
-        self.staff_name.setCurrentText("")
+        self.staff_name = StaffPicker(loan_history.staff_borrowers(self.session),
+                                      placeholder=_("name or username"))
         self.external_name = QLineEdit()
         self.external_name.setPlaceholderText(_("department or person"))
         who = QHBoxLayout()
@@ -174,12 +174,13 @@ class BorrowTab(QWidget):
     def load(self, number: str) -> None:
         self.scan.setText(number)
         session = self.session
-        attempt(self, lambda: (get_file(session, number), loans_of_file(session, number)),
-                lambda found: self._loaded(*found), self._not_found)
+        run_in_background(self, lambda _p: (get_file(session, number),
+                                            loans_of_file(session, number)),
+                          lambda found: self._loaded(*found), self._not_found)
 
-    def _not_found(self, refusal: Refusal) -> None:
+    def _not_found(self, refusal: CustosError) -> None:
         self.show_file(None)
-        set_status(self.status, refusal.sentence, ok=False)
+        set_status(self.status, refusal, ok=False)
 
     def _loaded(self, paper: PaperFile, loans: list[Loan]) -> None:
         self.show_file(paper)
@@ -221,31 +222,37 @@ class BorrowTab(QWidget):
             return
         self.errors.clear()
         external = self.external.isChecked()
-        borrower = (self.external_name.text() if external else self.staff_name.currentText())
+        borrower = self.external_name.text() if external else self.staff_name.login()
         session, number = self.session, self.paper.file_no
         purpose, due = self.purpose.text(), day_in(self.due)
 
-        def call() -> Loan:
+        def call() -> tuple[Loan, PaperFile]:
             loan_id = lend(session, number, borrower, purpose, due, external=external)
-            return next(x for x in loans_of_file(session, number) if x.id == loan_id)
+            return after_loan(session, number, loan_id)
 
         self.lend_button.setEnabled(False)
-        attempt(self, call, self._lent, self._refused)
+        run_in_background(self, lambda _p: call(), lambda done: self._lent(*done),
+                          self._refused)
 
-    def _refused(self, refusal: Refusal) -> None:
+    def _refused(self, refusal: CustosError) -> None:
         self.lend_button.setEnabled(self.paper is not None)
         self.errors.show(refusal)
 
-    def _lent(self, loan: Loan) -> None:
+    def _file_changed(self, paper: PaperFile) -> None:
+        """The scanned file's line says what the file is now (on loan, not 在库)."""
+        if self.paper is not None and self.paper.file_no == paper.file_no:
+            self.paper = paper
+            self.summary.setText(file_summary(paper))
+
+    def _lent(self, loan: Loan, paper: PaperFile) -> None:
+        self._file_changed(paper)
         self.last_loan = loan.id
         self.slip_button.setEnabled(True)
-        if loan.borrower_kind == BorrowerKind.STAFF and self.staff_name.findText(
-                loan.borrower) < 0:
-            self.staff_name.addItem(loan.borrower)
         self.purpose.clear()
         if loan.status == LoanStatus.ON_LOAN:
             sentence = _("File {number} is lent to {borrower} until {date}.").format(
-                number=loan.file_no, borrower=loan.borrower, date=loan.due_date)
+                number=loan.file_no, borrower=borrower_name(loan, names_for(self.session)),
+                date=loan.due_date)
         else:
             self.watched.add(loan.file_no)
             sentence = _("Loan {loan} waits for a manager's approval; hand the file over once "
@@ -267,13 +274,13 @@ class BorrowTab(QWidget):
 
     def refresh(self, select: int | None = None) -> None:
         session, watched = self.session, set(self.watched)
-        attempt(self, lambda: waiting_loans(session, watched),
-                lambda loans: self._show_waiting(loans, select), say(self.waiting_status))
+        run_in_background(self, lambda _p: waiting_loans(session, watched),
+                          lambda loans: self._show_waiting(loans, select), say(self.waiting_status))
 
     def _show_waiting(self, loans: list[Loan], select: int | None) -> None:
         self.waiting = loans
         fill_table(self.table, [[str(x.id), x.file_no, label_of(FileKind, x.file_kind),
-                                 borrower_text(x),
+                                 borrower_text(x, names_for(self.session)),
                                  self._waiting_status(x), x.due_date, x.purpose]
                                 for x in loans])
         ids = [x.id for x in loans]
@@ -309,16 +316,19 @@ class BorrowTab(QWidget):
             return
         session, number, loan_id = self.session, chosen.file_no, chosen.id
 
-        def call() -> Loan:
+        def call() -> tuple[Loan, PaperFile]:
             hand_over(session, loan_id)
-            return next(x for x in loans_of_file(session, number) if x.id == loan_id)
+            return after_loan(session, number, loan_id)
 
-        attempt(self, call, self._handed_over, say(self.waiting_status))
+        run_in_background(self, lambda _p: call(), lambda done: self._handed_over(*done),
+                          say(self.waiting_status))
 
-    def _handed_over(self, loan: Loan) -> None:
+    def _handed_over(self, loan: Loan, paper: PaperFile) -> None:
+        self._file_changed(paper)
         set_status(self.waiting_status, _("File {number} was handed over to {borrower}, due "
                                           "{date}.").format(number=loan.file_no,
-                                                            borrower=loan.borrower,
+                                                            borrower=borrower_name(
+                                                                loan, names_for(self.session)),
                                                             date=loan.due_date), ok=True)
         self.last_loan = loan.id
         self.refresh()

@@ -4,7 +4,6 @@ their field, background calls that keep the error's field, and PDFs opened in th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -21,14 +20,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from app import clock
+from app.accounts.names import StaffNames
 from app.errors import CustosError
 from app.i18n import _
-from ui.dialogs import error_label
 from ui.sections.common import set_status
 from ui.worker import run_in_background
 
@@ -57,18 +55,25 @@ def day_of(stamp: str | None) -> str:
     return clock.local_text(stamp)[:10] if stamp else NO_VALUE
 
 
-def by_on(user: str | None, stamp: str | None) -> str:
-    """Who, and on which day: "archive, 2025-03-03"."""
+def by_on(user: str | None, stamp: str | None, person: StaffNames) -> str:
+    """Who, and on which day: "赵敏, 2025-03-03"."""
     if not user:
         return NO_VALUE
-    return _("{user}, {date}").format(user=user, date=day_of(stamp))
+    return _("{user}, {date}").format(user=person(user), date=day_of(stamp))
 
 
-def borrower_text(loan: Any) -> str:
-    """The borrower with their kind: "counter (Staff member)"."""
+def borrower_name(loan: Any, person: StaffNames) -> str:
+    """A member of staff by name; an outside borrower as written down."""
     from app.archive.model import BorrowerKind
 
-    return _("{borrower} ({kind})").format(borrower=loan.borrower,
+    return person(loan.borrower) if loan.borrower_kind == BorrowerKind.STAFF else loan.borrower
+
+
+def borrower_text(loan: Any, person: StaffNames) -> str:
+    """The borrower with their kind: "王芳 (Staff member)"."""
+    from app.archive.model import BorrowerKind
+
+    return _("{borrower} ({kind})").format(borrower=borrower_name(loan, person),
                                            kind=label_of(BorrowerKind, loan.borrower_kind))
 
 
@@ -174,81 +179,9 @@ def status_label() -> QLabel:
     return label
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """A person's error caught on the worker thread, with the field it concerns."""
-
-    sentence: str
-    field: str | None = None
-
-
-class FieldErrors:
-    """Each field of a form gets its own red sentence under it; errors with no field (or one
-    the form does not show) go to the form's status line."""
-
-    def __init__(self, status: QLabel) -> None:
-        self.status = status
-        self.labels: dict[str, QLabel] = {}
-        self.widgets: dict[str, QWidget] = {}
-
-    def wrap(self, widget: QWidget, *fields: str) -> QWidget:
-        """The widget with a hidden error sentence under it, for the service's field names."""
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        label = error_label()
-        layout.addWidget(label)
-        for name in fields:
-            self.labels[name] = label
-            self.widgets[name] = widget
-        return box
-
-    def share(self, other: FieldErrors) -> None:
-        """Also point at the fields of another form part (shared location fields)."""
-        self.labels.update(other.labels)
-        self.widgets.update(other.widgets)
-
-    def clear(self) -> None:
-        for label in self.labels.values():
-            label.hide()
-        self.status.hide()
-
-    def show(self, refusal: Refusal) -> None:
-        self.clear()
-        label = self.labels.get(refusal.field or "")
-        if label is None:
-            set_status(self.status, refusal.sentence, ok=False)
-            return
-        label.setText(refusal.sentence)
-        label.show()
-        self.widgets[refusal.field or ""].setFocus()
-
-
-def attempt(parent: QWidget, call: Callable[[], Any], on_done: Callable[[Any], None],
-            on_refused: Callable[[Refusal], None], label: str = "") -> None:
-    """Run one app call on the worker; a refusal comes back with its field, never raised."""
-
-    def work(_progress: object) -> Any:
-        try:
-            return call()
-        except CustosError as exc:
-            return Refusal(str(exc), getattr(exc, "field", None))
-
-    def done(result: Any) -> None:
-        if isinstance(result, Refusal):
-            on_refused(result)
-        else:
-            on_done(result)
-
-    run_in_background(parent, work, done, lambda sentence: on_refused(Refusal(sentence)),
-                      label=label)
-
-
-def say(label: QLabel) -> Callable[[Refusal], None]:
-    """A refusal handler that puts the sentence into a status line."""
-    return lambda refusal: set_status(label, refusal.sentence, ok=False)
+def say(label: QLabel) -> Callable[[CustosError], None]:
+    """An error handler that puts the sentence into a status line."""
+    return lambda error: set_status(label, error, ok=False)
 
 
 def show_pdf(parent: QWidget, make: Callable[[], bytes], title: str, suggested_name: str,
@@ -261,7 +194,8 @@ def show_pdf(parent: QWidget, make: Callable[[], bytes], title: str, suggested_n
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    attempt(parent, make, opened, say(status), label=_("Preparing the PDF…"))
+    run_in_background(parent, lambda _p: make(), opened, say(status),
+                      label=_("Preparing the PDF…"))
 
 
 def file_summary(paper: Any) -> str:

@@ -12,7 +12,6 @@ from app.archive.registry import files_of_customer
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
-    attempt,
     data_table,
     fill_table,
     label_of,
@@ -23,6 +22,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import RequestLoanDialog
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.worker import run_in_background
 
 
 class CustomerFilesPanel(QWidget):
@@ -58,8 +58,8 @@ class CustomerFilesPanel(QWidget):
     def refresh(self) -> None:
         self.loaded = True
         session, number = self.session, self.customer_no
-        attempt(self, lambda: files_of_customer(session, number), self._show,
-                say(self.status))
+        run_in_background(self, lambda _p: files_of_customer(session, number), self._show,
+                          say(self.status))
 
     def _show(self, files: list[PaperFile]) -> None:
         self.files = files

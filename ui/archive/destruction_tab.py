@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import StaffNames
 from app.archive.destruction import batches, due_for_destruction, propose_destruction
 from app.archive.model import Batch, BatchStatus, DestructionMethod, FileKind, PaperFile
 from app.archive.printouts import destruction_record_pdf
@@ -22,7 +23,6 @@ from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
     NO_VALUE,
-    attempt,
     by_on,
     data_table,
     fill_table,
@@ -35,17 +35,19 @@ from ui.archive.common import (
 from ui.archive.dialogs import RecordDestructionDialog
 from ui.dialogs import ask, hint_label
 from ui.sections.common import set_status
+from ui.staff import names_for
+from ui.worker import run_in_background
 
 
-def batch_rows(found: list[Batch]) -> list[list[str]]:
+def batch_rows(found: list[Batch], person: StaffNames) -> list[list[str]]:
     rows = []
     for b in found:
-        decided = by_on(b.decided_by, b.decided_at)
+        decided = by_on(b.decided_by, b.decided_at, person)
         done = NO_VALUE
         if b.destroyed_on:
             done = f"{b.destroyed_on} · {label_of(DestructionMethod, b.method)}"
         rows.append([b.batch_no, label_of(BatchStatus, b.status), str(len(b.file_nos)),
-                     by_on(b.proposed_by, b.proposed_at), decided, done,
+                     by_on(b.proposed_by, b.proposed_at, person), decided, done,
                      ", ".join(b.file_nos)])
     return rows
 
@@ -118,8 +120,8 @@ class DestructionTab(QWidget):
 
     def refresh(self, select: str | None = None) -> None:
         session = self.session
-        attempt(self, lambda: (due_for_destruction(session), batches(session)),
-                lambda found: self._show(*found, select), say(self.status))
+        run_in_background(self, lambda _p: (due_for_destruction(session), batches(session)),
+                          lambda found: self._show(*found, select), say(self.status))
 
     def _show(self, due: list[PaperFile], found: list[Batch], select: str | None) -> None:
         self.due, self.batches = due, found
@@ -133,7 +135,7 @@ class DestructionTab(QWidget):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
         self.table.blockSignals(False)
-        fill_table(self.batch_table, batch_rows(found))
+        fill_table(self.batch_table, batch_rows(found, names_for(self.session)))
         numbers = [b.batch_no for b in found]
         if select in numbers:
             self.batch_table.selectRow(numbers.index(select))
@@ -178,8 +180,8 @@ class DestructionTab(QWidget):
 
     def _propose(self, numbers: list[str]) -> None:
         session = self.session
-        attempt(self, lambda: propose_destruction(session, numbers), self._proposed,
-                say(self.status))
+        run_in_background(self, lambda _p: propose_destruction(session, numbers), self._proposed,
+                          say(self.status))
 
     def _proposed(self, batch_no: str) -> None:
         set_status(self.status, _("Batch {batch} was proposed; a manager must approve it.")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import StaffNames
 from app.archive.destruction import batch_of_file
 from app.archive.loans import loans_of_file, mark_found
 from app.archive.model import (
@@ -31,7 +32,6 @@ from app.security import Permission, Session
 from ui.archive.common import (
     NO_VALUE,
     RED,
-    attempt,
     bare,
     borrower_text,
     data_table,
@@ -46,13 +46,15 @@ from ui.archive.common import (
 from ui.archive.dialogs import MoveDialog, NoteDialog, RequestLoanDialog, RetentionDialog
 from ui.dialogs import FormDialog
 from ui.sections.common import set_status
+from ui.staff import names_for
+from ui.worker import run_in_background
 
 DUE_COLUMN = 5
 
 
-def loan_rows(loans: list[Loan]) -> list[list[str]]:
+def loan_rows(loans: list[Loan], person: StaffNames) -> list[list[str]]:
     return [[str(x.id), label_of(LoanStatus, x.status),
-             borrower_text(x),
+             borrower_text(x, person),
              day_of(x.requested_at), day_of(x.lent_at), x.due_date, day_of(x.returned_at),
              condition_text(x), x.purpose] for x in loans]
 
@@ -158,7 +160,8 @@ class FileDetail(QWidget):
                                                           reason=paper.retain_override_reason)
         out = NO_VALUE
         if paper.on_loan_to:
-            out = _("{borrower}, due {date}").format(borrower=paper.on_loan_to,
+            out = _("{borrower}, due {date}").format(borrower=names_for(self.session)(
+                paper.on_loan_to),
                                                      date=paper.due_date or NO_VALUE)
         for key, text in (("customer", customer or NO_VALUE),
                           ("description", paper.description or NO_VALUE),
@@ -168,13 +171,14 @@ class FileDetail(QWidget):
             self.values[key].setText(text)
         self._update_buttons()
         session, number = self.session, paper.file_no
-        attempt(self, lambda: (loans_of_file(session, number), batch_of_file(session, number)),
-                lambda found: self._show_history(number, *found), say(self.status))
+        run_in_background(self, lambda _p: (loans_of_file(session, number),
+                                            batch_of_file(session, number)),
+                          lambda found: self._show_history(number, *found), say(self.status))
 
     def _show_history(self, number: str, loans: list[Loan], batch: Batch | None) -> None:
         if self.paper is None or self.paper.file_no != number:
             return  # another file was chosen meanwhile
-        fill_table(self.loans, loan_rows(loans))
+        fill_table(self.loans, loan_rows(loans, names_for(self.session)))
         for row, x in enumerate(loans):
             if x.days_overdue:
                 self.loans.item(row, DUE_COLUMN).setForeground(RED)

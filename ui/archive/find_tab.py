@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from app.accounts.names import StaffNames
 from app.archive.model import FileKind, FileStatus, PaperFile
 from app.archive.registry import FILE_NO_PATTERN, find_files
 from app.i18n import _
@@ -13,7 +14,6 @@ from app.security import Permission, Session
 from ui.archive.common import (
     RED,
     ScanField,
-    attempt,
     data_table,
     fill_table,
     label_of,
@@ -25,12 +25,14 @@ from ui.archive.common import (
 from ui.archive.detail import FileDetail
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.staff import names_for
+from ui.worker import run_in_background
 
 
-def file_rows(files: list[PaperFile]) -> list[list[str]]:
+def file_rows(files: list[PaperFile], person: StaffNames) -> list[list[str]]:
     return [[f.file_no, label_of(FileKind, f.kind),
              " ".join(p for p in (f.customer_no, f.customer_name) if p), f.location,
-             label_of(FileStatus, f.status), f.on_loan_to or "", f.due_date or ""]
+             label_of(FileStatus, f.status), person(f.on_loan_to), f.due_date or ""]
             for f in files]
 
 
@@ -87,12 +89,12 @@ class FindTab(QWidget):
         self.scan.setText(query)
         self.scan.selectAll()
         session = self.session
-        attempt(self, lambda: find_files(session, query),
-                lambda files: self._show(query, files, keep), say(self.status))
+        run_in_background(self, lambda _p: find_files(session, query),
+                          lambda files: self._show(query, files, keep), say(self.status))
 
     def _show(self, query: str, files: list[PaperFile], keep: str | None) -> None:
         self.files = files
-        fill_table(self.table, file_rows(files))
+        fill_table(self.table, file_rows(files, names_for(self.session)))
         mark_overdue(self.table, files)
         if not files:
             key = query.strip().upper()

@@ -1,5 +1,6 @@
 """Overdue: loans out past their due date, the longest overdue first, with how far each has
-been escalated; "Send reminders" brings the reminders and manager alerts up to date."""
+been escalated. Listing them brings the reminders and manager alerts up to the rule that
+app/ states (archive.model.escalation_due), so the column and the hint always agree."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.archive.loan_history import escalate_overdue, overdue
-from app.archive.model import ESCALATE_AFTER_DAYS, FileKind, Loan
+from app.archive.loan_history import overdue
+from app.archive.model import FileKind, Loan, escalation_label, escalation_rule
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
     RED,
-    attempt,
     borrower_text,
     data_table,
     day_of,
@@ -25,16 +25,10 @@ from ui.archive.common import (
 )
 from ui.dialogs import hint_label
 from ui.sections.common import set_status
+from ui.staff import names_for
+from ui.worker import run_in_background
 
 DAYS_COLUMN = 5
-
-
-def escalation_text(level: int) -> str:
-    if level >= 2:
-        return _("Managers alerted")
-    if level == 1:
-        return _("Reminder sent")
-    return _("None yet")
 
 
 class OverdueTab(QWidget):
@@ -46,24 +40,19 @@ class OverdueTab(QWidget):
         self.loans: list[Loan] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 12, 0, 0)
-        layout.addWidget(hint_label(_("A reminder goes to the archive on the due date; the "
-                                      "managers are alerted {days} days after it.")
-                                    .format(days=ESCALATE_AFTER_DAYS)))
+        layout.addWidget(hint_label(escalation_rule()))
         self.table = data_table([_("File number"), _("Kind"), _("Customer number"),
                                  _("Lent on"), _("Due date"), _("Days overdue"),
                                  _("Escalation"), _("Renewals"), _("Borrower")])
         self.table.doubleClicked.connect(lambda _index: self._take_back())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
-        self.remind_button = QPushButton(_("Send reminders"))
-        self.remind_button.clicked.connect(self.send_reminders)
         self.back_button = QPushButton(_("Take back…"))
         self.back_button.clicked.connect(self._take_back)
         self.back_button.setVisible(session.can(Permission.FILE_MANAGE))
         self.refresh_button = QPushButton(_("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
-        for button in (self.remind_button, self.back_button):
-            buttons.addWidget(button)
+        buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
@@ -72,14 +61,15 @@ class OverdueTab(QWidget):
 
     def refresh(self) -> None:
         session = self.session
-        attempt(self, lambda: overdue(session), self._show, say(self.status))
+        run_in_background(self, lambda _p: overdue(session), self._show, say(self.status))
 
     def _show(self, loans: list[Loan]) -> None:
         self.loans = loans
+        person = names_for(self.session)
         fill_table(self.table, [[x.file_no, label_of(FileKind, x.file_kind), x.customer_no,
                                  day_of(x.lent_at), x.due_date, str(x.days_overdue),
-                                 escalation_text(x.escalation), str(x.renewals),
-                                 borrower_text(x)]
+                                 escalation_label(x.escalation), str(x.renewals),
+                                 borrower_text(x, person)]
                                 for x in loans])
         bold = QFont(self.table.font())
         bold.setBold(True)
@@ -87,19 +77,10 @@ class OverdueTab(QWidget):
             item = self.table.item(row, DAYS_COLUMN)
             item.setForeground(RED)
             item.setFont(bold)
-        self.remind_button.setEnabled(bool(loans))
-        if not loans:
+        if loans:
+            self.status.hide()
+        else:
             set_status(self.status, _("No loan is overdue."), ok=True)
-
-    def send_reminders(self) -> None:
-        session = self.session
-        attempt(self, lambda: escalate_overdue(session), self._sent, say(self.status))
-
-    def _sent(self, made: int) -> None:
-        self.refresh()
-        sentence = (_("Reminders and alerts sent: {count}.").format(count=made) if made
-                    else _("Every overdue loan has already had its reminder."))
-        set_status(self.status, sentence, ok=True)
 
     def _take_back(self) -> None:
         row = selected_row(self.table)

@@ -21,13 +21,11 @@ from PySide6.QtWidgets import (
 from app.archive.model import FileKind, retain_until_for
 from app.archive.printouts import box_list_pdf, label_sheet_pdf
 from app.archive.registry import register_batch, register_file
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Session
 from ui.archive.common import (
-    FieldErrors,
-    Refusal,
     ScanField,
-    attempt,
     bare,
     button_row,
     data_table,
@@ -40,7 +38,9 @@ from ui.archive.common import (
     status_label,
 )
 from ui.dialogs import hint_label
+from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.worker import run_in_background
 
 CUSTOMER, KIND, NUMBER, DESCRIPTION = range(4)
 
@@ -64,7 +64,7 @@ class RegisterTab(QWidget):
         where = QGroupBox(_("Kind, place and date received (for one file or the whole box)"))
         shared_form = QFormLayout(where)
         self.shared_status = status_label()
-        self.shared = FieldErrors(self.shared_status)
+        self.shared = FieldMarks(self.shared_status)
         self.kind = kind_combo()
         self.room, self.cabinet, self.shelf, self.box = (QLineEdit() for _i in range(4))
         self.box.setPlaceholderText(_("e.g. B2025-001"))
@@ -112,7 +112,7 @@ class RegisterTab(QWidget):
         group = QGroupBox(_("One file"))
         form = QFormLayout(group)
         self.one_status = status_label()
-        self.one = FieldErrors(self.one_status)
+        self.one = FieldMarks(self.one_status)
         self.one.share(self.shared)
         self.customer = QLineEdit()
         self.customer.setPlaceholderText(_("scan or type; empty if none"))
@@ -165,7 +165,7 @@ class RegisterTab(QWidget):
         buttons.addWidget(self.batch_button)
         column.addLayout(buttons)
         self.many_status = status_label()
-        self.many = FieldErrors(self.many_status)
+        self.many = FieldMarks(self.many_status)
         self.many.share(self.shared)
         column.addWidget(self.many_status)
         self._rows_changed()
@@ -203,8 +203,8 @@ class RegisterTab(QWidget):
                           override_reason=self.reason.text())
         session, box = self.session, self.box.text().strip().upper()
         self.register_button.setEnabled(False)
-        attempt(self, lambda: register_file(session, **values),
-                lambda number: self._registered_one(number, box), self._refused_one)
+        run_in_background(self, lambda _p: register_file(session, **values),
+                          lambda number: self._registered_one(number, box), self._refused_one)
 
     def _registered_one(self, number: str, box: str) -> None:
         self.register_button.setEnabled(True)
@@ -216,7 +216,7 @@ class RegisterTab(QWidget):
         self._show_registered([number], box)
         self.customer.setFocus()
 
-    def _refused_one(self, refusal: Refusal) -> None:
+    def _refused_one(self, refusal: CustosError) -> None:
         self.register_button.setEnabled(True)
         self.one.show(refusal)
 
@@ -272,8 +272,8 @@ class RegisterTab(QWidget):
         items, session = self.items(), self.session
         box = self.box.text().strip().upper()
         self.batch_button.setEnabled(False)
-        attempt(self, lambda: register_batch(session, items),
-                lambda numbers: self._registered_many(numbers, box), self._refused_many)
+        run_in_background(self, lambda _p: register_batch(session, items),
+                          lambda numbers: self._registered_many(numbers, box), self._refused_many)
 
     def _registered_many(self, numbers: list[str], box: str) -> None:
         self.rows.setRowCount(0)
@@ -283,7 +283,7 @@ class RegisterTab(QWidget):
         self._show_registered(numbers, box)
         self.line.setFocus()
 
-    def _refused_many(self, refusal: Refusal) -> None:
+    def _refused_many(self, refusal: CustosError) -> None:
         self._rows_changed()
         self.many.show(refusal)
 

@@ -32,13 +32,11 @@ from app.archive.model import (
     default_due_date,
 )
 from app.archive.registry import get_file
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Session
 from ui.archive.common import (
-    FieldErrors,
-    Refusal,
     ScanField,
-    attempt,
     bare,
     borrower_text,
     button_row,
@@ -52,7 +50,10 @@ from ui.archive.common import (
 )
 from ui.archive.dialogs import NoteDialog, note_box
 from ui.dialogs import hint_label
+from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.staff import names_for
+from ui.worker import run_in_background
 
 
 def renewal_preview(x: Loan, day: date) -> date:
@@ -93,7 +94,7 @@ class ReturnTab(QWidget):
         back = QGroupBox(_("Take the file back"))
         form = QFormLayout(back)
         self.status = status_label()
-        self.errors = FieldErrors(self.status)
+        self.errors = FieldMarks(self.status)
         conditions = QHBoxLayout()
         self.conditions: dict[Condition, QRadioButton] = {}
         group = QButtonGroup(self)
@@ -137,12 +138,13 @@ class ReturnTab(QWidget):
     def load(self, number: str, keep_status: bool = False) -> None:
         self.scan.setText(number)
         session = self.session
-        attempt(self, lambda: (get_file(session, number), loans_of_file(session, number)),
-                lambda found: self._loaded(*found, keep_status), self._not_found)
+        run_in_background(self, lambda _p: (get_file(session, number),
+                                            loans_of_file(session, number)),
+                          lambda found: self._loaded(*found, keep_status), self._not_found)
 
-    def _not_found(self, refusal: Refusal) -> None:
+    def _not_found(self, refusal: CustosError) -> None:
         self.show_loan(None, None)
-        set_status(self.status, refusal.sentence, ok=False)
+        set_status(self.status, refusal, ok=False)
 
     def _loaded(self, paper: PaperFile, loans: list[Loan], keep_status: bool) -> None:
         out = next((x for x in loans if x.status in OUT_STATES), None)
@@ -167,7 +169,7 @@ class ReturnTab(QWidget):
         self.renew_hint.setText("")
         if loan is None:
             return
-        self.values["borrower"].setText(borrower_text(loan))
+        self.values["borrower"].setText(borrower_text(loan, names_for(self.session)))
         self.values["purpose"].setText(loan.purpose)
         self.values["lent"].setText(day_of(loan.lent_at))
         due = loan.due_date
@@ -215,8 +217,8 @@ class ReturnTab(QWidget):
                     else _("File {number} is back in the archive; the managers are told it "
                            "came back {condition}.")).format(number=number,
                                                              condition=condition.label.lower())
-        attempt(self, lambda: return_file(session, number, condition.value, note),
-                self._returned(sentence), self.errors.show)
+        run_in_background(self, lambda _p: return_file(session, number, condition.value, note),
+                          self._returned(sentence), self.errors.show)
 
     def _returned(self, sentence: str) -> Callable[[object], None]:
         def done(result: object) -> None:
@@ -231,10 +233,11 @@ class ReturnTab(QWidget):
         if self.paper is None:
             return
         session, number = self.session, self.paper.file_no
-        attempt(self, lambda: renew(session, number),
-                lambda due: self._after(_("The loan of file {number} now runs until {date}.")
-                                        .format(number=number, date=due))(due),
-                say(self.status))
+        run_in_background(self, lambda _p: renew(session, number),
+                          lambda due: self._after(_("The loan of file {number} now runs "
+                                                    "until {date}.").format(
+                              number=number, date=due))(due),
+                          say(self.status))
 
     def _note_dialog(self, title: str, intro: str, ok_text: str, prompt: str,
                      call: Callable[[str], object], sentence: str) -> None:

@@ -15,15 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.names import StaffNames
 from app.archive.model import Transfer, TransferStatus
 from app.archive.transfers import open_transfers, request_transfer
+from app.errors import ValidationError
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.common import (
-    FieldErrors,
-    Refusal,
     ScanField,
-    attempt,
     button_row,
     by_on,
     data_table,
@@ -34,12 +33,15 @@ from ui.archive.common import (
     status_label,
 )
 from ui.archive.dialogs import CompleteTransferDialog
+from ui.fields import FieldMarks
 from ui.sections.common import set_status
+from ui.staff import names_for
+from ui.worker import run_in_background
 
 
-def transfer_rows(found: list[Transfer]) -> list[list[str]]:
+def transfer_rows(found: list[Transfer], person: StaffNames) -> list[list[str]]:
     return [[str(t.id), t.file_no, t.to_unit, t.receiver, label_of(TransferStatus, t.status),
-             by_on(t.requested_by, t.requested_at), t.reason] for t in found]
+             by_on(t.requested_by, t.requested_at, person), t.reason] for t in found]
 
 
 def transfer_headers() -> list[str]:
@@ -59,7 +61,7 @@ class TransfersTab(QWidget):
         ask_box = QGroupBox(_("Request a transfer"))
         form = QFormLayout(ask_box)
         self.status = status_label()
-        self.errors = FieldErrors(self.status)
+        self.errors = FieldMarks(self.status)
         self.file_no = ScanField(_("File number"))
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(_("department or branch"))
@@ -105,10 +107,10 @@ class TransfersTab(QWidget):
         session, number = self.session, self.file_no.text().strip()
         unit, person, why = self.unit.text(), self.receiver.text(), self.reason.text()
         if not number:
-            self.errors.show(Refusal(_("Scan or type the file number."), "file_no"))
+            self.errors.show(ValidationError(_("Scan or type the file number."), field="file_no"))
             return
-        attempt(self, lambda: request_transfer(session, number, unit, person, why),
-                lambda tid: self._requested(tid, number), self.errors.show)
+        run_in_background(self, lambda _p: request_transfer(session, number, unit, person, why),
+                          lambda tid: self._requested(tid, number), self.errors.show)
 
     def _requested(self, tid: int, number: str) -> None:
         for field in (self.file_no, self.unit, self.receiver, self.reason):
@@ -119,12 +121,12 @@ class TransfersTab(QWidget):
 
     def refresh(self, select: int | None = None) -> None:
         session = self.session
-        attempt(self, lambda: open_transfers(session),
-                lambda found: self._show(found, select), say(self.list_status))
+        run_in_background(self, lambda _p: open_transfers(session),
+                          lambda found: self._show(found, select), say(self.list_status))
 
     def _show(self, found: list[Transfer], select: int | None) -> None:
         self.transfers = found
-        fill_table(self.table, transfer_rows(found))
+        fill_table(self.table, transfer_rows(found, names_for(self.session)))
         ids = [t.id for t in found]
         if select in ids:
             self.table.selectRow(ids.index(select))

@@ -29,6 +29,7 @@ from app.backup.schedule import (
     survey,
 )
 from app.backup.service import BackupEntry, VerifyReport, verify_backup
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Session
 from ui.backups.common import (
@@ -223,7 +224,7 @@ class BackupsSection(QWidget):
         set_status(self.settings_status, sentence, ok=True)
         self.refresh()
 
-    def _settings_failed(self, sentence: str) -> None:
+    def _settings_failed(self, sentence: CustosError) -> None:
         self.refresh_button.setEnabled(True)
         set_status(self.settings_status, sentence, ok=False)
 
@@ -267,10 +268,10 @@ class BackupsSection(QWidget):
         show_lines(self.backup_result, [(destination_sentence(r), r.ok) for r in results])
         self.refresh()
 
-    def _backup_failed(self, sentence: str) -> None:
+    def _backup_failed(self, error: CustosError) -> None:
         self.backup_progress.hide()
         self._set_busy(False)
-        show_lines(self.backup_result, [(sentence, False)])
+        show_lines(self.backup_result, [(str(error), False)])
 
     def _scheduled_started(self, actions: list[str]) -> None:
         self._set_busy(True)
@@ -296,7 +297,7 @@ class BackupsSection(QWidget):
         self.verify_progress.show()
         run_in_background(self, lambda p: verify_backup(session, path, progress=p),
                           lambda report: self._verified(path, report),
-                          lambda sentence: self._verify_failed(path, sentence),
+                          lambda error: self._verify_failed(path, str(error)),
                           show_after_ms=None, on_progress=self._verify_progressed)
 
     def _verify_progressed(self, done: int, total: int) -> None:

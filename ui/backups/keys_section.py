@@ -1,5 +1,6 @@
-"""Keys (administrators): rotate the database key, replace the recovery code; and the offer
-to rotate after a user was disabled."""
+"""Keys (administrators): rotate the database key and the customer-data keys, replace the
+recovery code; and the offer to rotate after a user was disabled. The same screen serves a
+file and the branch server; what a rotation does differs, and is said for each."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.errors import CustosError
 from app.i18n import _
 from app.keys import replace_recovery_code, rotate_data_keys, rotate_key
 from app.security import Session
@@ -30,33 +32,48 @@ from ui.dialogs import FormDialog, ask, hint_label, show_error, show_info
 from ui.first_run import keep_safe_text
 from ui.recovery_sheet import print_sheet, save_as_pdf
 from ui.sections.common import section_title, set_status
-from ui.worker import run_in_background
+from ui.worker import Failed, run_in_background
 
 
-def rotated_sentence() -> str:
+def rotated_sentence(on_server: bool = False) -> str:
+    if on_server:
+        return _("The database key was rotated at {time}: every slot on the branch server "
+                 "holds a new one. Every user logs in with the same password as before.") \
+            .format(time=clock.local_text(clock.stamp()))
     return _("The database key was rotated at {time}. Every user logs in with the same "
              "password as before; old copies of the key ring no longer open the database.") \
         .format(time=clock.local_text(clock.stamp()))
 
 
 def rotate_in_background(session: Session, parent: QWidget | None,
-                         on_done: Callable[[str], None], on_error: Callable[[str], None]
-                         ) -> None:
+                         on_done: Callable[[str], None], on_error: Failed) -> None:
     run_in_background(parent, lambda _p: rotate_key(session), lambda _r: on_done(
-        rotated_sentence()), on_error, label=_("Rotating the database key…"), show_after_ms=0)
+        rotated_sentence(session.db.is_server)), on_error,
+        label=_("Rotating the database key…"), show_after_ms=0)
 
 
-def rotation_warning(name: str) -> str:
+def rotation_warning(session: Session) -> str:
+    if session.db.is_server:
+        return _("The other PCs of the branch go on working meanwhile; a save may wait a "
+                 "moment while a part of the records is re-sealed.")
     return _("Close every other Custos window that has {name} open, on this PC and on others, "
              "before you continue: the database is re-encrypted under a new key.").format(
-        name=name)
+        name=session.db.path.name)
 
 
 def offer_rotation(session: Session, parent: QWidget | None) -> None:
-    """After a user was disabled: ask, then rotate, and tell the outcome in one sentence."""
+    """After a user was disabled: ask, then rotate, and tell the outcome in one sentence.
+    On the branch server the disabled login can no longer connect, and only a rotation of
+    the customer-data keys (with the recovery code) makes an old copy of its slot useless:
+    that is said instead."""
+    if session.db.is_server:
+        show_info(parent, _("The user can no longer log in to the branch server. If a copy "
+                            "of their key slot may have got out, rotate the customer-data "
+                            "keys (Keys, with the recovery code)."))
+        return
     question = "\n\n".join([
         _("A user was disabled. Rotate the database key now so that old copies of the key "
-          "ring stop working?"), rotation_warning(session.db.path.name)])
+          "ring stop working?"), rotation_warning(session)])
     ask(parent, question, _("Rotate now"), lambda: rotate_in_background(
         session, parent, lambda sentence: show_info(parent, sentence),
         lambda sentence: show_error(parent, sentence)))
@@ -85,8 +102,9 @@ class RecoveryCodeDialog(QDialog):
         self.print_button.clicked.connect(lambda: print_sheet(self, code, database_name))
         self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self._save_pdf)
-        row.addWidget(self.print_button)
-        row.addWidget(self.pdf_button)
+        for button in (self.print_button, self.pdf_button):
+            button.setAutoDefault(False)  # Enter is not "print": it closes, once stored
+            row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
         self.stored = QCheckBox(_("I have stored the recovery code safely"))
@@ -115,6 +133,29 @@ class RecoveryCodeDialog(QDialog):
         super().closeEvent(event)
 
 
+def _intro(session: Session) -> str:
+    if session.db.is_server:
+        return _("The branch server keeps the key ring: one slot per user, each opened by "
+                 "that user's password only, and one more opened by the recovery code. A "
+                 "user's login may change only their own slot.")
+    return _("The database is encrypted with one key. Each user's password unlocks their own "
+             "copy of that key in the key ring beside the database ({ring}); the recovery code "
+             "unlocks one more copy.").format(ring=session.db.keyring_path.name)
+
+
+def _rotation_text(session: Session) -> str:
+    if session.db.is_server:
+        return _("On the branch server this key encrypts no records (customer data is sealed "
+                 "under the customer-data keys below), so nothing is re-encrypted: every "
+                 "user's slot gets a new database key, and an old copy of a slot opens only "
+                 "the old one. Nobody's password changes. To make old copies open nothing "
+                 "written since, rotate the customer-data keys.")
+    return _("Rotating re-encrypts the database under a new key and re-seals every user's "
+             "copy, so an old copy of the key ring — kept by someone who has left, or taken "
+             "from this PC — no longer opens it. Nobody's password changes. Do it after a user "
+             "is disabled or when a copy of the key ring may have got out.")
+
+
 class KeysSection(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,17 +165,10 @@ class KeysSection(QWidget):
         layout.setContentsMargins(*MARGINS)
         layout.setSpacing(12)
         layout.addWidget(section_title(_("Keys")))
-        layout.addWidget(hint_label(_(
-            "The database is encrypted with one key. Each user's password unlocks their own "
-            "copy of that key in the key ring beside the database ({ring}); the recovery code "
-            "unlocks one more copy.").format(ring=session.db.keyring_path.name)))
+        layout.addWidget(hint_label(_intro(session)))
 
         frame, inner = card(_("Rotate the database key"))
-        inner.addWidget(hint_label(_(
-            "Rotating re-encrypts the database under a new key and re-seals every user's "
-            "copy, so an old copy of the key ring — kept by someone who has left, or taken "
-            "from this PC — no longer opens it. Nobody's password changes. Do it after a user "
-            "is disabled or when a copy of the key ring may have got out.")))
+        inner.addWidget(hint_label(_rotation_text(session)))
         row = QHBoxLayout()
         self.rotate_button = QPushButton(_("Rotate the database key…"))
         self.rotate_button.clicked.connect(self.confirm_rotation)
@@ -189,8 +223,9 @@ class KeysSection(QWidget):
     # -- rotation --------------------------------------------------------------------------
 
     def confirm_rotation(self) -> None:
-        question = "\n\n".join([rotation_warning(self.session.db.path.name),
-                             _("Rotate the database key now?")])
+        question = _("Rotate the database key now?")
+        if not self.session.db.is_server:  # the server's files are not re-encrypted
+            question = "\n\n".join([rotation_warning(self.session), question])
         ask(self, question, _("Rotate"), self.rotate)
 
     def rotate(self) -> None:
@@ -202,7 +237,7 @@ class KeysSection(QWidget):
         self.rotate_button.setEnabled(True)
         set_status(self.rotate_status, sentence, ok=True)
 
-    def _rotation_failed(self, sentence: str) -> None:
+    def _rotation_failed(self, sentence: CustosError) -> None:
         self.rotate_button.setEnabled(True)
         set_status(self.rotate_status, sentence, ok=False)
 
@@ -250,7 +285,7 @@ class KeysSection(QWidget):
         set_status(self.replace_status, _("The recovery code was replaced; the old one no "
                                           "longer works."), ok=True)
 
-    def _replace_failed(self, sentence: str) -> None:
+    def _replace_failed(self, sentence: CustosError) -> None:
         self.replace_button.setEnabled(True)
         set_status(self.replace_status, sentence, ok=False)
 
@@ -261,7 +296,7 @@ class DataKeyRotationDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(_("Rotate the customer-data keys"), parent, ok_text=_("Rotate"))
         self.session = session
-        self.set_intro(rotation_warning(session.db.path.name))
+        self.set_intro(rotation_warning(session))
         self.code = QLineEdit()
         self.code.setEchoMode(QLineEdit.EchoMode.Password)
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")

@@ -21,7 +21,7 @@ from app import clock
 from app.accounts import logout
 from app.backup.archive_file import Manifest, one_line
 from app.backup.restoring import check_restore, restore
-from app.errors import StoreError, ValidationError
+from app.errors import CustosError, StoreError, ValidationError
 from app.i18n import _
 from app.security import Session
 from ui.backups.common import card
@@ -89,8 +89,8 @@ class RestoreDialog(FormDialog):
             for widget in (self.typed, self.password, self.ok_button):
                 widget.setEnabled(False)
 
-    def show_error(self, sentence: str) -> None:
-        super().show_error(sentence)
+    def show_error(self, error: str | CustosError) -> None:
+        super().show_error(error)
         self.adjustSize()  # the sentence needs room: grow rather than squeeze the facts
 
     def working_label(self) -> str:
@@ -161,9 +161,9 @@ def run_restore(widget: QWidget, session: Session, path: Path, username: str, pa
                           "{folder}. Please log in again.").format(folder=aside)))
         back_to_login()
 
-    def failed(sentence: str) -> None:
+    def failed(error: CustosError) -> None:
         _keep(show_error(None, _("The backup was not restored: {problem}").format(
-            problem=sentence)))
+            problem=error)))
         back_to_login()
 
     run_in_background(widget, lambda _p: restore(path, db_path, username, password), done,

@@ -261,7 +261,7 @@ class RetentionSection(QWidget):
             self.dry_run = report
         self.refresh()
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, sentence: CustosError) -> None:
         self.running = False
         self._update_buttons()
         set_status(self.status, sentence, ok=False)

@@ -115,9 +115,9 @@ class BackupScheduler(QObject):
             self.tried.pop("backup", None)
         self.ran.emit(*outcome_sentence(results, report))
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, error: CustosError) -> None:
         self.running = False
-        self.ran.emit(sentence, False)
+        self.ran.emit(str(error), False)
 
 
 def _forget(key: int, scheduler: BackupScheduler) -> None:
@@ -170,8 +170,8 @@ def backup_on_close(session: Session, parent: QWidget | None,
         else:
             show_error(parent, sentence).finished.connect(finish)
 
-    def failed(sentence: str) -> None:
-        show_error(parent, sentence).finished.connect(finish)
+    def failed(error: CustosError) -> None:
+        show_error(parent, error).finished.connect(finish)
 
     run_in_background(parent, lambda progress: back_up_everywhere(session, progress), done,
                       failed, label=_("The last backup is more than a day old. Backing up "

@@ -7,9 +7,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from app.customers.cases import TRANSITIONS, move_case, open_case, reassign_case
+from app.customers.cases import (
+    TRANSITIONS,
+    case_assignees,
+    move_case,
+    open_case,
+    reassign_case,
+)
 from app.customers.model import (
     CASE_DUE_DAYS,
     CaseKind,
@@ -23,6 +29,7 @@ from app.i18n import _
 from app.security import Session
 from ui.customers.common import FieldFormDialog, date_field, iso
 from ui.dialogs import hint_label
+from ui.staff import StaffPicker, names_for
 
 
 def enum_combo(members: Sequence[Any], current: Any = None) -> QComboBox:
@@ -41,17 +48,15 @@ def text_box(text: str = "") -> QPlainTextEdit:
     return box
 
 
-def assignee_field(current: str, known: Sequence[str]) -> QLineEdit:
-    field = QLineEdit(current)
-    field.setPlaceholderText(_("Username of a counter clerk or manager"))
-    if known:
-        field.setCompleter(QCompleter(sorted(set(known)), field))
-    return field
+def assignee_field(session: Session, current: str) -> StaffPicker:
+    """Counter staff and managers by name; the case is given to the login behind it."""
+    return StaffPicker(case_assignees(session), current,
+                       _("Name or username of a counter clerk or manager"))
 
 
 class NewCaseDialog(FieldFormDialog):
     def __init__(self, session: Session, customer_no: str, services: Sequence[ServiceRecord],
-                 known_assignees: Sequence[str] = (), parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(_("New case for {number}").format(number=customer_no), parent,
                          ok_text=_("Open case"))
         self.session, self.customer_no = session, customer_no
@@ -65,7 +70,7 @@ class NewCaseDialog(FieldFormDialog):
         self.summary = QLineEdit()
         self.summary.setPlaceholderText(_("One line: what the customer asks or reports"))
         self.details = text_box()
-        self.assignee = assignee_field(session.username, [session.username, *known_assignees])
+        self.assignee = assignee_field(session, session.username)
         self.due = date_field(self._default_due())
         self.due_touched = False
         self.form.addRow(_("Kind:"), self.kind)
@@ -107,7 +112,7 @@ class NewCaseDialog(FieldFormDialog):
         kind, channel = self.kind.currentData(), self.channel.currentData()
         summary, details = self.summary.text(), self.details.toPlainText()
         service_no = self.service.currentData() or None
-        assignee, due = self.assignee.text(), iso(self.due)
+        assignee, due = self.assignee.login(), iso(self.due)
         return lambda: open_case(session, number, kind, channel, summary, details, service_no,
                                  assignee, due)
 
@@ -163,17 +168,18 @@ class MoveCaseDialog(FieldFormDialog):
 
 
 class ReassignDialog(FieldFormDialog):
-    def __init__(self, session: Session, case: CaseRecord, known: Sequence[str] = (),
+    def __init__(self, session: Session, case: CaseRecord,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("Reassign case {number}").format(number=case.case_no), parent,
                          ok_text=_("Reassign"))
         self.session, self.case = session, case
-        self.set_intro(_("Now assigned to {user}.").format(user=case.assignee or "—"))
-        self.assignee = assignee_field("", [session.username, *known])
+        self.set_intro(_("Now assigned to {user}.").format(
+            user=names_for(session)(case.assignee) or "—"))
+        self.assignee = assignee_field(session, "")
         self.form.addRow(_("New assignee:"), self.assignee)
         self.fields = {"assignee": self.assignee}
 
     def prepare(self) -> Callable[[], Any]:
-        session, number, who = self.session, self.case.case_no, self.assignee.text()
+        session, number, who = self.session, self.case.case_no, self.assignee.login()
         version = self.case.version
         return lambda: reassign_case(session, number, who, expected_version=version)

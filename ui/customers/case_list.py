@@ -1,5 +1,6 @@
 """A list of service cases with Move to… and Reassign…: the Cases tab of a customer page and
-the Cases section both show one. Overdue cases are red and say so."""
+the Cases section both show one (with the customer's number and name). An overdue case says
+so in its due-date cell, in red; the rest of the row stays as it is."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ui.customers.common import (
     read_only_table,
     selected_row,
 )
+from ui.staff import names_for
 
 
 def case_kind_label(value: str) -> str:
@@ -68,8 +70,8 @@ class CaseList(QWidget):
         headers = [_("Case no."), _("Kind"), _("Status"), _("Summary"), _("Assignee"),
                    _("Due date")]
         if with_customer:
-            headers.insert(1, _("Customer no."))
-        self.table = read_only_table(headers, stretch=4 if with_customer else 3)
+            headers[1:1] = [_("Customer no."), _("Customer")]
+        self.table = read_only_table(headers, stretch=5 if with_customer else 3)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
@@ -79,21 +81,22 @@ class CaseList(QWidget):
         keep = keep or (self.selected().case_no if self.selected() else None)
         self.cases = list(cases)
         rows = []
+        handler = names_for(self.session)
         for case in self.cases:
             cells = [case.case_no, case_kind_label(case.kind), case_status_label(case.status),
-                     case.summary, case.assignee or "", due_text(case)]
+                     case.summary, handler(case.assignee), due_text(case)]
             if self.with_customer:
-                cells.insert(1, case.customer_no)
+                cells[1:1] = [case.customer_no, case.customer_name]
             rows.append(cells)
         finished = (CaseStatus.CLOSED.value, CaseStatus.RESOLVED.value)
         fill_table(self.table, rows,
-                   colours=[OVERDUE if c.overdue else (MUTED if c.status in finished else None)
-                            for c in self.cases],
-                   bold=[c.overdue for c in self.cases])
+                   colours=[MUTED if c.status in finished else None for c in self.cases])
+        due_column = self.table.columnCount() - 1
         for row, case in enumerate(self.cases):
-            if case.overdue:
-                for col in range(self.table.columnCount()):
-                    self.table.item(row, col).setToolTip(_("Overdue: the due date has passed."))
+            if case.overdue:  # marked in its due-date cell only, not the whole row
+                item = self.table.item(row, due_column)
+                item.setForeground(OVERDUE)
+                item.setToolTip(_("Overdue: the due date has passed."))
             if case.case_no == keep:
                 self.table.selectRow(row)
         self._update_buttons()
@@ -101,9 +104,6 @@ class CaseList(QWidget):
     def selected(self) -> CaseRecord | None:
         row = selected_row(self.table)
         return self.cases[row] if row is not None and row < len(self.cases) else None
-
-    def assignees(self) -> list[str]:
-        return [c.assignee for c in self.cases if c.assignee]
 
     def _update_buttons(self) -> None:
         case = self.selected()
@@ -130,9 +130,9 @@ class CaseList(QWidget):
     def reassign(self) -> None:
         case = self.selected()
         if case is not None:
-            dialog = ReassignDialog(self.session, case, self.assignees(), self)
+            dialog = ReassignDialog(self.session, case, self)
             dialog.accepted.connect(lambda: self.changed.emit(
                 _("Case {number} was assigned to {user}.").format(
-                    number=case.case_no, user=dialog.assignee.text().strip())))
+                    number=case.case_no, user=dialog.assignee.currentText().strip())))
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()

@@ -41,8 +41,7 @@ class CasesTab(QWidget):
         self.list.show_cases(cases)
 
     def new_case(self) -> None:
-        dialog = NewCaseDialog(self.session, self.page.customer_no, self.services,
-                               self.list.assignees(), self)
+        dialog = NewCaseDialog(self.session, self.page.customer_no, self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.refresh(
             _("Case {number} was opened.").format(number=dialog.result_value),

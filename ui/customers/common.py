@@ -1,20 +1,13 @@
-"""Pieces the customer screens share: read-only tables, date fields, and forms that point at
-the field app/ found wrong.
-
-`FieldFormDialog` is `ui.dialogs.FormDialog` plus one thing: when the service raises a
-ValidationError naming a field, that field gets the focus and a red frame, and the form keeps
-everything that was typed.
-"""
+"""Pieces the customer screens share: read-only tables, date fields, and forms whose Tab
+order follows the fields app/ names (`FieldFormDialog`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QFont, QShowEvent
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -27,33 +20,11 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.customers.model import Purpose, money
-from app.errors import CustosError, ValidationError
 from app.i18n import _
 from ui.dialogs import FormDialog
-from ui.worker import run_in_background
 
 OVERDUE = QColor("#b3261e")
 MUTED = QColor("#7a8491")
-INVALID_STYLE = "*[invalid=\"true\"] { border: 1px solid #b3261e; border-radius: 3px; }"
-
-
-@dataclass(frozen=True)
-class Invalid:
-    """A ValidationError carried back from the worker with its field intact."""
-
-    sentence: str
-    field: str | None
-
-
-def keeping_field(call: Callable[[], Any]) -> Callable[[Any], Any]:
-    """Wrap a service call for the worker so a ValidationError keeps its `field`."""
-
-    def run(_progress: Any) -> Any:
-        try:
-            return call()
-        except ValidationError as exc:
-            return Invalid(str(exc), exc.field)
-    return run
 
 
 def read_only_table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
@@ -74,21 +45,15 @@ def read_only_table(headers: Sequence[str], stretch: int | None = None) -> QTabl
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]],
-               colours: Sequence[QColor | None] = (), bold: Sequence[bool] = (),
-               align_right: Sequence[int] = ()) -> None:
-    """Replace the rows; `colours`/`bold` per row, `align_right` column numbers (amounts)."""
+               colours: Sequence[QColor | None] = (), align_right: Sequence[int] = ()) -> None:
+    """Replace the rows; `colours` per row, `align_right` column numbers (amounts)."""
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
         colour = colours[r] if r < len(colours) else None
-        strong = bold[r] if r < len(bold) else False
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
             if colour is not None:
                 item.setForeground(colour)
-            if strong:
-                font = QFont(item.font())
-                font.setBold(True)
-                item.setFont(font)
             if c in align_right:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
@@ -143,15 +108,13 @@ def yuan(fen: int) -> str:
 
 
 class FieldFormDialog(FormDialog):
-    """A FormDialog whose errors point at the field: `self.fields` maps app field names to
-    widgets (`"consents"` → the consent box, …)."""
+    """A FormDialog whose Tab order follows `self.fields` (the widgets its errors point
+    at), then OK, then Cancel."""
 
     def __init__(self, title: str, parent: QWidget | None = None,
                  ok_text: str | None = None) -> None:
         super().__init__(title, parent, ok_text)
-        self.fields: dict[str, QWidget] = {}
         self._chained = False
-        self.setStyleSheet(INVALID_STYLE)
 
     def tab_chain(self) -> list[QWidget]:
         """The fields in the order Tab visits them (then OK, then Cancel)."""
@@ -169,40 +132,3 @@ class FieldFormDialog(FormDialog):
         focused = self.focusWidget()
         if chain and (focused is None or focused in (chain[-1], chain[-2])):
             chain[0].setFocus(Qt.FocusReason.TabFocusReason)
-
-    def _mark(self, name: str | None) -> None:
-        for field_name, widget in self.fields.items():
-            flagged = field_name == name
-            if bool(widget.property("invalid")) != flagged:
-                widget.setProperty("invalid", flagged)
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
-        widget = self.fields.get(name or "")
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def point_at(self, sentence: str, field: str | None) -> None:
-        self.show_error(sentence)
-        self._mark(field)
-
-    def submit(self) -> None:
-        self.error.hide()
-        try:
-            call = self.prepare()
-        except ValidationError as exc:
-            self.point_at(str(exc), exc.field)
-            return
-        except CustosError as exc:
-            self.point_at(str(exc), None)
-            return
-        self.ok_button.setEnabled(False)
-        run_in_background(self, keeping_field(call), self._answered, self._failed,
-                          label=self.working_label())
-
-    def _answered(self, result: Any) -> None:
-        if isinstance(result, Invalid):
-            self.ok_button.setEnabled(True)
-            self.point_at(result.sentence, result.field)
-            return
-        self._mark(None)
-        self._done(result)

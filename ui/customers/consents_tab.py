@@ -21,6 +21,7 @@ from ui.customers.common import (
     read_only_table,
     selected_row,
 )
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -112,14 +113,16 @@ class ConsentsTab(QWidget):
 
     def show_ledger(self, ledger: Sequence[ConsentEvent]) -> None:
         self.state = list(current_state(ledger).values())
+        person = names_for(self.session)
         fill_table(self.current, [
             (consent_purpose_label(e.purpose), granted_text(e.granted), channel_label(e.channel),
-             local(e.at), e.recorded_by) for e in self.state],
+             local(e.at), person(e.recorded_by)) for e in self.state],
             colours=[None if e.granted else MUTED for e in self.state])
         newest_first = list(reversed(ledger))
         fill_table(self.history, [
             (local(e.at), consent_purpose_label(e.purpose), granted_text(e.granted),
-             channel_label(e.channel), e.recorded_by, note_text(e.note)) for e in newest_first])
+             channel_label(e.channel), person(e.recorded_by), note_text(e.note))
+            for e in newest_first])
 
     def record(self, granted: bool) -> None:
         row = selected_row(self.current)

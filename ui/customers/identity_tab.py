@@ -21,13 +21,22 @@ from app.i18n import _
 from app.security import Permission
 from ui.customers.common import local
 from ui.customers.identity_dialog import RectifyDialog
-from ui.customers.reveal import RevealDialog
+from ui.customers.reveal import RevealDialog, RevealedValues
+from ui.staff import names_for
 
 if TYPE_CHECKING:
     from ui.customers.page import CustomerPage
 
 GENDERS = {"M": lambda: _("Male"), "F": lambda: _("Female")}
 VERIFIED = {"original_checked": lambda: _("Original ID document checked")}
+
+
+def show_birth(label: QLabel, identity: Identity, revealed: RevealedValues) -> None:
+    """The birth date is part of the ID number: masked with it, revealed with it."""
+    plain = revealed.value(RevealField.ID_NUMBER.value)
+    shown = birth_date_in(plain, identity.id_type) if plain else None
+    label.setText(shown or identity.birth_date or "—")
+    label.setStyleSheet("font-weight: 600;" if shown else "")
 
 
 def id_type_label(value: str) -> str:
@@ -143,7 +152,8 @@ class IdentityTab(QWidget):
         how = VERIFIED[identity.verified_how]() if identity.verified_how in VERIFIED \
             else identity.verified_how
         self.verified.setText(_("{how}, by {user} on {time}").format(
-            how=how, user=identity.verified_by, time=local(identity.verified_at)))
+            how=how, user=names_for(self.session)(identity.verified_by),
+            time=local(identity.verified_at)))
         self.created.setText(_("Created {created}; last changed {updated}").format(
             created=local(identity.created_at), updated=local(identity.updated_at)))
         can_reveal = self.session.can(Permission.CUSTOMER_REVEAL)
@@ -159,13 +169,8 @@ class IdentityTab(QWidget):
               "you saw."))
 
     def _redraw_birth(self) -> None:
-        """The birth date is part of the ID number: masked with it, revealed with it."""
-        if self.identity is None:
-            return
-        plain = self.page.revealed.value(RevealField.ID_NUMBER.value)
-        shown = birth_date_in(plain, self.identity.id_type) if plain else None
-        self.birth.setText(shown or self.identity.birth_date or "—")
-        self.birth.setStyleSheet("font-weight: 600;" if shown else "")
+        if self.identity is not None:
+            show_birth(self.birth, self.identity, self.page.revealed)
 
     def _revealed_changed(self, field: str) -> None:
         widget = self.masked.get(RevealField(field))

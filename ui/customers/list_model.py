@@ -7,21 +7,19 @@ from array import array
 from collections.abc import Callable
 from enum import Enum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.customers import search
 from app.customers.model import CustomerStatus, CustomerSummary
 from app.i18n import _
 from app.security import Permission, Session
-from ui.paged import PagedRows
+from ui.paged import Index, PagedTableModel
 
 PAGE_SIZE = 200
 PAGES_KEPT = 6
 RESTRICTED = QColor("#b3261e")
 CLOSED = QColor("#7a8491")
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class Column(Enum):
@@ -51,18 +49,16 @@ def status_text(row: CustomerSummary) -> str:
         return row.status
 
 
-class CustomerListModel(QAbstractTableModel):
+class CustomerListModel(PagedTableModel[CustomerSummary]):
     """Rows are customer ids; cells come from a small cache of pages of summaries."""
 
     def __init__(self, session: Session, ids: array | None = None,
                  page_size: int = PAGE_SIZE, pages_kept: int = PAGES_KEPT,
                  fetch: Callable[[Session, array], list[CustomerSummary]] | None = None,
                  parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(self._load, page_size, pages_kept, ids, parent)
         self.session = session
         self._fetch = fetch
-        self._rows: PagedRows[CustomerSummary] = PagedRows(self._load, page_size, pages_kept,
-                                                           ids)
         # Archive clerks get names and numbers only; the service leaves the rest empty and
         # there is no point drawing empty columns.
         self.columns: list[Column] = [Column.NUMBER, Column.NAME]
@@ -70,15 +66,6 @@ class CustomerListModel(QAbstractTableModel):
             self.columns += [Column.ID, Column.PHONE, Column.STATUS]
 
     # -- the ids ------------------------------------------------------------------------
-
-    @property
-    def ids(self) -> array:
-        return self._rows.keys
-
-    def set_ids(self, ids: array) -> None:
-        self.beginResetModel()
-        self._rows.reset(ids)
-        self.endResetModel()
 
     def extend_ids(self, ids: array) -> bool:
         """Grow a shown prefix into the whole list without a reset (selection and scroll
@@ -114,9 +101,6 @@ class CustomerListModel(QAbstractTableModel):
         return self._rows.cached_pages
 
     # -- Qt -----------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)

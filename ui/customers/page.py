@@ -1,5 +1,5 @@
-"""A customer's page: a header (name, number, status, the restriction banner) and one tab
-per record category. Esc closes it.
+"""A customer's page: a header (name, number, status, the restriction, legal-hold and
+closed banners), the Overview tab first, then one tab per record category. Esc closes it.
 
 Revealed values live in the page's `RevealedValues`; the page masks them again whenever it
 is hidden — closing it, switching section, or the screen lock hiding the whole workspace.
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from app.clock import local_text
 from app.customers.model import CustomerStatus
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Permission, Session
 from ui.archive.customer_panel import CustomerFilesPanel
@@ -24,6 +25,7 @@ from ui.customers.consumption_tab import ConsumptionTab
 from ui.customers.identity_tab import IdentityTab
 from ui.customers.loading import CustomerView, load_customer
 from ui.customers.manager_actions import ManagerActions
+from ui.customers.overview_tab import OverviewTab
 from ui.customers.reveal import RevealedValues
 from ui.customers.services_tab import ServicesTab
 from ui.sections.common import set_status
@@ -93,10 +95,12 @@ class CustomerPage(QWidget):
 
         self.tabs = QTabWidget()
         self.identity_tab = IdentityTab(self)
+        self.overview_tab = OverviewTab(self)
         self.services_tab = ServicesTab(self)
         self.consumption_tab = ConsumptionTab()
         self.cases_tab = CasesTab(self)
         self.consents_tab = ConsentsTab(self)
+        self.tabs.addTab(self.overview_tab, _("Overview"))
         self.tabs.addTab(self.identity_tab, _("Identity"))
         self.tabs.addTab(self.services_tab, _("Services"))
         self.tabs.addTab(self.consumption_tab, _("Consumption"))
@@ -151,6 +155,7 @@ class CustomerPage(QWidget):
         self.banner.setVisible(ident.restricted)
         self.closed_note.setVisible(ident.status == CustomerStatus.CLOSED.value)
         self.identity_tab.show_identity(ident)
+        self.overview_tab.show_overview(view.overview)
         self.services_tab.show_services(view.record.services, ident.restricted)
         self.consumption_tab.show_consumption(view.history, view.payments)
         self.cases_tab.show_cases(view.record.cases, view.record.services)
@@ -165,7 +170,7 @@ class CustomerPage(QWidget):
                           lambda view: (self.show_view(view), self.say(sentence, ok=True)),
                           lambda error: self.say(error, ok=False))
 
-    def say(self, sentence: str, ok: bool) -> None:
+    def say(self, sentence: str | CustosError, ok: bool) -> None:
         set_status(self.status, sentence, ok)
 
     def close_page(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
 from app.customers.model import Purpose
+from app.errors import CustosError
 from app.i18n import _
 from app.security import Session
 from ui.customers.common import FieldFormDialog
@@ -121,6 +122,6 @@ class CustomerOpener(QObject):
         self.busy = False
         self.dialog = None
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, error: CustosError) -> None:
         self.busy = False
-        self.failed.emit(sentence)
+        self.failed.emit(str(error))

@@ -1,5 +1,6 @@
 """The Access log section: who did what to which customer, filtered (user, customer, action,
-purpose, dates) over a lazy table, exported to XLSX or PDF, and its hash chain verified."""
+purpose, dates) over a lazy table, each event read in words in a details pane, exported to
+XLSX or PDF, and its hash chain verified."""
 
 from __future__ import annotations
 
@@ -20,32 +21,32 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app import clock
+from app import audit_actions, clock
 from app.audit import ChainReport
 from app.customers.model import Purpose
+from app.errors import CustosError
 from app.exports.log_pdf import PDF_ROW_CAP, access_log_pdf
 from app.exports.xlsx import export_list
 from app.i18n import _, current_language
 from app.integrity import verify_audit_log
-from app.oversight.review import LogFilter, search_log
+from app.oversight.review import LogFilter, search_log, staff_names
 from app.pdf import PageFrame
 from app.security import Session
 from app.settings import branch_name
 from ui.oversight.common import Stopped, log_headers
+from ui.oversight.log_details import EventDetails, action_choice, chosen_login, user_choice
 from ui.oversight.log_model import COLUMN_WIDTHS, AuditLogModel, pages_of, row_cells
 from ui.rights.common import ask_save_path, save_bytes
 from ui.sections.common import section_title, set_status
 from ui.sections.integrity import report_sentence
 from ui.worker import Progress, run_in_background
 
-ACTIONS = ("customer.", "customer.opened", "customer.revealed", "customer.searched", "case.",
-           "consent.", "request.", "file.", "loan.", "export.", "import.", "report.", "login",
-           "login.failed", "user.", "alert.", "audit.", "backup.", "keys.", "setting.")
 NO_DATE = QDate(2000, 1, 1)  # the minimum of a date field, shown as "—": no bound
 EXPORT_PAGE = 1000
 
@@ -64,10 +65,12 @@ def bound(field: QDateEdit) -> str:
     return "" if field.date() == NO_DATE else field.date().toString("yyyy-MM-dd")
 
 
-def filter_text(f: LogFilter) -> str:
+def filter_text(f: LogFilter, names: dict[str, str] | None = None) -> str:
     """The filter in one line, for the PDF and the count line."""
+    action = audit_actions.selection_label(f.actions) if f.actions else f.action
     parts = [_("{field}: {value}").format(field=field, value=value) for field, value in (
-        (_("User"), f.actor), (_("Customer"), f.customer_no), (_("Action"), f.action),
+        (_("User"), (names or {}).get(f.actor, f.actor)), (_("Customer"), f.customer_no),
+        (_("Action"), action),
         (_("Purpose"), Purpose(f.purpose).label if f.purpose else ""),
         (_("Since"), f.since), (_("Until"), f.until)) if value]
     return _("Filter: {filter}").format(filter=_(", ").join(parts)) if parts else \
@@ -86,7 +89,8 @@ def access_pdf(session: Session, seqs: array, chosen: LogFilter,
             raise Stopped(_("The export was cancelled; no file was written."))
     frame = PageFrame(branch_name(session.db), _("Access log"), session.display_name,
                       clock.local_text(clock.stamp()), current_language())
-    return access_log_pdf(session, log_headers(), rows, len(seqs), filter_text(chosen), frame)
+    return access_log_pdf(session, log_headers(), rows, len(seqs),
+                          filter_text(chosen, staff_names(session)), frame)
 
 
 class AccessLogSection(QWidget):
@@ -104,16 +108,11 @@ class AccessLogSection(QWidget):
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
-        self.user = QLineEdit()
-        self.user.setPlaceholderText(_("any user"))
+        self.names = staff_names(session)
+        self.user = user_choice(self.names)
         self.customer = QLineEdit()
         self.customer.setPlaceholderText(_("any customer"))
-        self.action = QComboBox()
-        self.action.setEditable(True)
-        self.action.addItem("")
-        self.action.addItems(ACTIONS)
-        self.action.lineEdit().setPlaceholderText(_("any action, or a prefix"))
-        self.action.setMinimumWidth(220)
+        self.action = action_choice()
         self.purpose = QComboBox()
         self.purpose.addItem(_("any purpose"), "")
         for purpose in Purpose:
@@ -138,7 +137,7 @@ class AccessLogSection(QWidget):
         grid.addWidget(self.clear_button, 1, 6)
         grid.setColumnStretch(7, 1)
         layout.addLayout(grid)
-        for field in (self.user, self.customer, self.action.lineEdit()):
+        for field in (self.user.lineEdit(), self.customer):
             field.returnPressed.connect(self.search)
 
         self.count = QLabel()
@@ -158,7 +157,16 @@ class AccessLogSection(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        layout.addWidget(self.table, 1)
+        self.details = EventDetails()
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.details.show_event(
+                self.model.event_at(current.row()) if current.isValid() else None))
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
 
         bar = QHBoxLayout()
         self.xlsx_button = QPushButton(_("Export XLSX…"))
@@ -195,17 +203,17 @@ class AccessLogSection(QWidget):
     # -- the list -----------------------------------------------------------------------
 
     def log_filter(self) -> LogFilter:
-        return LogFilter(actor=self.user.text().strip(),
+        return LogFilter(actor=chosen_login(self.user, self.names),
                          customer_no=self.customer.text().strip(),
-                         action=self.action.currentText().strip(),
+                         actions=tuple(self.action.currentData() or ()),
                          purpose=self.purpose.currentData() or "",
                          since=bound(self.since), until=bound(self.until))
 
     def clear(self) -> None:
-        for field in (self.user, self.customer):
-            field.clear()
+        self.user.setCurrentIndex(0)
+        self.user.setEditText("")
+        self.customer.clear()
         self.action.setCurrentIndex(0)
-        self.action.setEditText("")
         self.purpose.setCurrentIndex(0)
         self.since.setDate(NO_DATE)
         self.until.setDate(NO_DATE)
@@ -228,11 +236,12 @@ class AccessLogSection(QWidget):
         self.search_button.setEnabled(True)
         self.current = chosen
         self.model.set_seqs(seqs)
+        self.details.show_event(None)
         self.count.setText(_("{count} events. {filter}").format(
-            count=f"{len(seqs):,}", filter=filter_text(chosen)))
+            count=f"{len(seqs):,}", filter=filter_text(chosen, self.names)))
         self._update_buttons()
 
-    def _search_failed(self, sentence: str) -> None:
+    def _search_failed(self, sentence: CustosError) -> None:
         self.search_button.setEnabled(True)
         set_status(self.status, sentence, ok=False)
 
@@ -312,7 +321,7 @@ class AccessLogSection(QWidget):
         self.progress.hide()
         set_status(self.result, report_sentence(report), ok=report.intact)
 
-    def _verify_failed(self, sentence: str) -> None:
+    def _verify_failed(self, sentence: CustosError) -> None:
         self.verify_button.setEnabled(True)
         self.progress.hide()
         set_status(self.result, sentence, ok=False)

@@ -53,8 +53,8 @@ def last_month(today: date | None = None) -> date:
 
 
 def log_headers() -> list[str]:
-    return [_("No."), _("Time"), _("User"), _("Action"), _("Outcome"), _("Customer"),
-            _("Purpose"), _("Detail")]
+    return [_("No."), _("Time"), _("User"), _("Action"), _("Result"), _("Customer"),
+            _("Purpose"), _("Details")]
 
 
 # -- the way to another section --------------------------------------------------------

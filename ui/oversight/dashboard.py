@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.customers.model import CaseKind
+from app.errors import CustosError
 from app.i18n import _
 from app.oversight.dashboard import Dashboard, dashboard
 from app.security import Session
@@ -201,7 +202,7 @@ class DashboardSection(QWidget):
         run_in_background(self, lambda _p: dashboard(session), self._show, self._failed,
                           show_after_ms=None)
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, sentence: CustosError) -> None:
         self._busy = False
         self.refresh_button.setEnabled(True)
         set_status(self.status, sentence, ok=False)

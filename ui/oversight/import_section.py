@@ -11,6 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from app.errors import CustosError
 from app.i18n import _
 from app.imports.kinds import KINDS
 from app.imports.run import ImportResult, preview, run_import
@@ -104,9 +105,9 @@ class ImportSection(QWidget):
                           lambda found: self._previewed(kind, path, found),
                           self._preview_failed, label=_("Reading the file…"))
 
-    def _preview_failed(self, sentence: str) -> None:
+    def _preview_failed(self, error: CustosError) -> None:
         self.file_page.next.setEnabled(True)
-        self.file_page.error.setText(sentence)
+        self.file_page.error.setText(str(error))
         self.file_page.error.show()
 
     def _previewed(self, kind: str, path: Path, found) -> None:
@@ -148,9 +149,9 @@ class ImportSection(QWidget):
             self.progress_page.cancel.setEnabled(False)
             self.progress_page.rate.setText(_("Cancelling…"))
 
-    def _import_failed(self, sentence: str) -> None:
+    def _import_failed(self, error: CustosError) -> None:
         self.task = None
-        self.mapping_page.error.setText(sentence)
+        self.mapping_page.error.setText(str(error))
         self.mapping_page.error.show()
         self._go(self.mapping_page)
 

@@ -1,7 +1,8 @@
 """The audit log as a Qt model over an array of sequence numbers, its rows fetched a page at
 a time with `log_rows` (as ui/customers/list_model does for customers): a search over
 millions of events costs 8 bytes an event, and only the pages a person scrolls past are
-read (ui/paged.py). Details are shown as stored — app/ masked them when the event was written."""
+read (ui/paged.py). Actions, results and details are shown in words (app.audit_actions);
+app/ masked the details when the event was written."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from app import audit_actions
 from app.oversight.review import LogRow, log_rows
 from app.security import Session
 from ui.customers.common import purpose_label
@@ -29,8 +31,9 @@ Fetch = Callable[[Session, Sequence[int]], list[LogRow]]
 
 def row_cells(row: LogRow) -> list[str | int]:
     """One event as the cells a person reads (the table, the XLSX and the PDF alike)."""
-    return [row.seq, seconds_text(row.at), row.actor, row.action, row.outcome,
-            row.customer_ref, purpose_label(row.purpose), row.detail]
+    return [row.seq, seconds_text(row.at), row.actor_name or row.actor,
+            audit_actions.label(row.action), audit_actions.result(row.outcome),
+            row.customer_ref, purpose_label(row.purpose), row.sentence]
 
 
 def pages_of(session: Session, seqs: array, page_size: int = 1000,
@@ -106,6 +109,6 @@ class AuditLogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(RED) if row.outcome != "ok" else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.detail if index.column() == DETAIL else None
+            return row.sentence if index.column() == DETAIL else None
         value = row_cells(row)[index.column()]
         return str(value)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import CustosError
 from app.i18n import N_, _, current_language
 from app.reports.service import TITLES, report_pdf, write_report
 from app.security import Session
@@ -161,6 +162,6 @@ class ReportsSection(QWidget):
         self._busy(False)
         set_status(self.status, _("Saved as {file}.").format(file=str(path)), ok=True)
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, sentence: CustosError) -> None:
         self._busy(False)
         set_status(self.status, sentence, ok=False)

@@ -1,8 +1,8 @@
-"""What can be done on a request, by kind and role, and what each button does.
+"""The buttons of a request page and what each does.
 
-Each handler calls one app/ function (through a form where something must be typed). A
-button is shown for the roles that hold its permission and disabled once the request is
-closed; every other rule is app/'s, whose refusal is shown as its sentence.
+Which steps a request offers, to whom and when, is app/'s (app/rights/steps.py): the page
+shows and enables the buttons it names. Each handler calls one app/ function (through a
+form where something must be typed); a refusal is shown as its sentence.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from app.i18n import N_, _
 from app.rights import answers
 from app.rights.copies import CopyBytes, file_name, handover_copy, review_copy
 from app.rights.erasure import ErasurePlan, erasure_plan
-from app.rights.held import HELD_KINDS
-from app.rights.model import ArtefactKind, RequestKind, RequestStatus, RightsRequest
+from app.rights.model import ArtefactKind, RequestKind, RightsRequest
 from app.rights.requests import start_work, verify_identity
-from app.security import Permission, Session
+from app.rights.steps import ON_A_COPY, Step, copy_steps, request_steps, role_steps
+from app.security import Session
 from ui.dialogs import ask
 from ui.rights.common import HeldCopy, ask_save_path, save_bytes
 from ui.rights.decision_dialogs import (
@@ -44,88 +44,61 @@ from ui.rights.release_dialog import HandOverDialog, PortableReviewDialog, Relea
 if TYPE_CHECKING:
     from ui.rights.request_page import RequestPage
 
-K = RequestKind
-OBJECTIONS = frozenset({K.OBJECT_MARKETING, K.OBJECT_PROFILING, K.WITHDRAW_CONSENT})
-COPIES = frozenset({K.ACCESS, K.PORTABILITY})
 HELD_SENTENCE = N_("The copy was prepared. Custos holds it until a manager has looked at it "
                    "and released it; then it can be printed or saved.")
 
 
 @dataclass
 class Action:
-    key: str
+    step: Step
     button: QPushButton
-    kinds: frozenset[RequestKind] | None
-    only_in: RequestStatus | None  # shown only in this state (the step it moves on from)
-    needs_copy: bool = False       # works on the chosen row of the answers table
 
-    def refresh(self, page: RequestPage) -> None:
-        request = page.request
-        if request is None:
-            self.button.setVisible(False)
-            return
-        fits = self.kinds is None or RequestKind(request.kind) in self.kinds
-        self.button.setVisible(fits and (self.only_in is None or request.status == self.only_in))
-        enabled = page.is_open() or self.key == "again"
-        if self.needs_copy:
-            copy = page.selected_artefact()
-            if copy is None:
-                enabled = False
-            elif self.key == "again":  # a notice, held by this window only
-                enabled = enabled and copy.sha256 in page.documents
-            else:  # held copies: released ones are handed over, the others released
-                enabled = enabled and copy.kind in HELD_KINDS and (
-                    bool(copy.released_at) == (self.key == "handover"))
+    def refresh(self, page: RequestPage, steps: dict[Step, bool],
+                on_copy: frozenset[Step]) -> None:
+        """Shown when app/ offers the step on this request, enabled when it can be taken
+        now (a step on an answer: when it applies to the chosen one)."""
+        self.button.setVisible(self.step in steps)
+        enabled = steps.get(self.step, False)
+        if self.step in ON_A_COPY:
+            enabled = enabled and self.step in on_copy
         self.button.setEnabled(enabled)
 
 
-# key, label, handler name, permission, kinds, only_in, row, needs_copy
-_TABLE: tuple = (
-    ("notice", N_("Print information notice"), "print_notice", Permission.REQUEST_TAKE,
-     frozenset({K.INFORMATION}), None, "answer", False),
-    ("access", N_("Prepare access copy…"), "prepare_access", Permission.REQUEST_TAKE,
-     frozenset({K.ACCESS}), None, "answer", False),
-    ("portable", N_("Prepare portable data…"), "prepare_portable", Permission.REQUEST_TAKE,
-     frozenset({K.PORTABILITY}), None, "answer", False),
-    ("rectify", N_("Correct identity…"), "correct_identity", Permission.REQUEST_TAKE,
-     frozenset({K.RECTIFICATION}), None, "answer", False),
-    ("plan", N_("Show erasure plan"), "show_plan", Permission.REQUEST_TAKE,
-     frozenset({K.ERASURE}), None, "answer", False),
-    ("erase", N_("Erase…"), "erase", Permission.REQUEST_DECIDE, frozenset({K.ERASURE}), None,
-     "answer", False),
-    ("restrict", N_("Restrict processing…"), "restrict", Permission.REQUEST_DECIDE,
-     frozenset({K.RESTRICTION}), None, "answer", False),
-    ("object", N_("Apply (withdraw consent now)"), "apply_objection", Permission.REQUEST_TAKE,
-     OBJECTIONS, None, "answer", False),
-    ("again", N_("Show copy again…"), "show_again", Permission.REQUEST_TAKE,
-     frozenset({K.INFORMATION}), None, "copies", True),
-    ("release", N_("Look at it and release…"), "release", Permission.REQUEST_DECIDE, COPIES,
-     None, "copies", True),
-    ("handover", N_("Print or save…"), "hand_over", Permission.REQUEST_TAKE, COPIES, None,
-     "copies", True),
-    ("verify", N_("Mark identity as verified"), "verify", Permission.REQUEST_TAKE, None,
-     RequestStatus.RECEIVED, "decide", False),
-    ("start", N_("Start work"), "start", Permission.REQUEST_TAKE, None, RequestStatus.VERIFIED,
-     "decide", False),
-    ("complete", N_("Complete…"), "complete", Permission.REQUEST_DECIDE, None, None, "decide",
-     False),
-    ("refuse", N_("Refuse…"), "refuse", Permission.REQUEST_DECIDE, None, None, "decide", False),
-    ("extend", N_("Extend…"), "extend", Permission.REQUEST_DECIDE, None, None, "decide", False),
-)
+def refresh_actions(page: RequestPage) -> None:
+    request = page.request
+    steps = request_steps(page.session, request) if request is not None else {}
+    chosen = page.selected_artefact()
+    on_copy = copy_steps(chosen, chosen is not None and chosen.sha256 in page.documents)
+    for action in page.actions:
+        action.refresh(page, steps, on_copy)
+
+
+# step → its handler and the row of the page its button stands in
+_PLACES: dict[Step, tuple[str, str]] = {
+    Step.NOTICE: ("print_notice", "answer"), Step.ACCESS: ("prepare_access", "answer"),
+    Step.PORTABLE: ("prepare_portable", "answer"), Step.RECTIFY: ("correct_identity", "answer"),
+    Step.PLAN: ("show_plan", "answer"), Step.ERASE: ("erase", "answer"),
+    Step.RESTRICT: ("restrict", "answer"), Step.OBJECT: ("apply_objection", "answer"),
+    Step.AGAIN: ("show_again", "copies"), Step.RELEASE: ("release", "copies"),
+    Step.HANDOVER: ("hand_over", "copies"), Step.VERIFY: ("verify", "decide"),
+    Step.START: ("start", "decide"), Step.COMPLETE: ("complete", "decide"),
+    Step.REFUSE: ("refuse", "decide"), Step.EXTEND: ("extend", "decide"),
+}
 
 
 def build_actions(page: RequestPage) -> list[Action]:
+    """A hidden button per step of the role; `refresh_actions` shows those app/ offers."""
     rows = {"answer": page.answer_row, "decide": page.decide_row, "copies": page.artefact_row}
     actions = []
-    for key, label, handler, permission, kinds, only_in, row, needs_copy in _TABLE:
-        if not page.session.can(permission):
-            continue
-        button = QPushButton(_(label))
-        button.setObjectName(f"action-{key}")
+    for step in role_steps(page.session):
+        handler, row = _PLACES[step]
+        button = QPushButton(step.label)
+        button.setObjectName(f"action-{step.value}")
         button.setAutoDefault(False)
+        button.setVisible(False)
         button.clicked.connect(lambda _checked=False, h=HANDLERS[handler]: h(page))
         rows[row].addWidget(button)
-        actions.append(Action(key, button, kinds, only_in, needs_copy))
+        actions.append(Action(step, button))
     return actions
 
 
@@ -276,10 +249,10 @@ def restrict(page: RequestPage) -> None:
 def apply_objection(page: RequestPage) -> None:
     session, number, request = _names(page)
     done = _("The withdrawal is on record and effective now.")
-    if request.kind == K.WITHDRAW_CONSENT:
+    if request.kind == RequestKind.WITHDRAW_CONSENT:
         page.open_form(WithdrawDialog(session, request, page), done)
         return
-    purpose = ConsentPurpose.MARKETING if request.kind == K.OBJECT_MARKETING \
+    purpose = ConsentPurpose.MARKETING if request.kind == RequestKind.OBJECT_MARKETING \
         else ConsentPurpose.ANALYTICS
     ask(page, _("Withdraw the consent “{consent}” of {customer} now? It takes effect at once; "
                 "the original consent stays in the history.").format(

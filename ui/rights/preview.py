@@ -90,6 +90,10 @@ class PreviewDialog(QDialog):
         self.print_button.clicked.connect(self.choose_printer)
         self.save_button.clicked.connect(self.save_as)
         self.close_button.clicked.connect(self.accept)
+        # Enter closes (or, in a review, cancels): it never zooms, prints or saves.
+        for button in (self.zoom_out, self.zoom_in, self.print_button, self.save_button):
+            button.setAutoDefault(False)
+        self.close_button.setDefault(True)
         self.set_zoom(self.zoom_index)
 
     # -- pages --------------------------------------------------------------------------

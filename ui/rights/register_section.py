@@ -135,7 +135,7 @@ class EntryEditor(QWidget):
         self._show_changed(fresh)
         set_status(self.error, _("Saved."), ok=True)
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, sentence: CustosError) -> None:
         self.save_button.setEnabled(True)
         set_status(self.error, sentence, ok=False)
 
@@ -231,7 +231,7 @@ class RegisterSection(QWidget):
                                       "written to {file}.").format(count=count,
                                                                    file=str(target)), ok=True)
 
-        def failed(sentence: str) -> None:
+        def failed(sentence: CustosError) -> None:
             self.export_button.setEnabled(True)
             set_status(self.status, sentence, ok=False)
 

@@ -60,6 +60,7 @@ class _Releasing:
         self.release_button.setObjectName("release-copy")
         self.release_button.setEnabled(False)
         self.release_button.clicked.connect(self.release)
+        self.release_button.setAutoDefault(False)  # releasing is a click, never an Enter
         row.addWidget(self.release_button)
         layout.addLayout(row)
 
@@ -72,7 +73,7 @@ class _Releasing:
         session, copy = self.session, self.copy
         self.release_button.setEnabled(False)
 
-        def failed(sentence: str) -> None:
+        def failed(sentence: CustosError) -> None:
             set_status(self.status, sentence, ok=False)
             self.release_button.setEnabled(True)
 

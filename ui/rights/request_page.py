@@ -35,7 +35,7 @@ from app.rights.model import Artefact, ArtefactKind, RequestKind, RequestStatus,
 from app.rights.requests import get_request
 from app.security import Session
 from ui.dialogs import hint_label
-from ui.rights.actions import build_actions
+from ui.rights.actions import build_actions, refresh_actions
 from ui.rights.common import (
     ANSWER_STEPS,
     OVERDUE,
@@ -47,6 +47,7 @@ from ui.rights.common import (
 )
 from ui.rights.timeline import Timeline
 from ui.sections.common import section_title, set_status
+from ui.staff import names_for
 from ui.worker import run_in_background
 
 
@@ -162,20 +163,23 @@ class RequestPage(QDialog):
             due = (_("{date} (overdue by {days} days)").format(date=r.due_date, days=-left)
                    if r.overdue else _("{date} ({days} days left)").format(date=r.due_date,
                                                                         days=left))
+        person = names_for(self.session)
         facts: list[tuple[str, str]] = [
             (_("Customer:"), f"{r.customer_no}  {r.customer_name}"),
             (_("Status:"), RequestStatus(r.status).label),
-            (_("Received:"), when_by(r.received_at, r.received_by)),
+            (_("Received:"), when_by(r.received_at, person(r.received_by))),
             (_("Due date:"), due),
             (_("Channel:"), channel_label(r.channel)),
             (_("Identity verified by:"), r.identity_check),
+            (_("Identity marked verified:"),
+             when_by(r.verified_at, person(r.verified_by)) or "—"),
             (_("Language of the answers:"), LANGUAGES.get(r.language, r.language)),
             (_("Notes:"), r.notes or "—"),
         ]
         if r.extended:
             facts.append((_("Extended:"), r.extension_reason or ""))
         if r.decided_at:
-            facts.append((_("Decided:"), when_by(r.decided_at, r.decided_by)))
+            facts.append((_("Decided:"), when_by(r.decided_at, person(r.decided_by))))
         for label, value in ((_("Outcome:"), r.outcome), (_("Reason for the refusal:"),
                                                          r.refusal_reason),
                              (_("Reason for the delay:"), r.late_reason)):
@@ -195,12 +199,13 @@ class RequestPage(QDialog):
     def _fill_artefacts(self, artefacts: tuple[Artefact, ...]) -> None:
         keep = self.selected_artefact()
         self.artefacts.setRowCount(len(artefacts))
+        person = names_for(self.session)
         for row, a in enumerate(artefacts):
             cells = (ArtefactKind(a.kind).label, LANGUAGES.get(a.language, a.language),
                      _("Yes") if a.protected else _("No"), short_checksum(a.sha256),
-                     when_by(a.created_at, a.created_by),
-                     when_by(a.released_at, a.released_by) or _("not released"),
-                     when_by(a.handed_over_at, a.handed_over_by) or "—")
+                     when_by(a.created_at, person(a.created_by)),
+                     when_by(a.released_at, person(a.released_by)) or _("not released"),
+                     when_by(a.handed_over_at, person(a.handed_over_by)) or "—")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 3:
@@ -225,12 +230,11 @@ class RequestPage(QDialog):
             RequestStatus.COMPLETED, RequestStatus.REFUSED)
 
     def _update_buttons(self) -> None:
-        for action in self.actions:
-            action.refresh(self)
+        refresh_actions(self)
 
     # -- doing things -------------------------------------------------------------------
 
-    def say(self, sentence: str, ok: bool) -> None:
+    def say(self, sentence: str | CustosError, ok: bool) -> None:
         set_status(self.status, sentence, ok=ok)
 
     def run(self, call: Callable[[], Any], done_sentence: str, label: str = "",
@@ -246,7 +250,7 @@ class RequestPage(QDialog):
             if on_done is not None:
                 on_done(result)
 
-        def failed(sentence: str) -> None:
+        def failed(sentence: CustosError) -> None:
             self._update_buttons()
             self.say(sentence, ok=False)
 

@@ -1,6 +1,9 @@
-"""Requests: the open rights requests by due date, overdue in red, and intake of new ones."""
+"""Requests: the rights requests by due date, overdue in red, a page at a time off the
+window's thread (ui/rights/request_list.py), and intake of new ones."""
 
 from __future__ import annotations
+
+from array import array
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
@@ -10,23 +13,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import CustosError
 from app.i18n import _
-from app.rights.model import RequestKind, RequestStatus, RightsRequest
-from app.rights.requests import list_requests, request_counts, verify_identity
+from app.rights.queue import RequestLine, request_counts, request_id_of, request_ids
 from app.security import Session
-from ui.dialogs import ask
-from ui.rights.common import OVERDUE, days_left
 from ui.rights.intake import IntakeDialog
+from ui.rights.request_list import RequestListModel
 from ui.rights.request_page import RequestPage
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
@@ -38,9 +37,9 @@ class RequestsSection(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.requests: list[RightsRequest] = []
         self.page: RequestPage | None = None
         self.intake: IntakeDialog | None = None
+        self._generation = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 28)
         layout.setSpacing(12)
@@ -48,7 +47,31 @@ class RequestsSection(QWidget):
         self.counts = QLabel()
         self.counts.setStyleSheet("font-size: 14px;")
         layout.addWidget(self.counts)
+        layout.addLayout(self._bar())
+        self.model = RequestListModel(session, parent=self)
+        self.model.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(0)  # fit the rows on screen: read no other page
+        self.table.doubleClicked.connect(lambda _index: self._open_selected())
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_args: self._update_buttons())
+        layout.addWidget(self.table, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.hide()
+        layout.addWidget(self.status)
+        self.refresh()
 
+    def _bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.filters = QButtonGroup(self)
         for key, text in ((OPEN, _("Open")), (OVERDUE_ONLY, _("Overdue")), (ALL, _("All"))):
@@ -64,29 +87,7 @@ class RequestsSection(QWidget):
         self.open_button.clicked.connect(self._open_selected)
         bar.addWidget(self.open_button)
         bar.addWidget(self.new_button)
-        layout.addLayout(bar)
-
-        self.table = QTableWidget(0, 6)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setHorizontalHeaderLabels([
-            _("Request"), _("Customer"), _("Kind"), _("Status"), _("Due date"),
-            _("Days left")])
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.table.doubleClicked.connect(lambda _index: self._open_selected())
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        layout.addWidget(self.table, 1)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.hide()
-        layout.addWidget(self.status)
-        self.refresh()
+        return bar
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt's name
         super().showEvent(event)
@@ -95,46 +96,41 @@ class RequestsSection(QWidget):
     # -- the list -----------------------------------------------------------------------
 
     def refresh(self, keep: str | None = None) -> None:
+        """The ids and the counts on the worker; the rows are read as they are drawn."""
         selected = self.selected()
         keep = keep or (selected.request_no if selected else None)
-        which = self.filters.checkedId()
-        try:
-            self.requests = list_requests(self.session, open_only=which != ALL,
-                                          overdue_only=which == OVERDUE_ONLY)
-            counts = request_counts(self.session)
-        except CustosError as exc:
-            self.requests, counts = [], None
-            set_status(self.status, str(exc), ok=False)
-        if counts is not None:
-            self.counts.setText(_("{open} open, {week} due this week, {overdue} overdue")
-                                .format(open=counts["open"], week=counts["due_this_week"],
-                                        overdue=counts["overdue"]))
-        self.table.setRowCount(len(self.requests))
-        for row, request in enumerate(self.requests):
-            open_now = request.status not in (RequestStatus.COMPLETED, RequestStatus.REFUSED)
-            cells = (request.request_no, f"{request.customer_no}  {request.customer_name}",
-                     RequestKind(request.kind).label, RequestStatus(request.status).label,
-                     request.due_date, str(days_left(request.due_date)) if open_now else "")
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if request.overdue:
-                    item.setForeground(OVERDUE)
-                elif not open_now:
-                    item.setForeground(Qt.GlobalColor.gray)
-                if col == 5:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, col, item)
-            if request.request_no == keep:
-                self.table.selectRow(row)
+        which, session = self.filters.checkedId(), self.session
+        self._generation += 1
+        generation = self._generation
+
+        def work(_progress: object) -> tuple[array, dict[str, int], int | None]:
+            ids = request_ids(session, open_only=which != ALL,
+                              overdue_only=which == OVERDUE_ONLY)
+            kept = request_id_of(session, keep) if keep else None
+            return ids, request_counts(session), kept
+
+        run_in_background(self, work, lambda found: self._listed(generation, *found),
+                          self._failed, show_after_ms=None)
+
+    def _failed(self, error: CustosError) -> None:
+        set_status(self.status, error, ok=False)
+
+    def _listed(self, generation: int, ids: array, counts: dict[str, int],
+                kept: int | None) -> None:
+        if generation != self._generation:
+            return  # the filter changed meanwhile; a newer answer is on its way
+        self.counts.setText(_("{open} open, {week} due this week, {overdue} overdue")
+                            .format(open=counts["open"], week=counts["due_this_week"],
+                                    overdue=counts["overdue"]))
+        self.model.set_ids(ids)
+        if kept is not None and kept in ids:
+            self.table.selectRow(ids.index(kept))
         self._update_buttons()
 
-    def selected(self) -> RightsRequest | None:
+    def selected(self) -> RequestLine | None:
         model = self.table.selectionModel()
         rows = model.selectedRows() if model else []
-        if not rows or rows[0].row() >= len(self.requests):
-            return None
-        return self.requests[rows[0].row()]
+        return self.model.line(rows[0].row()) if rows else None
 
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.selected() is not None)
@@ -169,27 +165,9 @@ class RequestsSection(QWidget):
         return dialog
 
     def _taken(self, request_no: str) -> None:
+        """The request is on record (verified, if the form said so): its page opens."""
         self.intake = None
         self.refresh(request_no)
         set_status(self.status, _("Request {number} was taken.").format(number=request_no),
                    ok=True)
-        box = ask(self, _("Request {number} was taken. Was the customer's identity checked "
-                          "(for example at the counter)? Then mark it as verified now.")
-                  .format(number=request_no), _("Identity verified"),
-                  lambda: self._verify(request_no))
-        box.finished.connect(lambda _r: None if box.buttonRole(box.clickedButton())
-                             == QMessageBox.ButtonRole.AcceptRole
-                             else self.open_request(request_no))
-        self.verify_question = box
-
-    def _verify(self, request_no: str) -> None:
-        """Then the request page, once the new state is on record."""
-        session = self.session
-
-        def failed(sentence: str) -> None:
-            set_status(self.status, sentence, ok=False)
-            self.open_request(request_no)
-
-        run_in_background(self, lambda _p: verify_identity(session, request_no),
-                          lambda _r: (self.refresh(request_no), self.open_request(request_no)),
-                          failed)
+        self.open_request(request_no)

@@ -22,6 +22,7 @@ from ui.sections.access import AccessRequestsSection
 from ui.sections.home import HomeSection
 from ui.sections.integrity import IntegritySection
 from ui.sections.settings import SecuritySettingsSection
+from ui.sections.tasks import TasksSection
 from ui.sections.users import UsersSection
 
 
@@ -35,8 +36,11 @@ class Section:
 
 
 SECTIONS: list[Section] = [
-    # Every role holds OWN_ACCOUNT, so everyone who logs in has a home page.
-    Section("home", lambda: _("Home"), Permission.OWN_ACCOUNT, HomeSection, order=0),
+    Section("tasks", lambda: _("Tasks"), Permission.ACCOUNTS_MANAGE, TasksSection, order=1),
+    # Every role holds OWN_ACCOUNT: everyone can read what their roles do, and the keys.
+    # Nobody starts there (ui.navigation.LANDINGS), so it comes last.
+    Section("home", lambda: _("My roles and shortcuts"), Permission.OWN_ACCOUNT, HomeSection,
+            order=990),
     Section("access", lambda: _("Access requests"), Permission.ACCESS_GRANT,
             AccessRequestsSection, order=70),
     Section("users", lambda: _("Users"), Permission.ACCOUNTS_MANAGE, UsersSection, order=800),

@@ -156,7 +156,7 @@ class AccessRequestsSection(QWidget):
         set_status(self.status, _("{user} can now read the customer data of their roles, from "
                                   "their next login.").format(user=username), ok=True)
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, sentence: CustosError) -> None:
         set_status(self.status, sentence, ok=False)
         self._update_buttons()
 

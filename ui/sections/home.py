@@ -1,4 +1,5 @@
-"""The home page: who is logged in and what each of their roles does in Custos. No customer data."""
+"""My roles and shortcuts: who is logged in, what each of their roles does in Custos, and the
+keys that work everywhere. No customer data; nobody starts here (ui.navigation.LANDINGS)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import N_, _
-from app.security import Role, Session
+from app.security import Permission, Role, Session
 from ui.dialogs import hint_label
 from ui.sections.common import section_title
 
@@ -46,6 +47,8 @@ class HomeSection(QWidget):
             inner.addWidget(text)
             layout.addWidget(card)
         layout.addSpacing(8)
+        if session.can(Permission.CUSTOMER_FIND):
+            layout.addWidget(hint_label(_("Ctrl+F finds a customer from any screen.")))
         layout.addWidget(hint_label(_("Lock the screen with Ctrl+L whenever you leave the desk. "
                                       "Custos also locks itself after a few idle minutes.")))
         layout.addStretch(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from app.audit import ChainReport
+from app.errors import CustosError
 from app.i18n import N_, _
 from app.integrity import verify_audit_log
 from app.security import Session
@@ -79,7 +80,7 @@ class IntegritySection(QWidget):
         self.progress.hide()
         set_status(self.result, report_sentence(report), ok=report.intact)
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, sentence: CustosError) -> None:
         self.verify.setEnabled(True)
         self.progress.hide()
         set_status(self.result, sentence, ok=False)

@@ -65,6 +65,6 @@ class SecuritySettingsSection(QWidget):
         set_status(self.status, _("Saved: the screen locks after {minutes} idle minutes.")
                    .format(minutes=minutes), ok=True)
 
-    def _failed(self, sentence: str) -> None:
+    def _failed(self, sentence: CustosError) -> None:
         self.save.setEnabled(True)
         set_status(self.status, sentence, ok=False)

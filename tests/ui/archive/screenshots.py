@@ -24,8 +24,6 @@ from app.archive.printouts import borrow_slip_pdf, label_sheet_pdf
 from app.demo_records import fill_records
 from app.security import Role
 from app.settings import set_branch_details
-from app.store import schema
-from app.store.keyring import FLOOR
 from ui.app import prepare_application
 from ui.archive import register_sections
 from ui.archive.customer_panel import CustomerFilesPanel
@@ -35,7 +33,7 @@ from ui.main_window import MainWindow
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # run as a script
-from tests.ui.shots import approve_everyone, load_translations, pump, save  # noqa: E402
+from tests.ui.shots import branch_database, load_translations, pump, save  # noqa: E402
 
 USERS = {"archive": ("陈静", Role.ARCHIVE), "manager": ("王强", Role.MANAGER),
          "counter": ("李娜", Role.COUNTER)}
@@ -47,14 +45,7 @@ def password(user: str) -> str:
 
 def build_database(folder: Path) -> tuple[Path, dict]:
     path = folder / "shots.custos"
-    created = accounts.create_database(path, "admin", "admin-password", kdf=FLOOR)
-    admin = accounts.login(path, "admin", "admin-password")
-    for user, (name, role) in USERS.items():
-        accounts.add_user(admin, user, [role], password(user), display_name=name)
-    with admin.db.write() as conn:
-        conn.execute(schema.user.update().values(must_change_password=0))
-    approve_everyone(admin, created.recovery_code)
-    accounts.logout(admin)
+    branch_database(path, USERS, password)
     manager = accounts.login(path, "manager", password("manager"))
     fill_records(manager, 160, random.Random(3))
     set_branch_details(manager, "中国电信 和平路营业厅", "北京市东城区和平路 18 号",

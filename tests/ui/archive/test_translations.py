@@ -23,7 +23,7 @@ def test_the_screens_speak_chinese(qtbot, chinese, login, moving_clock):
     section = ArchiveSection(login(Role.ARCHIVE))
     qtbot.addWidget(section)
     titles = [section.tabs.tabText(i) for i in range(section.tabs.count())]
-    assert titles == ["查找", "登记", "借出", "归还", "超期", "销毁", "移交"]
+    assert titles == ["查找", "登记", "借出", "归还", "逾期", "销毁", "移交"]
     assert section.borrow.lend_button.text() == "借出"
     approvals = ApprovalsSection(login(Role.MANAGER))
     qtbot.addWidget(approvals)

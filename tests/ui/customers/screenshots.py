@@ -99,7 +99,7 @@ def shoot(db: Path, out: Path, language: str, role: str, docs: Path | None) -> N
     edit.reject()
     for name, dialog in (("add_service", AddServiceDialog(session, page.customer_no, page)),
                          ("new_case", NewCaseDialog(session, page.customer_no,
-                                                    page.view.record.services, (), page)),
+                                                    page.view.record.services, page)),
                          ("consent", ConsentDialog(session, page.customer_no, False,
                                                    "marketing", page))):
         dialog.open()

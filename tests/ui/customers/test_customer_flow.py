@@ -67,7 +67,11 @@ def test_search_open_with_purpose_reveal_and_edit(qtbot, as_role, customers_sect
     assert opened[-1].purpose == "other: customer called about a bill"
     assert opened[-1].customer_ref == target.customer_no
 
-    # Masked on the page, as in the list.
+    # Masked on the page, as in the list (the Identity tab, next to the Overview).
+    assert page.tabs.currentWidget() is page.overview_tab
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert page.tabs.currentWidget() is page.identity_tab
     phone = page.identity_tab.masked[RevealField.PHONE]
     assert phone.value.text() == target.phone_masked
     assert page.identity_tab.masked[RevealField.ID_NUMBER].value.text() == target.id_masked

@@ -51,7 +51,8 @@ def test_access_history_tab_for_managers_only(qtbot, as_role, customers_section,
     number = counter.model.summary(10).customer_no
     page = open_record(counter, number)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert titles == ["Identity", "Services", "Consumption", "Cases", "Consents", "Paper files"]
+    assert titles == ["Overview", "Identity", "Services", "Consumption", "Cases", "Consents",
+                      "Paper files"]
     assert page.access_tab is None
 
     manager = customers_section(as_role(Role.MANAGER))
@@ -60,18 +61,18 @@ def test_access_history_tab_for_managers_only(qtbot, as_role, customers_section,
     assert titles[-1] == "Access history"
     table = page.access_tab.table
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
-    assert ["counter", "Opened the record", "Counter service"] in [r[1:] for r in rows]
-    assert ["manager", "Opened the record", "Counter service"] in [r[1:] for r in rows]
+    assert ["counter", "Record opened", "Counter service"] in [r[1:] for r in rows]
+    assert ["manager", "Record opened", "Counter service"] in [r[1:] for r in rows]
 
 
 def test_sections_register_with_their_permissions(qtbot, as_role, registry):
     register_sections()
     counter = MainWindow(as_role(Role.COUNTER), idle_interval_ms=60_000)
     qtbot.addWidget(counter)
-    assert counter.workspace.keys() == ["home", "customers", "cases"]
+    assert counter.workspace.keys() == ["customers", "cases", "home"]
     archive = MainWindow(as_role(Role.ARCHIVE), idle_interval_ms=60_000)
     qtbot.addWidget(archive)
-    assert archive.workspace.keys() == ["home", "customers"]
+    assert archive.workspace.keys() == ["customers", "home"]
     admin = MainWindow(as_role(Role.ADMIN), idle_interval_ms=60_000)
     qtbot.addWidget(admin)
     assert "customers" not in admin.workspace.keys() and "cases" not in admin.workspace.keys()

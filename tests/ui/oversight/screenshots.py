@@ -140,7 +140,7 @@ def shoot(db: Path, out: Path, language: str, docs: Path | None, folder: Path) -
     log = window.workspace.show_section("access_log")
     pump(lambda: log.model.rowCount() > 0 and idle_tasks())
     save(window, out, f"{tag}_02_access_log")
-    log.user.setText("counter")
+    log.user.setEditText("counter")
     log.search()
     pump(lambda: idle_tasks())
     log.verify()

@@ -6,14 +6,17 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 from sqlalchemy import func, select
 
+from app.audit_actions import Group
 from app.oversight.review import LogFilter, log_rows, search_log
 from app.pdfium import LOCK
 from app.store import schema
 from ui.oversight import access_log
 from ui.oversight.access_log import NO_DATE, AccessLogSection, filter_text
+from ui.oversight.log_details import INDENT
 from ui.oversight.log_model import AuditLogModel
 
 
@@ -38,7 +41,7 @@ def _count(session, **where) -> int:
 def test_filter_by_user_narrows_the_rows(log, manager, wait_workers):
     everything = log.model.rowCount()
     assert everything >= 43
-    log.user.setText("counter")
+    log.user.setEditText("counter")
     log.search_button.click()
     wait_workers()
     assert log.model.rowCount() == _count(manager, actor="counter") == 40
@@ -46,7 +49,7 @@ def test_filter_by_user_narrows_the_rows(log, manager, wait_workers):
     assert log.count.text().startswith("40 events. Filter: User: counter")
     seqs = [log.model.event_at(r).seq for r in range(40)]
     assert seqs == sorted(seqs, reverse=True)  # newest first
-    log.action.setEditText("customer.")
+    log.action.setCurrentIndex(log.action.findText(Group.CUSTOMERS.label))
     log.customer.setText("c000000003")
     log.search()
     wait_workers()
@@ -90,7 +93,7 @@ def test_the_lazy_model_fetches_only_the_pages_it_shows(qtbot, manager, events):
 
 def test_export_xlsx_writes_the_listed_rows_and_is_logged(log, manager, tmp_path,
                                                           wait_workers):
-    log.user.setText("counter")
+    log.user.setEditText("counter")
     log.search()
     wait_workers()
     target = tmp_path / "log.xlsx"
@@ -99,8 +102,9 @@ def test_export_xlsx_writes_the_listed_rows_and_is_logged(log, manager, tmp_path
     assert "40 events exported" in log.status.text()
     sheet = load_workbook(target).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("No.", "Time", "User", "Action", "Outcome", "Customer", "Purpose",
-                       "Detail")
+    assert rows[0] == ("No.", "Time", "User", "Action", "Result", "Customer", "Purpose",
+                       "Details")
+    assert {r[3] for r in rows[1:]} == {"Record opened"} and {r[4] for r in rows[1:]} == {"Done"}
     assert len(rows) == 41 and {r[2] for r in rows[1:]} == {"counter"}
     assert _count(manager, action="export.audit") == 1
 
@@ -108,7 +112,7 @@ def test_export_xlsx_writes_the_listed_rows_and_is_logged(log, manager, tmp_path
 def test_export_pdf_prints_the_filter_and_says_when_it_was_cut(log, tmp_path, monkeypatch,
                                                               wait_workers):
     monkeypatch.setattr(access_log, "PDF_ROW_CAP", 10)
-    log.user.setText("counter")
+    log.user.setEditText("counter")
     log.search()
     wait_workers()
     target = tmp_path / "log.pdf"
@@ -121,7 +125,7 @@ def test_export_pdf_prints_the_filter_and_says_when_it_was_cut(log, tmp_path, mo
         document.close()
     assert "Filter: User: counter" in text
     assert "Only the newest 10 of 40 events are printed" in text
-    assert "customer.opened" in text
+    assert "Record opened" in text and "customer.opened" not in text
 
 
 def test_verify_integrity_says_intact_with_the_count(log, wait_workers):
@@ -147,3 +151,33 @@ def test_filter_text_names_only_what_was_chosen():
     assert filter_text(LogFilter()) == "Filter: all events"
     assert filter_text(LogFilter(actor="x", purpose="complaint_handling", until="2026-01-31")) \
         == "Filter: User: x, Purpose: Complaint handling, Until: 2026-01-31"
+
+
+def test_a_clicked_event_reads_in_words_with_the_reveal_reason(manager, events, shown,
+                                                              qtbot, wait_workers):
+    with manager.db.write() as conn:
+        conn.execute(schema.user.update().where(schema.user.c.username == "counter")
+                     .values(display_name="王芳"))
+    events(manager.db, 1, actor="counter", action="customer.revealed", customer_ref="C000000007",
+           purpose="counter_service", detail={"field": "id_number", "reason": "customer asked"})
+    log = shown(AccessLogSection(manager))
+    log.action.setCurrentIndex(log.action.findText(INDENT + "Masked field shown"))
+    log.user.setCurrentIndex(log.user.findText("王芳"))
+    log.search_button.click()
+    wait_workers()
+    assert log.model.rowCount() == 1
+    assert [log.model.data(log.model.index(0, c)) for c in (2, 3, 4)] == [
+        "王芳", "Masked field shown", "Done"]
+    assert "Filter: User: 王芳, Action: Masked field shown" in log.count.text()
+    rect = log.table.visualRect(log.model.index(0, 3))
+    qtbot.mouseClick(log.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    text = log.details.text.text()
+    assert "王芳 showed the full ID number of customer C000000007." in text
+    assert "Reason: customer asked." in text and "Purpose of access: Counter service." in text
+    assert "id_number" not in text and "{" not in text
+
+
+def test_the_action_filter_lists_groups_and_actions_in_words(log):
+    items = [log.action.itemText(i) for i in range(log.action.count())]
+    assert "Customers" in items and INDENT + "Record opened" in items
+    assert not any("." in item.replace("...", "") and " " not in item for item in items)

@@ -102,12 +102,13 @@ def shoot(db: Path, numbers: dict[str, str], out: Path, language: str, role: str
     window.resize(1300, 820)
     window.show()
     section = window.workspace.show_section("requests")
-    pump(lambda: section.table.rowCount() > 0)
+    pump(lambda: section.model.rowCount() > 0)
     save(window, out, f"{tag}_01_requests")
 
     intake = section.new_request()
     intake.customer.query.setText("C0000000")
     intake.customer.search()
+    pump(lambda: intake.customer.matches.count() > 1)
     intake.customer.matches.setCurrentRow(1)
     intake.kind.setCurrentIndex(intake.kind.findData("erasure"))
     intake.identity_check.setText("居民身份证与本人核对一致" if language == "zh_CN" else

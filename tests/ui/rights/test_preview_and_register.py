@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 
 from app.errors import CustosError
 from app.rights.answers import information_notice, prepare_access_copy
@@ -100,3 +101,14 @@ def test_notice_without_request_previews(qtbot, wait_workers, manager):
     qtbot.waitUntil(lambda: isinstance(section.child, PreviewDialog), timeout=15000)
     qtbot.waitUntil(lambda: len(section.child.page_labels) >= 1, timeout=15000)
     assert len(section.child.page_labels) == page_count(section.child.data)
+
+
+def test_enter_in_the_preview_closes_it_and_never_zooms(qtbot, wait_workers, manager):
+    dialog = PreviewDialog(information_notice(manager, "en"), "notice", "notice.pdf")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitUntil(lambda: bool(dialog.page_labels), timeout=15000)
+    zoom = dialog.zoom()
+    assert dialog.close_button.isDefault()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and dialog.zoom() == zoom

@@ -6,12 +6,14 @@ import hashlib
 import json
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from sqlalchemy import select
 
 from app.rights.model import RequestStatus
 from app.rights.requests import get_request, take_request
 from app.store.schema import audit_event
+from ui.rights import request_list
 from ui.rights.common import OVERDUE
 from ui.rights.decision_dialogs import PasswordOnceDialog, RefuseDialog
 from ui.rights.erasure_dialogs import ErasurePlanDialog
@@ -27,51 +29,92 @@ def button(page: RequestPage, key: str) -> QPushButton | None:
     return page.findChild(QPushButton, f"action-{key}")
 
 
-def test_intake_puts_the_request_in_the_list(qtbot, wait_workers, answer_box, counter,
-                                             customer_no):
+def cell(section: RequestsSection, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+    return section.model.index(row, column).data(role)
+
+
+def test_intake_puts_the_request_in_the_list(qtbot, wait_workers, counter, customer_no):
     section = RequestsSection(counter)
     qtbot.addWidget(section)
+    wait_workers()
     assert section.counts.text() == "0 open, 0 due this week, 0 overdue"
     dialog = section.new_request()
     assert isinstance(dialog, IntakeDialog)
-    dialog.customer.query.setText(customer_no)
-    dialog.customer.search()
-    assert dialog.customer.customer_no() == customer_no
+    # Enter in the customer box searches; it does not submit the form.
+    qtbot.keyClicks(dialog.customer.query, customer_no)
+    qtbot.keyClick(dialog.customer.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.customer.customer_no() == customer_no)
+    assert dialog.isVisible() and not dialog.error.isVisible()
+    assert dialog.customer.find_button.text() == "Find customer"
+    assert dialog.ok_button.text() == "Take request"
     dialog.kind.setCurrentIndex(dialog.kind.findData("access"))
     assert "copy" in dialog.kind_hint.text()
-    dialog.ok_button.click()  # no identity check noted: app/ refuses, the form stays
+    assert dialog.verified.isChecked()  # at the counter the identity is checked there
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # how it was checked?
     qtbot.waitUntil(lambda: dialog.error.isVisible())
     assert "identity" in dialog.error.text()
+    assert dialog.identity_check.property("invalid") is True  # the field is pointed at
     assert dialog.customer.customer_no() == customer_no
     dialog.identity_check.setText("resident ID card checked against the person")
-    dialog.ok_button.click()
-    qtbot.waitUntil(lambda: section.table.rowCount() == 1)
-    number = section.requests[0].request_no
-    assert section.table.item(0, 1).text().startswith(customer_no)
-    assert section.table.item(0, 2).text() == "Access (copy of the data)"
-    assert section.table.item(0, 5).text() == "30"
-    assert section.counts.text() == "1 open, 0 due this week, 0 overdue"
-    answer_box(section)  # "Identity verified"
-    qtbot.waitUntil(lambda: section.page is not None)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    # One confirmation: the request is verified and its page opens, no second question.
+    qtbot.waitUntil(lambda: section.page is not None and section.model.rowCount() == 1)
     wait_workers()
+    assert section.findChild(QMessageBox) is None
+    number = section.model.line(0).request_no
     assert get_request(counter, number).status == RequestStatus.VERIFIED
-    assert section.table.item(0, 3).text() == "Identity verified"
+    assert cell(section, 0, 1).startswith(customer_no)
+    assert cell(section, 0, 2) == "Access (copy of the data)"
+    assert cell(section, 0, 3) == "Identity verified"
+    assert cell(section, 0, 5) == "30"
+    assert section.counts.text() == "1 open, 0 due this week, 0 overdue"
     section.page.reject()
 
 
-def test_overdue_rows_are_red_and_counted(qtbot, counter, customer_no):
+def test_by_phone_the_request_waits_for_its_identity_check(qtbot, wait_workers, counter,
+                                                          customer_no):
     section = RequestsSection(counter)
     qtbot.addWidget(section)
+    dialog = section.new_request()
+    qtbot.keyClicks(dialog.customer.query, customer_no)
+    qtbot.mouseClick(dialog.customer.find_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.customer.customer_no() == customer_no)
+    dialog.channel.setCurrentIndex(dialog.channel.findData("phone"))
+    assert not dialog.verified.isChecked()
+    dialog.identity_check.setText("to be checked: ID copy by letter")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: section.page is not None)
+    wait_workers()
+    assert section.page.request.status == RequestStatus.RECEIVED
+    verify = section.page.findChild(QPushButton, "action-verify")
+    assert verify is not None and verify.isVisible() and verify.isEnabled()
+    section.page.reject()
+
+
+def test_overdue_rows_are_red_and_counted_a_page_at_a_time(qtbot, wait_workers, counter,
+                                                           customer_no, monkeypatch):
     take_request(counter, "erasure", customer_no, "passport checked",
                  today=date.today() - timedelta(days=40))
     take_request(counter, "information", customer_no, "passport checked",
                  today=date.today() - timedelta(days=25))
-    section.refresh()
-    assert section.counts.text() == "2 open, 1 due this week, 1 overdue"
-    assert section.table.item(0, 0).foreground().color() == OVERDUE
-    assert section.table.item(1, 0).foreground().color() != OVERDUE
+    for _n in range(5):
+        take_request(counter, "access", customer_no, "passport checked")
+    monkeypatch.setattr(request_list, "PAGE_SIZE", 3)
+    section = RequestsSection(counter)
+    qtbot.addWidget(section)
+    wait_workers()
+    assert section.counts.text() == "7 open, 1 due this week, 1 overdue"
+    assert section.model.rowCount() == 7
+    assert cell(section, 0, 4, Qt.ItemDataRole.ForegroundRole) == OVERDUE
+    assert cell(section, 0, 5, Qt.ItemDataRole.ForegroundRole) == OVERDUE
+    assert cell(section, 0, 0, Qt.ItemDataRole.ForegroundRole) != OVERDUE  # calm row
+    assert cell(section, 1, 4, Qt.ItemDataRole.ForegroundRole) != OVERDUE
+    assert section.model.fetched == [0]  # only the page drawn was read
+    assert cell(section, 6, 0).startswith("R")
+    assert section.model.fetched == [0, 2]
     section.filters.button(1).click()
-    assert section.table.rowCount() == 1
+    wait_workers()
+    assert section.model.rowCount() == 1
 
 
 def test_access_copy_prepared_looked_at_released_handed_over(qtbot, wait_workers, counter,

@@ -61,7 +61,7 @@ def test_many_log_only_writers_keep_one_chain(where):
     def work(session) -> None:
         try:
             for i in range(15):
-                audit.record(session.db, actor=session.username, action="test.appended",
+                audit.record(session.db, actor=session.username, action="customer.searched",
                              detail={"n": i})
         except BaseException as error:  # reported below
             failures.append(error)

@@ -21,10 +21,12 @@ one, by itself) — see `app/audit_verify.py`. Events from before migration 10 (
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -122,26 +124,44 @@ def head(conn: Connection) -> tuple[int, str]:
     return int(seq), digest
 
 
+# The chain's end in one statement: the signing mark, the anchor of an emptied log, and
+# the last event's number and link (scalar subqueries: the same on both stores).
+_END = ("SELECT (SELECT value FROM meta WHERE key = 'audit_signed_from'), "
+        "(SELECT value FROM meta WHERE key = 'audit_base'), "
+        "(SELECT seq FROM audit_event ORDER BY seq DESC LIMIT 1), "
+        "(SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1)")
+
+
+def _chain_end(conn: Connection, db: Database) -> tuple[int | None, int, str]:
+    """(signed-from mark, next sequence number, previous link), read in line behind the
+    other writers (db.in_line: a log-only transaction on the server takes the lock here)."""
+    mark, base, last_seq, last_hash = db.in_line(conn, _END)
+    if last_seq is not None:
+        seq, prev = last_seq + 1, last_hash
+    elif base:  # a log whose every event expired: continue from the anchor
+        seq, prev = int(base.split(":")[0]) + 1, base.split(":", 1)[1]
+    else:
+        seq, prev = 1, GENESIS
+    return (int(mark) if mark is not None else None), seq, prev
+
+
 def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: str = "ok",
            customer_ref: str | None = None, purpose: str | None = None,
            detail: dict | None = None, at: str | None = None) -> int:
-    """Add one event in the caller's (IMMEDIATE) transaction; returns its sequence number."""
+    """Add one event in the caller's write transaction; returns its sequence number.
+
+    What does not depend on the previous link is made first; then the transaction stands
+    in line behind the other writers (a log-only transaction on the server takes the
+    writers' lock only here) and links, signs and writes the event."""
     audit_actions.check(action)
-    last = conn.execute(select(ev.c.seq, ev.c.hash).order_by(ev.c.seq.desc()).limit(1)).first()
-    if last:
-        seq, prev = last.seq + 1, last.hash
-    else:  # a new log, or one whose every event expired: continue from the anchor
-        base = conn.execute(select(schema.meta.c.value)
-                            .where(schema.meta.c.key == "audit_base")).scalar()
-        seq, prev = (int(base.split(":")[0]) + 1, base.split(":", 1)[1]) if base else (1, GENESIS)
-    at = at or clock.stamp()
     from app.customers.freetext import mask_numbers_deep, mask_numbers_in
 
     purpose = mask_numbers_in(purpose) if purpose else purpose
     detail = mask_numbers_deep(detail) if detail else detail
     detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":"))
-    mark = signed_from(conn)
+    mark, seq, prev = _chain_end(conn, db)
+    at = at or clock.stamp()
     signer, signature = signer_of(db), None
     if mark is not None and seq >= mark:
         # Written without a signer only by code that opened the database without a login;
@@ -155,24 +175,52 @@ def append(conn: Connection, db: Database, *, actor: str, action: str, outcome: 
         signer = None
         digest = link(db.audit_key(), prev, _canonical(seq, at, actor, action, outcome,
                                                        customer_ref, purpose, detail_text))
-    conn.execute(ev.insert().values(seq=seq, at=at, actor=actor, action=action, outcome=outcome,
-                                    customer_ref=customer_ref, purpose=purpose,
-                                    detail=detail_text, prev_hash=prev, hash=digest,
-                                    signer=signer.name if signer is not None else None,
-                                    signature=signature))
+    with db.pipelined(conn):  # the event and the head go out together (on the server)
+        conn.execute(ev.insert().values(
+            seq=seq, at=at, actor=actor, action=action, outcome=outcome,
+            customer_ref=customer_ref, purpose=purpose, detail=detail_text, prev_hash=prev,
+            hash=digest, signer=signer.name if signer is not None else None,
+            signature=signature))
+        # The head, kept apart from the chain, reveals events cut from the end.
+        conn.execute(dialect.insert(conn, schema.meta)
+                     .values(key="audit_head", value=f"{seq}:{digest}")
+                     .on_conflict_do_update(index_elements=["key"],
+                                            set_={"value": f"{seq}:{digest}"}))
     # The alert rules watching this action look at it as it is written, in its transaction.
     audit_actions.notify(conn, audit_actions.Event(seq, at, actor, action, purpose,
                                                    customer_ref, detail or {}))
-    # The head, kept apart from the chain, reveals events cut from the end.
-    conn.execute(dialect.insert(conn, schema.meta).values(key="audit_head", value=f"{seq}:{digest}")
-                 .on_conflict_do_update(index_elements=["key"],
-                                        set_={"value": f"{seq}:{digest}"}))
     return seq
+
+
+@contextlib.contextmanager
+def registered_read(db: Database) -> Iterator[tuple[Connection, Callable[..., None]]]:
+    """Reads and the events that register them (`log(**event)`, as for `append`), in as few
+    round trips as the store allows: on the server one log-only transaction whose events
+    are appended at its end, so the writers' lock is held for them alone; on the file a
+    read, then the events in a write of their own. Either way the block's result leaves
+    only once its events are committed, and a block that fails registers nothing."""
+    events: list[dict] = []
+
+    def log(**event) -> None:
+        events.append(event)
+
+    if db.is_server:
+        with db.write(log_only=True) as conn:
+            yield conn, log
+            for event in events:
+                append(conn, db, **event)
+        return
+    with db.read() as conn:
+        yield conn, log
+    if events:
+        with db.write() as conn:
+            for event in events:
+                append(conn, db, **event)
 
 
 def record(db: Database, **event) -> int:
     """One event in a transaction of its own (logins, denials: nothing else to commit)."""
-    with db.write() as conn:
+    with db.write(log_only=True) as conn:
         return append(conn, db, **event)
 
 

@@ -224,20 +224,21 @@ def open_customer(session: Session, customer_no: str, purpose: str | None = None
                   purpose_text: str = "") -> CustomerRecord:
     """Identity (masked), services, the last 12 months, cases and consents — registered."""
     keys = session.db.fields
-    with session.db.read() as conn:
+    # Read and registered together (audit.registered_read): the record leaves only once
+    # its event is committed.
+    with audit.registered_read(session.db) as (conn, log):
         row = customer_row(conn, customer_no, keys)
-    registered = purpose_for(session, row.customer_no, purpose, purpose_text)
-    with session.db.write() as conn:
-        audit.append(conn, session.db, actor=session.username, action="customer.opened",
-                     customer_ref=row.customer_no, purpose=registered)
-    with session.db.read() as conn:
-        return CustomerRecord(
+        registered = purpose_for(session, row.customer_no, purpose, purpose_text)
+        record = CustomerRecord(
             identity=masked_identity(row),
             services=tuple(load_services(conn, row.id, keys=keys)),
             consumption=tuple(load_consumption(conn, row.id, twelve_months_ago(), keys=keys)),
             cases=tuple(load_cases(conn, row.id, row.customer_no, keys)),
             consents=tuple(load_consents(conn, row.id)),
             purpose=registered)
+        log(actor=session.username, action="customer.opened", customer_ref=row.customer_no,
+            purpose=registered)
+    return record
 
 
 def printable_record(record: CustomerRecord) -> dict:

@@ -141,7 +141,8 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
     seen: set[int] = set()
     more = False
     wait = 0.0
-    with session.db.read() as conn:
+    # The lookup and its audit event: one transaction on the server (audit.registered_read).
+    with audit.registered_read(session.db) as (conn, log):
         if full_number or narrowing:
             wait = guesses.wait_left(conn, session.username)
         sealed = session.db.fields.active
@@ -160,15 +161,15 @@ def find_customers(session: Session, query: str, limit: int = LIMIT) -> SearchRe
                         break
                     seen.add(cid)
                     ids.append(cid)
-    guesses.refuse(session, wait)  # refused before anything was looked up
-    missed = full_number and not ids
-    action = guesses.MISSED if missed else (guesses.NARROWED if narrowing
-                                            else "customer.searched")
-    audit.record(session.db, actor=session.username, action=action,
-                 detail={"query": mask_query(normalise(query)), "as": list(kinds),
-                         "results": len(ids), "full_number": full_number,
-                         "narrowing": narrowing, "matched": bool(ids),
-                         **guesses.narrowing_marks(session.db, readings)})
+        guesses.refuse(session, wait)  # refused before anything was looked up
+        missed = full_number and not ids
+        action = guesses.MISSED if missed else (guesses.NARROWED if narrowing
+                                                else "customer.searched")
+        log(actor=session.username, action=action,
+            detail={"query": mask_query(normalise(query)), "as": list(kinds),
+                    "results": len(ids), "full_number": full_number,
+                    "narrowing": narrowing, "matched": bool(ids),
+                    **guesses.narrowing_marks(session.db, readings)})
     if missed or narrowing:
         guesses.slow_down_after_miss(session)
     return SearchResult(array("q", ids), more, kinds)

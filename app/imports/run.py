@@ -321,10 +321,16 @@ def _flush(conn, kind: str, table, batch: list[dict], extra: list[dict],
             set_={k: stmt.excluded[k] for k in ("voice_minutes", "sms_count", "data_mb",
                                                 "billed_fen")}), batch)
     elif batch:
-        conn.execute(table.insert(), batch)
+        _insert_all(conn, table, batch)
     if extra:
-        conn.execute(consent_event.insert(), extra)
+        _insert_all(conn, consent_event, extra)
     sealed.write_tokens(conn, tokens)
+
+
+def _insert_all(conn, table, rows: list[dict]) -> None:
+    """A chunk's rows in one go (dialect.bulk_insert: COPY on the server)."""
+    columns = list(rows[0])
+    dialect.bulk_insert(conn, table, columns, [tuple(r.get(c) for c in columns) for r in rows])
 
 
 def error_workbook(rejected: list[Rejected], out: Path) -> Path:

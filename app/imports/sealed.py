@@ -96,8 +96,7 @@ def seal_batch(keys: FieldKeys, kind: str, batch: list[dict]) -> tuple[list[dict
 def write_tokens(conn, tokens: list[tuple[int, int]]) -> None:
     """(token, customer id) rows, written as plainly as they come (an import's bulk)."""
     if tokens:
-        dialect.raw(conn, f"INSERT INTO {customer_token.name} (token, customer_id) "
-                    "VALUES (?, ?)", tokens)
+        dialect.bulk_insert(conn, customer_token, ("token", "customer_id"), tokens)
 
 
 def rebuild(conn, keys: FieldKeys, customer_ids: set[int]) -> None:

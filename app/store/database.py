@@ -243,16 +243,28 @@ class Database(KeyHolder):
             yield conn
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, log_only: bool = False) -> Iterator[Connection]:
         """One write transaction: all of it commits, or none of it.
 
         `BEGIN IMMEDIATE` takes the write lock first: whatever is read inside (the next
         customer, case or file number) cannot be read by another writer at the same time.
+        The file has one writer at a time anyway: `log_only` (the server's transactions
+        that only append to the audit log, ServerDatabase.write) changes nothing here.
         """
         with self._failure_said(), self.engine.connect() as conn:
             conn = conn.execution_options(custos_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+
+    def in_line(self, conn: Connection, query: str) -> tuple:
+        """`query`'s first row, behind the other writers: a file's write holds its lock
+        already (ServerDatabase.in_line takes it for a log-only transaction)."""
+        return tuple(conn.exec_driver_sql(query).first())
+
+    @contextlib.contextmanager
+    def pipelined(self, conn: Connection) -> Iterator[None]:
+        """Nothing to gather on the file (ServerDatabase.pipelined sends statements together)."""
+        yield
 
     @contextlib.contextmanager
     def _failure_said(self) -> Iterator[None]:

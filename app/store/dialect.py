@@ -1,9 +1,11 @@
 """The few places where SQLite (the file) and PostgreSQL (the branch server) are spelled
-differently, each said once: upserts, hand-written SQL's parameter marks, a text's last
-characters, a pattern of digits. Services use these and never ask which store they are on.
+differently, each said once: upserts, hand-written SQL's parameter marks, bulk inserts, a
+text's last characters, a pattern of digits. Services use these and never ask which store they are on.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import literal_column
 from sqlalchemy.dialects import postgresql as _pg
@@ -28,6 +30,27 @@ def raw(conn, statement: str, params=()):
         statement = statement.replace("%", "%%").replace("?", "%s")
     # A list is many rows (executemany); anything else is one row's values.
     return conn.exec_driver_sql(statement, params if isinstance(params, list) else tuple(params))
+
+
+def bulk_insert(conn, table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Many rows into `table` at once: COPY on the server (one statement however many the
+    rows, where an INSERT per row costs a round trip and its statement triggers each), an
+    executemany on the file. Values pass their columns' bind processing, as in any insert."""
+    procs = [table.c[c].type.bind_processor(conn.dialect) for c in columns]
+    if any(procs):
+        rows = [tuple(v if p is None else p(v) for p, v in zip(procs, row, strict=True))
+                for row in rows]
+    names = ", ".join(f'"{c}"' for c in columns)
+    if is_server(conn):
+        with conn.connection.dbapi_connection.cursor() as cursor, \
+                cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    rows = list(rows)
+    if rows:
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES '
+                             f'({marks(len(columns))})', rows)
 
 
 def is_binary(conn, column: str) -> str:

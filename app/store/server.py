@@ -21,9 +21,16 @@ Writers and time
 ----------------
 Every write transaction takes one advisory lock first: writers queue one behind the other
 as they do on the file (BEGIN IMMEDIATE), so "the highest number plus one" and the audit
-chain's next link are never taken twice, and no two writers can deadlock. The same first
-statement reads the server's clock; every stamp written in the transaction follows it
-(clock.follow_server), so a PC whose clock is wrong cannot reorder the log.
+chain's next link are never taken twice, and whatever a service checks before it writes
+still holds when it writes. The same first statement reads the server's clock; every
+stamp written in the transaction follows it (clock.follow_server), so a PC whose clock is
+wrong cannot reorder the log.
+
+Most transactions only read and register the reading (searches, opens, logins): those
+(`write(log_only=True)`) take the same lock only for their audit event, at the end, so
+they overlap with each other but for that last link. Still no deadlock: one lock only, and
+a log-only transaction takes no row lock before it, while every row lock a full writer
+holds was taken after it.
 """
 
 from __future__ import annotations
@@ -33,11 +40,12 @@ import contextlib
 import hashlib
 import hmac
 import os
+import time
 from collections.abc import Iterator
 from datetime import datetime
 
 import psycopg
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
@@ -60,6 +68,7 @@ WRITE_LOCK = 0x437573746F73  # "Custos": the one advisory lock every writer take
 RING_TABLE = "key_ring"
 ROLE_MAX = 63  # PostgreSQL's identifier length
 LOCK_WAIT_S = 30  # a save waits this long for the one before it, then says so
+PING_AFTER_S = 5.0  # a pooled connection idle this long is checked before it is used
 
 
 class ServerUnreachable(StoreError):
@@ -166,6 +175,27 @@ def connect_raw(address: ServerAddress, user: str | None, password: str | None,
         raise connect_error(error, address) from None
 
 
+def _first_row(conn: Connection, *statements: str):
+    """The first row of each statement (of the one, if one), all sent in one pipeline
+    (with the transaction's BEGIN if it is the first): one round trip. Each statement
+    still runs after the one before, with a snapshot of its own."""
+    raw = conn.connection.dbapi_connection
+    cursors = [raw.cursor() for _s in statements]
+    try:
+        with raw.pipeline():
+            for cursor, statement in zip(cursors, statements, strict=True):
+                cursor.execute(statement)
+        rows = [cursor.fetchone() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return rows[0] if len(rows) == 1 else rows
+
+
+def _mark_used(_dbapi_conn, record) -> None:
+    record.info["used"] = time.monotonic()
+
+
 class ServerDatabase(KeyHolder):
     """An open branch-server database, as one login. Same face as store.database.Database."""
 
@@ -183,7 +213,20 @@ class ServerDatabase(KeyHolder):
         self.fields: FieldKeys = FieldKeys()
         self.engine: Engine = create_engine(
             "postgresql+psycopg://", creator=self._connect, poolclass=QueuePool,
-            pool_size=4, max_overflow=4, pool_use_lifo=True, pool_pre_ping=True)
+            pool_size=4, max_overflow=4, pool_use_lifo=True)
+        event.listen(self.engine, "checkout", self._ping_if_idle)
+        event.listen(self.engine, "checkin", _mark_used)
+
+    def _ping_if_idle(self, dbapi_conn, record, _proxy) -> None:
+        """A pooled connection unused for PING_AFTER_S is asked first whether the server
+        is still there (it may have restarted meanwhile): the pool then opens a fresh one.
+        One used a moment ago is not asked, which spares a round trip per transaction."""
+        if time.monotonic() - record.info.get("used", 0.0) < PING_AFTER_S:
+            return
+        try:
+            self.engine.dialect.do_ping(dbapi_conn)
+        except psycopg.Error:
+            raise sa_exc.DisconnectionError() from None
 
     @property
     def place(self) -> ServerAddress:
@@ -235,23 +278,50 @@ class ServerDatabase(KeyHolder):
                 yield conn
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One write transaction, all or nothing, behind the one writers' lock."""
+    def write(self, log_only: bool = False) -> Iterator[Connection]:
+        """One write transaction, all or nothing, behind the writers' lock.
+
+        `log_only`: a transaction that reads and then only appends to the audit log (a
+        search, an open, a login) stands in line only for its append (`in_line`, called by
+        audit.append), so such transactions overlap everywhere but at their last link."""
         with self._failure_said(), self.engine.connect() as conn:
-            conn = conn.execution_options(custos_begin="IMMEDIATE")
+            conn = conn.execution_options(custos_begin="LOG" if log_only else "IMMEDIATE")
             with conn.begin():
-                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_S}s'")
-                now = conn.exec_driver_sql(
-                    "SELECT pg_advisory_xact_lock(%s), clock_timestamp()",
-                    (WRITE_LOCK,)).first()[1]
-                clock.follow_server(now)
+                # One round trip (BEGIN and a statement, pipelined): the wait allowed, the
+                # lock (unless log-only), the clock.
+                lock = "" if log_only else f", pg_advisory_xact_lock({WRITE_LOCK})"
+                clock.follow_server(_first_row(conn, (
+                    f"SELECT set_config('lock_timeout', '{LOCK_WAIT_S}s', true){lock}, "
+                    "clock_timestamp()"))[-1])
                 yield conn
+
+    def in_line(self, conn: Connection, query: str) -> tuple:
+        """`query`'s first row, read once this transaction holds the writers' lock: a
+        log-only one takes it here, and the server's clock again (its event's time follows
+        the line). Lock and query go in one round trip (a pipeline): the query, a statement
+        of its own, sees what the writer before committed."""
+        if conn.get_execution_options().get("custos_begin") == "IMMEDIATE":
+            return tuple(conn.exec_driver_sql(query).first())
+        now, row = _first_row(conn, f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), "
+                              "clock_timestamp()", query)
+        clock.follow_server(now[1])
+        conn.execution_options(custos_begin="IMMEDIATE")
+        return row
+
+    @contextlib.contextmanager
+    def pipelined(self, conn: Connection) -> Iterator[None]:
+        """Statements whose results are not read (no SELECT: SQLAlchemy would find no rows)
+        go out together, in one round trip when the block ends."""
+        with conn.connection.dbapi_connection.pipeline():
+            yield
 
     @contextlib.contextmanager
     def _failure_said(self) -> Iterator[None]:
         try:
             yield
-        except sa_exc.DBAPIError as error:
+        except (sa_exc.DBAPIError, psycopg.Error) as error:  # the latter: sent by psycopg
+            if isinstance(error, psycopg.Error) and _connection_lost(error):  # itself
+                self.engine.dispose()  # as SQLAlchemy does: the others are lost too
             said = explain(error, self.address)
             if said is None:
                 raise
@@ -288,6 +358,11 @@ class ServerDatabase(KeyHolder):
             if password is not None else None
         conn.exec_driver_sql("SELECT custos_set_login(%s, %s, %s)",
                              (username, verifier, can_login))
+
+
+def _connection_lost(error: psycopg.Error) -> bool:
+    return isinstance(error, psycopg.OperationalError) and not isinstance(
+        error, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled)
 
 
 def explain(error: BaseException, address: ServerAddress) -> Exception | None:

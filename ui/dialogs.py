@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -89,10 +89,25 @@ def typed_twice(first: QLineEdit, second: QLineEdit) -> str:
     return first.text()
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that asks its layout for the height of all its lines. A plain
+    QLabel is sized from a guessed width, so in a dialog's nested forms its second line was
+    cut off; this one claims heightForWidth of the width it was given."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt's name
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 def hint_label(text: str) -> QLabel:
-    label = QLabel(text)
+    label = WrappedLabel(text)
     label.setObjectName("hint")
-    label.setWordWrap(True)
     return label
 
 

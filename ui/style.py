@@ -19,15 +19,15 @@ ACCENT = "#1f5fa8"
 
 STYLE_SHEET = f"""
 QMainWindow, QDialog, QWizard {{ background: #f6f7f9; }}
-QLabel#title {{ font-size: 20px; font-weight: 600; color: #1d2733; }}
-QLabel#sectionTitle {{ font-size: 18px; font-weight: 600; color: #1d2733; }}
+QLabel#title {{ font-size: 20px; font-weight: bold; color: #1d2733; }}
+QLabel#sectionTitle {{ font-size: 18px; font-weight: bold; color: #1d2733; }}
 QLabel#hint {{ color: #55606e; }}
 QLabel#error {{ color: #b3261e; }}
 QLabel#success {{ color: #1e6b34; }}
 *[invalid="true"] {{ border: 1px solid #b3261e; border-radius: 3px; }}
 QLabel#recoveryCode {{
     font-family: "DejaVu Sans Mono", "Consolas", "Courier New", monospace;
-    font-size: 26px; font-weight: 600; letter-spacing: 2px; color: #1d2733;
+    font-size: 26px; font-weight: bold; letter-spacing: 2px; color: #1d2733;
     background: #ffffff; border: 1px solid #c9ced6; border-radius: 6px; padding: 14px;
 }}
 QListWidget#navigation {{
@@ -42,7 +42,7 @@ QListWidget#navigation::item:hover:!selected {{ background: #f1f3f6; }}
 QFrame#demoBox {{
     background: #fff8e1; border: 1px solid #e0b84d; border-radius: 6px;
 }}
-QLabel#demoTitle {{ font-weight: 600; color: #7a5400; }}
+QLabel#demoTitle {{ font-weight: bold; color: #7a5400; }}
 QLabel#accessBanner {{
     background: #fff4ce; color: #5c4400; border-bottom: 1px solid #e0c97a;
     padding: 10px 16px; font-size: 14px;
@@ -66,6 +66,12 @@ QHeaderView::section {{
     background: #eef1f5; border: none; border-bottom: 1px solid #dde1e7; padding: 5px 10px;
 }}
 """
+
+
+def unbroken(text: str) -> str:
+    """`text` kept on one line when its label wraps: a word joiner between characters (a
+    Chinese line may otherwise break between any two) and no-break spaces."""
+    return "\u2060".join(text.replace(" ", "\u00a0"))
 
 
 def load_fonts(app: QApplication) -> None:

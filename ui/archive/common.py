@@ -123,7 +123,8 @@ class ScanField(QLineEdit):
 
 def data_table(headers: Sequence[str]) -> QTableWidget:
     """A read-only table, whole rows selected, one at a time; columns fit their contents and
-    the last one (free text, by convention) takes the rest of the width."""
+    the last one (free text, by convention) takes the rest of the width, shortening its
+    text ("Service agr…") rather than pushing the table wider than the window."""
     table = QTableWidget(0, len(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -134,7 +135,7 @@ def data_table(headers: Sequence[str]) -> QTableWidget:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setStretchLastSection(True)
+    header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
     return table
 
 

@@ -84,7 +84,7 @@ class FileDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.heading)
 

@@ -42,7 +42,7 @@ def card(title: str = "") -> tuple[QFrame, QVBoxLayout]:
     inner.setSpacing(8)
     if title:
         heading = QLabel(title)
-        heading.setStyleSheet("font-weight: 600; font-size: 15px;")
+        heading.setStyleSheet("font-weight: bold; font-size: 15px;")
         inner.addWidget(heading)
     return frame, inner
 

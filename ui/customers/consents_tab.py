@@ -105,7 +105,7 @@ class ConsentsTab(QWidget):
         self.current.setMaximumHeight(170)
         layout.addWidget(self.current)
         heading = QLabel(_("History"))
-        heading.setStyleSheet("font-weight: 600;")
+        heading.setStyleSheet("font-weight: bold;")
         layout.addSpacing(6)
         layout.addWidget(heading)
         self.history = read_only_table([_("When"), _("Purpose"), _("Change"), _("Channel"),

@@ -113,7 +113,7 @@ class ConsumptionTab(QWidget):
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 8, 0, 0)
             heading = QLabel(title)
-            heading.setStyleSheet("font-weight: 600;")
+            heading.setStyleSheet("font-weight: bold;")
             column.addWidget(heading)
             column.addWidget(table)
             splitter.addWidget(box)

@@ -37,7 +37,7 @@ def show_birth(label: QLabel, identity: Identity, revealed: RevealedValues) -> N
     plain = revealed.value(RevealField.ID_NUMBER.value)
     shown = birth_date_in(plain, identity.id_type) if plain else None
     label.setText(shown or identity.birth_date or "—")
-    label.setStyleSheet("font-weight: 600;" if shown else "")
+    label.setStyleSheet("font-weight: bold;" if shown else "")
 
 
 def id_type_label(value: str) -> str:
@@ -85,7 +85,7 @@ class MaskedValue(QWidget):
         plain = self.tab.page.revealed.value(self.field.value)
         shown = plain is not None
         self.value.setText(plain if shown else (self.masked or "—"))
-        self.value.setStyleSheet("font-weight: 600;" if shown else "")
+        self.value.setStyleSheet("font-weight: bold;" if shown else "")
         self.reveal_button.setEnabled(not shown)
         self.copy_button.setVisible(shown)
         self.shown_hint.setVisible(shown)

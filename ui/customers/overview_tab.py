@@ -23,6 +23,7 @@ from app.rights.model import RequestKind, RequestStatus
 from app.security import Permission
 from ui.customers.common import MUTED, OVERDUE
 from ui.customers.identity_tab import MaskedValue, id_type_label, show_birth
+from ui.style import unbroken
 
 if TYPE_CHECKING:
     from ui.customers.page import CustomerPage
@@ -40,8 +41,9 @@ def muted(text: str) -> str:
 
 
 def due_html(due: str, overdue: bool) -> str:
-    """"due 2025-03-01", and a quiet "overdue" after it when it has passed."""
-    text = escape(_("due {date}").format(date=due))
+    """"due 2025-03-01", and a quiet "overdue" after it when it has passed; kept on one
+    line (a wrap between the date and "到期" would split the phrase)."""
+    text = escape(unbroken(_("due {date}").format(date=due)))
     if overdue:
         text += f' · <span style="color: {OVERDUE.name()};">{escape(_("overdue"))}</span>'
     return text
@@ -69,7 +71,7 @@ class Card(QFrame):
         self.layout_.setContentsMargins(14, 10, 14, 12)
         self.layout_.setSpacing(4)
         self.title = QLabel(title)
-        self.title.setStyleSheet("font-weight: 600;")
+        self.title.setStyleSheet("font-weight: bold;")
         self.layout_.addWidget(self.title)
         self.body = QLabel()
         self.body.setTextFormat(Qt.TextFormat.RichText)
@@ -98,10 +100,18 @@ class OverviewTab(QScrollArea):
         self.id_number = MaskedValue(self, RevealField.ID_NUMBER)
         self.phone = MaskedValue(self, RevealField.PHONE)
         self.birth = QLabel()
-        for caption, widget in ((_("ID number:"), self.id_number),
-                                (_("Date of birth:"), self.birth), (_("Phone:"), self.phone)):
-            self.identity.layout_.addWidget(QLabel(caption))
-            self.identity.layout_.addWidget(widget)
+        # Caption and value side by side, as on the Identity tab: one row each.
+        fields = QGridLayout()
+        fields.setContentsMargins(0, 4, 0, 0)
+        fields.setColumnStretch(1, 1)
+        for row, (caption, widget) in enumerate((
+                (_("ID number:"), self.id_number), (_("Date of birth:"), self.birth),
+                (_("Phone:"), self.phone))):
+            fields.addWidget(QLabel(caption), row, 0)
+            fields.addWidget(widget, row, 1)
+        self.identity.layout_.setStretchFactor(self.identity.body, 0)
+        self.identity.layout_.addLayout(fields)
+        self.identity.layout_.addStretch(1)
         self.services = Card(_("Services in use"))
         self.cases = Card(_("Open cases"))
         self.requests = Card(_("Open rights requests"))
@@ -151,7 +161,7 @@ class OverviewTab(QScrollArea):
     @staticmethod
     def _consent_lines(overview: Overview) -> list[str]:
         def purposes(states: Sequence[Any]) -> str:
-            return ", ".join(label_of(ConsentPurpose, c.purpose) for c in states) or _("none")
+            return _(", ").join(label_of(ConsentPurpose, c.purpose) for c in states) or _("none")
 
         return [escape(_("In force: {purposes}").format(purposes=purposes(overview.in_force))),
                 muted(_("Withdrawn: {purposes}").format(purposes=purposes(overview.withdrawn)))]

@@ -32,7 +32,7 @@ from ui.sections.common import set_status
 from ui.worker import run_in_background
 
 BANNER_STYLE = ("background: #fdecea; color: #8c1d18; border: 1px solid #e8a29c; "
-                "border-radius: 6px; padding: 8px 12px; font-weight: 600;")
+                "border-radius: 6px; padding: 8px 12px; font-weight: bold;")
 CLOSED_STYLE = ("background: #eef1f5; color: #3b4654; border: 1px solid #c9ced6; "
                 "border-radius: 6px; padding: 6px 12px;")
 

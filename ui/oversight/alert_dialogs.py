@@ -57,7 +57,7 @@ class EvidenceDialog(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel(alert_heading(alert))
         heading.setWordWrap(True)
-        heading.setStyleSheet("font-weight: 600;")
+        heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(heading)
         layout.addWidget(hint_label(_("{count} events, newest first.").format(
             count=len(alert.evidence))))

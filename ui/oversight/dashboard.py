@@ -29,7 +29,7 @@ from app.security import Session
 from ui.oversight.charts import CasesPerMonthChart, TurnaroundChart
 from ui.oversight.common import RED, age_text, can_open, check, choose, open_section, show_tab
 from ui.sections.common import section_title, set_status
-from ui.style import ACCENT
+from ui.style import ACCENT, unbroken
 from ui.worker import run_in_background
 
 BACKUP_DAYS, VERIFIED_DAYS = 1, 8  # older than this, the tile turns red
@@ -38,11 +38,11 @@ TILE_STYLE = f"""
 QFrame#tile {{ background: #ffffff; border: 1px solid #dde1e7; border-radius: 8px; }}
 QFrame#tile[clickable="true"]:hover {{ border: 1px solid {ACCENT}; background: #f7faff; }}
 QFrame#tile:focus {{ border: 1px solid {ACCENT}; }}
-QLabel#tileValue {{ font-size: 24px; font-weight: 600; color: #1d2733; }}
+QLabel#tileValue {{ font-size: 24px; font-weight: bold; color: #1d2733; }}
 QLabel#tileValue[alarm="true"] {{ color: {RED}; }}
-QLabel#tileTitle {{ font-weight: 600; color: #2b3644; }}
+QLabel#tileTitle {{ font-weight: bold; color: #2b3644; }}
 QLabel#tileDetail {{ color: #55606e; }}
-QLabel#group {{ color: #55606e; font-weight: 600; }}
+QLabel#group {{ color: #55606e; font-weight: bold; }}
 """
 
 # What each tile opens: (section key, how to narrow that section's list).
@@ -122,8 +122,9 @@ class Tile(QFrame):
 
 
 def by_kind(counts: dict[str, int]) -> str:
-    """"Fault 3 · Complaint 2", in the order of the kinds, zeros left out."""
-    return " · ".join(f"{kind.label} {counts[kind.value]}" for kind in CaseKind
+    """"Fault 3 · Complaint 2", in the order of the kinds, zeros left out; the line wraps
+    only between the kinds, never inside one (a Chinese label would break mid-word)."""
+    return " · ".join(unbroken(f"{kind.label} {counts[kind.value]}") for kind in CaseKind
                       if counts.get(kind.value))
 
 

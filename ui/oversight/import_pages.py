@@ -130,7 +130,7 @@ class MappingPage(QWidget):
         self.rows.setMaximumHeight(230)
         layout.addWidget(self.rows)
         heading = QLabel(_("Which column holds each field"))
-        heading.setStyleSheet("font-weight: 600;")
+        heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(heading)
         self.fields = QGridLayout()
         self.fields.setHorizontalSpacing(10)
@@ -181,7 +181,7 @@ class MappingPage(QWidget):
                 combo.setCurrentIndex(combo.findData(mapping[field.key]))
             label = QLabel(field_label(field))
             if field.required:
-                label.setStyleSheet("font-weight: 600;")
+                label.setStyleSheet("font-weight: bold;")
             self.combos[field.key] = combo
             row, col = divmod(n, 2)
             self.fields.addWidget(label, row, col * 2)
@@ -204,7 +204,7 @@ class ProgressPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         self.title = QLabel()
-        self.title.setStyleSheet("font-weight: 600;")
+        self.title.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.title)
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(560)
@@ -260,7 +260,7 @@ class ResultPage(QWidget):
                                             ("present", _("Already present")),
                                             ("rejected", _("Rejected")))):
             value = QLabel("0")
-            value.setStyleSheet("font-size: 22px; font-weight: 600;")
+            value.setStyleSheet("font-size: 22px; font-weight: bold;")
             figures.addWidget(value, 0, col)
             figures.addWidget(QLabel(title), 1, col)
             self.figures[key] = value
@@ -290,7 +290,7 @@ class ResultPage(QWidget):
         self.figures["present"].setText(f"{result.already_present:,}")
         self.figures["rejected"].setText(f"{len(result.rejected):,}")
         self.figures["rejected"].setStyleSheet(
-            "font-size: 22px; font-weight: 600;" + (" color: #b3261e;" if result.rejected
+            "font-size: 22px; font-weight: bold;" + (" color: #b3261e;" if result.rejected
                                                     else ""))
         self.rate.setText(_("{rows} rows in {seconds} s ({rate} rows/s).").format(
             rows=f"{result.read:,}", seconds=f"{result.seconds:.1f}",

@@ -82,7 +82,8 @@ class EventDetails(QScrollArea):
                  (_("Result"), audit_actions.result(row.outcome)),
                  (_("Customer"), row.customer_ref)]
         head = "&nbsp;&nbsp;·&nbsp;&nbsp;".join(
-            f"{escape(name)}: <b>{escape(value)}</b>" for name, value in facts if value)
+            _("{field}: {value}").format(field=escape(name), value=f"<b>{escape(value)}</b>")
+            for name, value in facts if value)
         self.text.setText(
             f"<p><b>{escape(audit_actions.label(row.action))}</b> (#{row.seq})</p>"
             f"<p>{head}</p><p>{escape(row.sentence)}</p>")

@@ -56,7 +56,7 @@ def _table(headers: list[str], rows: list[tuple[str, ...]],
 
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-weight: 600; margin-top: 6px;")
+    label.setStyleSheet("font-weight: bold; margin-top: 6px;")
     return label
 
 
@@ -114,7 +114,7 @@ class EraseDialog(FormDialog):
                          "flagged for destruction. Billing is kept under the customer number "
                          "until its retention ends. This cannot be undone."))
         # Red: the one step in Custos with no way back.
-        self.intro.setStyleSheet("color: #b3261e; font-weight: 600;")
+        self.intro.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.form.addRow(PlanView(plan))
         self.typed = QLineEdit()
         self.form.addRow(_("Type the customer number {number} to confirm:")

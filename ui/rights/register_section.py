@@ -52,7 +52,7 @@ class EntryEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 12, 0)
         title = QLabel(Category(entry.category).label)
-        title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        title.setStyleSheet("font-size: 15px; font-weight: bold;")
         layout.addWidget(title)
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)

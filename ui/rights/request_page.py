@@ -191,7 +191,7 @@ class RequestPage(QDialog):
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if label == _("Due date:") and r.overdue:
-                text.setStyleSheet(f"color: {OVERDUE.name()}; font-weight: 600;")
+                text.setStyleSheet(f"color: {OVERDUE.name()}; font-weight: bold;")
             row, col = divmod(index, 2)
             self.facts.addWidget(name, row, col * 2, Qt.AlignmentFlag.AlignTop)
             self.facts.addWidget(text, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)

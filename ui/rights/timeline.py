@@ -43,7 +43,7 @@ class Timeline(QWidget):
             elif index == 3 and request.decided_at:
                 when = local_text(request.decided_at)
             mark = "●" if index <= reached else "○"
-            weight = 600 if index == reached else 400
+            weight = 700 if index == reached else 400
             text = (f"<span style='font-weight:{weight}'>{mark}&nbsp;&nbsp;"
                     f"{escape(step.label)}</span><br><span style='color:#55606e;"
                     f"font-size:11px'>{when or '&nbsp;'}</span>")

@@ -62,11 +62,11 @@ def pending_banner(session: Session) -> QLabel | None:
 
 
 def missing_text(account: PendingAccount) -> str:
-    return ", ".join(DOMAIN_LABELS.get(d, lambda d=d: d)() for d in sorted(account.missing))
+    return _(", ").join(DOMAIN_LABELS.get(d, lambda d=d: d)() for d in sorted(account.missing))
 
 
 def _roles_text(roles) -> str:
-    return ", ".join(r.label for r in sorted(roles, key=list(Role).index))
+    return _(", ").join(r.label for r in sorted(roles, key=list(Role).index))
 
 
 class AccessRequestsSection(QWidget):

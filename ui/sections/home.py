@@ -39,7 +39,7 @@ class HomeSection(QWidget):
             inner = QVBoxLayout(card)
             inner.setContentsMargins(16, 12, 16, 12)
             name = QLabel(role.label)
-            name.setStyleSheet("font-weight: 600;")
+            name.setStyleSheet("font-weight: bold;")
             inner.addWidget(name)
             text = QLabel(_(ROLE_WORK[role]))
             text.setWordWrap(True)

@@ -38,7 +38,7 @@ def status_text(user: UserInfo, pending: bool = False) -> str:
 
 
 def roles_text(user: UserInfo) -> str:
-    return ", ".join(r.label for r in sorted(user.roles, key=list(Role).index))
+    return _(", ").join(r.label for r in sorted(user.roles, key=list(Role).index))
 
 
 class UsersSection(QWidget):

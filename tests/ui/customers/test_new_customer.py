@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.customers.consents import consent_history
 from app.customers.idnumbers import resident_check_digit
 from app.customers.model import Channel, ConsentPurpose, IdType, RevealField
 from app.security import Role
+from tests.ui.layout_checks import clipped_labels
 from ui.customers.new_customer import NewCustomerDialog
+from ui.language import apply_language
 
 FIRST17 = "11010119900307123"
 GOOD_ID = FIRST17 + resident_check_digit(FIRST17)
@@ -111,3 +114,15 @@ def test_tab_goes_down_the_form_then_to_ok_and_cancel(qtbot, as_role):
     for before, after in zip(chain, chain[1:], strict=False):
         assert _next_tab_stop(before) is after, (before, after)
     assert dialog.focusWidget() is dialog.name
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_consent_explanations_show_every_line(qtbot, as_role, language):
+    apply_language(language)
+    try:
+        dialog = _dialog(qtbot, as_role(Role.COUNTER))
+        qtbot.waitExposed(dialog)
+        qtbot.wait(50)
+        assert clipped_labels(dialog) == []
+    finally:
+        apply_language("en")

@@ -12,6 +12,7 @@ from ui.oversight import register_sections
 from ui.oversight.charts import nice_top
 from ui.oversight.common import age_text
 from ui.oversight.dashboard import DashboardSection
+from ui.style import unbroken
 
 
 def test_tiles_show_the_numbers_dashboard_returns(manager, shown, events):
@@ -33,7 +34,8 @@ def test_tiles_show_the_numbers_dashboard_returns(manager, shown, events):
     assert value["files_awaiting"] == str(expected.files["awaiting_approval"])
     # the breakdown by kind names each kind with its count
     fault = expected.cases_open.get("fault", 0)
-    assert f"Fault report {fault}" in section.tiles["cases_open"].detail.text()
+    detail = section.tiles["cases_open"].detail.text()  # each kind kept on one line
+    assert unbroken(f"Fault report {fault}") in detail
     assert section.tiles["alerts"].value.property("alarm") is True
     assert section.cases_chart.months == list(expected.cases_per_month)
     assert section.cases_chart.totals() == [sum(m.values())

@@ -78,8 +78,10 @@ class Scan:
             out.update(more)
 
     def _is_log(self, call: ast.Call) -> bool:
-        if isinstance(call.func, ast.Name):  # inside app/audit.py itself
-            return call.func.id == "append" and self._in_audit
+        if isinstance(call.func, ast.Name):  # inside app/audit.py itself, or the `log`
+            # that `with audit.registered_read(db) as (conn, log)` hands out
+            return (call.func.id == "append" and self._in_audit) or (
+                call.func.id == "log" and any(k.arg == "action" for k in call.keywords))
         return isinstance(call.func, ast.Attribute) and call.func.attr in LOG_CALLS \
             and getattr(call.func.value, "id", "") == "audit"
 

@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
+    CondPageBreak,
     LongTable,
     Paragraph,
     SimpleDocTemplate,
@@ -180,6 +181,17 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]],
     return t
 
 
+def headings_kept_with_text(story: list, room: float = 30 * mm) -> list:
+    """The story with a page break before any heading that would otherwise stand alone at
+    the foot of a page: one starts a new page unless `room` is left below it."""
+    kept: list = []
+    for flowable in story:
+        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
+            kept.append(CondPageBreak(room))
+        kept.append(flowable)
+    return kept
+
+
 def key_values(pairs: Sequence[tuple[str, object]], key_width: float = 45 * mm) -> LongTable:
     st = styles()
     data = [[Paragraph(esc(k), st["cell"]), Paragraph(esc(v), st["cell"])] for k, v in pairs]
@@ -191,5 +203,6 @@ def key_values(pairs: Sequence[tuple[str, object]], key_width: float = 45 * mm) 
     return t
 
 
-__all__ = ["FONT", "PageFrame", "Paragraph", "Spacer", "build", "esc", "key_values",
+__all__ = ["FONT", "PageFrame", "Paragraph", "Spacer", "build", "esc",
+           "headings_kept_with_text", "key_values",
            "register_font", "styles", "table"]

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
+        bar.setContentsMargins(0, 0, 8, 0)  # the Lock button clear of the window's edge
         s = self.session
         self.user_label = QLabel(_("User: {display_name} ({username})")
                                  .format(display_name=s.display_name, username=s.username))

@@ -341,7 +341,7 @@ def list_cases(session: Session, *, mine: bool = False, overdue: bool = False,
                             .join(customer, customer.c.id == sc.customer_id)
                             .outerjoin(service, service.c.id == sc.service_id)
                             .where(*conditions)
-                            .order_by(case((late, 0), else_=1), sc.due_date, sc.case_no)
+                            .order_by(*_queue_order(late))
                             .limit(limit)).all()
     audit.record(session.db, actor=session.username, action="case.listed",
                  customer_ref=customer_ref,
@@ -369,6 +369,15 @@ def customer_cases(conn, keys: FieldKeys, customer_id: int, customer_no: str
     today = local_today().isoformat()
     return [case_from_row(o, customer_no, o.service_no, today, o.service_kind)
             for o in (_opened(keys, r) for r in rows)]
+
+
+def _queue_order(late) -> tuple:
+    """Overdue first, then open work by due date, then finished cases newest first."""
+    sc = service_case.c
+    still_open = sc.status.in_(OPEN_STATES)
+    return (case((late, 0), (still_open, 1), else_=2),
+            case((still_open, sc.due_date), else_=""),
+            case((still_open, ""), else_=sc.created_at).desc(), sc.case_no)
 
 
 __all__ = ["OPEN_STATES", "TRANSITIONS", "customer_cases", "list_cases", "move_case", "open_case",

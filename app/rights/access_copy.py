@@ -20,7 +20,17 @@ from app import audit_actions, clock
 from app.customers.editing import consent_note
 from app.customers.model import money
 from app.i18n import translate
-from app.pdf import PageFrame, Paragraph, Spacer, build, esc, key_values, styles, table
+from app.pdf import (
+    PageFrame,
+    Paragraph,
+    Spacer,
+    build,
+    esc,
+    headings_kept_with_text,
+    key_values,
+    styles,
+    table,
+)
 from app.rights import labels
 from app.rights.gather import Holdings
 
@@ -107,7 +117,7 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
               [(c["case_no"], lab("CaseKind", c["kind"]), _when(c["created_at"]),
                 lab("CaseStatus", c["status"]), c["summary"], c["resolution"] or "")
                for c in h.cases],
-              widths=[22 * mm, 20 * mm, 26 * mm, 18 * mm, 45 * mm, 43 * mm]),
+              widths=[22 * mm, 24 * mm, 28 * mm, 20 * mm, 41 * mm, 39 * mm]),
         Paragraph(esc("5. " + lab("Category", "consents")), st["h1"]),
         Paragraph(esc(tr("Every consent you gave or withdrew, oldest first; a withdrawal "
                          "never changes the original entry.")), st["small"]),
@@ -117,12 +127,12 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
                 lab("Channel", c["channel"]), _when(c["at"]), consent_note(c["note"], lang))
                for c in h.consents]),
         Paragraph(esc("6. " + lab("Category", "paper_files")), st["h1"]),
-        table([tr("File"), tr("Kind"), tr("Received"), tr("Kept until"), tr("Status")],
+        table([tr("File"), tr("Kind"), tr("Date received"), tr("Kept until"), tr("Status")],
               [(f["file_no"], lab("FileKind", f["kind"]), f["received_on"], f["retain_until"],
                 lab("FileStatus", f["status"])) for f in h.paper_files])
         if h.paper_files else Paragraph(esc(tr("No paper files are held.")), st["body"]),
         Paragraph(esc("7. " + tr("Your requests")), st["h1"]),
-        table([tr("Request"), tr("Kind"), tr("Received"), tr("Due"), tr("Status")],
+        table([tr("Request"), tr("Kind"), tr("Opened"), tr("Due"), tr("Status")],
               [(r["request_no"], lab("RequestKind", r["kind"]), _when(r["received_at"]),
                 r["due_date"], lab("RequestStatus", r["status"])) for r in h.requests]),
         Paragraph(esc("8. " + lab("Category", "access_log")), st["h1"]),
@@ -148,7 +158,7 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
             (tr("Automated decisions"), entry.automated.get(lang, "")),
         ])]
     story += rights_and_complaints(lang, branch)
-    data = build(story, PageFrame(branch.get("branch_name") or tr("Custos branch"),
+    data = build(headings_kept_with_text(story), PageFrame(branch.get("branch_name") or tr("Custos branch"),
                                   tr("Copy of your personal data"), generated_by, now, lang,
                                   request_no), password=password)
     return Document(data, hashlib.sha256(data).hexdigest(), password)

@@ -209,7 +209,7 @@ def test_overdue_cases_come_first_and_filter(login, counter, customer_no):
     _set_due(counter, late, past)
     _set_due(counter, done, past)
     listed = cases.list_cases(counter)
-    assert [c.case_no for c in listed] == [late, done, soon, theirs]
+    assert [c.case_no for c in listed] == [late, soon, theirs, done]
     assert [c.overdue for c in listed] == [True, False, False, False]
     assert [c.case_no for c in cases.list_cases(counter, overdue=True)] == [late]
     assert theirs not in [c.case_no for c in cases.list_cases(counter, mine=True)]
@@ -221,6 +221,18 @@ def test_overdue_cases_come_first_and_filter(login, counter, customer_no):
     event = _events(counter, "case.listed")[-1]
     assert json.loads(event.detail)["status"] == "resolved"
     assert "No signal" not in event.detail
+
+
+def test_finished_cases_come_last_newest_first(counter, customer_no):
+    older, newer = _open(counter, customer_no), _open(counter, customer_no)
+    still_open = _open(counter, customer_no)
+    for number, created in ((older, "2026-01-05T09:00:00"), (newer, "2026-06-05T09:00:00")):
+        cases.move_case(counter, number, "resolved", resolution="Answered")
+        with counter.db.write() as conn:
+            conn.execute(service_case.update().where(service_case.c.case_no == number)
+                         .values(created_at=created))
+    listed = [c.case_no for c in cases.list_cases(counter)]
+    assert listed == [still_open, newer, older]
 
 
 def test_listing_is_logged_without_personal_data(counter, customer_no):

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from app import audit_actions
 from app.archive import loans, registry
-from app.customers.cases import list_cases
+from app.customers.cases import list_cases, move_case, open_case
 from app.customers.records import open_customer, reveal_field
 from app.customers.tables import customer
+from app.pdf import Paragraph, headings_kept_with_text, styles
 from app.rights import answers, copies, requests
 from app.security.roles import Role
 from app.store import schema
@@ -89,3 +90,28 @@ def test_internal_events_stay_out_of_the_copy():
             "loan.returned", "case.listed", "request.received"} <= shown
     assert not shown & {"customer.legal_hold", "loan.slip_printed", "file.label_printed",
                         "loan.approved", "destruction.proposed", "login", "export.audit"}
+
+
+def test_the_copy_keeps_dates_and_words_whole_and_names_columns_for_what_they_hold(
+        login, lived_customer, tmp_path):
+    counter = login(Role.COUNTER)
+    case_no = open_case(counter, lived_customer, "inquiry", "counter", "咨询积分兑换")
+    move_case(counter, case_no, "resolved", resolution="已答复")
+    move_case(counter, case_no, "reopened")
+    request_no = requests.take_request(counter, "access", lived_customer, "身份证原件已核验")
+    requests.verify_identity(counter, request_no)
+    answers.prepare_access_copy(counter, request_no, "zh_CN")
+    text = _text(copies.review_copy(login(Role.MANAGER), request_no).data, tmp_path)
+    row = next(line for line in text.splitlines() if case_no in line)  # section 4 first
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d\s+已重新打开\s", row)  # one line each
+    files = text[text.index("6. 纸质档案"):text.index("7. ")]
+    assert "接收日期" in files and "已受理" not in files  # a date, not a request's status
+
+
+def test_a_heading_never_ends_a_page_alone():
+    st = styles()
+    story = [Paragraph("text", st["body"]), Paragraph("4. 服务工单", st["h1"]),
+             Paragraph("缴费记录", st["h2"])]
+    kept = headings_kept_with_text(story)
+    assert [type(f).__name__ for f in kept] == ["Paragraph", "CondPageBreak", "Paragraph",
+                                                "CondPageBreak", "Paragraph"]

@@ -140,3 +140,12 @@ def test_a_dialog_finished_while_locked_does_not_come_back(qtbot, login):
     qtbot.mouseClick(window.lock_page.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.is_locked)
     assert not done.isVisible()
+
+
+def test_the_lock_button_keeps_clear_of_the_window_edge(qtbot, login):
+    window = _window(qtbot, login("admin"), interval_ms=60_000)
+    window.resize(1200, 760)
+    qtbot.waitUntil(lambda: window.lock_button.isVisible())
+    bar = window.statusBar()
+    right = window.lock_button.mapTo(bar, window.lock_button.rect().topRight()).x()
+    assert bar.width() - 1 - right >= 8

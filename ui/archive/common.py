@@ -70,10 +70,13 @@ def borrower_name(loan: Any, person: StaffNames) -> str:
 
 
 def borrower_text(loan: Any, person: StaffNames) -> str:
-    """The borrower with their kind: "王芳 (Staff member)"."""
+    """A member of staff by name alone ("王芳"); an outside borrower marked as such."""
     from app.archive.model import BorrowerKind
 
-    return _("{borrower} ({kind})").format(borrower=borrower_name(loan, person),
+    name = borrower_name(loan, person)
+    if loan.borrower_kind == BorrowerKind.STAFF:
+        return name
+    return _("{borrower} ({kind})").format(borrower=name,
                                            kind=label_of(BorrowerKind, loan.borrower_kind))
 
 

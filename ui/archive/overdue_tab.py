@@ -5,7 +5,7 @@ app/ states (archive.model.escalation_due), so the column and the hint always ag
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.archive.loan_history import overdue
@@ -75,12 +75,8 @@ class OverdueTab(QWidget):
                                  escalation_label(x.escalation),
                                  label_of(FileKind, x.file_kind)]
                                 for x in loans])
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        for row in range(len(loans)):
-            item = self.table.item(row, DAYS_COLUMN)
-            item.setForeground(RED)
-            item.setFont(bold)
+        for row in range(len(loans)):  # red, not bold: marked without shouting
+            self.table.item(row, DAYS_COLUMN).setForeground(RED)
         if loans:
             self.status.hide()
         else:

@@ -176,7 +176,7 @@ class ReturnTab(QWidget):
         due = loan.due_date
         if loan.days_overdue:
             due = _("{date} — {days} days overdue").format(date=due, days=loan.days_overdue)
-            self.values["due"].setStyleSheet("color: #b3261e; font-weight: bold;")
+            self.values["due"].setStyleSheet("color: #b3261e;")
         self.values["due"].setText(due)
         self.values["renewals"].setText(_("{count} of {limit}").format(count=loan.renewals,
                                                                         limit=RENEWAL_LIMIT))

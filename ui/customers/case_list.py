@@ -1,6 +1,7 @@
 """A list of service cases with Move to… and Reassign…: the Cases tab of a customer page and
-the Cases section both show one (with the customer's number and name). An overdue case says
-so in its due-date cell, in red; the rest of the row stays as it is."""
+the Cases section both show one (with the customer's name, the number in its tooltip, so that
+the summary keeps the room). An overdue case says so in its due-date cell, in red; the rest of
+the row stays as it is."""
 
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ class CaseList(QWidget):
         headers = [_("Case no."), _("Kind"), _("Status"), _("Summary"), _("Assignee"),
                    _("Due date")]
         if with_customer:
-            headers[1:1] = [_("Customer no."), _("Customer")]
-        self.table = read_only_table(headers, stretch=5 if with_customer else 3)
+            headers[1:1] = [_("Customer")]
+        self.table = read_only_table(headers, stretch=4 if with_customer else 3)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
@@ -86,7 +87,7 @@ class CaseList(QWidget):
             cells = [case.case_no, case_kind_label(case.kind), case_status_label(case.status),
                      case.summary, handler(case.assignee), due_text(case)]
             if self.with_customer:
-                cells[1:1] = [case.customer_no, case.customer_name]
+                cells[1:1] = [case.customer_name]
             rows.append(cells)
         finished = (CaseStatus.CLOSED.value, CaseStatus.RESOLVED.value)
         fill_table(self.table, rows,
@@ -97,6 +98,8 @@ class CaseList(QWidget):
                 item = self.table.item(row, due_column)
                 item.setForeground(OVERDUE)
                 item.setToolTip(_("Overdue: the due date has passed."))
+            if self.with_customer:
+                self.table.item(row, 1).setToolTip(case.customer_no)
             if case.case_no == keep:
                 self.table.selectRow(row)
         self._update_buttons()

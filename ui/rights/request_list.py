@@ -18,7 +18,7 @@ from ui.rights.common import MUTED, OVERDUE, days_left
 
 PAGE_SIZE = 100
 PAGES_KEPT = 4
-DUE_COLUMN, DAYS_COLUMN = 4, 5
+KIND_COLUMN, DUE_COLUMN, DAYS_COLUMN = 2, 4, 5
 
 
 def headers() -> list[str]:
@@ -82,6 +82,8 @@ class RequestListModel(PagedTableModel[RequestLine]):
             if line.overdue and index.column() in (DUE_COLUMN, DAYS_COLUMN):
                 return OVERDUE
             return None if line.is_open else MUTED
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == KIND_COLUMN:
+            return cells(line)[KIND_COLUMN]  # the whole kind, when the column elides it
         if role == Qt.ItemDataRole.ToolTipRole and line.overdue:
             return _("Overdue: the due date has passed.")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == DAYS_COLUMN:

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from app.archive import loans, registry
 from app.archive.destruction import batches
-from app.archive.model import Condition
+from app.archive.model import BorrowerKind, Condition
 from ui.archive.approvals import ApprovalsSection
-from ui.archive.common import RED
+from ui.archive.common import RED, borrower_text
 from ui.archive.dialogs import NoteDialog, RecordDestructionDialog
 from ui.archive.section import ArchiveSection
 from ui.rights.pdf_pages import page_count
@@ -128,24 +129,34 @@ def test_the_overdue_list_and_reminders(archive, customer_no, show, moving_clock
     section.tabs.setCurrentWidget(tab)
     wait_workers()
     assert tab.table.rowCount() == 1
-    days = tab.table.item(0, 4)
+    row = 0
+    assert tab.table.item(row, 1).text() == "counter"  # staff by name alone, no "(Staff…)"
+    days = tab.table.item(row, 4)
     assert int(days.text()) > 5 and days.foreground().color() == RED
+    assert not days.font().bold()  # marked calmly, as the cases queue does
     # 12 days overdue: the rule the hint states (managers after 5 days) was applied when
     # the list was opened, so the column agrees with it.
     assert "managers are alerted 5 days after it" in tab.findChild(QLabel, "hint").text()
-    assert tab.table.item(0, 5).text() == "Managers alerted"
+    assert tab.table.item(row, 5).text() == "Managers alerted"
     kinds = [n[1] for n in notices(archive)]
     assert kinds.count("loan.due") == 1 and kinds.count("loan.overdue_alert") == 1
     qtbot.mouseClick(tab.refresh_button, LEFT)
     wait_workers()
     assert [n[1] for n in notices(archive)] == kinds  # once only
 
-    tab.table.selectRow(0)
+    tab.table.selectRow(row)
     qtbot.mouseClick(tab.back_button, LEFT)
     wait_workers()
     assert section.tabs.currentWidget() is section.returns
     assert section.returns.lost_button.isEnabled()
     assert "days overdue" in section.returns.values["due"].text()
+
+
+def test_only_an_outside_borrower_is_marked():
+    staff = SimpleNamespace(borrower="counter", borrower_kind=BorrowerKind.STAFF)
+    outside = SimpleNamespace(borrower="市公司审计部", borrower_kind=BorrowerKind.EXTERNAL)
+    assert borrower_text(staff, lambda user: "王芳") == "王芳"
+    assert borrower_text(outside, lambda user: "?") == "市公司审计部 (External borrower)"
 
 
 def test_destruction_proposed_approved_and_recorded(qtbot, archive, manager, customer_no, show,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 
 from app.customers.model import CaseKind, CaseStatus, Purpose
 from app.customers.search import find_customers, summaries
@@ -24,7 +25,7 @@ def test_filters_and_overdue_rows(qtbot, as_role, wait_workers):
     section = _section(qtbot, as_role(Role.MANAGER), wait_workers)
     table = section.list.table
     assert section.mine.isChecked()
-    mine = [table.item(r, 6).text() for r in range(table.rowCount())]
+    mine = [table.item(r, 5).text() for r in range(table.rowCount())]
     assert mine and set(mine) == {"manager"}
     section.mine.setChecked(False)
     wait_workers()
@@ -34,13 +35,17 @@ def test_filters_and_overdue_rows(qtbot, as_role, wait_workers):
     assert any(c.overdue for c in cases)
     first_late = next(r for r, c in enumerate(cases) if c.overdue)
     # Marked in the due-date cell, calmly: the rest of the row is neither red nor bold.
-    assert table.item(first_late, 7).foreground().color() == OVERDUE
-    assert table.item(first_late, 7).text().endswith("— overdue")
+    assert table.item(first_late, 6).foreground().color() == OVERDUE
+    assert table.item(first_late, 6).text().endswith("— overdue")
     assert all(table.item(first_late, c).foreground().color() != OVERDUE
-               and not table.item(first_late, c).font().bold() for c in range(7))
-    # The customer's name stands beside the number, opened with the session's keys.
+               and not table.item(first_late, c).font().bold() for c in range(6))
+    # The customer by name, opened with the session's keys, the number in its tooltip.
     named = cases[first_late]
-    assert table.item(first_late, 2).text() == named.customer_name != ""
+    assert table.item(first_late, 1).text() == named.customer_name != ""
+    assert table.item(first_late, 1).toolTip() == named.customer_no
+    stretched = [c for c in range(table.columnCount()) if table.horizontalHeader()
+                 .sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch]
+    assert [table.horizontalHeaderItem(c).text() for c in stretched] == ["Summary"]
     found = find_customers(section.session, named.customer_no).ids
     assert named.customer_name == summaries(section.session, found)[0].name
     assert section.count.text() == f"{everyone} cases, {sum(c.overdue for c in cases)} overdue"
@@ -51,11 +56,11 @@ def test_filters_and_overdue_rows(qtbot, as_role, wait_workers):
     section.overdue.setChecked(False)
     section.kind.setCurrentIndex(section.kind.findData(CaseKind.COMPLAINT.value))
     wait_workers()
-    assert {table.item(r, 3).text() for r in range(table.rowCount())} == {"Complaint"}
+    assert {table.item(r, 2).text() for r in range(table.rowCount())} == {"Complaint"}
     section.status_filter.setCurrentIndex(section.status_filter.findData(
         CaseStatus.CLOSED.value))
     wait_workers()
-    assert {table.item(r, 4).text() for r in range(table.rowCount())} <= {"Closed"}
+    assert {table.item(r, 3).text() for r in range(table.rowCount())} <= {"Closed"}
 
 
 def test_opening_a_case_asks_the_purpose_it_implies(qtbot, as_role, wait_workers):

@@ -112,6 +112,8 @@ def test_overdue_rows_are_red_and_counted_a_page_at_a_time(qtbot, wait_workers, 
     assert cell(section, 0, 5, Qt.ItemDataRole.ForegroundRole) == OVERDUE
     assert cell(section, 0, 0, Qt.ItemDataRole.ForegroundRole) != OVERDUE  # calm row
     assert cell(section, 1, 4, Qt.ItemDataRole.ForegroundRole) != OVERDUE
+    # A long kind, elided by its column, is read whole in its tooltip.
+    assert cell(section, 0, 2, Qt.ItemDataRole.ToolTipRole) == cell(section, 0, 2) == "Erasure"
     assert 2 not in section.model.fetched  # only the pages drawn were read
     assert cell(section, 6, 0).startswith("R")
     assert section.model.fetched[-1] == 2

@@ -16,19 +16,13 @@ from app.errors import DatabaseBusy
 from app.security.roles import Role
 from app.store import server
 from app.store.numbers import next_id
-from tests import pgserver
-from tests.conftest import PASSWORDS, make_database
+from tests.conftest import PASSWORDS
 from tests.store.test_server import _customer, _staff_conn
 
 
-@pytest.fixture(scope="module")
-def template(pg_cluster):
-    return pgserver.new_template(pg_cluster, make_database)
-
-
 @pytest.fixture
-def where(pg_cluster, template):
-    return pgserver.clone(pg_cluster, template, PASSWORDS)
+def where(server_db):
+    return server_db  # a fresh clone of this module's server template (tests/conftest.py)
 
 
 def _events(session) -> int:

@@ -15,19 +15,14 @@ from app.store import server
 from app.store.place import locate
 from app.store.server_trail import NOTE_HISTORY, OPERATIONS, TRAIL
 from tests import pgserver
-from tests.conftest import PASSWORDS, make_database
+from tests.conftest import PASSWORDS
 from tests.store.test_server import _customer, _login
 from tests.store.test_server import _staff_conn as _psql  # an insider's own login, by hand
 
 
-@pytest.fixture(scope="module")
-def template(pg_cluster):
-    return pgserver.new_template(pg_cluster, make_database)
-
-
 @pytest.fixture
-def where(pg_cluster, template):
-    return pgserver.clone(pg_cluster, template, PASSWORDS)
+def where(server_db):
+    return server_db  # a fresh clone of this module's server template (tests/conftest.py)
 
 
 def _records(where) -> None:
@@ -191,12 +186,12 @@ def _shape(cluster, dbname: str) -> tuple:
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"))
 
 
-def test_custos_upgrade_brings_an_issue_14_trail_to_this_one(pg_cluster, template,
+def test_custos_upgrade_brings_an_issue_14_trail_to_this_one(pg_cluster, server_template,
                                                              capsys, monkeypatch):
     from app.accounts.server_init import upgrade
     from app.errors import StoreError
 
-    old, new = (pgserver.clone(pg_cluster, template, PASSWORDS) for _ in range(2))
+    old, new = (pgserver.clone(pg_cluster, server_template, PASSWORDS) for _ in range(2))
     old_name, new_name = (locate(w).dbname for w in (old, new))
     with pg_cluster.connect(old_name) as conn, conn.transaction():
         for statement in LEVEL_1:

@@ -6,10 +6,11 @@ the program, never for real data.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -72,9 +73,10 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
                     # as for a new branch's first manager. (The administrator holds none.)
                     access.approve_with_recovery(session, account.username,
                                                  created.recovery_code)
-        fill_history(session, customers * 3 // 2 if history is None else history,
-                     random.Random(seed + 1), customers=customers,
-                     signers=demo_signers(session.db.load_ring()))
+        with _history_writer(session) as writer:
+            fill_history(writer, customers * 3 // 2 if history is None else history,
+                         random.Random(seed + 1), customers=customers,
+                         signers=demo_signers(session.db.load_ring()))
         with recovery_keys(session, created.recovery_code):
             fill_records(session, customers, rng)
     finally:
@@ -82,6 +84,29 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
     if customers >= 50:
         alerts_of_the_day(path)
     return created
+
+
+@contextmanager
+def _history_writer(session):
+    """Who writes the made-up past: on the file, the administrator's session. On the branch
+    server every event must be written by its signer's own login (store/server_trail.py),
+    so half a year of other accounts' events is written by the owner login that IT gave
+    for `custos demo` (as for `custos init`), with the same keys; the events stay signed
+    by their accounts."""
+    db = session.db
+    if not db.is_server:
+        yield session
+        return
+    from app.store.server import ServerDatabase
+
+    address = db.address
+    password = address.owner_password or os.environ.get("PGPASSWORD", "")  # as init takes it
+    owner = ServerDatabase(address, address.owner, password, key=db.key, db_id=db.db_id)
+    owner.fields = db.fields
+    try:
+        yield replace(session, db=owner)
+    finally:
+        owner.engine.dispose()
 
 
 def alerts_of_the_day(path: Path) -> None:
@@ -126,9 +151,12 @@ def recovery_keys(session, code: str) -> Iterator[None]:
 
 def _clear_first_login_change(session) -> None:
     # Demo accounts keep their printed passwords; real accounts must change theirs.
+    from app import audit
     from app.store import schema
 
     with session.db.write() as conn:
         conn.execute(schema.user.update().values(must_change_password=0))
+        # On the record, in the same transaction (the branch server wants each change so).
+        audit.append(conn, session.db, actor=session.username, action="demo.passwords_kept")
 
 

@@ -512,7 +512,7 @@ def bench_server(size: str, file_backup: tuple[float, float] | None) -> None:
                  for name, where in stores.items()}
         pair(f"[{size}] audit appends, {clients.CLERKS} writers", rates["file"],
              rates["server"], "ev/s", *SERVER_TARGETS["append"])
-        times = server.backup_times(stores["server"], CACHE)
+        times = server.backup_times(cluster, CACHE)
     for i, label in enumerate(("backup", "verify (restore test)")):
         figure = f"[{size}] {label}"
         if isinstance(times, str):

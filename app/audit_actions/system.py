@@ -141,6 +141,9 @@ SYSTEM = (
            values={"key": "Setting", "before": "text", "after": "text"}),
     Action("database.created", G.SYSTEM, N_("Database created"),
            N_("{who} created this database.")),
+    Action("demo.passwords_kept", G.ACCOUNTS, N_("Demo accounts keep their passwords"),
+           N_("{who} let the demo accounts keep their printed passwords (no change asked "
+              "at their first login).")),
     Action("database.migrated", G.SYSTEM, N_("Database moved to the branch server"),
            N_("{who} moved {rows} rows from {from} to the branch server."),
            values={"from": "text"}),

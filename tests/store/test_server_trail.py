@@ -4,6 +4,8 @@ The insider here knows their own Custos password, so their PostgreSQL login's to
 
 from __future__ import annotations
 
+import os
+
 import psycopg
 import pytest
 
@@ -245,3 +247,23 @@ def test_the_trail_expires_with_the_audit_log_and_no_sooner(where, pg_cluster):
         assert conn.execute(f"SELECT count(*) FROM {OPERATIONS}").fetchone()[0] == 0
         # what is reported: the expiry itself, called by hand here without an event
         assert {r[3] for r in conn.execute(outside_sql())} == {"audit_purge_gate", "meta"}
+
+
+def test_the_demo_on_the_server_leaves_nothing_outside(pg_cluster, monkeypatch):
+    """`custos demo --db postgresql://…`: half a year of other accounts' events (written by
+    the owner login, each still signed by its account) and today's records, all on record:
+    verify finds the chain intact and no change made outside Custos."""
+    from app.demo import create_demo
+
+    name = f"demo_{os.getpid()}"
+    with pg_cluster.connect() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    if pg_cluster.superuser_password:
+        monkeypatch.setenv("PGPASSWORD", pg_cluster.superuser_password)
+    create_demo(pgserver.owner_address(pg_cluster, name), customers=60)
+    manager = accounts.login(pg_cluster.address(name), "manager", "manager-demo-1")
+    try:
+        report = audit.verify(manager.db)
+    finally:
+        accounts.logout(manager)
+    assert report.intact and not report.outside, report.outside

@@ -58,7 +58,8 @@ def register(section: Section) -> None:
 
 
 # Capability packages asked for their sections at start-up, if they are installed.
-CAPABILITIES = ("ui.customers", "ui.rights", "ui.archive", "ui.oversight", "ui.backups")
+CAPABILITIES = ("ui.customers", "ui.rights", "ui.archive", "ui.oversight", "ui.backups",
+                "ui.compliance")
 
 
 def register_capabilities() -> list[str]:

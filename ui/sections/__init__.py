@@ -33,6 +33,12 @@ class Section:
     permission: Permission
     factory: Callable[[Session], QWidget]
     order: int = 100
+    # Who sees it, when the permission alone does not say (a section of tabs shown to
+    # whoever may see one of its tabs); None: whoever holds `permission`.
+    shown_to: Callable[[Session], bool] | None = None
+
+    def visible(self, session: Session) -> bool:
+        return self.shown_to(session) if self.shown_to else session.can(self.permission)
 
 
 SECTIONS: list[Section] = [
@@ -76,4 +82,4 @@ def register_capabilities() -> list[str]:
 
 
 def sections_for(session: Session) -> list[Section]:
-    return sorted((s for s in SECTIONS if session.can(s.permission)), key=lambda s: s.order)
+    return sorted((s for s in SECTIONS if s.visible(session)), key=lambda s: s.order)

@@ -137,8 +137,9 @@ def cmd_migrate_to_server(args) -> int:
     admin = args.user or os.environ.get("CUSTOS_USER")
     if not admin:
         raise Refused(_("Name the file's administrator with --user NAME (or CUSTOS_USER)."))
-    load_ring(source)  # a missing or damaged file is said before a password is asked for
+    ring = load_ring(source)  # a missing or damaged file is said before a password is asked
     password = _secret("CUSTOS_PASSWORD", _("Password: "))
+    code = _recovery_code_for_server(ring) if args.with_recovery_code else None
 
     def progress(table: str, done: int, total: int) -> None:
         if done == total or done % 50_000 == 0:
@@ -148,8 +149,14 @@ def cmd_migrate_to_server(args) -> int:
     moved = migrate(source, address, admin, password, progress)
     session = accounts.login(address, admin, password)
     try:
-        audit.record(session.db, actor=session.username, action="database.migrated",
-                     detail={"from": source.name, "rows": sum(moved.tables.values())})
+        with session.db.write() as conn:
+            if code is not None:  # the recovery login opens with the file's code from now on
+                from app.store.server_ring import set_recovery_login
+
+                set_recovery_login(conn, code)
+            audit.append(conn, session.db, actor=session.username, action="database.migrated",
+                         detail={"from": source.name, "rows": sum(moved.tables.values()),
+                                 "recovery_code": code is not None})
     finally:
         accounts.logout(session)
     print(_("Moved {rows} rows of {tables} tables to {server}; {path} is unchanged.").format(
@@ -163,7 +170,21 @@ def cmd_migrate_to_server(args) -> int:
         print(_("Accounts marked reset have not logged in since this version was installed: "
                 "an administrator sets them a temporary password on the server."),
               file=sys.stderr)
+    if code is None:
+        print(_("The recovery code does not open the server yet: an administrator replaces it "
+                "once (custos keys recovery-code), or move the file again with "
+                "--with-recovery-code."), file=sys.stderr)
     return EXIT_OK
+
+
+def _recovery_code_for_server(ring) -> str:
+    """The file's recovery code, checked against its ring before anything is moved (the
+    server's recovery login is made from it)."""
+    from app.store.memory import wipe
+
+    code = _secret("CUSTOS_RECOVERY_CODE", _("Recovery code: "))
+    wipe(ring.open_recovery(code).db_key)  # LoginFailed: nothing moved
+    return code
 
 
 def cmd_upgrade(args) -> int:
@@ -340,6 +361,9 @@ def _parser() -> argparse.ArgumentParser:
                        help=_("move this PC's database file to the branch server"))
     p.add_argument("--from", dest="source", required=True, metavar="FILE",
                    help=_("the database file to move (left unchanged)"))
+    p.add_argument("--with-recovery-code", action="store_true",
+                   help=_("let the file's recovery code open the server too "
+                          "(CUSTOS_RECOVERY_CODE or a prompt)"))
     p.set_defaults(func=cmd_migrate_to_server)
 
     p = sub.add_parser("upgrade", parents=[common],

@@ -259,8 +259,11 @@ def check_schema(conn) -> None:
 
 
 def upgrade_ring(cur, dbname: str, staff: str) -> None:
-    """A ring kept in one row becomes per-slot rows with their rules, and the recovery
-    login's functions are made (store/server_ring.py); nothing when they are there."""
+    """Today's rule on who may change which slot; a ring kept in one row becomes per-slot
+    rows with their rules, and the recovery login's functions are made
+    (store/server_ring.py)."""
+    for statement in server_ring.rule_sql(staff):  # today's rule, whatever the level
+        cur.execute(statement)
     if server_ring.upgrade(cur, staff):
         for statement in server_ring.recovery_functions_sql(dbname, staff):
             cur.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))

@@ -56,7 +56,7 @@ LABELS: dict[str, dict[str, str]] = {
     "Report": {
         "cases": N_("Monthly service-case report"), "requests": N_("Rights-requests report"),
         "archive": N_("Archive report"), "access": N_("Access-log summary"),
-        "permissions": N_("Permission review"),
+        "permissions": N_("Permission review"), "compliance": N_("Compliance summary"),
     },
     "Language": {"zh_CN": N_("Chinese"), "en": N_("English")},
     "Format": {"pdf": N_("PDF"), "xlsx": N_("XLSX")},

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 
 from app.archive.tables import loan
+from app.compliance.tiles import ComplianceTile, gather
 from app.customers.model import CaseStatus
 from app.customers.tables import service_case
 from app.oversight.alerts import count_open
@@ -34,6 +35,7 @@ class Dashboard:
     last_verified: str
     cases_per_month: dict[str, dict[str, int]] = field(default_factory=dict)  # month -> kind
     turnaround: list[tuple[str, int, int]] = field(default_factory=list)  # (no, days, allowed)
+    compliance: list[ComplianceTile] = field(default_factory=list)  # app/compliance/tiles.py
 
 
 def _months(today: date, n: int = 12) -> list[str]:
@@ -100,6 +102,7 @@ def dashboard(session: Session, today: date | None = None) -> Dashboard:
                 lc.status == "requested", lc.needs_approval == 1))).scalar_one(),
         }
         alerts_open = count_open(conn)
+        compliance = gather(conn, day)
     return Dashboard(dict(open_rows), dict(overdue_rows), requests, files, erasures,
                      alerts_open, read(session.db, LAST_BACKUP), read(session.db, LAST_VERIFIED),
-                     per_month, turnaround)
+                     per_month, turnaround, compliance)

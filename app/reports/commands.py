@@ -16,7 +16,8 @@ def cmd_report(session, args) -> int:
 
 def register(sub, common, with_session) -> None:
     p = sub.add_parser("report", parents=[common], help=_("print a managers' report"))
-    p.add_argument("name", choices=["cases", "requests", "archive", "access", "permissions"])
+    p.add_argument("name", choices=["cases", "requests", "archive", "access", "permissions",
+                                           "compliance"])
     p.add_argument("--period", required=True, help="YYYY-MM")
     p.add_argument("--out", required=True, help=_("FILE.pdf or FILE.xlsx"))
     p.set_defaults(func=with_session(cmd_report))

@@ -11,6 +11,7 @@ from app.errors import ValidationError
 from app.i18n import N_, current_language, translate
 from app.oversight.review import permission_review
 from app.reports import builders
+from app.reports.compliance import compliance_report
 from app.reports.model import Chart, Report, Table
 from app.reports.render import to_pdf, to_xlsx
 from app.security.guard import requires
@@ -25,6 +26,7 @@ TITLES = {
     "archive": N_("Archive report"),
     "access": N_("Access-log summary"),
     "permissions": N_("Permission review"),
+    "compliance": N_("Compliance summary"),
 }
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -33,7 +35,7 @@ _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 def build_report(session: Session, name: str, period: str, language: str | None = None) -> Report:
     if name not in TITLES:
         raise ValidationError(translate("Unknown report; the reports are cases, requests, "
-                                        "archive, access and permissions.",
+                                        "archive, access, permissions and compliance.",
                                         language or current_language()), field="name")
     if not _PERIOD.match(period or ""):
         raise ValidationError(translate("Give the period as YYYY-MM, for example 2026-10.",
@@ -46,7 +48,8 @@ def build_report(session: Session, name: str, period: str, language: str | None 
         summary, charts, tables = builders.permissions_rows(reviews, lang)
     else:
         build = {"cases": builders.cases_report, "requests": builders.requests_report,
-                 "archive": builders.archive_report, "access": builders.access_report}[name]
+                 "archive": builders.archive_report, "access": builders.access_report,
+                 "compliance": compliance_report}[name]
         with session.db.read() as conn:
             summary, charts, tables = build(conn, period, lang)
     return Report(name, translate(TITLES[name], lang), period, branch_name(session.db),

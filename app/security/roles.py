@@ -54,6 +54,7 @@ class Permission(StrEnum):
     BRANCH_SETTINGS = "settings.branch"
     OWN_ACCOUNT = "own.account"
     ACCESS_GRANT = "access.grant"
+    COMPLIANCE = "compliance"
 
     @property
     def label(self) -> str:
@@ -88,6 +89,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.BRANCH_SETTINGS: frozenset({M, D}),        # branch name, address, DP contact
     Permission.OWN_ACCOUNT: frozenset({C, A, M, D}),
     Permission.ACCESS_GRANT: frozenset({M}),              # seal data keys to a new account
+    Permission.COMPLIANCE: frozenset({M}),                # the branch's compliance file
 }
 
 # The customer-data domain keys (store/fields.py) each role's key-ring slot holds: the
@@ -138,6 +140,7 @@ _PERMISSION_LABELS = {
     Permission.BRANCH_SETTINGS: N_("change the branch details"),
     Permission.OWN_ACCOUNT: N_("change your own password"),
     Permission.ACCESS_GRANT: N_("approve an account's access to customer data"),
+    Permission.COMPLIANCE: N_("keep the branch's compliance file"),
 }
 
 

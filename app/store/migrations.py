@@ -488,6 +488,54 @@ CREATE TABLE IF NOT EXISTS customer_token (
 CREATE INDEX IF NOT EXISTS customer_token_by_customer ON customer_token (customer_id);
 """
 
+# Step 14, the branch's compliance file (issue 16), written part by part. Each part keeps
+# to its own constant below (so the parts never touch), and the step is their sum.
+# 14a. personal-data breaches (app/compliance/breaches.py)
+V14_BREACHES = """
+"""
+
+# 14b. impact assessments (app/compliance/assessments.py)
+# (one per processing activity; kept at least three years)
+# ---
+V14_ASSESSMENTS = """
+"""
+
+# 14c. partners, supervision checks, disclosures, export approvals
+# (app/compliance/partners.py)
+# ---
+V14_PARTNERS = """
+"""
+
+# 14d. staff: confidentiality agreements and training (app/compliance/staff.py)
+# ---
+# ---
+V14_STAFF = """
+"""
+
+# 14e. permission reviews (app/compliance/reviews.py)
+# ---
+# ---
+V14_REVIEWS = """
+"""
+
+# 14f. backup evidence: destinations on-site/off-site, verify and restore tests on record
+# (app/compliance/evidence.py)
+# ---
+V14_EVIDENCE = """
+"""
+
+# 14g. the information notice, objections to profiling (app/rights/notice.py)
+# ---
+# ---
+V14_NOTICE = """
+"""
+
+# ---
+# ---
+# ---
+V14_COMPLIANCE = (V14_BREACHES + V14_ASSESSMENTS + V14_PARTNERS + V14_STAFF + V14_REVIEWS
+                  + V14_EVIDENCE + V14_NOTICE)
+
 # (version reached, what it adds, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "accounts, settings and the audit log", V1_FOUNDATION),
@@ -504,6 +552,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (11, "phone and service number tails (last 4 digits) for search", V11_PHONE_TAILS),
     (12, "search tokens for customer fields sealed under role keys", V12_SEARCH_TOKENS),
     (13, "row versions: a save made on a stale copy of a record is refused", V13_ROW_VERSIONS),
+    (14, "the branch's compliance file: breaches, impact assessments, partners and "
+         "disclosures, staff agreements and training, permission reviews, backup evidence",
+     V14_COMPLIANCE),
 ]
 
 LATEST = MIGRATIONS[-1][0]

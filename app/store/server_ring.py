@@ -12,9 +12,9 @@ that sees the row as it was):
 - an administrator (custos_may_manage) adds, replaces, disables and removes slots, the
   recovery slot included;
 - a login changes its own account's slot (its password change), never its kind or name;
-- anyone else may only add grants to a user's slot (a manager approving a clerk: keys
+- a manager's login may only add grants to another user's slot (approving a clerk: keys
   sealed to the slot's public key), leaving the rest of the slot, and every grant already
-  there, as it was. A grant added that way is proven at login (store/keychecks.py) before
+  there, as it was; any other login may not touch another's slot at all. A grant added that way is proven at login (store/keychecks.py) before
   any key in it is used.
 Every slot replaced or removed, and every ring-wide part replaced, is kept in
 `key_ring_history`, which nobody changes or empties.
@@ -87,19 +87,7 @@ def layout_sql(staff: str) -> list[str]:
         # Who may change which slot needs the row as it was: key_slot_rule says it.
         f"CREATE POLICY slot_change ON {SLOTS} FOR UPDATE USING (true)",
         f"CREATE POLICY slot_drop ON {SLOTS} FOR DELETE USING (public.custos_may_manage())",
-        f"CREATE FUNCTION {SLOTS}_rule() RETURNS trigger LANGUAGE plpgsql "
-        f"SET search_path = {SAFE_PATH} AS $$ BEGIN "
-        "IF public.custos_may_manage() THEN RETURN NEW; END IF; "
-        "IF OLD.body->>'kind' = 'user' AND NEW.body->>'kind' = 'user' AND "
-        "NEW.body->>'user' = OLD.body->>'user' THEN "
-        # its own account's slot: a password change
-        "IF public.custos_login_name(OLD.body->>'user') = session_user::text THEN "
-        "RETURN NEW; END IF; "
-        # another's: grants added, nothing else changed
-        "IF (NEW.body - 'grants') = (OLD.body - 'grants') AND "
-        "COALESCE(NEW.body->'grants', '[]') @> COALESCE(OLD.body->'grants', '[]') THEN "
-        "RETURN NEW; END IF; END IF; "
-        f"{_raise(NOT_YOURS)}; END $$",
+        *rule_sql(staff),
         f"CREATE TRIGGER {SLOTS}_rule BEFORE UPDATE ON {SLOTS} FOR EACH ROW "
         f"EXECUTE FUNCTION {SLOTS}_rule()",
         f"CREATE FUNCTION {SLOTS}_kept() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
@@ -118,6 +106,37 @@ def layout_sql(staff: str) -> list[str]:
         f"FOR EACH ROW EXECUTE FUNCTION {HISTORY}_fixed()",
         f"CREATE TRIGGER {HISTORY}_not_emptied BEFORE TRUNCATE ON {HISTORY} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {HISTORY}_fixed()",
+    ]
+
+
+def rule_sql(staff: str) -> list[str]:
+    """Who may change which slot (the row as it was is needed, so a trigger says it): made
+    by `custos init`, and made again by every `custos upgrade` (CREATE OR REPLACE), so a
+    database prepared by an earlier version gets today's rule."""
+    return [
+        # A manager's login (ACCESS_GRANT is the manager's): the only one besides an
+        # administrator's that may add grants to another's slot. Anyone else adding one
+        # would make that account's next login fail its key check (a denial of service).
+        "CREATE OR REPLACE FUNCTION custos_may_grant() RETURNS BOOLEAN LANGUAGE sql STABLE "
+        f"SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$ SELECT EXISTS "
+        '(SELECT 1 FROM public."user" u JOIN public.user_role r ON r.user_id = u.id '
+        "WHERE public.custos_login_name(u.username) = session_user::text AND "
+        "r.role = 'manager' AND u.disabled = 0) $$",
+        "REVOKE ALL ON FUNCTION custos_may_grant() FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION custos_may_grant() TO {_q(staff)}",
+        f"CREATE OR REPLACE FUNCTION {SLOTS}_rule() RETURNS trigger LANGUAGE plpgsql "
+        f"SET search_path = {SAFE_PATH} AS $$ BEGIN "
+        "IF public.custos_may_manage() THEN RETURN NEW; END IF; "
+        "IF OLD.body->>'kind' = 'user' AND NEW.body->>'kind' = 'user' AND "
+        "NEW.body->>'user' = OLD.body->>'user' THEN "
+        # its own account's slot: a password change
+        "IF public.custos_login_name(OLD.body->>'user') = session_user::text THEN "
+        "RETURN NEW; END IF; "
+        # another's: a manager adding grants, nothing else changed
+        "IF public.custos_may_grant() AND (NEW.body - 'grants') = (OLD.body - 'grants') AND "
+        "COALESCE(NEW.body->'grants', '[]') @> COALESCE(OLD.body->'grants', '[]') THEN "
+        "RETURN NEW; END IF; END IF; "
+        f"{_raise(NOT_YOURS)}; END $$",
     ]
 
 

@@ -60,7 +60,8 @@ def test_case_report_figures_match_the_records(manager, tmp_path):
     assert book["Chart 1"]._charts and book["By kind"].max_row == 6
 
 
-@pytest.mark.parametrize("name", ["requests", "archive", "access", "permissions"])
+@pytest.mark.parametrize("name", ["requests", "archive", "access", "permissions",
+                                  "compliance"])
 def test_every_report_in_both_formats_and_languages(manager, tmp_path, name):
     for lang in ("en", "zh_CN"):
         report = build_report(manager, name, PERIOD, lang)
@@ -90,7 +91,8 @@ def test_write_report_checks_its_arguments(manager, login, tmp_path):
         write_report(login(Role.COUNTER), "cases", PERIOD, tmp_path / "x.pdf")
 
 
-@pytest.mark.parametrize("name", ["cases", "requests", "archive", "access", "permissions"])
+@pytest.mark.parametrize("name", ["cases", "requests", "archive", "access", "permissions",
+                                  "compliance"])
 def test_a_quiet_month_still_gives_both_formats(login, tmp_path, name):
     """A new branch's first month has nothing to chart: the report says so instead of failing."""
     session = login(Role.MANAGER)

@@ -117,3 +117,33 @@ def test_only_an_administrator_of_the_file_may_move_it(branch_file, pg_cluster):
     done = _run("migrate-to-server", "--from", str(branch_file), "--db", where,
                 "--user", "manager", env=env)
     assert done.returncode == 1 and "administrator" in done.stderr
+
+
+def test_the_files_recovery_code_opens_the_server_when_asked(branch_file, pg_cluster):
+    from tests.conftest import RECOVERY_CODES
+
+    code = RECOVERY_CODES[str(branch_file)]
+    where = _empty_server_db(pg_cluster)
+    wrong = _run("migrate-to-server", "--from", str(branch_file), "--db", where, "--user",
+                 "admin", "--with-recovery-code",
+                 env={**_owner_env(pg_cluster, Role.ADMIN), "CUSTOS_RECOVERY_CODE": "X" * 20})
+    assert wrong.returncode == 1 and "recovery code" in wrong.stderr.lower()
+    done = _run("migrate-to-server", "--from", str(branch_file), "--db", where, "--user",
+                "admin", "--with-recovery-code",
+                env={**_owner_env(pg_cluster, Role.ADMIN), "CUSTOS_RECOVERY_CODE": code})
+    assert done.returncode == 0, done.stderr  # the wrong code moved nothing
+    assert "does not open the server" not in done.stderr
+    session = accounts.recover(where, code, "admin", "admin-password-9")
+    try:
+        assert session.username == "admin"
+        assert audit.verify(session.db).intact
+    finally:
+        accounts.logout(session)
+
+
+def test_without_the_code_the_move_says_how_recovery_comes_to_the_server(branch_file,
+                                                                        pg_cluster):
+    where = _empty_server_db(pg_cluster)
+    done = _run("migrate-to-server", "--from", str(branch_file), "--db", where, "--user",
+                "admin", env=_owner_env(pg_cluster, Role.ADMIN))
+    assert done.returncode == 0 and "custos keys recovery-code" in done.stderr

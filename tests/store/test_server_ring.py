@@ -63,6 +63,9 @@ def _rows(cluster, where: str):
     "UPDATE key_slot SET body = jsonb_set(body, '{wrapped}', '\"AAAA\"') "
     "WHERE holder = 'manager'",
     "UPDATE key_slot SET body = body - 'grants' WHERE holder = 'manager'",
+    # a grant added by a login that is not a manager's (the manager's next login would fail)
+    "UPDATE key_slot SET body = jsonb_set(body, '{grants}', COALESCE(body->'grants', "
+    "'[]') || '[{\"domain\": \"names\"}]') WHERE holder = 'manager'",
     "UPDATE key_slot SET body = jsonb_set(body, '{user}', '\"counter\"') "
     "WHERE holder = 'manager'",
     "DELETE FROM key_slot WHERE holder = 'manager'",

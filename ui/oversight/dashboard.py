@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.compliance.tiles import ComplianceTile
 from app.customers.model import CaseKind
 from app.errors import CustosError
 from app.i18n import _
@@ -176,6 +177,18 @@ class DashboardSection(QWidget):
         for c in range(4):
             grid.setColumnStretch(c, 1)
         layout.addLayout(grid)
+        # The compliance file's tiles (app/compliance/tiles.py): as many as its parts offer.
+        self.compliance_title = QLabel(_("Compliance file"))
+        self.compliance_title.setObjectName("group")
+        self.compliance_title.hide()
+        layout.addWidget(self.compliance_title)
+        self.compliance_grid = QGridLayout()
+        self.compliance_grid.setHorizontalSpacing(12)
+        self.compliance_grid.setVerticalSpacing(12)
+        for c in range(4):
+            self.compliance_grid.setColumnStretch(c, 1)
+        layout.addLayout(self.compliance_grid)
+        self.compliance_tiles: dict[str, tuple[Tile, str]] = {}  # key -> (tile, its tab)
 
         charts = QHBoxLayout()
         charts.setSpacing(12)
@@ -249,6 +262,20 @@ class DashboardSection(QWidget):
         months = list(figures.cases_per_month)
         self.cases_chart.set_data(months, kinds, figures.cases_per_month)
         self.turnaround_chart.set_data(figures.turnaround)
+        self._show_compliance(figures.compliance)
+
+    def _show_compliance(self, offered: list[ComplianceTile]) -> None:
+        self.compliance_title.setVisible(bool(offered))
+        for figure in offered:
+            if figure.key not in self.compliance_tiles:
+                tile = Tile(figure.key)
+                tile.clicked.connect(self.go)
+                n = len(self.compliance_tiles)
+                self.compliance_grid.addWidget(tile, n // 4, n % 4)
+                tile.set_clickable(bool(figure.tab) and can_open(self, "compliance"))
+                self.compliance_tiles[figure.key] = (tile, figure.tab)
+            self.compliance_tiles[figure.key][0].show_figure(
+                figure.value, figure.title, figure.detail, alarm=figure.alarm)
 
     @staticmethod
     def _backup_tile(tile: Tile, value: str, title: str, limit_days: int) -> None:
@@ -265,3 +292,6 @@ class DashboardSection(QWidget):
         if key in TARGETS:
             section_key, adjust = TARGETS[key]
             open_section(self, section_key, adjust)
+        elif key in self.compliance_tiles:
+            tab = self.compliance_tiles[key][1]
+            open_section(self, "compliance", lambda section: section.show_part(tab))

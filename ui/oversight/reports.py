@@ -40,6 +40,9 @@ EXPLANATIONS = {
                  "they were closed."),
     "permissions": N_("The periodic permission review: every account, its roles, last login "
                       "and actions in the month; accounts unused for 90 days are flagged."),
+    "compliance": N_("The branch's compliance file in the month: breaches, impact assessments "
+                     "due, disclosures to partners, trainings due, permission reviews and "
+                     "alerts left open, and the backup evidence."),
 }
 
 

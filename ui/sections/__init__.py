@@ -33,6 +33,12 @@ class Section:
     permission: Permission
     factory: Callable[[Session], QWidget]
     order: int = 100
+    # Who sees it, when the permission alone does not say (a section of tabs shown to
+    # whoever may see one of its tabs); None: whoever holds `permission`.
+    shown_to: Callable[[Session], bool] | None = None
+
+    def visible(self, session: Session) -> bool:
+        return self.shown_to(session) if self.shown_to else session.can(self.permission)
 
 
 SECTIONS: list[Section] = [
@@ -58,7 +64,8 @@ def register(section: Section) -> None:
 
 
 # Capability packages asked for their sections at start-up, if they are installed.
-CAPABILITIES = ("ui.customers", "ui.rights", "ui.archive", "ui.oversight", "ui.backups")
+CAPABILITIES = ("ui.customers", "ui.rights", "ui.archive", "ui.oversight", "ui.backups",
+                "ui.compliance")
 
 
 def register_capabilities() -> list[str]:
@@ -75,4 +82,4 @@ def register_capabilities() -> list[str]:
 
 
 def sections_for(session: Session) -> list[Section]:
-    return sorted((s for s in SECTIONS if session.can(s.permission)), key=lambda s: s.order)
+    return sorted((s for s in SECTIONS if s.visible(session)), key=lambda s: s.order)

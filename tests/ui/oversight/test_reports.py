@@ -17,7 +17,7 @@ from ui.oversight.reports import ReportsSection
 def test_the_five_reports_and_last_month(manager, shown):
     section = shown(ReportsSection(manager))
     names = [section.name.itemData(i) for i in range(section.name.count())]
-    assert names == ["cases", "requests", "archive", "access", "permissions"]
+    assert names == ["cases", "requests", "archive", "access", "permissions", "compliance"]
     assert section.name.itemText(4) == "Permission review"
     assert section.period_text() == last_month().strftime("%Y-%m")
     assert last_month(date(2026, 1, 15)) == date(2025, 12, 1)

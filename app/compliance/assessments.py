@@ -34,7 +34,7 @@ from app.compliance.assessment_model import (
 from app.compliance.assessments_tables import impact_assessment as ia
 from app.compliance.tiles import ComplianceTile
 from app.errors import Conflict, NotFound, ValidationError
-from app.i18n import _
+from app.i18n import _, current_language
 from app.oversight.alerts import raise_due
 from app.rights.model import Category
 from app.security.guard import requires
@@ -141,10 +141,15 @@ def _overdue_unraised(conn, found: list[ActivityStanding]) -> list[ActivityStand
 
 
 def _raise_reviews(conn, overdue: list[ActivityStanding]) -> None:
+    # The activity is named in the language of whoever looked (an alert keeps one text).
     for s in overdue:
         raise_due(conn, REVIEW_RULE, s.current.assessed_by, f"pia:{s.current.id}",
-                  {"number": s.current.id, "activity": s.activity,
+                  {"number": s.current.id, "activity": s.label,
                    "date": s.current.review_by})
+
+
+def _list_separator() -> str:
+    return "、" if current_language() == "zh_CN" else ", "
 
 
 def _today() -> date:
@@ -286,7 +291,7 @@ def dashboard_tiles(conn, today: date) -> list[ComplianceTile]:
     lacking = [s for s in found if s.lacking]
     detail = (_("All {count} activities assessed and in review.").format(count=len(found))
               if not lacking else _("Lacking: {activities}").format(
-                  activities=", ".join(s.label for s in lacking[:4])
+                  activities=_list_separator().join(s.label for s in lacking[:4])
                   + ("…" if len(lacking) > 4 else "")))
     return [ComplianceTile("assessments_lacking", str(len(lacking)),
                            _("Activities without a current impact assessment"), detail,

@@ -10,14 +10,24 @@ from functools import partial
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether
 
 from app import audit, clock
 from app.compliance.assessment_model import Assessment, Level, one_year_after
 from app.compliance.assessments import _one
 from app.errors import ValidationError
 from app.i18n import _, current_language, translate
-from app.pdf import PageFrame, Paragraph, Spacer, build, esc, headings_kept_with_text, \
-    key_values, styles, table
+from app.pdf import (
+    PageFrame,
+    Paragraph,
+    Spacer,
+    build,
+    esc,
+    headings_kept_with_text,
+    key_values,
+    styles,
+    table,
+)
 from app.rights.labels import label as word
 from app.rights.register import load_register
 from app.security.guard import requires
@@ -102,10 +112,11 @@ def _body(conn, a: Assessment, lang: str) -> list:
     for heading, text in ((tr("Measures"), a.measures), (tr("Conclusion"), a.conclusion)):
         story += [Paragraph(esc(heading), st["h1"]), Paragraph(esc(text), st["body"])]
     sign = tr("Signature:") + " " + "_" * 24
-    story += [Spacer(1, 10 * mm), table([tr("Assessed by"), tr("Approved by")],
-                                        [(_person(a, a.assessed_by), _person(a, a.approved_by)),
-                                         ("", ""), (sign, sign)],
-                                        widths=[87 * mm, 87 * mm], zebra=False)]
+    # The signatures stay together on one page, with the end of the text above them.
+    story += [KeepTogether([Spacer(1, 8 * mm), table(
+        [tr("Assessed by"), tr("Approved by")],
+        [(_person(a, a.assessed_by), _person(a, a.approved_by)), ("", ""), (sign, sign)],
+        widths=[87 * mm, 87 * mm], zebra=False)])]
     return story
 
 

@@ -3,6 +3,7 @@ kept and superseded, what lacks a current assessment, refusals, tiles and the pe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -198,3 +199,25 @@ def test_parsing_what_people_type():
     with pytest.raises(ValidationError):
         parse_risk("x|very|high")
     assert split_items("姓名、身份证号，电话; address") == ("姓名", "身份证号", "电话", "address")
+
+
+def test_retention_keeps_every_assessment(login):
+    """PIPL Art. 56: three years at least. A retention run, even ten years on, leaves them."""
+    from app.retention.service import run_retention
+
+    manager = login(Role.MANAGER)
+    made = pia.record_assessment(manager, draft(), today=TODAY)
+    pia.approve_assessment(manager, made.id)
+    pia.record_assessment(manager, draft(conclusion="v2"), today=TODAY)
+    run_retention(login(Role.ADMIN), apply=True, today=TODAY.replace(year=2036))
+    assert [a.version for a in pia.list_assessments(manager)] == [2, 1]
+
+
+def test_kept_three_years_after_it_stops_being_in_force(login):
+    from app.compliance.assessments_pdf import kept_until
+
+    manager = login(Role.MANAGER)
+    made = pia.record_assessment(manager, draft(review_by=date(2027, 2, 28)), today=TODAY)
+    assert kept_until(made) == "2030-02-28"
+    superseded = replace(made, superseded_at="2028-02-29T10:00:00.000000Z")
+    assert kept_until(superseded) == "2031-02-28"

@@ -37,6 +37,8 @@ RULES: dict[str, str] = {
                           "number within 15 minutes"),
     "rollback": N_("The database was older than the one opened on {date}: it may have been "
                    "replaced by an older copy"),
+    "pia_review_due": N_("Impact assessment {number} ({activity}) was due for review on "
+                         "{date}"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -48,6 +50,7 @@ DEFAULTS: dict[str, dict] = {
     "purpose_other": {},
     "number_guessing": {"limit": 10},
     "rollback": {},
+    "pia_review_due": {},
 }
 
 def thresholds(conn) -> dict[str, dict]:
@@ -76,6 +79,16 @@ def raise_rollback(conn, actor: str, seq: int, anchor) -> None:
     at = clock.stamp()
     _raise(conn, "rollback", actor, f"{anchor.where}:{anchor.seq}:{anchor.hash[:16]}", [seq],
            {"date": anchor.at[:10]}, at)
+
+
+def raise_due(conn, rule: str, actor: str, window: str, values: dict) -> bool:
+    """A deadline passed, seen as the state is looked at (the compliance file's lists and
+    tiles): raised once per rule, actor and window; True when it is new."""
+    known = conn.execute(select(alert.c.id).where(
+        alert.c.rule == rule, alert.c.actor == actor, alert.c.window_key == window)).first()
+    if known is None:
+        _raise(conn, rule, actor, window, [], values, clock.stamp())
+    return known is None
 
 
 def _local(at: str) -> datetime:

@@ -497,7 +497,45 @@ V14_BREACHES = """
 # 14b. impact assessments (app/compliance/assessments.py)
 # (one per processing activity; kept at least three years)
 # ---
+# Versions per activity (a register category's key, or a new activity's name); a version
+# is never changed nor deleted (PIPL Art. 56: kept three years at least, retention never
+# touches it): it is approved once, and superseded once, by a later approved version.
 V14_ASSESSMENTS = """
+CREATE TABLE impact_assessment (
+    id INTEGER NOT NULL PRIMARY KEY,
+    activity TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    purpose TEXT NOT NULL,
+    necessity TEXT NOT NULL,
+    data_items TEXT NOT NULL,
+    risks TEXT NOT NULL,
+    measures TEXT NOT NULL,
+    conclusion TEXT NOT NULL,
+    assessed_by TEXT NOT NULL,
+    assessed_on TEXT NOT NULL,
+    review_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    approved_by TEXT,
+    approved_at TEXT,
+    sole_manager INTEGER NOT NULL DEFAULT 0,
+    superseded_by INTEGER,
+    superseded_at TEXT,
+    UNIQUE (activity, version)
+);
+CREATE INDEX impact_assessment_by_review ON impact_assessment (review_by);
+CREATE TRIGGER impact_assessment_kept BEFORE DELETE ON impact_assessment
+BEGIN SELECT RAISE(ABORT, 'impact assessments are kept; a new version supersedes one'); END;
+CREATE TRIGGER impact_assessment_content_is_final BEFORE UPDATE OF activity, version,
+    purpose, necessity, data_items, risks, measures, conclusion, assessed_by, assessed_on,
+    review_by, recorded_at ON impact_assessment
+BEGIN SELECT RAISE(ABORT, 'an impact assessment can no longer be changed'); END;
+CREATE TRIGGER impact_assessment_settled_once BEFORE UPDATE ON impact_assessment
+WHEN (OLD.approved_at IS NOT NULL AND (NEW.approved_at IS NOT OLD.approved_at
+                                       OR NEW.approved_by IS NOT OLD.approved_by
+                                       OR NEW.sole_manager IS NOT OLD.sole_manager))
+  OR (OLD.superseded_by IS NOT NULL AND (NEW.superseded_by IS NOT OLD.superseded_by
+                                         OR NEW.superseded_at IS NOT OLD.superseded_at))
+BEGIN SELECT RAISE(ABORT, 'an approval or a replacement is recorded once'); END;
 """
 
 # 14c. partners, supervision checks, disclosures, export approvals

@@ -213,6 +213,21 @@ TRIGGERS = {
     "paper_file_never_deleted": (
         "paper_file", "BEFORE DELETE",
         f"{_raise('paper-file records are kept; mark them destroyed instead')};"),
+    "impact_assessment_kept": (
+        "impact_assessment", "BEFORE DELETE",
+        f"{_raise('impact assessments are kept; a new version supersedes one')};"),
+    "impact_assessment_content_is_final": (
+        "impact_assessment", "BEFORE UPDATE OF activity, version, purpose, necessity, "
+        "data_items, risks, measures, conclusion, assessed_by, assessed_on, review_by, "
+        "recorded_at", f"{_raise('an impact assessment can no longer be changed')};"),
+    "impact_assessment_settled_once": (
+        "impact_assessment", "BEFORE UPDATE",
+        "IF (OLD.approved_at IS NOT NULL AND (NEW.approved_at IS DISTINCT FROM OLD.approved_at"
+        " OR NEW.approved_by IS DISTINCT FROM OLD.approved_by OR NEW.sole_manager IS DISTINCT"
+        " FROM OLD.sole_manager)) OR (OLD.superseded_by IS NOT NULL AND (NEW.superseded_by IS"
+        " DISTINCT FROM OLD.superseded_by OR NEW.superseded_at IS DISTINCT FROM "
+        f"OLD.superseded_at)) THEN {_raise('an approval or a replacement is recorded once')};"
+        " END IF; RETURN NEW;"),
 }
 DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
@@ -256,7 +271,8 @@ def table_grant_sql(table: str, staff: str) -> str:
 APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT, UPDATE",
                "paper_file": "SELECT, INSERT, UPDATE", "destruction_batch":
                "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT",
-               OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT"}
+               OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT",
+               "impact_assessment": "SELECT, INSERT, UPDATE"}
 # Meta entries no staff login changes: the database's identity, the chain's key and base
 # (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
 # are written once each (keyroot:*, keynext:*) and never changed.
@@ -326,7 +342,7 @@ def build_sql(staff: str, upto: int | None = None) -> list[str]:
     for table in tables:
         out += table_sql(table)
     out += [index_sql(i) for i in indexes]
-    for name in sorted(TRIGGERS):
+    for name in triggers:  # those of the steps made (a later step's table is not there yet)
         out += trigger_sql(name)
     names = [t.name for t in tables]
     out += trail_sql(names)

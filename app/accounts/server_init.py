@@ -262,8 +262,9 @@ def upgrade_ring(cur, dbname: str, staff: str) -> None:
     """Today's rule on who may change which slot; a ring kept in one row becomes per-slot
     rows with their rules, and the recovery login's functions are made
     (store/server_ring.py)."""
-    for statement in server_ring.rule_sql(staff):  # today's rule, whatever the level
-        cur.execute(statement)
+    if server_ring.has_slots(cur):  # today's rule, whatever the level
+        for statement in server_ring.rule_sql(staff):
+            cur.execute(statement)
     if server_ring.upgrade(cur, staff):
         for statement in server_ring.recovery_functions_sql(dbname, staff):
             cur.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))

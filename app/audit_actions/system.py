@@ -114,6 +114,9 @@ OVERSIGHT = (
     Action("alert.acknowledged", G.OVERSIGHT, N_("Alert acknowledged"),
            N_("{who} acknowledged the alert about {user} ({rule})."),
            values={"user": "staff", "rule": "AlertRule"}),
+    Action("alert.deadline", G.OVERSIGHT, N_("Deadline alerts raised"),
+           N_("{who} saw {count} deadline(s) of the compliance file pass; an alert was "
+              "raised for each.")),
     Action("alert.thresholds_changed", G.OVERSIGHT, N_("Alert thresholds changed"),
            N_("{who} changed the alert thresholds.")),
     Action("report.printed", G.OVERSIGHT, N_("Report printed"),

@@ -35,7 +35,7 @@ from app.compliance.assessments_tables import impact_assessment as ia
 from app.compliance.tiles import ComplianceTile
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _, current_language
-from app.oversight.alerts import raise_due
+from app.oversight.alerts import Due, raise_deadlines
 from app.rights.model import Category
 from app.security.guard import requires
 from app.security.roles import Permission, Role
@@ -127,25 +127,16 @@ def keys_of_register() -> set[str]:
     return {c.value for c in Category}
 
 
-def _overdue_unraised(conn, found: list[ActivityStanding]) -> list[ActivityStanding]:
-    from app.oversight.tables import alert
-
-    out = []
-    for s in found:
-        if s.standing is Standing.OVERDUE:
-            window = f"pia:{s.current.id}"
-            if conn.execute(select(alert.c.id).where(alert.c.rule == REVIEW_RULE,
-                                                     alert.c.window_key == window)).first() is None:
-                out.append(s)
-    return out
-
-
-def _raise_reviews(conn, overdue: list[ActivityStanding]) -> None:
+def _reviews_due(found: list[ActivityStanding]) -> list[Due]:
     # The activity is named in the language of whoever looked (an alert keeps one text).
-    for s in overdue:
-        raise_due(conn, REVIEW_RULE, s.current.assessed_by, f"pia:{s.current.id}",
-                  {"number": s.current.id, "activity": s.label,
-                   "date": s.current.review_by})
+    return [Due(REVIEW_RULE, s.current.assessed_by, f"pia:{s.current.id}",
+                {"number": s.current.id, "activity": s.label, "date": s.current.review_by})
+            for s in found if s.standing is Standing.OVERDUE]
+
+
+def due_alerts(conn, today: date) -> list[Due]:
+    """Reviews past their date (the dashboard raises their alerts, once each)."""
+    return _reviews_due(standings(conn, today))
 
 
 def _list_separator() -> str:
@@ -163,10 +154,7 @@ def activity_standings(session: Session, today: date | None = None) -> list[Acti
     day = today or _today()
     with session.db.read() as conn:
         found = standings(conn, day)
-        overdue = _overdue_unraised(conn, found)
-    if overdue:
-        with session.db.write() as conn:
-            _raise_reviews(conn, _overdue_unraised(conn, standings(conn, day)))
+    raise_deadlines(session.db, session.username, _reviews_due(found))
     return found
 
 
@@ -287,7 +275,6 @@ def approve_assessment(session: Session, number) -> Assessment:
 def dashboard_tiles(conn, today: date) -> list[ComplianceTile]:
     """One tile: how many activities lack a current assessment (red when any does)."""
     found = standings(conn, today)
-    _raise_reviews(conn, _overdue_unraised(conn, found))
     lacking = [s for s in found if s.lacking]
     detail = (_("All {count} activities assessed and in review.").format(count=len(found))
               if not lacking else _("Lacking: {activities}").format(

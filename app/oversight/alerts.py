@@ -81,14 +81,43 @@ def raise_rollback(conn, actor: str, seq: int, anchor) -> None:
            {"date": anchor.at[:10]}, at)
 
 
-def raise_due(conn, rule: str, actor: str, window: str, values: dict) -> bool:
-    """A deadline passed, seen as the state is looked at (the compliance file's lists and
-    tiles): raised once per rule, actor and window; True when it is new."""
-    known = conn.execute(select(alert.c.id).where(
-        alert.c.rule == rule, alert.c.actor == actor, alert.c.window_key == window)).first()
-    if known is None:
-        _raise(conn, rule, actor, window, [], values, clock.stamp())
-    return known is None
+@dataclass(frozen=True)
+class Due:
+    """A deadline alert: the compliance file's parts say which are due as their state is
+    looked at (lists, tiles); `raise_deadlines` raises each once."""
+    rule: str
+    actor: str     # whom it is about (the handler, the assessor, the trainee...)
+    window: str    # what it is about, e.g. "pia:7"; (rule, actor, window) is unique
+    values: dict
+
+
+def _known(conn, due: Due) -> bool:
+    return conn.execute(select(alert.c.id).where(
+        alert.c.rule == due.rule, alert.c.actor == due.actor,
+        alert.c.window_key == due.window)).first() is not None
+
+
+def raise_deadlines(db, by: str, dues) -> int:
+    """Raise the deadline alerts not raised yet, each once, in one write transaction with an
+    audit event (`by` saw them due): so the branch server's trail ties the new rows to a
+    signed event, and a look that finds nothing new writes nothing. How many were new."""
+    from app import audit
+
+    dues = list(dues)
+    if not dues:
+        return 0
+    with db.read() as conn:
+        if all(_known(conn, d) for d in dues):
+            return 0
+    with db.write() as conn:
+        new = [d for d in dues if not _known(conn, d)]
+        at = clock.stamp()
+        for d in new:
+            _raise(conn, d.rule, d.actor, d.window, [], d.values, at)
+        if new:
+            audit.append(conn, db, actor=by, action="alert.deadline",
+                         detail={"count": len(new), "rules": sorted({d.rule for d in new})})
+    return len(new)
 
 
 def _local(at: str) -> datetime:

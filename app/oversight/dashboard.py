@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 
 from app.archive.tables import loan
-from app.compliance.tiles import ComplianceTile, gather
+from app.compliance.tiles import ComplianceTile, deadlines, gather
 from app.customers.model import CaseStatus
 from app.customers.tables import service_case
-from app.oversight.alerts import count_open
+from app.oversight.alerts import count_open, raise_deadlines
 from app.rights.model import OPEN_STATES, RequestKind, RequestStatus
 from app.rights.tables import rights_request
 from app.security.guard import requires
@@ -54,6 +54,9 @@ def dashboard(session: Session, today: date | None = None) -> Dashboard:
     iso = day.isoformat()
     week = (day + timedelta(days=7)).isoformat()
     months = _months(day)
+    with session.db.read() as conn:  # deadlines passed become alerts before they are counted
+        due = deadlines(conn, day)
+    raise_deadlines(session.db, session.username, due)
     with session.db.read() as conn:
         c = service_case.c
         open_rows = conn.execute(select(c.kind, func.count()).where(c.status.in_(OPEN_CASES))

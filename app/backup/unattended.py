@@ -42,9 +42,10 @@ from app.i18n import _
 from app.security.guard import requires
 from app.security.roles import Permission, Role
 from app.security.session import Session
-from app.store.database import Database
+from app.store.database import Database, open_with_key
 from app.store.keyring import KeyRing
 from app.store.memory import wipe
+from app.store.place import is_server
 
 BACKUP_SIGNER = "(scheduled backup)"
 FORMAT = "custos-backup-credential"
@@ -119,9 +120,6 @@ def _read_key_file(key_file: Path) -> dict:
 def open_unattended(db_path: Path, key_file: Path) -> Session:
     """The scheduled run's session: the database opened through the backup slot."""
     from app.accounts.login import load_ring
-    from app.store.database import open_with_key
-
-    from app.store.place import is_server
 
     if is_server(db_path):
         raise StoreError(_("A branch server is backed up by its own scheduled pg_dump; see "

@@ -17,6 +17,7 @@ from app.errors import AccountDisabled, LoginFailed, StoreError
 from app.security.roles import Role
 from app.store import schema
 from app.store.database import keyring_path
+from app.store.fields import AccessPending
 from app.store.keyring import KeyRing
 
 from ..conftest import ADMIN_PW
@@ -93,6 +94,14 @@ def test_cli_verify_with_the_credential_is_recorded(db_path, credential, capsys)
 
 
 def test_the_credential_opens_no_customer_data(db_path, credential):
+    import random
+
+    from app.customers.tables import customer
+    from app.demo_records import fill_records
+
+    manager = accounts.login(db_path, "manager", "manager-password")
+    fill_records(manager, 2, random.Random(1))
+    accounts.logout(manager)
     _folder, key = credential
     ring = KeyRing.load(keyring_path(db_path))
     assert ring.domains_of(BACKUP_SIGNER) == frozenset()
@@ -100,8 +109,10 @@ def test_the_credential_opens_no_customer_data(db_path, credential):
     try:
         assert not session.db.fields.held()
         with session.db.read() as conn:
-            row = conn.execute(select(schema.setting.c.value)).first()
-        assert row is not None  # settings are readable; customer fields stay sealed
+            c = conn.execute(select(customer.c.id, customer.c.name)).first()
+        assert isinstance(c.name, bytes)  # ciphertext, and no key to open it
+        with pytest.raises(AccessPending):
+            session.db.fields.open("customer", "name", c.id, c.name)
     finally:
         from app.backup.unattended import close_unattended
 

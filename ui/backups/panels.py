@@ -132,9 +132,10 @@ class DestinationsPanel(QWidget):
                     _("{count} backups").format(count=count)
                 fill_row(self.folders, row, [s.folder, state, where], tips={0: s.folder})
             else:
-                fill_row(self.folders, row, [s.folder, _("not reachable"), where], RED, tips={
+                fill_row(self.folders, row, [s.folder, _("not reachable"), where], tips={
                     0: s.folder, 1: _("The folder does not exist or cannot be reached now (a "
                                       "USB drive unplugged, a network share offline).")})
+                self.folders.item(row, 1).setForeground(RED)
             if s.folder == keep:
                 self.folders.selectRow(row)
         fit_rows(self.folders, minimum_rows=3)

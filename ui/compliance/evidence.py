@@ -41,7 +41,7 @@ class EvidencePage(QWidget):
         layout.addWidget(hint_label(_(
             "Backups, off-site folders and the limits are set by an administrator in Backups. "
             "Below: every backup, restore test and restore of the last three months.")))
-        self.table = read_only_table([_("When"), _("What"), _("File"), _("Where"), _("By"),
+        self.table = read_only_table([_("When"), _("What"), _("Backup file"), _("Where"), _("By"),
                                       _("Result")])
         layout.addWidget(self.table, 1)
         self.refresh()
@@ -53,7 +53,7 @@ class EvidencePage(QWidget):
             rows = evidence.period_summary(conn, today - timedelta(days=SHOWN_DAYS), today)
         for tile in shown:
             self._fact(self.facts[tile.key], tile)
-        rows.reverse()  # newest first
+        rows.sort(key=lambda r: r.at, reverse=True)  # newest first
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             ok = r.outcome == "ok"

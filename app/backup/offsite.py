@@ -46,7 +46,7 @@ class Evidence:
     restore_test_max_days: int
 
 
-def _stamp_file(value: str) -> tuple[datetime | None, str]:
+def stamp_and_file(value: str) -> tuple[datetime | None, str]:
     stamp, _sep, file = (value or "").partition("|")
     try:
         return clock.parse_stamp(stamp), file
@@ -61,7 +61,7 @@ def _days(text: str, key: str) -> int:
         return int(DEFAULTS[key])
 
 
-def _folders(text: str) -> tuple[str, ...]:
+def folder_list(text: str) -> tuple[str, ...]:
     try:
         value = json.loads(text)
     except ValueError:
@@ -75,9 +75,9 @@ def read(conn: Connection) -> Evidence:
     stored = dict(conn.execute(select(schema.setting.c.key, schema.setting.c.value)
                                .where(schema.setting.c.key.in_(keys))).all())
     values = {**DEFAULTS, LAST_VERIFIED: "", **stored}
-    offsite_at, offsite_file = _stamp_file(values[LAST_OFFSITE])
-    tested_at, tested_file = _stamp_file(values[LAST_VERIFIED])
-    return Evidence(_folders(values[OFFSITE]), offsite_at, offsite_file, tested_at,
+    offsite_at, offsite_file = stamp_and_file(values[LAST_OFFSITE])
+    tested_at, tested_file = stamp_and_file(values[LAST_VERIFIED])
+    return Evidence(folder_list(values[OFFSITE]), offsite_at, offsite_file, tested_at,
                     tested_file, _days(values[OFFSITE_MAX_DAYS], OFFSITE_MAX_DAYS),
                     _days(values[RESTORE_TEST_MAX_DAYS], RESTORE_TEST_MAX_DAYS))
 
@@ -94,17 +94,21 @@ def note_copy(conn: Connection, folder: Path | str, created_at: str, target: Pat
     return True
 
 
-def _save(session: Session, key: str, value: str) -> None:
+def save_settings(session: Session, values: dict[str, str], defaults: dict[str, str]
+                  ) -> None:
+    """Settings whose defaults live in app/backup rather than app.settings.DEFAULTS: one
+    transaction, one `setting.changed` event per value that changes."""
     db, table = session.db, schema.setting
     with db.write() as conn:
-        before = conn.execute(select(table.c.value).where(table.c.key == key)).scalar()
-        if before == value:
-            return
-        conn.execute(dialect.insert(conn, table).values(key=key, value=value)
-                     .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
-        audit.append(conn, db, actor=session.username, action="setting.changed",
-                     detail={"key": key, "before": before if before is not None
-                             else DEFAULTS[key], "after": value})
+        for key, value in values.items():
+            before = conn.execute(select(table.c.value).where(table.c.key == key)).scalar()
+            if before == value:
+                continue
+            conn.execute(dialect.insert(conn, table).values(key=key, value=value)
+                         .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+            audit.append(conn, db, actor=session.username, action="setting.changed",
+                         detail={"key": key, "before": before if before is not None
+                                 else defaults[key], "after": value})
 
 
 @requires(Permission.BACKUPS)
@@ -114,7 +118,7 @@ def mark(session: Session, folder: str, offsite: bool) -> tuple[str, ...]:
         current = read(conn).offsite
     folder = str(folder).strip()
     marked = [f for f in current if f != folder] + ([folder] if offsite else [])
-    _save(session, OFFSITE, json.dumps(marked, ensure_ascii=False))
+    save_settings(session, {OFFSITE: json.dumps(marked, ensure_ascii=False)}, DEFAULTS)
     return tuple(marked)
 
 
@@ -131,5 +135,5 @@ def _check_days(value) -> str:
 @requires(Permission.BACKUPS)
 def set_limits(session: Session, offsite_days: int, restore_test_days: int) -> None:
     """How old the newest off-site copy and restore test may grow before turning red."""
-    _save(session, OFFSITE_MAX_DAYS, _check_days(offsite_days))
-    _save(session, RESTORE_TEST_MAX_DAYS, _check_days(restore_test_days))
+    save_settings(session, {OFFSITE_MAX_DAYS: _check_days(offsite_days),
+                            RESTORE_TEST_MAX_DAYS: _check_days(restore_test_days)}, DEFAULTS)

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from app.backup import offsite, schedule
 from app.backup.service import take_backup
-from ui.backups.backups_section import BackupsSection
 
-
-def _section(qtbot, session, wait_workers) -> BackupsSection:
-    section = BackupsSection(session)
-    qtbot.addWidget(section)
-    section.resize(1100, 900)
-    section.show()
-    wait_workers()
-    return section
+from .test_backups_section import _section
 
 
 def _settle(wait_workers) -> None:

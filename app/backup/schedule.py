@@ -2,7 +2,9 @@
 verification — stored as database settings — and the Qt-free rules that say what to run now.
 
 Scheduled work runs inside a logged-in administrator's session (the backup service requires
-Permission.BACKUPS), so `due_actions` is asked only while an administrator is logged in.
+Permission.BACKUPS), so `due_actions` is asked only while an administrator is logged in;
+with nobody logged in, the operating system's scheduler runs `custos backup run` through
+the backup-only credential (app/backup/unattended.py).
 """
 
 from __future__ import annotations

@@ -163,3 +163,20 @@ def test_off_site_copy_is_noted_on_site_is_not(login, tmp_path):
     with admin.db.read() as conn:
         ev = offsite.read(conn)
     assert ev.last_offsite_file == path.name and ev.offsite == (str(far),)
+
+
+def test_as_cron_runs_it_a_separate_process_with_no_password_and_no_terminal(db_path,
+                                                                            credential):
+    import subprocess
+    import sys
+
+    folder, key = credential
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUSTOS_PASSWORD")}
+    env["PYTHONPATH"] = os.getcwd()
+    done = subprocess.run([sys.executable, "-m", "app.cli", "backup", "run", "--db",
+                           str(db_path), "--key-file", str(key)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(list(folder.glob("*.custos-backup"))) == 1
+    created, plan, _report = _events(db_path, "backup.created")
+    assert [r.actor for r in created] == [BACKUP_SIGNER] and plan.last_backup is not None

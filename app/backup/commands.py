@@ -55,16 +55,37 @@ def _server_for(args):
     return locate(named, args.ca) if manifest.is_server else None
 
 
+def _recorded(args) -> bool:
+    """A verification goes on record when it can write to the database: the database is
+    named and someone acts (a user, or the backup credential)."""
+    return bool((args.db or os.environ.get("CUSTOS_DB")) and (
+        args.user or os.environ.get("CUSTOS_USER") or args.key_file
+        or os.environ.get("CUSTOS_BACKUP_KEY")))
+
+
+def _verify_recorded(session, args) -> int:
+    from app.backup.service import verify_backup
+
+    report = verify_backup(session, Path(args.file))
+    print(report.sentence, file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 def cmd_verify(args) -> int:
+    from app.backup.record_commands import unattended_or_login
     from app.backup.service import verify_file, verify_on_server
 
     server = _server_for(args)
+    if _recorded(args):
+        return unattended_or_login(args, _verify_recorded)
     if server is not None:
         report = verify_on_server(Path(args.file), server)
     else:
         user, password = _user_and_password(args)
         report = verify_file(Path(args.file), user, password)
     print(report.sentence, file=sys.stdout if report.ok else sys.stderr)
+    print(_("Not put on record: name the database (--db) and who acts (--user or "
+            "--key-file) to record the restore test."), file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -133,7 +154,9 @@ def register(sub, common, with_session) -> None:
                                  "(given once; remembered on this PC)"))
     v = actions.add_parser("verify", parents=[scripted], help=_("the restore test"))
     v.add_argument("file")
-    v.set_defaults(action=cmd_verify)
+    v.add_argument("--key-file", metavar="FILE",
+                   help=_("the backup credential (or CUSTOS_BACKUP_KEY), instead of a user"))
+    v.set_defaults(action=cmd_verify, with_session=with_session)
     ls = actions.add_parser("list", help=_("backups in a folder, newest first"))
     ls.add_argument("dir")
     ls.set_defaults(action=cmd_list)
@@ -141,6 +164,9 @@ def register(sub, common, with_session) -> None:
                            help=_("replace the database by a verified backup"))
     r.add_argument("file")
     r.set_defaults(action=cmd_restore)
+    from app.backup import record_commands
+
+    record_commands.register(actions, common, with_session)
 
 
 def cmd_keys_rotate(session, args) -> int:

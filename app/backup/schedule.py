@@ -2,7 +2,9 @@
 verification — stored as database settings — and the Qt-free rules that say what to run now.
 
 Scheduled work runs inside a logged-in administrator's session (the backup service requires
-Permission.BACKUPS), so `due_actions` is asked only while an administrator is logged in.
+Permission.BACKUPS), so `due_actions` is asked only while an administrator is logged in;
+with nobody logged in, the operating system's scheduler runs `custos backup run` through
+the backup-only credential (app/backup/unattended.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import audit, clock
+from app.backup.offsite import folder_list, save_settings, stamp_and_file
 from app.backup.service import BackupEntry, list_backups, prune, take_backup
 from app.errors import CustosError, ValidationError
 from app.i18n import _
@@ -23,7 +25,7 @@ from app.security.guard import requires
 from app.security.roles import Permission
 from app.security.session import Session
 from app.settings import LAST_BACKUP, LAST_VERIFIED
-from app.store import dialect, schema
+from app.store import schema
 from app.store.database import Database
 
 DESTINATIONS = "backup_destinations"    # JSON list of folders
@@ -60,14 +62,6 @@ class BackupSchedule:
     last_verified_file: str = ""
 
 
-def _stamp_and_file(value: str) -> tuple[datetime | None, str]:
-    stamp, _sep, file = (value or "").partition("|")
-    try:
-        return clock.parse_stamp(stamp), file
-    except ValueError:
-        return None, file
-
-
 def _int(text: str, key: str) -> int:
     low, high = KEEP_LIMITS[key]
     try:
@@ -88,14 +82,6 @@ def parse_time(text: str) -> time:
                               field="time") from None
 
 
-def _folders(text: str) -> tuple[str, ...]:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return ()
-    return tuple(str(f) for f in value) if isinstance(value, list) else ()
-
-
 def load_schedule(db: Database) -> BackupSchedule:
     """The stored schedule; a missing or unreadable value falls back to its default."""
     keys = [*DEFAULTS, LAST_BACKUP, LAST_VERIFIED]
@@ -107,10 +93,10 @@ def load_schedule(db: Database) -> BackupSchedule:
         daily = parse_time(values[DAILY_TIME])
     except ValidationError:
         daily = parse_time(DEFAULTS[DAILY_TIME])
-    last_backup, backup_file = _stamp_and_file(values.get(LAST_BACKUP, ""))
-    last_verified, verified_file = _stamp_and_file(values.get(LAST_VERIFIED, ""))
+    last_backup, backup_file = stamp_and_file(values.get(LAST_BACKUP, ""))
+    last_verified, verified_file = stamp_and_file(values.get(LAST_VERIFIED, ""))
     return BackupSchedule(
-        destinations=_folders(values[DESTINATIONS]), daily_time=daily,
+        destinations=folder_list(values[DESTINATIONS]), daily_time=daily,
         keep_daily=_int(values[KEEP_DAILY], KEEP_DAILY),
         keep_weekly=_int(values[KEEP_WEEKLY], KEEP_WEEKLY),
         keep_monthly=_int(values[KEEP_MONTHLY], KEEP_MONTHLY),
@@ -120,19 +106,7 @@ def load_schedule(db: Database) -> BackupSchedule:
 
 
 def _save(session: Session, values: dict[str, str]) -> None:
-    """As app.settings._write (one transaction, one audit event per change), for keys whose
-    defaults live here rather than in app.settings.DEFAULTS."""
-    db, table = session.db, schema.setting
-    with db.write() as conn:
-        for key, value in values.items():
-            before = conn.execute(select(table.c.value).where(table.c.key == key)).scalar()
-            if before == value:
-                continue
-            conn.execute(dialect.insert(conn, table).values(key=key, value=value)
-                         .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
-            audit.append(conn, db, actor=session.username, action="setting.changed",
-                         detail={"key": key, "before": before if before is not None
-                                 else DEFAULTS[key], "after": value})
+    save_settings(session, values, DEFAULTS)
 
 
 def _clean_folders(folders: Iterable[str]) -> list[str]:

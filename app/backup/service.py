@@ -41,6 +41,7 @@ from app.backup.archive_file import (
     stream_part,
     write_backup,
 )
+from app.backup.offsite import note_copy
 from app.errors import StoreError
 from app.i18n import _
 from app.security.guard import requires
@@ -203,9 +204,10 @@ def take_backup(session: Session, destination: Path, progress: Progress | None =
         manifest = _take_file_backup(db, session, destination, target, progress)
     with db.write() as conn:
         record_value(conn, LAST_BACKUP, f"{manifest.created_at}|{target}")
+        offsite = note_copy(conn, destination, manifest.created_at, target)
         audit.append(conn, db, actor=session.username, action="backup.created",
                      detail={"file": target.name, "events": manifest.audit_events,
-                             "bytes": target.stat().st_size})
+                             "bytes": target.stat().st_size, "offsite": offsite})
     return target
 
 

@@ -86,7 +86,20 @@ def _blocker(conn, c, today: date) -> str | None:
     return None
 
 
-def _plan(conn, row, today: date) -> ErasurePlan:
+def _backup_items(conn, db_id: str, today: date) -> tuple[PlanItem, ...]:
+    """The copies in backups: they cannot be edited, and stay until the keep counts of the
+    backup schedule let the newest of them go."""
+    from app.compliance.evidence import backup_copies
+
+    count, until = backup_copies(conn, db_id, today)
+    if not count:
+        return ()
+    return (PlanItem(N_("Copies in encrypted backups, until they expire"), count,
+                     N_("A backup cannot be edited; it is deleted when the backup "
+                        "schedule's keep counts let it go"), until.isoformat()),)
+
+
+def _plan(conn, row, today: date, db_id: str) -> ErasurePlan:
     c = conn.execute(select(customer).where(customer.c.id == row.customer_id)).first()
     sids = [s for s in conn.execute(select(service.c.id).where(service.c.customer_id == c.id))
             .scalars()]
@@ -119,6 +132,7 @@ def _plan(conn, row, today: date) -> ErasurePlan:
                  N_("Proof of consent is a legal obligation"), ""),
         PlanItem(N_("Access log, under the customer number only"), 1,
                  N_("The access log is kept 3 years (telecom customer-data rules)"), ""),
+        *_backup_items(conn, db_id, today),
     )
     return ErasurePlan(c.customer_no, erase, keep, _blocker(conn, c, today))
 
@@ -138,7 +152,8 @@ def _erasure_request(conn, request_no: str):
 def erasure_plan(session: Session, request_no: str, today: date | None = None) -> ErasurePlan:
     """Shown before anything happens."""
     with session.db.read() as conn:
-        return _plan(conn, _erasure_request(conn, request_no), today or date.today())
+        return _plan(conn, _erasure_request(conn, request_no), today or date.today(),
+                     session.db.db_id)
 
 
 @requires(Permission.REQUEST_DECIDE)
@@ -151,7 +166,7 @@ def erase_customer(session: Session, request_no: str, confirm: bool, late_reason
     db = session.db
     with db.write() as conn:
         row = _erasure_request(conn, request_no)
-        plan = _plan(conn, row, day)
+        plan = _plan(conn, row, day, db.db_id)
         if plan.blocked:
             raise Conflict(plan.blocked)
         late = late_check(row, late_reason, day)

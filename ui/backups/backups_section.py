@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.backup import offsite
 from app.backup.archive_file import one_line
+from app.backup.offsite import Evidence
 from app.backup.schedule import (
     BackupSchedule,
     DestinationResult,
@@ -46,6 +48,7 @@ from ui.backups.common import (
     status_label,
     when_text,
 )
+from ui.backups.evidence_panel import EvidencePanel
 from ui.backups.panels import DestinationsPanel, SchedulePanel, StatusPanel
 from ui.backups.restore_dialog import RestoreDialog, run_restore
 from ui.backups.scheduler import ensure_scheduler
@@ -84,6 +87,10 @@ class BackupsSection(QWidget):
         panels.addWidget(self.destinations, 1)
         panels.addWidget(self.schedule, 1)
         layout.addLayout(panels)
+        self.destinations.mark_wanted.connect(self._mark_folder)
+        self.evidence = EvidencePanel()
+        self.evidence.limits_wanted.connect(self._save_limits)
+        layout.addWidget(self.evidence)
         self.settings_status = status_label()
         layout.addWidget(self.settings_status)
 
@@ -144,19 +151,22 @@ class BackupsSection(QWidget):
     def refresh(self) -> None:
         session = self.session
 
-        def gather(_progress: Progress) -> tuple[BackupSchedule, list[FolderSurvey]]:
+        def gather(_progress: Progress) -> tuple[BackupSchedule, list[FolderSurvey], Evidence]:
             plan = load_schedule(session.db)
-            return plan, survey(plan.destinations)
+            with session.db.read() as conn:
+                evidence = offsite.read(conn)
+            return plan, survey(plan.destinations), evidence
 
         self.refresh_button.setEnabled(False)
         run_in_background(self, gather, self._show, self._settings_failed, show_after_ms=None)
 
-    def _show(self, result: tuple[BackupSchedule, list[FolderSurvey]]) -> None:
-        plan, surveys = result
+    def _show(self, result: tuple[BackupSchedule, list[FolderSurvey], Evidence]) -> None:
+        plan, surveys, evidence = result
         self.plan = plan
         self.refresh_button.setEnabled(True)
         self.status.show_plan(now_local(), plan)
-        self.destinations.show_folders(surveys)
+        self.destinations.show_folders(surveys, evidence.offsite)
+        self.evidence.show_evidence(now_local(), evidence)
         self.schedule.show_plan(plan)
         keep = self.selected()
         self.entries = [e for s in surveys for e in s.entries]
@@ -238,6 +248,17 @@ class BackupsSection(QWidget):
         self._settings_call(lambda: remove_destination(session, folder),
                             _("Backup folder removed: {folder}. Its backups stay where they "
                               "are.").format(folder=folder))
+
+    def _mark_folder(self, folder: str, off: bool) -> None:
+        session = self.session
+        self._settings_call(lambda: offsite.mark(session, folder, off),
+                            (_("Marked off-site: {folder}") if off
+                             else _("Marked on-site: {folder}")).format(folder=folder))
+
+    def _save_limits(self, offsite_days: int, test_days: int) -> None:
+        session = self.session
+        self._settings_call(lambda: offsite.set_limits(session, offsite_days, test_days),
+                            _("Limits saved."))
 
     def _save_schedule(self, at: str, daily: int, weekly: int, monthly: int,
                        verify: bool) -> None:

@@ -87,17 +87,19 @@ class DestinationsPanel(QWidget):
 
     add_wanted = Signal(str)
     remove_wanted = Signal(str)
+    mark_wanted = Signal(str, bool)  # the folder, off-site
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.surveys: list[FolderSurvey] = []
+        self.offsite: tuple[str, ...] = ()
         frame, inner = card(_("Backup folders"))
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(frame)
         inner.addWidget(hint_label(_("Each backup is written to every folder. Keep one "
                                      "off-site: a USB drive taken home, or a network share.")))
-        self.folders = read_only_table([_("Folder"), _("State")])
+        self.folders = read_only_table([_("Folder"), _("State"), _("Where")])
         set_columns(self.folders, stretch=0)
         self.folders.setAlternatingRowColors(False)
         self.folders.itemSelectionChanged.connect(self._update_buttons)
@@ -108,27 +110,32 @@ class DestinationsPanel(QWidget):
         self.add_button.clicked.connect(self._add)
         self.remove_button = QPushButton(_("Remove"))
         self.remove_button.clicked.connect(self._remove)
+        self.mark_button = QPushButton(_("Mark off-site"))
+        self.mark_button.clicked.connect(self._mark)
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
+        row.addWidget(self.mark_button)
         row.addStretch(1)
         inner.addLayout(row)
         inner.addStretch(1)
         self._update_buttons()
 
-    def show_folders(self, surveys: list[FolderSurvey]) -> None:
+    def show_folders(self, surveys: list[FolderSurvey], offsite: tuple[str, ...] = ()) -> None:
         keep = self.selected_folder()
-        self.surveys = list(surveys)
+        self.surveys, self.offsite = list(surveys), tuple(offsite)
         self.folders.setRowCount(len(surveys))
         for row, s in enumerate(surveys):
+            where = _("Off-site") if s.folder in self.offsite else _("On-site")
             if s.reachable:
                 count = len(s.entries)
                 state = _("1 backup") if count == 1 else \
                     _("{count} backups").format(count=count)
-                fill_row(self.folders, row, [s.folder, state], tips={0: s.folder})
+                fill_row(self.folders, row, [s.folder, state, where], tips={0: s.folder})
             else:
-                fill_row(self.folders, row, [s.folder, _("not reachable")], RED, tips={
+                fill_row(self.folders, row, [s.folder, _("not reachable"), where], tips={
                     0: s.folder, 1: _("The folder does not exist or cannot be reached now (a "
                                       "USB drive unplugged, a network share offline).")})
+                self.folders.item(row, 1).setForeground(RED)
             if s.folder == keep:
                 self.folders.selectRow(row)
         fit_rows(self.folders, minimum_rows=3)
@@ -142,7 +149,16 @@ class DestinationsPanel(QWidget):
         return self.surveys[rows[0].row()].folder
 
     def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(self.selected_folder() is not None)
+        folder = self.selected_folder()
+        self.remove_button.setEnabled(folder is not None)
+        self.mark_button.setEnabled(folder is not None)
+        self.mark_button.setText(_("Mark on-site") if folder in self.offsite
+                                 else _("Mark off-site"))
+
+    def _mark(self) -> None:
+        folder = self.selected_folder()
+        if folder:
+            self.mark_wanted.emit(folder, folder not in self.offsite)
 
     def _add(self) -> None:
         folder = choose_folder(self, _("Choose a backup folder"))
@@ -193,11 +209,11 @@ class SchedulePanel(QWidget):
         row.addStretch(1)
         inner.addLayout(row)
         inner.addWidget(hint_label(_(
-            "Scheduled backups and verifications run only while an administrator is logged in "
-            "to Custos (the backup needs an administrator's session); when Custos is closed "
-            "and the last backup is more than a day old, it backs up first. For backups when "
-            "nobody is logged in, schedule “custos backup --db FILE --to FOLDER” in Task "
-            "Scheduler or cron.")))
+            "Scheduled backups and verifications run here while an administrator is logged "
+            "in; when Custos is closed and the last backup is more than a day old, it backs "
+            "up first. For backups when nobody is logged in, make a backup credential "
+            "(“custos backup credential --out FILE”) and schedule “custos backup run --db "
+            "FILE --key-file FILE” in Task Scheduler or cron: see the README.")))
         inner.addStretch(1)
 
     def show_plan(self, plan: BackupSchedule) -> None:

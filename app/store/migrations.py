@@ -513,9 +513,34 @@ V14_STAFF = """
 """
 
 # 14e. permission reviews (app/compliance/reviews.py)
-# ---
-# ---
+# A review is started by a manager, holds one decision per account (keep, new roles,
+# disable) and is signed off; a decision that changes an account is carried out by an
+# administrator (done_by/done_at). A signed review is never changed (app/ refuses it).
 V14_REVIEWS = """
+CREATE TABLE permission_review (
+    id INTEGER NOT NULL PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    started_by TEXT NOT NULL,
+    signed_at TEXT,
+    signed_by TEXT,
+    signature_seq INTEGER
+);
+CREATE TABLE review_decision (
+    id INTEGER NOT NULL PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES permission_review (id),
+    username TEXT NOT NULL,
+    roles_before TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('keep', 'roles', 'disable')),
+    roles_after TEXT,
+    note TEXT NOT NULL,
+    own_account INTEGER NOT NULL DEFAULT 0,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    done_by TEXT,
+    done_at TEXT,
+    UNIQUE (review_id, username)
+);
+CREATE INDEX review_decision_open ON review_decision (done_at, decision);
 """
 
 # 14f. backup evidence: destinations on-site/off-site, verify and restore tests on record

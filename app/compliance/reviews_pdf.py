@@ -48,7 +48,8 @@ def _decision(line, lang: str) -> str:
         return tr(N_("not decided"))
     text = tr(LABELS["Decision"][line.decision])
     if line.roles_after:
-        text += ": " + _roles(line.roles_after, lang)
+        text = tr(N_("{decision}: {roles}")).format(decision=text,
+                                                    roles=_roles(line.roles_after, lang))
     if line.own_account:
         text += " " + tr(N_("(own account: flagged for another manager)"))
     return text

@@ -13,22 +13,11 @@ from app.compliance import reviews
 from app.oversight.review import list_alerts
 from app.security.roles import Role
 from tests.ui.conftest import private_places, sections_as_they_were, wait_workers  # noqa: F401
+from tests.ui.oversight.conftest import shown  # noqa: F401
 from ui.compliance.reviews import ReviewsTab
 from ui.oversight.alerts import AlertsSection
 
 pytestmark = pytest.mark.file_only  # the GUI: the file pass covers it
-
-
-@pytest.fixture
-def shown(qtbot, wait_workers):  # noqa: F811
-    def show(widget):
-        qtbot.addWidget(widget)
-        widget.resize(1200, 760)
-        widget.show()
-        qtbot.waitExposed(widget)
-        wait_workers()
-        return widget
-    return show
 
 
 def _row_of(tab: ReviewsTab, username: str) -> int:

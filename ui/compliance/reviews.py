@@ -44,7 +44,7 @@ def review_cells(review: Review, names: StaffNames) -> list[str]:
     signed = _("{time} by {user}").format(time=local_text(review.signed_at),
                                           user=names(review.signed_by)) \
         if review.signed_at else _("not signed")
-    waiting = sum(1 for x in review.changes if not x.done_at)
+    waiting = sum(1 for x in review.changes if not x.done_at) if review.signed_at else 0
     return [str(review.id), local_text(review.started_at), names(review.started_by), signed,
             f"{decided} / {len(review.lines)}", str(len(review.changes)),
             str(waiting) if waiting else ""]
@@ -55,14 +55,14 @@ def decision_text(line: AccountLine) -> str:
         return _("not decided")
     text = Decision(line.decision).label
     if line.roles_after:
-        text += ": " + roles_text(line.roles_after)
+        text = _("{decision}: {roles}").format(decision=text, roles=roles_text(line.roles_after))
     if line.own_account:
         text += " " + _("(own account: flagged)")
     return text
 
 
-def line_cells(line: AccountLine, names: StaffNames) -> list[str]:
-    done = "" if not line.changes else _("{time} by {user}").format(
+def line_cells(line: AccountLine, names: StaffNames, signed: bool) -> list[str]:
+    done = "" if not (line.changes and signed) else _("{time} by {user}").format(
         time=local_text(line.done_at), user=names(line.done_by)) if line.done_at else \
         _("waiting for an administrator")
     return [line.username, line.display_name, roles_text(line.roles),
@@ -182,7 +182,8 @@ class ReviewsTab(QWidget):
         lines = review.lines if review else ()
         self.heading.setText(_("Review {number}: accounts and decisions").format(
             number=review.id) if review else _("No review yet."))
-        fill_table(self.lines, [line_cells(x, self.names) for x in lines],
+        fill_table(self.lines, [line_cells(x, self.names, bool(review and review.signed_at))
+                                for x in lines],
                    colours=[FLAGGED if x.own_account else DONE if x.done_at else None
                             for x in lines])
         self.lines.resizeRowsToContents()

@@ -88,7 +88,38 @@ def cmd_schedule(session, args) -> int:
     return EXIT_OK
 
 
+def cmd_alert_list(session, args) -> int:
+    from app.oversight.review import list_alerts
+
+    for a in list_alerts(session, open_only=not args.all):
+        print("\t".join((str(a.id), local_text(a.created_at), a.actor, a.rule, a.description,
+                         a.acknowledged_by or "")))
+    return EXIT_OK
+
+
+def cmd_alert_ack(session, args) -> int:
+    from app.oversight.review import acknowledge_alert
+
+    acknowledge_alert(session, args.alert, args.note)
+    return EXIT_OK
+
+
+def register_alerts(sub, common, with_session) -> None:
+    """`custos alert list|ack`: the rule on alerts about oneself holds here as in the GUI."""
+    alert = sub.add_parser("alert", help=_("anomaly alerts")).add_subparsers(
+        dest="alert_command", metavar="ACTION", required=True)
+    p = alert.add_parser("list", parents=[common], help=_("alerts waiting for a manager"))
+    p.add_argument("--all", action="store_true", help=_("acknowledged ones too"))
+    p.set_defaults(func=with_session(cmd_alert_list))
+    p = alert.add_parser("ack", parents=[common],
+                         help=_("acknowledge an alert with what you found"))
+    p.add_argument("alert", type=int)
+    p.add_argument("--note", required=True)
+    p.set_defaults(func=with_session(cmd_alert_ack))
+
+
 def register(sub, common, with_session) -> None:
+    register_alerts(sub, common, with_session)
     review = sub.add_parser("review", help=_("permission reviews")).add_subparsers(
         dest="review_command", metavar="ACTION", required=True)
     simple = (("list", cmd_list, _("the reviews and when the next is due")),

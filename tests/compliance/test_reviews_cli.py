@@ -61,3 +61,16 @@ def test_refusals_are_one_sentence(as_user):
     assert code == 1 and err.strip() == "custos: There is no permission review 9."
     with pytest.raises(SystemExit):  # --keep, --roles and --disable exclude each other
         as_user("manager", "review", "decide", "1", "x", "--keep", "--disable", "--note", "n")
+
+
+def test_alert_acknowledgement_from_the_cli_follows_the_rule(as_user):
+    assert as_user("manager", "review", "start")[0] == 0
+    for user in ("admin", "archive", "counter", "manager"):
+        as_user("manager", "review", "decide", "1", user, "--keep", "--note", "still needed")
+    assert as_user("manager", "review", "sign", "1")[0] == 0
+    code, out, _err = as_user("manager", "alert", "list")
+    own = next(line.split("\t") for line in out.splitlines() if "\tself_review\t" in line)
+    assert own[2] == "manager"
+    code, _out, err = as_user("manager", "alert", "ack", own[0], "--note", "my own: fine")
+    assert code == 1 and err.strip() == ("custos: This alert is about your own actions: "
+                                         "another manager must acknowledge it.")

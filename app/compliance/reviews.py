@@ -401,7 +401,8 @@ class PeriodRow:
 
     kind "signed": a review signed in the period (who signed, accounts, changes, changes
     carried out, whether the reviewer decided on their own account); "due": the period
-    ended with the review overdue since `day`; "waiting_alert": an alert about a manager's
+    ended with the review overdue since `day`; "never_reviewed": no review was ever signed
+    by the period's end (`day`); "waiting_alert": an alert about a manager's
     own actions (or a review they signed) still open at the period's end, waiting for
     another manager (`who` is whom it is about)."""
     kind: str
@@ -416,6 +417,15 @@ class PeriodRow:
     rule: str = ""
 
 
+def _due_row(conn, last: date, hi: str) -> PeriodRow | None:
+    """A review overdue at the period's end (as the records stood then), if one was."""
+    signed = conn.execute(select(func.max(pr.c.signed_at)).where(pr.c.signed_at < hi)).scalar()
+    if signed is None:
+        return PeriodRow("never_reviewed", last.isoformat())
+    due = _months_later(clock.parse_stamp(signed).astimezone().date(), every_months(conn))
+    return PeriodRow("due", due.isoformat()) if due <= last else None
+
+
 def period_summary(conn, first: date, last: date) -> list[PeriodRow]:
     lo = clock.stamp(clock.local_midnight(first.isoformat()))
     hi = clock.stamp(clock.local_midnight((last + timedelta(days=1)).isoformat()))
@@ -427,9 +437,9 @@ def period_summary(conn, first: date, last: date) -> list[PeriodRow]:
                              head.id, len(review.lines), len(review.changes),
                              sum(1 for x in review.changes if x.done_at),
                              any(x.own_account for x in review.lines)))
-    plan = read_schedule(conn, last)
-    if plan.overdue(last):
-        out.append(PeriodRow("due", plan.due.isoformat()))
+    due = _due_row(conn, last, hi)
+    if due is not None:
+        out.append(due)
     for row in alerts.waiting_for_another_manager(conn, hi):
         out.append(PeriodRow("waiting_alert", clock.local_text(row.created_at)[:10], row.actor,
                              alert=row.id, rule=row.rule))

@@ -141,6 +141,15 @@ def test_own_account_decision_is_flagged_and_its_alert_waits_for_another_manager
     signed = [r for r in rows if r.kind == "signed"]
     assert len(signed) == 1 and signed[0].own_account and signed[0].accounts == 4
     assert any(r.kind == "waiting_alert" and r.rule == "self_review" for r in rows)
+    assert not [r for r in rows if r.kind in ("due", "never_reviewed")]
+    with manager.db.read() as conn:  # a month before: nothing signed yet, no alert raised
+        earlier = date.today() - timedelta(days=60)
+        before = reviews.period_summary(conn, earlier.replace(day=1), earlier)
+    assert [r.kind for r in before] == ["never_reviewed"]
+    later = date.today() + timedelta(days=200)
+    with manager.db.read() as conn:  # half a year on, the next review is overdue
+        ahead = reviews.period_summary(conn, later.replace(day=1), later)
+    assert [r.kind for r in ahead if r.kind != "waiting_alert"] == ["due"]
 
 
 def test_schedule_setting(login):

@@ -378,8 +378,9 @@ def dashboard_tiles(conn, today: date) -> list[ComplianceTile]:
     plan = read_schedule(conn, today)
     tasks = len(open_tasks_in(conn))
     if plan.open_review is not None:
-        value, detail = _("Open"), _("Review {number} is waiting to be finished and signed.") \
-            .format(number=plan.open_review)
+        value = _("In progress")
+        detail = _("Review {number} is waiting to be finished and signed.").format(
+            number=plan.open_review)
     elif plan.last_signed is None:
         value, detail = _("Due now"), _("No permission review has been signed yet.")
     else:

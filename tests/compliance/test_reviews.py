@@ -179,3 +179,17 @@ def _second_manager_ready(manager, admin):
                      .values(must_change_password=0))
         audit.append(conn, admin.db, actor="admin", action="test.passwords_kept")
     access.approve_access(manager, "manager2")
+
+
+def test_the_dashboard_shows_the_review_tile(login):
+    from app.oversight.dashboard import dashboard
+
+    manager = login(Role.MANAGER)
+    review_id = reviews.start_review(manager)
+    tile = next(t for t in dashboard(manager).compliance if t.key == "permission_review")
+    assert tile.value == "In progress" and tile.alarm and tile.tab == "reviews"
+    assert f"Review {review_id} is waiting" in tile.detail
+    _decide_all(manager, review_id, counter=("disable", None))
+    reviews.sign(manager, review_id)
+    tile = next(t for t in dashboard(manager).compliance if t.key == "permission_review")
+    assert not tile.alarm and "1 decisions wait for an administrator." in tile.detail

@@ -193,3 +193,28 @@ def test_the_dashboard_shows_the_review_tile(login):
     reviews.sign(manager, review_id)
     tile = next(t for t in dashboard(manager).compliance if t.key == "permission_review")
     assert not tile.alarm and "1 decisions wait for an administrator." in tile.detail
+
+
+def test_a_signed_review_cannot_be_rewritten_in_the_store(login):
+    """Beyond app/: the store's own triggers (file and server alike) keep a signed review."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.compliance.reviews_tables import permission_review, review_decision
+    from app.errors import CustosError
+
+    manager = login(Role.MANAGER)
+    review_id = reviews.start_review(manager)
+    _decide_all(manager, review_id, counter=("disable", None))
+    reviews.sign(manager, review_id)
+    for change in (
+            review_decision.update().values(note="rewritten later"),
+            review_decision.delete(),
+            permission_review.update().values(signed_by="someone else"),
+            permission_review.delete()):
+        with pytest.raises((DBAPIError, CustosError)):
+            with manager.db.write() as conn:
+                conn.execute(change)
+    reviews.carry_out(login(Role.ADMIN), review_id, "counter")  # done_by/done_at: once
+    with pytest.raises((DBAPIError, CustosError)):
+        with manager.db.write() as conn:
+            conn.execute(review_decision.update().values(done_by="manager"))

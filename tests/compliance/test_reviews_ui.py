@@ -103,3 +103,18 @@ def test_the_acknowledge_button_refuses_an_alert_about_oneself(
     assert dialog.error.text() == ("This alert is about your own actions: another manager "
                                    "must acknowledge it.")
     assert [a.rule for a in list_alerts(manager)] == ["bulk_export"]
+
+
+def test_the_schedule_is_set_from_its_button(login, shown, wait_workers):  # noqa: F811
+    manager = login(Role.MANAGER)
+    tab = shown(ReviewsTab(manager))
+    tab.schedule_button.click()
+    dialog = tab.child
+    assert dialog.months.value() == 3
+    dialog.months.setValue(6)
+    dialog.ok_button.click()
+    wait_workers()
+    assert reviews.schedule(manager).every_months == 6
+    assert "every 6 months" in tab.due.text()
+    desk = shown(ReviewsTab(login(Role.ADMIN)))  # the administrator does not set it
+    assert not desk.schedule_button.isVisible() and not desk.sign_button.isVisible()

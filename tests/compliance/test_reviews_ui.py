@@ -54,6 +54,8 @@ def test_a_manager_reviews_signs_and_the_administrator_carries_out(
     wait_workers()
     qtbot.waitUntil(lambda: tab.table.rowCount() == 1)
     assert tab.lines.rowCount() == 4 and not tab.start_button.isEnabled()
+    assert tab.lines.item(_row_of(tab, "archive"), 3).text() == "never (unused for 90 days)"
+    assert "unused" not in tab.lines.item(_row_of(tab, "manager"), 3).text()
     dialog = _decide(tab, qtbot, wait_workers, "archive", "roles", "")
     assert dialog.isVisible() and "note" in dialog.error.text()  # a note is required
     dialog.reject()

@@ -5,12 +5,13 @@ the decisions that change an account. Every rule is app/compliance/reviews.py's.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app import clock
 from app.accounts.names import StaffNames, staff_names
 from app.clock import local_text
 from app.compliance.reviews import (
@@ -35,6 +36,7 @@ from ui.rights.preview import PreviewDialog
 from ui.sections.common import set_status
 from ui.worker import run_in_background
 
+UNUSED_AFTER = timedelta(days=90)  # as the permission report flags an account
 FLAGGED = QColor("#b3261e")
 DONE = QColor("#7a8491")
 
@@ -65,8 +67,17 @@ def line_cells(line: AccountLine, names: StaffNames, signed: bool) -> list[str]:
     done = "" if not (line.changes and signed) else _("{time} by {user}").format(
         time=local_text(line.done_at), user=names(line.done_by)) if line.done_at else \
         _("waiting for an administrator")
-    return [line.username, line.display_name, roles_text(line.roles),
-            local_text(line.last_login_at) or _("never"), decision_text(line), line.note, done]
+    return [line.username, line.display_name, roles_text(line.roles), last_login(line),
+            decision_text(line), line.note, done]
+
+
+def last_login(line: AccountLine) -> str:
+    """When the account was last used; flagged when not for 90 days (a reason to ask)."""
+    text = local_text(line.last_login_at) or _("never")
+    if line.last_login_at and clock.parse_stamp(line.last_login_at) >= \
+            clock.now_utc() - UNUSED_AFTER:
+        return text
+    return f"{text} ({_('unused for 90 days')})"
 
 
 class ReviewsTab(QWidget):

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from app import clock
 from app.accounts import access
 from app.accounts.names import StaffNames, read_names
-from app.i18n import _
+from app.i18n import _, current_language
 from app.security.guard import requires
-from app.security.roles import Permission
+from app.security.roles import Permission, Role
 from app.security.session import Session
 from app.store import schema
 
@@ -39,6 +39,7 @@ class Place(StrEnum):
     ACCOUNTS = "accounts"
     BACKUPS = "backups"
     KEYS = "keys"
+    COMPLIANCE = "compliance"  # the decisions of a signed permission review
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,19 @@ def _key_tasks(conn, session: Session, names: StaffNames) -> list[Task]:
     return out
 
 
+def _review_tasks(conn, names: StaffNames) -> list[Task]:
+    from app.compliance.reviews import open_tasks_in
+
+    return [Task(Place.COMPLIANCE, (_("Permission review {number}: disable the account of "
+                                     "{name}.") if t.decision == "disable" else
+                                   _("Permission review {number}: change the roles of {name} "
+                                     "to {roles}.")).format(
+        number=t.review, name=names(t.username),
+        roles=("、" if current_language() == "zh_CN" else ", ").join(
+            Role(r).label for r in t.roles_after)))
+        for t in open_tasks_in(conn)]
+
+
 @requires(Permission.ACCOUNTS_MANAGE)
 def admin_tasks(session: Session) -> list[Task]:
     """Everything waiting for an administrator, urgent first."""
@@ -164,5 +178,5 @@ def admin_tasks(session: Session) -> list[Task]:
     with session.db.read() as conn:
         names = read_names(conn)
         tasks = (_backup_tasks(conn, plan) + _key_tasks(conn, session, names)
-                 + _account_tasks(conn, pending, names))
+                 + _account_tasks(conn, pending, names) + _review_tasks(conn, names))
     return sorted(tasks, key=lambda t: not t.urgent)

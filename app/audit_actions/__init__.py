@@ -16,14 +16,14 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from app.audit_actions import assessments, customers, evidence, records, system
+from app.audit_actions import assessments, customers, evidence, records, reviews, system
 from app.audit_actions.model import LABELS, Action, Group
 from app.audit_actions.sentences import brief, paragraph, sentences
 from app.i18n import current_language, translate
 
 ACTIONS: dict[str, Action] = {a.code: a for a in (*customers.ENTRIES, *records.ENTRIES,
                                                   *system.ENTRIES, *assessments.ENTRIES,
-                                                  *evidence.ENTRIES)}
+                                                  *evidence.ENTRIES, *reviews.ENTRIES)}
 
 
 class UnknownAction(ValueError):

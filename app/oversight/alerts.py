@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, select
 
 from app import audit_actions, clock
 from app.audit_actions import Event
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.i18n import N_, _, translate
 from app.oversight.tables import alert
 from app.store import dialect, schema
@@ -39,6 +39,8 @@ RULES: dict[str, str] = {
                    "replaced by an older copy"),
     "pia_review_due": N_("Impact assessment {number} ({activity}) was due for review on "
                          "{date}"),
+    "review_due": N_("The permission review was due on {date}"),
+    "self_review": N_("Decided on their own account in permission review {review}"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -51,6 +53,8 @@ DEFAULTS: dict[str, dict] = {
     "number_guessing": {"limit": 10},
     "rollback": {},
     "pia_review_due": {},
+    "review_due": {},
+    "self_review": {},
 }
 
 def thresholds(conn) -> dict[str, dict]:
@@ -72,6 +76,13 @@ def _raise(conn, rule: str, actor: str, window: str, evidence: list[int], values
         evidence=json.dumps(evidence), summary=summary)
         .on_conflict_do_update(index_elements=["rule", "actor", "window_key"],
                                set_={"evidence": json.dumps(evidence)}))
+
+
+def raise_alert(conn, rule: str, actor: str, window: str, values: dict,
+                evidence: list[int] | tuple[int, ...] = ()) -> None:
+    """An alert a part of the program raises when a state is looked at (a review due...):
+    once per rule, actor and window."""
+    _raise(conn, rule, actor, window, list(evidence), values, clock.stamp())
 
 
 def raise_rollback(conn, actor: str, seq: int, anchor) -> None:
@@ -253,11 +264,59 @@ def acknowledge_impl(conn, db, session, alert_id: int, note: str) -> None:
     if row.acknowledged_at:
         raise Conflict(_("This alert was already acknowledged by {user}.").format(
             user=row.acknowledged_by))
+    if _about(conn, row, session.username):
+        raise PermissionDenied(_("This alert is about your own actions: another manager "
+                                 "must acknowledge it."))
     conn.execute(alert.update().where(alert.c.id == row.id).values(
         acknowledged_by=session.username, acknowledged_at=clock.stamp(),
         note=note.strip()[:1000]))
     audit.append(conn, db, actor=session.username, action="alert.acknowledged",
                  detail={"alert": row.id, "rule": row.rule, "user": row.actor})
+
+
+def _about(conn, row, username: str) -> bool:
+    """Whether the alert is about `username`'s own actions: raised about them, or about a
+    permission review they signed."""
+    if row.actor.casefold() == username.casefold():
+        return True
+    review = json.loads(row.summary).get("values", {}).get("review")
+    if review is None:
+        return False
+    from app.compliance.reviews_tables import permission_review as pr
+
+    signer = conn.execute(select(pr.c.signed_by).where(pr.c.id == int(review))).scalar()
+    return (signer or "").casefold() == username.casefold()
+
+
+def close_rule(conn, db, rule: str, by: str, note: str) -> None:
+    """Acknowledge every open alert of `rule` whose cause `by` has just put right (a due
+    review signed), on record like a manager's acknowledgement."""
+    from app import audit
+
+    rows = conn.execute(select(alert).where(alert.c.rule == rule,
+                                            alert.c.acknowledged_at.is_(None))).all()
+    for row in rows:
+        if _about(conn, row, by):
+            continue
+        conn.execute(alert.update().where(alert.c.id == row.id).values(
+            acknowledged_by=by, acknowledged_at=clock.stamp(), note=note))
+        audit.append(conn, db, actor=by, action="alert.acknowledged",
+                     detail={"alert": row.id, "rule": row.rule, "user": row.actor})
+
+
+def waiting_for_another_manager(conn, before: str) -> list:
+    """Open alerts raised before `before` about a manager's own actions: only another
+    manager may acknowledge them (in a branch of one manager they stay open)."""
+    from app.store.schema import user, user_role
+
+    managers = set(conn.execute(select(user.c.username).join(
+        user_role, user_role.c.user_id == user.c.id).where(user_role.c.role == "manager"))
+        .scalars())
+    rows = conn.execute(select(alert).where(alert.c.acknowledged_at.is_(None),
+                                            alert.c.created_at < before)
+                        .order_by(alert.c.created_at)).all()
+    return [r for r in rows if r.actor in managers
+            or "review" in json.loads(r.summary).get("values", {})]
 
 
 def set_thresholds_impl(conn, db, session, values: dict[str, dict]) -> None:

@@ -55,6 +55,7 @@ class Permission(StrEnum):
     OWN_ACCOUNT = "own.account"
     ACCESS_GRANT = "access.grant"
     COMPLIANCE = "compliance"
+    REVIEW_DECISIONS = "compliance.review_decisions"
 
     @property
     def label(self) -> str:
@@ -90,6 +91,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.OWN_ACCOUNT: frozenset({C, A, M, D}),
     Permission.ACCESS_GRANT: frozenset({M}),              # seal data keys to a new account
     Permission.COMPLIANCE: frozenset({M}),                # the branch's compliance file
+    # Permission reviews: the manager decides, the administrator carries the changes out.
+    Permission.REVIEW_DECISIONS: frozenset({M, D}),
 }
 
 # The customer-data domain keys (store/fields.py) each role's key-ring slot holds: the
@@ -141,6 +144,7 @@ _PERMISSION_LABELS = {
     Permission.OWN_ACCOUNT: N_("change your own password"),
     Permission.ACCESS_GRANT: N_("approve an account's access to customer data"),
     Permission.COMPLIANCE: N_("keep the branch's compliance file"),
+    Permission.REVIEW_DECISIONS: N_("see permission reviews and their decisions"),
 }
 
 

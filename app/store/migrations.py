@@ -551,9 +551,51 @@ V14_STAFF = """
 """
 
 # 14e. permission reviews (app/compliance/reviews.py)
-# ---
-# ---
+# A review is started by a manager, holds one decision per account (keep, new roles,
+# disable) and is signed off; a decision that changes an account is carried out by an
+# administrator (done_by/done_at). A signed review is never changed nor deleted: only its
+# decisions' done_by/done_at are written once (the triggers below; server: their twins).
 V14_REVIEWS = """
+CREATE TABLE permission_review (
+    id INTEGER NOT NULL PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    started_by TEXT NOT NULL,
+    signed_at TEXT,
+    signed_by TEXT,
+    signature_seq INTEGER
+);
+CREATE TABLE review_decision (
+    id INTEGER NOT NULL PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES permission_review (id),
+    username TEXT NOT NULL,
+    roles_before TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('keep', 'roles', 'disable')),
+    roles_after TEXT,
+    note TEXT NOT NULL,
+    own_account INTEGER NOT NULL DEFAULT 0,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    done_by TEXT,
+    done_at TEXT,
+    UNIQUE (review_id, username)
+);
+CREATE INDEX review_decision_open ON review_decision (done_at, decision);
+CREATE TRIGGER permission_review_signed_is_final BEFORE UPDATE ON permission_review
+WHEN OLD.signed_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a signed permission review can no longer be changed'); END;
+CREATE TRIGGER permission_review_never_deleted BEFORE DELETE ON permission_review
+BEGIN SELECT RAISE(ABORT, 'permission reviews are kept'); END;
+CREATE TRIGGER review_decision_signed_is_final BEFORE UPDATE ON review_decision
+WHEN (SELECT signed_at FROM permission_review WHERE id = OLD.review_id) IS NOT NULL
+AND (OLD.done_at IS NOT NULL OR NEW.review_id IS NOT OLD.review_id
+     OR NEW.username IS NOT OLD.username OR NEW.roles_before IS NOT OLD.roles_before
+     OR NEW.decision IS NOT OLD.decision OR NEW.roles_after IS NOT OLD.roles_after
+     OR NEW.note IS NOT OLD.note OR NEW.own_account IS NOT OLD.own_account
+     OR NEW.decided_by IS NOT OLD.decided_by OR NEW.decided_at IS NOT OLD.decided_at)
+BEGIN SELECT RAISE(ABORT, 'a signed permission review can no longer be changed'); END;
+CREATE TRIGGER review_decision_signed_not_deleted BEFORE DELETE ON review_decision
+WHEN (SELECT signed_at FROM permission_review WHERE id = OLD.review_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a signed permission review can no longer be changed'); END;
 """
 
 # 14f. backup evidence: destinations on-site/off-site, verify and restore tests on record

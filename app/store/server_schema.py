@@ -191,6 +191,9 @@ def index_sql(index: IndexDef) -> str:
 # One PL/pgSQL trigger for each SQLite trigger (same names). Resealing under a new key
 # generation changes a consent note's ciphertext, nothing else: that column alone may
 # change, its former value kept (store/server_trail.py), as its owner's function.
+SIGNED_REVIEW = "a signed permission review can no longer be changed"
+REVIEW_SIGNED = ("(SELECT signed_at FROM permission_review WHERE id = OLD.review_id) "
+                 "IS NOT NULL")
 TRIGGERS = {
     "audit_event_no_update": ("audit_event", "BEFORE UPDATE",
                               f"{_raise('the audit log is append-only')};"),
@@ -228,6 +231,24 @@ TRIGGERS = {
         " DISTINCT FROM OLD.superseded_by OR NEW.superseded_at IS DISTINCT FROM "
         f"OLD.superseded_at)) THEN {_raise('an approval or a replacement is recorded once')};"
         " END IF; RETURN NEW;"),
+    # Permission reviews (issue 16): a signed review is final; only a decision's carrying
+    # out (done_by, done_at) is written once after signing.
+    "permission_review_signed_is_final": (
+        "permission_review", "BEFORE UPDATE",
+        f"IF OLD.signed_at IS NOT NULL THEN {_raise(SIGNED_REVIEW)}; END IF; RETURN NEW;"),
+    "permission_review_never_deleted": (
+        "permission_review", "BEFORE DELETE",
+        f"{_raise('permission reviews are kept')};"),
+    "review_decision_signed_is_final": (
+        "review_decision", "BEFORE UPDATE",
+        f"IF {REVIEW_SIGNED} AND (OLD.done_at IS NOT NULL OR (NEW.review_id, NEW.username, "
+        "NEW.roles_before, NEW.decision, NEW.roles_after, NEW.note, NEW.own_account, "
+        "NEW.decided_by, NEW.decided_at) IS DISTINCT FROM (OLD.review_id, OLD.username, "
+        "OLD.roles_before, OLD.decision, OLD.roles_after, OLD.note, OLD.own_account, "
+        f"OLD.decided_by, OLD.decided_at)) THEN {_raise(SIGNED_REVIEW)}; END IF; RETURN NEW;"),
+    "review_decision_signed_not_deleted": (
+        "review_decision", "BEFORE DELETE",
+        f"IF {REVIEW_SIGNED} THEN {_raise(SIGNED_REVIEW)}; END IF; RETURN OLD;"),
 }
 DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
@@ -342,7 +363,7 @@ def build_sql(staff: str, upto: int | None = None) -> list[str]:
     for table in tables:
         out += table_sql(table)
     out += [index_sql(i) for i in indexes]
-    for name in triggers:  # those of the steps made (a later step's table is not there yet)
+    for name in sorted(triggers):  # those the file has at step `upto` (their tables too)
         out += trigger_sql(name)
     names = [t.name for t in tables]
     out += trail_sql(names)

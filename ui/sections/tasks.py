@@ -30,6 +30,7 @@ PLACES = {
     Place.ACCOUNTS: ("users", lambda: _("Open Users")),
     Place.BACKUPS: ("backups", lambda: _("Open Backups")),
     Place.KEYS: ("keys", lambda: _("Open Keys")),
+    Place.COMPLIANCE: ("compliance", lambda: _("Open Compliance file")),
 }
 URGENT_MARK = "#b3261e"
 

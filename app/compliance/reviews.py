@@ -176,18 +176,29 @@ def read_schedule(conn, today: date) -> Schedule:
     last = conn.execute(select(func.max(pr.c.signed_at))).scalar()
     last_day = clock.parse_stamp(last).astimezone().date() if last else None
     open_id = conn.execute(select(pr.c.id).where(pr.c.signed_at.is_(None))).scalar()
-    due = _months_later(last_day, months) if last_day else today  # never: due now
+    # The first review falls due one period after the branch began to use Custos.
+    due = _months_later(last_day or _began(conn, today), months)
     return Schedule(months, last_day, due, open_id)
 
 
-def _raise_due(conn, today: date) -> Schedule:
-    """The review-due alert, once per due date, when the schedule is looked at."""
-    plan = read_schedule(conn, today)
-    if today >= plan.due:
-        window = plan.due.isoformat() if plan.last_signed else "never"
-        alerts.raise_alert(conn, "review_due", "", window,
-                           {"date": plan.due.isoformat()})
-    return plan
+def _began(conn, today: date) -> date:
+    """The day the database was made (its meta), in the branch's time."""
+    m = schema.meta.c
+    made = conn.execute(select(m.value).where(m.key == "created_at")).scalar()
+    return clock.parse_stamp(made).astimezone().date() if made else today
+
+
+def _due(plan: Schedule, today: date) -> list[alerts.Due]:
+    """The review-due alert (about the branch, no one's own action), once per due date."""
+    if today < plan.due:
+        return []
+    window = plan.due.isoformat()
+    return [alerts.Due("review_due", "", window, {"date": plan.due.isoformat()})]
+
+
+def due_alerts(conn, today: date) -> list[alerts.Due]:
+    """For the dashboard, which raises the alerts not raised yet."""
+    return _due(read_schedule(conn, today), today)
 
 
 # -- the manager's work ---------------------------------------------------------------------
@@ -195,8 +206,11 @@ def _raise_due(conn, today: date) -> Schedule:
 @requires(Permission.REVIEW_DECISIONS)
 def schedule(session: Session, today: date | None = None) -> Schedule:
     """When the next review is due (and its alert raised, if it is)."""
-    with session.db.write() as conn:
-        return _raise_due(conn, today or date.today())
+    day = today or date.today()
+    with session.db.read() as conn:
+        plan = read_schedule(conn, day)
+    alerts.raise_deadlines(session.db, session.username, _due(plan, day))
+    return plan
 
 
 @requires(Permission.COMPLIANCE)
@@ -311,10 +325,13 @@ def sign(session: Session, review_id: int) -> Review:
 
 @requires(Permission.REVIEW_DECISIONS)
 def list_reviews(session: Session) -> list[Review]:
-    with session.db.write() as conn:
-        _raise_due(conn, date.today())
+    day = date.today()
+    with session.db.read() as conn:
+        plan = read_schedule(conn, day)
         ids = conn.execute(select(pr.c.id).order_by(pr.c.id.desc()).limit(200)).scalars()
-        return [read_review(conn, i) for i in list(ids)]
+        found = [read_review(conn, i) for i in list(ids)]
+    alerts.raise_deadlines(session.db, session.username, _due(plan, day))
+    return found
 
 
 @requires(Permission.REVIEW_DECISIONS)
@@ -422,7 +439,8 @@ def _due_row(conn, last: date, hi: str) -> PeriodRow | None:
     """A review overdue at the period's end (as the records stood then), if one was."""
     signed = conn.execute(select(func.max(pr.c.signed_at)).where(pr.c.signed_at < hi)).scalar()
     if signed is None:
-        return PeriodRow("never_reviewed", last.isoformat())
+        due = _months_later(_began(conn, last), every_months(conn))
+        return PeriodRow("never_reviewed", due.isoformat()) if due <= last else None
     due = _months_later(clock.parse_stamp(signed).astimezone().date(), every_months(conn))
     return PeriodRow("due", due.isoformat()) if due <= last else None
 

@@ -42,6 +42,9 @@ LIMIT_LABELS = {
 
 
 def alert_heading(alert: Alert) -> str:
+    if not alert.actor:  # about the branch (a deadline), not about someone's actions
+        return _("{time}: {rule}").format(time=local_text(alert.created_at),
+                                          rule=alert.description)
     return _("{user}, {time}: {rule}").format(user=alert.actor,
                                               time=local_text(alert.created_at),
                                               rule=alert.description)

@@ -37,6 +37,9 @@ RULES: dict[str, str] = {
                           "number within 15 minutes"),
     "rollback": N_("The database was older than the one opened on {date}: it may have been "
                    "replaced by an older copy"),
+    "breach_due_soon": N_("Personal-data breach {number}: its notifications are due by {due}"),
+    "breach_overdue": N_("Personal-data breach {number}: its notifications were due by {due} "
+                         "and are not all done"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -48,6 +51,8 @@ DEFAULTS: dict[str, dict] = {
     "purpose_other": {},
     "number_guessing": {"limit": 10},
     "rollback": {},
+    "breach_due_soon": {},
+    "breach_overdue": {},
 }
 
 def thresholds(conn) -> dict[str, dict]:
@@ -69,6 +74,10 @@ def _raise(conn, rule: str, actor: str, window: str, evidence: list[int], values
         evidence=json.dumps(evidence), summary=summary)
         .on_conflict_do_update(index_elements=["rule", "actor", "window_key"],
                                set_={"evidence": json.dumps(evidence)}))
+
+
+# The rules raised when a state is looked at (app/compliance: deadlines, reviews due...).
+raise_alert = _raise
 
 
 def raise_rollback(conn, actor: str, seq: int, anchor) -> None:

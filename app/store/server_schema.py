@@ -213,6 +213,12 @@ TRIGGERS = {
     "paper_file_never_deleted": (
         "paper_file", "BEFORE DELETE",
         f"{_raise('paper-file records are kept; mark them destroyed instead')};"),
+    "breach_notice_no_update": (
+        "breach_notice", "BEFORE UPDATE",
+        f"{_raise('the record of breach notifications is append-only')};"),
+    "breach_notice_no_delete": (
+        "breach_notice", "BEFORE DELETE",
+        f"{_raise('the record of breach notifications is append-only')};"),
 }
 DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
@@ -256,7 +262,8 @@ def table_grant_sql(table: str, staff: str) -> str:
 APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT, UPDATE",
                "paper_file": "SELECT, INSERT, UPDATE", "destruction_batch":
                "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT",
-               OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT"}
+               OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT",
+               "breach_notice": "SELECT, INSERT"}
 # Meta entries no staff login changes: the database's identity, the chain's key and base
 # (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
 # are written once each (keyroot:*, keynext:*) and never changed.
@@ -326,9 +333,10 @@ def build_sql(staff: str, upto: int | None = None) -> list[str]:
     for table in tables:
         out += table_sql(table)
     out += [index_sql(i) for i in indexes]
-    for name in sorted(TRIGGERS):
-        out += trigger_sql(name)
     names = [t.name for t in tables]
+    for name in sorted(TRIGGERS):
+        if TRIGGERS[name][0] in names:  # a table of a later step than `upto`: not yet
+            out += trigger_sql(name)
     out += trail_sql(names)
     out += grants_sql(names, staff)
     return out

@@ -345,9 +345,11 @@ def close_breach(session: Session, number: int, reason: str = "") -> Breach:
 
 
 def dashboard_tiles(conn, today: date) -> list[ComplianceTile]:
-    """Open incidents; red when a deadline has passed (read only: alerts are raised by the
-    register's list)."""
+    """Open incidents; red when a deadline has passed; none while nothing is open (read
+    only: alerts are raised by the register's list and check_deadlines)."""
     rows = _rows(conn, breach.c.state == "open")
+    if not rows:
+        return []
     warn = read_deadlines(conn).warn_hours
     now = clock.now_utc()
     states = [b.urgency(now, warn) for b in rows]
@@ -356,7 +358,7 @@ def dashboard_tiles(conn, today: date) -> list[ComplianceTile]:
     if passed or near:
         detail = _("deadline passed: {passed} · nearing: {near}").format(passed=passed,
                                                                           near=near)
-    elif rows:
+    else:
         detail = _("no deadline near")
     return [ComplianceTile("breaches_open", str(len(rows)), _("Open data breaches"), detail,
                            alarm=passed > 0, tab="breaches")]

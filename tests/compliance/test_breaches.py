@@ -161,6 +161,8 @@ def test_deadlines_are_settings_and_alerts_are_raised_once(login):
 
 def test_tile_and_period_summary(login, customers):
     manager = login(Role.MANAGER)
+    with manager.db.read() as conn:
+        assert breaches.dashboard_tiles(conn, date.today()) == []  # nothing open: no tile
     breach_deadlines.set_deadlines(manager, 0, 3)
     n = breaches.record_breach(manager, _ago(hours=1), "ID 110101199003074578 on a list",
                                customers[0][0])

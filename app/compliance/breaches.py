@@ -218,13 +218,15 @@ def load(conn, number: int) -> Breach:
     return found[0]
 
 
-def _pending_alerts(rows: list[Breach], now: datetime, warn: int):
+def _pending_alerts(rows: list[Breach], now: datetime, warn: int, viewer: str):
+    """(number, whose, recipient, due) of each deadline near or passed: the handler's, or,
+    for an incident nobody handles yet, the manager who looked."""
     out = []
     for b in rows:
         for recipient, due, pending in (("regulator", b.regulator_due, b.regulator_pending),
                                         ("customers", b.customers_due, b.customers_pending)):
             if pending and urgency(due, now, warn):
-                out.append((b.number, b.handler or b.reported_by, recipient, due))
+                out.append((b.number, b.handler or viewer, recipient, due))
     return out
 
 
@@ -232,7 +234,7 @@ def _listed(session: Session, open_only: bool) -> list[Breach]:
     where = breach.c.state == "open" if open_only else None
     with session.db.read() as conn:
         rows, warn = _rows(conn, where), read_deadlines(conn).warn_hours
-    pending = _pending_alerts(rows, clock.now_utc(), warn)
+    pending = _pending_alerts(rows, clock.now_utc(), warn, session.username)
     if pending:
         with session.db.write() as conn:
             raise_due_alerts(conn, session.db, session.username, pending)

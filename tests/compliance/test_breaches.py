@@ -202,3 +202,13 @@ def test_the_customers_access_copy_lists_the_letter(login, customers, tmp_path):
                                        customer_ref=row.customer_ref, detail=row.detail,
                                        lang="zh_CN", names={"manager": "王经理"})
     assert text.startswith(f"王经理生成了致客户 {customers[0][0]} 的安全事件 {n} 告知函")
+
+
+def test_an_unhandled_report_alerts_the_manager_who_looks(login):
+    manager, counter = login(Role.MANAGER), login(Role.COUNTER)
+    breach_deadlines.set_deadlines(manager, 0, 3)
+    breaches.report_incident(counter, _ago(minutes=5), "Customer file left on the counter")
+    breaches.list_breaches(manager)
+    with manager.db.read() as conn:
+        assert list(conn.execute(select(alert.c.actor, alert.c.rule)).all()) == [
+            ("manager", "breach_overdue")]

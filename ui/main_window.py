@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         self.logout_action.triggered.connect(self.logout_requested)
         menu.addAction(self.lock_action)
         menu.addAction(self.password_action)
+        from ui.compliance.report_incident import add_report_action
+
+        self.report_action = add_report_action(self, menu, self.session)
         menu.addSeparator()
         menu.addAction(self.logout_action)
         # Window-wide, so the shortcut works wherever the focus is.

@@ -16,14 +16,23 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from app.audit_actions import assessments, customers, evidence, records, reviews, system
+from app.audit_actions import (
+    assessments,
+    breaches,
+    customers,
+    evidence,
+    records,
+    reviews,
+    system,
+)
 from app.audit_actions.model import LABELS, Action, Group
 from app.audit_actions.sentences import brief, paragraph, sentences
 from app.i18n import current_language, translate
 
 ACTIONS: dict[str, Action] = {a.code: a for a in (*customers.ENTRIES, *records.ENTRIES,
                                                   *system.ENTRIES, *assessments.ENTRIES,
-                                                  *evidence.ENTRIES, *reviews.ENTRIES)}
+                                                  *evidence.ENTRIES, *reviews.ENTRIES,
+                                                  *breaches.ENTRIES)}
 
 
 class UnknownAction(ValueError):

@@ -24,6 +24,7 @@ class Group(Labelled):
     OVERSIGHT = "oversight"
     IMPORTS = "imports"
     SYSTEM = "system"
+    COMPLIANCE = "compliance"
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -43,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "oversight": N_("Log, alerts, reports and exports"),
         "imports": N_("Imports"),
         "system": N_("Database and settings"),
+        "compliance": N_("Compliance file"),
     },
     # What an event's outcome column holds, in words.
     "Result": {

@@ -52,6 +52,8 @@ LABELS: dict[str, dict[str, str]] = {
         "many_reveals": N_("many ID numbers revealed"), "bulk_export": N_("bulk export"),
         "failed_logins": N_("failed logins"), "purpose_other": N_("purpose 'Other'"),
         "number_guessing": N_("number guessing"), "rollback": N_("older database"),
+        "breach_due_soon": N_("breach deadline near"),
+        "breach_overdue": N_("breach deadline passed"),
     },
     "Report": {
         "cases": N_("Monthly service-case report"), "requests": N_("Rights-requests report"),

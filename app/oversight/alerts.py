@@ -41,6 +41,9 @@ RULES: dict[str, str] = {
                          "{date}"),
     "review_due": N_("The permission review was due on {date}"),
     "self_review": N_("Decided on their own account in permission review {review}"),
+    "breach_due_soon": N_("Personal-data breach {number}: its notifications are due by {due}"),
+    "breach_overdue": N_("Personal-data breach {number}: its notifications were due by {due} "
+                         "and are not all done"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -55,6 +58,8 @@ DEFAULTS: dict[str, dict] = {
     "pia_review_due": {},
     "review_due": {},
     "self_review": {},
+    "breach_due_soon": {},
+    "breach_overdue": {},
 }
 
 def thresholds(conn) -> dict[str, dict]:

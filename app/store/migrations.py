@@ -492,6 +492,48 @@ CREATE INDEX IF NOT EXISTS customer_token_by_customer ON customer_token (custome
 # to its own constant below (so the parts never touch), and the step is their sum.
 # 14a. personal-data breaches (app/compliance/breaches.py)
 V14_BREACHES = """
+CREATE TABLE breach (
+    id INTEGER NOT NULL PRIMARY KEY,
+    detected_at TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    what_happened TEXT NOT NULL DEFAULT '',
+    categories TEXT NOT NULL DEFAULT '',
+    consequences TEXT NOT NULL DEFAULT '',
+    measures TEXT NOT NULL DEFAULT '',
+    handler TEXT,
+    state TEXT NOT NULL DEFAULT 'open',
+    regulator_due TEXT NOT NULL,
+    customers_due TEXT NOT NULL,
+    reported_by TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    closed_by TEXT,
+    closed_at TEXT,
+    close_reason TEXT,
+    row_version INTEGER NOT NULL DEFAULT 1,
+    updated_by TEXT
+);
+CREATE INDEX breach_by_state ON breach (state, detected_at);
+CREATE TABLE breach_customer (
+    breach_id INTEGER NOT NULL REFERENCES breach (id),
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    PRIMARY KEY (breach_id, customer_id)
+);
+CREATE INDEX breach_customer_by_customer ON breach_customer (customer_id);
+CREATE TABLE breach_notice (
+    id INTEGER NOT NULL PRIMARY KEY,
+    breach_id INTEGER NOT NULL REFERENCES breach (id),
+    recipient TEXT NOT NULL,
+    customer_id INTEGER REFERENCES customer (id),
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    sent_by TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
+CREATE INDEX breach_notice_by_breach ON breach_notice (breach_id, recipient);
+CREATE TRIGGER breach_notice_no_update BEFORE UPDATE ON breach_notice
+BEGIN SELECT RAISE(ABORT, 'the record of breach notifications is append-only'); END;
+CREATE TRIGGER breach_notice_no_delete BEFORE DELETE ON breach_notice
+BEGIN SELECT RAISE(ABORT, 'the record of breach notifications is append-only'); END;
 """
 
 # 14b. impact assessments (app/compliance/assessments.py)

@@ -249,6 +249,12 @@ TRIGGERS = {
     "review_decision_signed_not_deleted": (
         "review_decision", "BEFORE DELETE",
         f"IF {REVIEW_SIGNED} THEN {_raise(SIGNED_REVIEW)}; END IF; RETURN OLD;"),
+    "breach_notice_no_update": (
+        "breach_notice", "BEFORE UPDATE",
+        f"{_raise('the record of breach notifications is append-only')};"),
+    "breach_notice_no_delete": (
+        "breach_notice", "BEFORE DELETE",
+        f"{_raise('the record of breach notifications is append-only')};"),
 }
 DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
@@ -293,7 +299,8 @@ APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT
                "paper_file": "SELECT, INSERT, UPDATE", "destruction_batch":
                "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT",
                OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT",
-               "impact_assessment": "SELECT, INSERT, UPDATE"}
+               "impact_assessment": "SELECT, INSERT, UPDATE",
+               "breach_notice": "SELECT, INSERT"}
 # Meta entries no staff login changes: the database's identity, the chain's key and base
 # (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
 # are written once each (keyroot:*, keynext:*) and never changed.

@@ -33,6 +33,7 @@ from app.pdf import (
 )
 from app.rights import labels
 from app.rights.gather import Holdings
+from app.rights.register import register_facts
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -147,16 +148,8 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
         Paragraph(esc("9. " + tr("How your data is used")), st["h1"]),
     ]
     for entry in h.register:
-        story += [Paragraph(esc(lab("Category", entry.category)), st["h2"]), key_values([
-            (tr("Purposes"), entry.purposes.get(lang, "")),
-            (tr("Legal basis"), ("；" if lang == "zh_CN" else "; ").join(
-                lab("LegalBasis", b) for b in entry.legal_basis)),
-            (tr("Recipients"), entry.recipients.get(lang, "")),
-            (tr("Transfers abroad"), entry.transfers.get(lang, "")),
-            (tr("Retention"), entry.retention.get(lang, "")),
-            (tr("Source"), lab("Source", entry.source)),
-            (tr("Automated decisions"), entry.automated.get(lang, "")),
-        ])]
+        story += [Paragraph(esc(lab("Category", entry.category)), st["h2"]),
+                  key_values(list(register_facts(entry, lang).values()))]
     story += rights_and_complaints(lang, branch)
     data = build(headings_kept_with_text(story), PageFrame(branch.get("branch_name") or tr("Custos branch"),
                                   tr("Copy of your personal data"), generated_by, now, lang,

@@ -276,6 +276,10 @@ def _answer_given(conn, row) -> bool:
     withdrawn = conn.execute(select(func.count()).select_from(consent_event).where(and_(
         consent_event.c.customer_id == c.id, consent_event.c.purpose.in_(purposes),
         consent_event.c.granted == 0, consent_event.c.at >= row.received_at))).scalar_one()
+    if kind is RequestKind.OBJECT_PROFILING:  # and a person reviewed it (profiling.py)
+        from app.rights.profiling import reviewed
+
+        return withdrawn > 0 and reviewed(conn, row.request_no)
     return withdrawn > 0
 
 

@@ -157,13 +157,15 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
     return Document(data, hashlib.sha256(data).hexdigest(), password)
 
 
-def rights_and_complaints(lang: str, branch: dict[str, str]) -> list:
-    """The rights section, shared by the access copy and the information notice."""
+def rights_and_complaints(lang: str, branch: dict[str, str], in_copy: bool = True) -> list:
+    """The rights section, shared by the access copy, the information notice and the
+    answer to an objection (`in_copy` False: not "like this one")."""
     tr = partial(translate, language=lang)
     st = styles()
     rights = [
         tr("To be informed: what we hold, why, for how long and who receives it."),
-        tr("To access: a copy of your data, like this one."),
+        tr("To access: a copy of your data, like this one.") if in_copy
+        else tr("To access: a copy of your data."),
         tr("To rectification: wrong or outdated data corrected."),
         tr("To erasure: your data erased where nothing requires us to keep it."),
         tr("To portability: your data in a machine-readable file to take elsewhere."),

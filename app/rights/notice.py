@@ -120,7 +120,7 @@ def notice_story(entries: Sequence[RegisterEntry], lang: str, branch: dict[str, 
                                "answered to you with its outcome. If you are not satisfied, "
                                "or have no answer within 30 days, you may take it to the "
                                "regulator (see below).")), st["body"])]
-    return story + rights_and_complaints(lang, branch)
+    return story + rights_and_complaints(lang, branch, in_copy=False)
 
 
 def render(entries: Sequence[RegisterEntry], lang: str, branch: dict[str, str], *,

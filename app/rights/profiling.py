@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
+from reportlab.lib.units import mm
 from sqlalchemy import and_, func, select
 
 from app import audit, clock
@@ -76,7 +77,7 @@ def _letter(lang: str, branch: dict[str, str], *, request_no: str, customer_no: 
                   st["title"]),
         key_values([(tr("Customer"), customer_no), (tr("Request"), request_no),
                     (tr("Received"), received)]),
-        Spacer(1, 3),
+        Spacer(1, 3 * mm),
         Paragraph(esc(tr("We take no decision about you by automated means alone: every "
                          "decision on your services, bills, complaints and requests is taken "
                          "by a member of our staff, who can explain it to you.")), st["body"]),
@@ -87,7 +88,7 @@ def _letter(lang: str, branch: dict[str, str], *, request_no: str, customer_no: 
                          "once: your data is left out of every statistic or list that groups "
                          "or scores customers. Your services do not change.")), st["body"]),
     ]
-    story += rights_and_complaints(lang, branch)
+    story += rights_and_complaints(lang, branch, in_copy=False)
     return build(story, PageFrame(branch.get("branch_name") or tr("Custos branch"),
                                   tr("Answer to an objection"), generated_by,
                                   clock.local_text(clock.stamp()), lang, request_no))

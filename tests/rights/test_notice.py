@@ -12,11 +12,7 @@ from app.rights import answers, copies, notice, requests
 from app.rights.register import FACT_KEYS, load_register, register_facts
 from app.security.roles import Role
 
-
-def _take(session, kind, customer_no):
-    number = requests.take_request(session, kind, customer_no, "resident ID card checked")
-    requests.verify_identity(session, number)
-    return number
+from .test_answers import _take
 
 
 def _flat(data: bytes, tmp_path) -> str:

@@ -4,23 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-
-from app.cli import main
 from app.rights import aes_zip, requests
 from app.security.roles import Role
-
-from ..conftest import PASSWORDS
-
-
-@pytest.fixture
-def as_(db_path, monkeypatch):
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
-
-    def run(role: Role, *argv: str) -> int:
-        monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[role])
-        return main([*argv, "--db", str(db_path), "--user", role.value])
-    return run
 
 
 def _text(path) -> str:

@@ -23,13 +23,10 @@ from app.security.roles import Role
 from app.store.schema import audit_event
 from app.synthetic import person
 
+from .test_answers import _take
+
 NOTE = "Checked billing and offers: all set by staff, nothing automated."
 
-
-def _take(session, kind, customer_no):
-    number = requests.take_request(session, kind, customer_no, "resident ID card checked")
-    requests.verify_identity(session, number)
-    return number
 
 
 def _pdf_text(data: bytes, tmp_path) -> str:

@@ -27,7 +27,7 @@ from app.i18n import translate
 from app.pdf import PageFrame, Paragraph, Spacer, build, esc, key_values, styles
 from app.rights.access_copy import _role, rights_and_complaints
 from app.rights.model import OPEN_STATES, ArtefactKind, RequestKind
-from app.rights.requests import add_artefact
+from app.rights.requests import add_artefact, withdrawn_since
 from app.rights.tables import rights_request
 from app.security.guard import requires
 from app.security.roles import Permission, Role
@@ -114,8 +114,10 @@ def answer_profiling_objection(session: Session, request_no: str, note: str,
     with db.read() as conn:
         row = _open_request(conn, request_no, (RequestKind.OBJECT_PROFILING,))
         c = _customer_of(conn, row)
-    record_consent(session, c.customer_no, "analytics", False, row.channel,
-                   note=row.request_no)
+        done = withdrawn_since(conn, c.id, ("analytics",), row.received_at)
+    if not done:  # the counter may have withdrawn it already, when the customer asked
+        record_consent(session, c.customer_no, "analytics", False, row.channel,
+                       note=row.request_no)
     lang = language or row.language
     with db.write() as conn:
         row = _open_request(conn, request_no, (RequestKind.OBJECT_PROFILING,))

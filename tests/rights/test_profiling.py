@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.customers.consents import record_consent
 from app.customers.editing import NewCustomer, create_customer
-from app.customers.tables import customer
+from app.customers.tables import consent_event, customer
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.rights import aes_zip, answers, copies, pages, requests
 from app.rights.profiling import analytics_allowed, answer_profiling_objection
@@ -56,6 +56,10 @@ def test_objection_needs_a_person_s_review(login, customer_no, tmp_path):
             audit_event.c.action == "request.human_review")).one()
     assert review.actor == manager.username and review.customer_ref == customer_no
     assert json.loads(review.detail)["request"] == n and NOTE not in review.detail  # sealed
+    with manager.db.read() as conn:
+        withdrawals = conn.execute(select(consent_event).where(
+            consent_event.c.purpose == "analytics", consent_event.c.granted == 0)).all()
+    assert len(withdrawals) == 1  # the counter's; the review does not withdraw it twice
     kinds = [a.kind for a in requests.get_request(manager, n).artefacts]
     assert kinds == ["objection_answer"]
     requests.complete(manager, n)

@@ -21,6 +21,7 @@ from app.audit_actions import (
     breaches,
     customers,
     evidence,
+    notice,
     records,
     reviews,
     system,
@@ -32,7 +33,7 @@ from app.i18n import current_language, translate
 ACTIONS: dict[str, Action] = {a.code: a for a in (*customers.ENTRIES, *records.ENTRIES,
                                                   *system.ENTRIES, *assessments.ENTRIES,
                                                   *evidence.ENTRIES, *reviews.ENTRIES,
-                                                  *breaches.ENTRIES)}
+                                                  *breaches.ENTRIES, *notice.ENTRIES)}
 
 
 class UnknownAction(ValueError):

@@ -33,6 +33,7 @@ from app.pdf import (
 )
 from app.rights import labels
 from app.rights.gather import Holdings
+from app.rights.register import register_facts
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -147,16 +148,8 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
         Paragraph(esc("9. " + tr("How your data is used")), st["h1"]),
     ]
     for entry in h.register:
-        story += [Paragraph(esc(lab("Category", entry.category)), st["h2"]), key_values([
-            (tr("Purposes"), entry.purposes.get(lang, "")),
-            (tr("Legal basis"), ("；" if lang == "zh_CN" else "; ").join(
-                lab("LegalBasis", b) for b in entry.legal_basis)),
-            (tr("Recipients"), entry.recipients.get(lang, "")),
-            (tr("Transfers abroad"), entry.transfers.get(lang, "")),
-            (tr("Retention"), entry.retention.get(lang, "")),
-            (tr("Source"), lab("Source", entry.source)),
-            (tr("Automated decisions"), entry.automated.get(lang, "")),
-        ])]
+        story += [Paragraph(esc(lab("Category", entry.category)), st["h2"]),
+                  key_values(list(register_facts(entry, lang).values()))]
     story += rights_and_complaints(lang, branch)
     data = build(headings_kept_with_text(story), PageFrame(branch.get("branch_name") or tr("Custos branch"),
                                   tr("Copy of your personal data"), generated_by, now, lang,
@@ -164,13 +157,15 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
     return Document(data, hashlib.sha256(data).hexdigest(), password)
 
 
-def rights_and_complaints(lang: str, branch: dict[str, str]) -> list:
-    """The rights section, shared by the access copy and the information notice."""
+def rights_and_complaints(lang: str, branch: dict[str, str], in_copy: bool = True) -> list:
+    """The rights section, shared by the access copy, the information notice and the
+    answer to an objection (`in_copy` False: not "like this one")."""
     tr = partial(translate, language=lang)
     st = styles()
     rights = [
         tr("To be informed: what we hold, why, for how long and who receives it."),
-        tr("To access: a copy of your data, like this one."),
+        tr("To access: a copy of your data, like this one.") if in_copy
+        else tr("To access: a copy of your data."),
         tr("To rectification: wrong or outdated data corrected."),
         tr("To erasure: your data erased where nothing requires us to keep it."),
         tr("To portability: your data in a machine-readable file to take elsewhere."),

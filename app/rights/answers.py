@@ -11,19 +11,16 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from functools import partial
 
 from openpyxl import Workbook
-from reportlab.lib.units import mm
 
 from app import audit, clock
 from app.customers import editing
 from app.customers.consents import record_consent
 from app.errors import Conflict, ValidationError
 from app.exports.cells import safe_row
-from app.i18n import LANGUAGES, _, translate
-from app.pdf import PageFrame, Paragraph, build, esc, styles, table
-from app.rights import access_copy, held, labels
+from app.i18n import LANGUAGES, _
+from app.rights import access_copy, aes_zip, held, notice
 from app.rights.gather import SCHEMA_VERSION, gather
 from app.rights.model import ArtefactKind, RequestKind, RequestStatus
 from app.rights.register import load_register
@@ -98,32 +95,23 @@ def prepare_access_copy(session: Session, request_no: str, language: str | None 
         return _hold(conn, session, row, ArtefactKind.ACCESS_COPY, doc.data, lang, password)
 
 
+def registered_partners(conn) -> list[notice.Partner]:
+    """The partners the notice names. WIRE (issue 16, lead): return
+    app.compliance.partners.registered_recipients(conn) here once partners.py has landed."""
+    return []
+
+
 @requires(Permission.REQUEST_TAKE)
 def information_notice(session: Session, language: str = "zh_CN",
                        request_no: str | None = None) -> bytes:
-    """The one-page privacy notice, from the register; on a request it is its answer."""
-    tr = partial(translate, language=language)
-    st = styles()
-    branch = branch_details(session)
+    """The information notice, from the register; on a request it is its answer."""
+    if language not in LANGUAGES:
+        raise ValidationError(_("Unknown language."), field="language")
     db = session.db
     with db.write() as conn:
-        entries = load_register(conn)
-        story = [Paragraph(esc(tr("How we handle your personal data")), st["title"]),
-                 Paragraph(esc(tr("We collect only what the services need, with your "
-                                  "informed consent where consent is the basis.")),
-                           st["body"]),
-                 table([tr("Data category"), tr("Why"), tr("Legal basis"), tr("Kept for")],
-                       [(labels.label("Category", e.category, language),
-                         e.purposes.get(language, ""),
-                         "; ".join(labels.label("LegalBasis", b, language)
-                                   for b in e.legal_basis),
-                         e.retention.get(language, "")) for e in entries],
-                       widths=[24 * mm, 70 * mm, 36 * mm, 44 * mm])]
-        story += access_copy.rights_and_complaints(language, branch)
-        data = build(story, PageFrame(branch.get("branch_name") or tr("Custos branch"),
-                                      tr("Information notice"), session.display_name,
-                                      clock.local_text(clock.stamp()), language,
-                                      request_no or ""))
+        data = notice.render(load_register(conn), language, branch_details(session),
+                             generated_by=session.display_name, request_no=request_no or "",
+                             partners=registered_partners(conn))
         if request_no:
             row = _open_request(conn, request_no, (RequestKind.INFORMATION,))
             add_artefact(conn, session, row, ArtefactKind.NOTICE,
@@ -142,9 +130,11 @@ months are YYYY-MM, times are ISO-8601 UTC. data.xlsx: the same, one sheet per c
 
 
 @requires(Permission.REQUEST_TAKE)
-def prepare_portability(session: Session, request_no: str) -> PreparedCopy:
+def prepare_portability(session: Session, request_no: str, protect: bool = False
+                        ) -> PreparedCopy:
     """A ZIP with JSON (documented schema, version field) and XLSX: the customer's own data,
-    held like the access copy until a manager has looked at it and released it."""
+    held like the access copy until a manager has looked at it and released it. `protect`:
+    every member encrypted with AES-256 under a password shown this once (aes_zip.py)."""
     db = session.db
     with db.write() as conn:
         row = _open_request(conn, request_no, (RequestKind.PORTABILITY,))
@@ -155,11 +145,12 @@ def prepare_portability(session: Session, request_no: str) -> PreparedCopy:
                    "services": h.services, "consumption": h.consumption,
                    "payments": h.payments, "cases": h.cases, "consents": h.consents,
                    "paper_files": h.paper_files, "requests": h.requests}
-        return _hold(conn, session, row, ArtefactKind.PORTABILITY, portable_zip(payload),
-                     row.language, None)
+        password = access_copy.new_pdf_password() if protect else None
+        return _hold(conn, session, row, ArtefactKind.PORTABILITY,
+                     portable_zip(payload, password), row.language, password)
 
 
-def portable_zip(payload: dict) -> bytes:
+def _portable_members(payload: dict) -> list[tuple[str, bytes]]:
     book = Workbook(write_only=True)
     for key in ("customer", "services", "consumption", "payments", "cases", "consents",
                 "paper_files", "requests"):
@@ -173,14 +164,18 @@ def portable_zip(payload: dict) -> bytes:
                                   for col in columns))
     xlsx = io.BytesIO()
     book.save(xlsx)
+    return [("README.txt", PORTABILITY_README.format(version=SCHEMA_VERSION).encode()),
+            ("data.json", json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")),
+            ("data.xlsx", xlsx.getvalue())]
+
+
+def portable_zip(payload: dict, password: str | None = None) -> bytes:
+    if password:
+        return aes_zip.write(_portable_members(payload), password)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         # Fixed timestamps: the same data gives the same bytes, hence the same checksum.
-        for name, content in (("README.txt", PORTABILITY_README.format(version=SCHEMA_VERSION)
-                               .encode()),
-                              ("data.json", json.dumps(payload, ensure_ascii=False, indent=1)
-                               .encode("utf-8")),
-                              ("data.xlsx", xlsx.getvalue())):
+        for name, content in _portable_members(payload):
             z.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), content)
     return out.getvalue()
 

@@ -102,22 +102,42 @@ def cmd_request_prepare(session, args) -> int:
     from app.rights.requests import get_request
 
     request = get_request(session, args.request_no)
+    protect = args.pdf_password or args.password
     if request.kind == "access":
         # --lang here once meant the copy's language: still read so when --copy-lang is not
         # given (the deprecation the help text announces).
         prepared = prepare_access_copy(session, request.request_no,
-                                       args.copy_lang or args.lang, protect=args.pdf_password)
+                                       args.copy_lang or args.lang, protect=protect)
     elif request.kind == "portability":
-        prepared = prepare_portability(session, request.request_no)
+        prepared = prepare_portability(session, request.request_no, protect=protect)
     else:
         raise Conflict(_("Request {number} is not a request for a copy of the data.").format(
             number=request.request_no))
     print(prepared.sha256)
     if prepared.password:
-        print(_("PDF password (shown once; hand it over separately): {password}")
+        print(_("Password (shown once; hand it over separately): {password}")
               .format(password=prepared.password), file=sys.stderr)
     print(_("Prepared for request {number}; a manager must look at its pages and release it "
             "before it is handed over.").format(number=request.request_no), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_request_review(session, args) -> int:
+    """A manager's review of an objection to profiling; writes the answer letter."""
+    from app.rights.profiling import answer_profiling_objection
+
+    write_atomic(Path(args.out), answer_profiling_objection(session, args.request_no,
+                                                            args.note, args.copy_lang))
+    print(args.out)
+    return EXIT_OK
+
+
+def cmd_notice(session, args) -> int:
+    """The information notice; with --request it is that request's answer."""
+    from app.rights.answers import information_notice
+
+    write_atomic(Path(args.out), information_notice(session, args.copy_lang, args.request))
+    print(args.out)
     return EXIT_OK
 
 
@@ -153,7 +173,8 @@ def _export(session, args, kind: str) -> int:
     """Writes the released copy (the hand-over is an audit event); nothing is prepared here."""
     from app.rights.copies import handover_copy
 
-    if getattr(args, "copy_lang", None) or getattr(args, "pdf_password", False):
+    if getattr(args, "copy_lang", None) or getattr(args, "pdf_password", False) \
+            or getattr(args, "password", False):
         raise ValidationError(_("The language and the password are chosen when the copy is "
                                 "prepared: custos request prepare REQUEST_NO."))
     number = _request_for(session, args.customer_no, kind, args.request)
@@ -246,8 +267,24 @@ def register(sub, common, with_session) -> None:
     p.add_argument("request_no")
     _copy_lang(p, _("Without it, the request's. --lang, its old name here, is still read "
                     "as it for a while."))
-    p.add_argument("--pdf-password", action="store_true")
+    p.add_argument("--password", action="store_true",
+                   help=_("protect the copy with a password, shown once (PDF or ZIP, AES-256)"))
+    p.add_argument("--pdf-password", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=with_session(cmd_request_prepare))
+    p = req.add_parser("review", parents=[common],
+                       help=_("a manager's review of an objection to profiling, with its "
+                              "answer letter"))
+    p.add_argument("request_no")
+    p.add_argument("--note", required=True, help=_("what you reviewed and found"))
+    p.add_argument("--out", required=True, help=_("the answer letter (PDF)"))
+    _copy_lang(p, _("Without it, the request's."))
+    p.set_defaults(func=with_session(cmd_request_review))
+    p = sub.add_parser("notice", parents=[common],
+                       help=_("the information notice (PDF), from the processing register"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--request", help=_("the information request it answers"))
+    _copy_lang(p, "", default="zh_CN")
+    p.set_defaults(func=with_session(cmd_notice))
     p = req.add_parser("pages", parents=[common],
                        help=_("a manager's look at the copy waiting for release"))
     p.add_argument("request_no")
@@ -268,6 +305,7 @@ def register(sub, common, with_session) -> None:
     p = exp.add_parser("portability", parents=[scripted], help=_("portable data (ZIP)"))
     p.add_argument("customer_no")
     p.add_argument("--out", required=True)
+    p.add_argument("--password", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--request")
     p.set_defaults(func=with_session(cmd_portability))
 

@@ -66,6 +66,7 @@ class ArtefactKind(Labelled):
     ACCESS_COPY = "access_copy"
     PORTABILITY = "portability"
     NOTICE = "notice"
+    OBJECTION_ANSWER = "objection_answer"
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -119,6 +120,7 @@ LABELS: dict[str, dict[str, str]] = {
         "access_copy": N_("Data-access copy (PDF)"),
         "portability": N_("Portable data (ZIP)"),
         "notice": N_("Information notice (PDF)"),
+        "objection_answer": N_("Answer to the objection (PDF)"),
     },
 }
 

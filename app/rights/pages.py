@@ -2,7 +2,8 @@
 
 An access copy becomes one PNG per page, rendered with PDFium (the same renderer as the
 GUI's preview), so a password-protected copy can be looked at without its password, which
-only the customer and the clerk saw. Portable data becomes its three member files. No Qt and
+only the customer and the clerk saw. Portable data becomes its three member files (opened
+with the held password if it is protected). No Qt and
 no Pillow: the PNGs are encoded here with zlib.
 """
 
@@ -19,6 +20,7 @@ import pypdfium2 as pdfium
 from app.errors import CustosError
 from app.i18n import _
 from app.pdfium import LOCK
+from app.rights import aes_zip
 from app.store.atomic import write_atomic
 
 PAGE_DPI = 110  # readable on screen; an A4 page is ~900 × 1280 pixels
@@ -73,9 +75,17 @@ def write_pages(kind: str, request_no: str, data: bytes, password: str | None,
             write_atomic(target, png)
             written.append(target)
         return written
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        for name in PORTABLE_MEMBERS:  # our own names only: never a path from inside the file
-            target = out_dir / f"{request_no}-{name}"
-            write_atomic(target, z.read(name))
-            written.append(target)
+    members = portable_members(data, password)
+    for name in PORTABLE_MEMBERS:  # our own names only: never a path from inside the file
+        target = out_dir / f"{request_no}-{name}"
+        write_atomic(target, members[name])
+        written.append(target)
     return written
+
+
+def portable_members(data: bytes, password: str | None) -> dict[str, bytes]:
+    """The portable file's members, opened with its password if it has one."""
+    if password:
+        return aes_zip.read(data, password)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: z.read(name) for name in PORTABLE_MEMBERS}

@@ -1,6 +1,7 @@
 """The processing register: for each data category, why it is held, on what basis, who
 receives it, transfers abroad, how long it is kept, where it comes from, and automated
-decisions. It is the source of every information notice and access copy.
+decisions. It is the source of every information notice and access copy: both print
+`register_facts`, so the two cannot disagree.
 
 Defaults ship below (written for a mainland telecom branch); managers edit them. Texts are
 kept in both languages because the customer chooses the language of their copy.
@@ -12,7 +13,8 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.errors import ValidationError
-from app.i18n import _
+from app.i18n import _, translate
+from app.rights import labels
 from app.rights.model import Category, LegalBasis, RegisterEntry, Source
 from app.rights.tables import processing_register as reg
 from app.security.guard import requires
@@ -106,6 +108,66 @@ DEFAULTS: dict[str, dict] = {
         retention={"zh_CN": "3年。", "en": "3 years."},
         source=Source.GENERATED, automated=_NO_AUTOMATION),
 }
+
+
+# The data items of each category: what Custos stores, field by field (what the access copy
+# and the portable file show). Fixed by the program, not edited in the register.
+ITEMS: dict[str, dict[str, str]] = {
+    Category.IDENTITY: {
+        "zh_CN": "姓名、姓名拼音、证件类型和证件号码、出生日期、性别、手机号码、电子邮箱、"
+                 "联系地址、身份核验记录（核验方式和时间）、入网时间、客户状态、限制处理记录。",
+        "en": "Name, name in pinyin, ID document type and number, date of birth, gender, mobile "
+              "number, email, postal address, identity check (how and when), customer since, "
+              "customer status, restriction of processing."},
+    Category.SERVICES: {
+        "zh_CN": "业务号码、业务类型、资费套餐、账户号、服务协议编号、开通和终止日期、业务状态。",
+        "en": "Service number, kind of service, plan, account number, agreement number, start "
+              "and end dates, service status."},
+    Category.CONSUMPTION: {
+        "zh_CN": "每月通话分钟数、短信条数、数据流量、账单金额；缴费日期、缴费渠道、金额和所属账期。",
+        "en": "Monthly voice minutes, SMS count, data volume and billed amount; payments: "
+              "date, channel, amount and billing month."},
+    Category.CASES: {
+        "zh_CN": "工单编号、类型（咨询、故障、投诉、建议）、受理和办结时间、状态、内容摘要、"
+                 "处理结果、满意度评价。",
+        "en": "Case number, kind (inquiry, fault, complaint, suggestion), opening and closing "
+              "times, status, summary, resolution, satisfaction rating."},
+    Category.PAPER_FILES: {
+        "zh_CN": "档案编号、凭证类型（协议、证件复印件、登记表）、接收日期、存放位置、借阅记录、"
+                 "保存期限和销毁记录。",
+        "en": "File number, kind of document (agreement, ID copy, registration form), date "
+              "received, storage place, loans, retention date and destruction record."},
+    Category.CONSENTS: {
+        "zh_CN": "每项同意或撤回：用途（服务协议、营销联系、与合作方共享、分析与画像）、决定、"
+                 "渠道、时间和备注。",
+        "en": "Each consent or withdrawal: purpose (service contract, marketing contact, sharing "
+              "with partners, analytics and profiling), decision, channel, time and note."},
+    Category.ACCESS_LOG: {
+        "zh_CN": "员工每次查询或修改您资料的时间、员工岗位、操作内容和登记的用途。",
+        "en": "Each look-up or change of your data by staff: time, their role, what was done "
+              "and the purpose they registered."},
+}
+
+FACT_KEYS = ("items", "purposes", "legal_basis", "recipients", "transfers", "retention",
+             "source", "automated")
+
+
+def register_facts(entry: RegisterEntry, lang: str) -> dict[str, tuple[str, str]]:
+    """key -> (label, text) of one category, in FACT_KEYS order: what the access copy and
+    the information notice both print about it."""
+    tr = lambda s: translate(s, lang)  # noqa: E731
+    bases = ("；" if lang == "zh_CN" else "; ").join(
+        labels.label("LegalBasis", b, lang) for b in entry.legal_basis)
+    return {
+        "items": (tr("Data items"), ITEMS[entry.category][lang]),
+        "purposes": (tr("Purposes"), entry.purposes.get(lang, "")),
+        "legal_basis": (tr("Legal basis"), bases),
+        "recipients": (tr("Recipients"), entry.recipients.get(lang, "")),
+        "transfers": (tr("Transfers abroad"), entry.transfers.get(lang, "")),
+        "retention": (tr("Retention"), entry.retention.get(lang, "")),
+        "source": (tr("Source"), labels.label("Source", entry.source, lang)),
+        "automated": (tr("Automated decisions"), entry.automated.get(lang, "")),
+    }
 
 
 def _entry_from_default(category: str) -> RegisterEntry:

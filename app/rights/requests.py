@@ -273,10 +273,19 @@ def _answer_given(conn, row) -> bool:
     purposes = {RequestKind.OBJECT_MARKETING: ("marketing",),
                 RequestKind.OBJECT_PROFILING: ("analytics",),
                 RequestKind.WITHDRAW_CONSENT: ("marketing", "partner_sharing", "analytics")}[kind]
-    withdrawn = conn.execute(select(func.count()).select_from(consent_event).where(and_(
-        consent_event.c.customer_id == c.id, consent_event.c.purpose.in_(purposes),
-        consent_event.c.granted == 0, consent_event.c.at >= row.received_at))).scalar_one()
-    return withdrawn > 0
+    withdrawn = withdrawn_since(conn, c.id, purposes, row.received_at)
+    if kind is RequestKind.OBJECT_PROFILING:  # and a person reviewed it (profiling.py)
+        from app.rights.profiling import reviewed
+
+        return withdrawn and reviewed(conn, row.request_no)
+    return withdrawn
+
+
+def withdrawn_since(conn, customer_id: int, purposes: tuple[str, ...], since: str) -> bool:
+    """Whether a consent for one of `purposes` was withdrawn at or after `since`."""
+    return conn.execute(select(func.count()).select_from(consent_event).where(and_(
+        consent_event.c.customer_id == customer_id, consent_event.c.purpose.in_(purposes),
+        consent_event.c.granted == 0, consent_event.c.at >= since))).scalar_one() > 0
 
 
 def _released_not_handed_over(conn, row) -> bool:

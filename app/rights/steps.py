@@ -30,6 +30,7 @@ class Step(Labelled):
     ERASE = "erase"
     RESTRICT = "restrict"
     OBJECT = "object"
+    REVIEW = "review"
     AGAIN = "again"
     RELEASE = "release"
     HANDOVER = "handover"
@@ -49,6 +50,7 @@ LABELS = {"Step": {
     "erase": N_("Erase…"),
     "restrict": N_("Restrict processing…"),
     "object": N_("Apply (withdraw consent now)"),
+    "review": N_("Review in person and answer…"),
     "again": N_("Show copy again…"),
     "release": N_("Look at it and release…"),
     "handover": N_("Print or save…"),
@@ -84,8 +86,10 @@ RULES: dict[Step, Rule] = {
     Step.ERASE: Rule(Permission.REQUEST_DECIDE, frozenset({K.ERASURE})),
     Step.RESTRICT: Rule(Permission.REQUEST_DECIDE, frozenset({K.RESTRICTION})),
     Step.OBJECT: Rule(Permission.REQUEST_TAKE, OBJECTIONS),
-    # A notice is shown again from this window's own copy, closed request or not.
-    Step.AGAIN: Rule(Permission.REQUEST_TAKE, frozenset({K.INFORMATION}), tuple(RequestStatus)),
+    Step.REVIEW: Rule(Permission.REQUEST_DECIDE, frozenset({K.OBJECT_PROFILING})),
+    # A letter is shown again from this window's own copy, closed request or not.
+    Step.AGAIN: Rule(Permission.REQUEST_TAKE, frozenset({K.INFORMATION, K.OBJECT_PROFILING}),
+                     tuple(RequestStatus)),
     Step.RELEASE: Rule(Permission.REQUEST_DECIDE, COPIES),
     Step.HANDOVER: Rule(Permission.REQUEST_TAKE, COPIES),
     Step.VERIFY: Rule(Permission.REQUEST_TAKE, ANY_KIND, (S.RECEIVED,), (S.RECEIVED,)),
@@ -120,7 +124,7 @@ def copy_steps(artefact: Artefact | None, held_here: bool) -> frozenset[Step]:
     shown again; a held copy is released, then handed over."""
     if artefact is None:
         return frozenset()
-    if artefact.kind == ArtefactKind.NOTICE:
+    if artefact.kind in (ArtefactKind.NOTICE, ArtefactKind.OBJECTION_ANSWER):
         return frozenset({Step.AGAIN}) if held_here else frozenset()
     if artefact.kind not in HELD_KINDS:
         return frozenset()

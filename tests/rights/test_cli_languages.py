@@ -10,18 +10,6 @@ from app.cli import main
 from app.rights import requests
 from app.security.roles import Role
 
-from ..conftest import PASSWORDS
-
-
-@pytest.fixture
-def as_(db_path, monkeypatch):
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
-
-    def run(role: Role, *argv: str) -> int:
-        monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[role])
-        return main([*argv, "--db", str(db_path), "--user", role.value])
-    return run
-
 
 @pytest.mark.parametrize(("argv", "language"), [
     (("--copy-lang", "en"), "en"), (("--copy-lang", "zh_CN"), "zh_CN"),

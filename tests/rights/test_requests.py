@@ -9,6 +9,7 @@ import pytest
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.rights import answers, copies, queue, requests
 from app.rights.model import RequestKind, RequestStatus
+from app.rights.profiling import answer_profiling_objection
 from app.security.roles import Role
 
 
@@ -76,6 +77,8 @@ def test_each_kind_from_intake_to_completion(login, customer_no):
     for kind in ("object_marketing", "object_profiling", "withdraw_consent"):
         n = _take(counter, kind, customer_no)
         answers.apply_objection(counter, n)
+        if kind == "object_profiling":  # and a person reviewed it (test_profiling.py)
+            answer_profiling_objection(manager, n, "Nothing about this customer is automated.")
         requests.complete(manager, n)
     # restriction (then lifted so erasure can run on a clean record)
     n = _take(counter, "restriction", customer_no)

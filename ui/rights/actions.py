@@ -32,6 +32,8 @@ from ui.rights.decision_dialogs import (
     CompleteDialog,
     ExtendDialog,
     PasswordOnceDialog,
+    PortableCopyDialog,
+    ProfilingReviewDialog,
     RefuseDialog,
     RestrictDialog,
     WithdrawDialog,
@@ -79,6 +81,7 @@ _PLACES: dict[Step, tuple[str, str]] = {
     Step.PORTABLE: ("prepare_portable", "answer"), Step.RECTIFY: ("correct_identity", "answer"),
     Step.PLAN: ("show_plan", "answer"), Step.ERASE: ("erase", "answer"),
     Step.RESTRICT: ("restrict", "answer"), Step.OBJECT: ("apply_objection", "answer"),
+    Step.REVIEW: ("review_objection", "answer"),
     Step.AGAIN: ("show_again", "copies"), Step.RELEASE: ("release", "copies"),
     Step.HANDOVER: ("hand_over", "copies"), Step.VERIFY: ("verify", "decide"),
     Step.START: ("start", "decide"), Step.COMPLETE: ("complete", "decide"),
@@ -118,10 +121,14 @@ def hold(page: RequestPage, data: bytes, password: str | None = None) -> str:
     return sha
 
 
+_FILE_NAMES = {ArtefactKind.NOTICE: "information-notice",
+               ArtefactKind.OBJECTION_ANSWER: "objection-answer"}
+
+
 def preview(page: RequestPage, copy: HeldCopy, kind: ArtefactKind) -> QDialog:
     number = page.request_no
     # File names stay ASCII: they travel by email and USB stick to any system.
-    dialog = PreviewDialog(copy.data, kind.label, f"information-notice-{number}.pdf",
+    dialog = PreviewDialog(copy.data, kind.label, f"{_FILE_NAMES[kind]}-{number}.pdf",
                            copy.password,
                            _("Custos keeps only the checksum of this copy, not the file: print "
                              "it or save it before you close the request."), page)
@@ -139,6 +146,17 @@ def print_notice(page: RequestPage) -> None:
                "preview."), _("Preparing the information notice…"), shown)
 
 
+def review_objection(page: RequestPage) -> None:
+    session, _number, request = _names(page)
+
+    def answered(data: bytes) -> None:
+        preview(page, page.documents[hold(page, data)], ArtefactKind.OBJECTION_ANSWER)
+
+    page.open_form(ProfilingReviewDialog(session, request, page),
+                   _("The review is on record and the analytics consent withdrawn; print "
+                     "the answer from the preview."), answered)
+
+
 def prepare_access(page: RequestPage) -> None:
     session, _number, request = _names(page)
 
@@ -150,9 +168,14 @@ def prepare_access(page: RequestPage) -> None:
 
 
 def prepare_portable(page: RequestPage) -> None:
-    session, number, _request = _names(page)
-    page.run(lambda: answers.prepare_portability(session, number), _(HELD_SENTENCE),
-             _("Preparing the portable data…"))
+    session, _number, request = _names(page)
+
+    def prepared(copy: answers.PreparedCopy) -> None:
+        if copy.password:
+            page.show_child(PasswordOnceDialog(copy.password, page,
+                                               _("Password of the portable data")))
+
+    page.open_form(PortableCopyDialog(session, request, page), _(HELD_SENTENCE), prepared)
 
 
 def show_again(page: RequestPage) -> None:
@@ -286,7 +309,8 @@ HANDLERS: dict[str, Callable[[RequestPage], None]] = {
     "prepare_portable": prepare_portable, "show_again": show_again, "release": release,
     "hand_over": hand_over,
     "correct_identity": correct_identity, "show_plan": show_plan, "erase": erase,
-    "restrict": restrict, "apply_objection": apply_objection, "verify": verify,
+    "restrict": restrict, "apply_objection": apply_objection,
+    "review_objection": review_objection, "verify": verify,
     "start": start,
     "complete": _form(CompleteDialog, N_("The request is completed.")),
     "refuse": _form(RefuseDialog, N_("The request is refused; tell the customer the reason "

@@ -55,15 +55,17 @@ ANSWER_STEPS: dict[RequestKind, str] = {
                                   "completes the request."),
     RequestKind.ERASURE: N_("check the erasure plan; a manager erases the data, which "
                             "completes the request."),
-    RequestKind.PORTABILITY: N_("prepare the portable data (ZIP); a manager looks at it and "
+    RequestKind.PORTABILITY: N_("prepare the portable data (ZIP, with a password if the "
+                                "customer wants one); a manager looks at it and "
                                 "releases it; then save it for the customer, and a manager "
                                 "completes the request."),
     RequestKind.RESTRICTION: N_("a manager restricts processing of the customer's record and "
                                 "completes the request."),
     RequestKind.OBJECT_MARKETING: N_("withdraw the marketing consent; then a manager completes "
                                      "the request."),
-    RequestKind.OBJECT_PROFILING: N_("withdraw the consent to analytics and profiling; then a "
-                                     "manager completes the request."),
+    RequestKind.OBJECT_PROFILING: N_("withdraw the consent to analytics and profiling at once; "
+                                     "a manager reviews the objection in person and gives the "
+                                     "customer the answer letter, then completes the request."),
     RequestKind.WITHDRAW_CONSENT: N_("withdraw the consents the customer names; then a manager "
                                      "completes the request."),
 }

@@ -25,8 +25,14 @@ from PySide6.QtWidgets import (
 from app.customers.model import ConsentPurpose
 from app.errors import ValidationError
 from app.i18n import _
-from app.rights.answers import apply_objection, apply_restriction, prepare_access_copy
+from app.rights.answers import (
+    apply_objection,
+    apply_restriction,
+    prepare_access_copy,
+    prepare_portability,
+)
 from app.rights.model import RightsRequest
+from app.rights.profiling import answer_profiling_objection
 from app.rights.requests import MAX_EXTENSION_DAYS, complete, extend, refuse
 from app.security import Session
 from ui.dialogs import FormDialog, hint_label
@@ -179,12 +185,60 @@ class AccessCopyDialog(_RequestForm):
         return lambda: prepare_access_copy(session, number, language, protect)
 
 
-class PasswordOnceDialog(QDialog):
-    """The PDF password, shown this once: Custos keeps no copy of it."""
+class PortableCopyDialog(_RequestForm):
+    def __init__(self, session: Session, request: RightsRequest,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Prepare the portable data for request {number}"), session,
+                         request, parent, ok_text=_("Prepare"))
+        self.set_intro(_("A ZIP with the data of {customer} as JSON and as a spreadsheet, "
+                         "to take to another provider. A manager releases it.")
+                       .format(customer=request.customer_no))
+        self.protect = QCheckBox(_("Protect with a password"))
+        self.form.addRow("", self.protect)
+        self.form.addRow(hint_label(_("AES-256 encryption: the file opens with 7-Zip, WinRAR "
+                                      "or Windows 11's Explorer and the password, shown once; "
+                                      "hand it to the customer separately from the file.")))
 
-    def __init__(self, password: str, parent: QWidget | None = None) -> None:
+    def working_label(self) -> str:
+        return _("Preparing the portable data…")
+
+    def prepare(self) -> Callable[[], Any]:
+        session, number, protect = self.session, self.request.request_no, \
+            self.protect.isChecked()
+        return lambda: prepare_portability(session, number, protect)
+
+
+class ProfilingReviewDialog(_RequestForm):
+    """A manager's own review of an objection to automated decisions and profiling."""
+
+    def __init__(self, session: Session, request: RightsRequest,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Review the objection of request {number}"), session, request,
+                         parent, ok_text=_("Record the review and answer"))
+        self.set_intro(_("Custos takes no automated decision about customers. Check what "
+                         "the customer objects to, note what you found, and give them the "
+                         "answer letter. Their analytics consent is withdrawn at once."))
+        self.note = text_box(3)
+        self.language = language_combo(request.language)
+        self.form.addRow(_("Your review:"), self.note)
+        self.form.addRow(_("Language:"), self.language)
+
+    def working_label(self) -> str:
+        return _("Preparing the answer…")
+
+    def prepare(self) -> Callable[[], Any]:
+        session, number = self.session, self.request.request_no
+        note, language = self.note.toPlainText(), self.language.currentData()
+        return lambda: answer_profiling_objection(session, number, note, language)
+
+
+class PasswordOnceDialog(QDialog):
+    """The copy's password (PDF or ZIP), shown this once: Custos keeps no copy of it."""
+
+    def __init__(self, password: str, parent: QWidget | None = None,
+                 title: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Password of the access copy"))
+        self.setWindowTitle(title or _("Password of the access copy"))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         layout.addWidget(hint_label(_("The copy opens only with this password. Write it down "

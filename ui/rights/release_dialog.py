@@ -10,9 +10,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -33,6 +31,7 @@ from app.errors import CustosError
 from app.i18n import N_, _
 from app.rights.copies import CopyBytes, handover_copy
 from app.rights.model import ArtefactKind
+from app.rights.pages import portable_members
 from app.rights.requests import release_artefact
 from app.security import Session
 from ui.dialogs import hint_label
@@ -116,20 +115,20 @@ class PortableReviewDialog(QDialog, _Releasing):
         layout = QVBoxLayout(self)
         layout.addWidget(hint_label(_(REVIEW_NOTE)))
         self.files = QTabWidget()
-        with zipfile.ZipFile(io.BytesIO(copy.data)) as z:
-            for name in ("README.txt", "data.json"):
-                text = z.read(name).decode("utf-8", "replace")
-                if name == "data.json":
-                    text = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
-                view = QPlainTextEdit(text)
-                view.setReadOnly(True)
-                self.files.addTab(view, name)
-            sheet_note = hint_label(_("data.xlsx holds the same data as data.json, one "
-                                      "sheet per category ({size} bytes).").format(
-                size=z.getinfo("data.xlsx").file_size))
-            sheet_note.setContentsMargins(*TAB_MARGINS)
-            sheet_note.setAlignment(Qt.AlignmentFlag.AlignTop)
-            self.files.addTab(sheet_note, "data.xlsx")
+        members = portable_members(copy.data, copy.password)
+        for name in ("README.txt", "data.json"):
+            text = members[name].decode("utf-8", "replace")
+            if name == "data.json":
+                text = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+            view = QPlainTextEdit(text)
+            view.setReadOnly(True)
+            self.files.addTab(view, name)
+        sheet_note = hint_label(_("data.xlsx holds the same data as data.json, one "
+                                  "sheet per category ({size} bytes).").format(
+            size=len(members["data.xlsx"])))
+        sheet_note.setContentsMargins(*TAB_MARGINS)
+        sheet_note.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.files.addTab(sheet_note, "data.xlsx")
         self.files.setCurrentIndex(1)
         layout.addWidget(self.files, 1)
         self.status = QLabel()

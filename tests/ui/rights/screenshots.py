@@ -5,8 +5,9 @@
 Builds a demo database with requests in several states, then for English and Chinese and
 for a counter clerk and a manager saves the requests list, the intake dialog, an access
 request (password shown once; the manager's release dialog before and after its pages are
-shown; a released copy's print-or-save preview), the portable data's release dialog, an
-erasure request (plan, confirmation), a refusal and the privacy register.
+shown; a released copy's print-or-save preview), the portable data (prepared with a
+password; its release dialog), an objection to profiling (a manager's review, the answer
+letter), an erasure request (plan, confirmation), a refusal and the privacy register.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ui.language import apply_language
 from ui.main_window import MainWindow
 from ui.rights import register_sections
 from ui.rights.decision_dialogs import PasswordOnceDialog
+from ui.rights.preview import PreviewDialog
 from ui.rights.release_dialog import HandOverDialog, PortableReviewDialog, ReleaseDialog
 from ui.worker import idle_tasks
 
@@ -80,6 +82,10 @@ def build_database(folder: Path) -> tuple[Path, dict[str, str]]:
                                              channel="online")
     rq.verify_identity(manager, numbers["portability"])
     prepare_portability(manager, numbers["portability"])
+    numbers["portable_new"] = rq.take_request(manager, "portability", "C000000010", check,
+                                              verified=True)
+    numbers["profiling"] = rq.take_request(manager, "object_profiling", "C000000009", check,
+                                           verified=True)
     numbers["released"] = rq.take_request(manager, "access", "C000000002", check)
     rq.verify_identity(manager, numbers["released"])
     prepared = prepare_access_copy(manager, numbers["released"], "zh_CN")
@@ -159,6 +165,36 @@ def shoot(db: Path, numbers: dict[str, str], out: Path, language: str, role: str
         pump(lambda: isinstance(page.child, PortableReviewDialog), timeout=30)
         save(page.child, out, f"{tag}_05d_release_portable")
         page.child.reject()
+    else:
+        page.reject()
+        page = section.open_request(numbers["portable_new"])
+        pump(lambda: page.request is not None)
+        click(page, "portable")
+        page.child.protect.setChecked(True)
+        save(page.child, out, f"{tag}_05e_prepare_portable")
+        page.child.ok_button.click()
+        pump(lambda: isinstance(page.child, PasswordOnceDialog), timeout=30)
+        save(page.child, out, f"{tag}_05f_portable_password")
+        page.child.accept()
+        pump(idle_tasks, timeout=30)
+    page.reject()
+    pump()
+
+    page = section.open_request(numbers["profiling"])
+    pump(lambda: page.request is not None)
+    save(page, out, f"{tag}_10_profiling_page")
+    if role == "manager":
+        click(page, "review")
+        page.child.note.setPlainText("已核查该客户的营销和账单处理：均由员工办理，没有自动化决策。"
+                                     if language == "zh_CN" else "Checked offers and billing: "
+                                     "all set by staff, nothing automated.")
+        save(page.child, out, f"{tag}_10b_profiling_review")
+        page.child.ok_button.click()
+        pump(lambda: isinstance(page.child, PreviewDialog), timeout=30)
+        save(page.child, out, f"{tag}_10c_profiling_answer", settle=1.0)
+        page.child.accept()
+        pump(idle_tasks, timeout=30)
+        save(page, out, f"{tag}_10d_profiling_page_after")
     page.reject()
     pump()
 

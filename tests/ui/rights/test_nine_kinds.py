@@ -64,8 +64,7 @@ def test_kind_from_intake_to_completion(qtbot, wait_workers, answer_box, manager
         page.child.accept()
     elif kind in ("access", "portability"):
         click(page, "access" if kind == "access" else "portable")
-        if kind == "access":
-            page.child.ok_button.click()
+        page.child.ok_button.click()
         wait_workers()
         qtbot.waitUntil(lambda: page.artefacts.rowCount() == 1, timeout=15000)
         click(page, "release")  # the manager looks at it first
@@ -106,6 +105,12 @@ def test_kind_from_intake_to_completion(qtbot, wait_workers, answer_box, manager
         click(page, "object")
         page.child.boxes["partner_sharing"].setChecked(False)
         page.child.ok_button.click()
+    elif kind == "object_profiling":  # a person reviews it, which withdraws the consent
+        click(page, "review")
+        page.child.note.setPlainText("Checked: no decision about this customer is automated.")
+        page.child.ok_button.click()
+        qtbot.waitUntil(lambda: isinstance(page.child, PreviewDialog), timeout=15000)
+        page.child.accept()
     else:
         click(page, "object")
         answer_box(page)

@@ -16,13 +16,13 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from app.audit_actions import customers, records, system
+from app.audit_actions import customers, partners, records, system
 from app.audit_actions.model import LABELS, Action, Group
 from app.audit_actions.sentences import brief, paragraph, sentences
 from app.i18n import current_language, translate
 
 ACTIONS: dict[str, Action] = {a.code: a for a in (*customers.ENTRIES, *records.ENTRIES,
-                                                  *system.ENTRIES)}
+                                                  *system.ENTRIES, *partners.ENTRIES)}
 
 
 class UnknownAction(ValueError):

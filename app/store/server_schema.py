@@ -213,6 +213,16 @@ TRIGGERS = {
     "paper_file_never_deleted": (
         "paper_file", "BEFORE DELETE",
         f"{_raise('paper-file records are kept; mark them destroyed instead')};"),
+    # The compliance file's partners (app/compliance/partners.py): what was agreed, checked
+    # and disclosed stays as recorded.
+    "partner_agreement_no_change": ("partner_agreement", "BEFORE UPDATE",
+                                    f"{_raise('partner agreements are kept as recorded')};"),
+    "partner_check_no_change": ("partner_check", "BEFORE UPDATE",
+                                f"{_raise('supervision checks are kept as recorded')};"),
+    "disclosure_no_update": ("disclosure", "BEFORE UPDATE",
+                             f"{_raise('the disclosure register is append-only')};"),
+    "disclosure_no_delete": ("disclosure", "BEFORE DELETE",
+                             f"{_raise('the disclosure register is append-only')};"),
 }
 DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
@@ -256,7 +266,9 @@ def table_grant_sql(table: str, staff: str) -> str:
 APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT, UPDATE",
                "paper_file": "SELECT, INSERT, UPDATE", "destruction_batch":
                "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT",
-               OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT"}
+               OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT",
+               "partner_agreement": "SELECT, INSERT", "partner_check": "SELECT, INSERT",
+               "disclosure": "SELECT, INSERT"}
 # Meta entries no staff login changes: the database's identity, the chain's key and base
 # (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
 # are written once each (keyroot:*, keynext:*) and never changed.

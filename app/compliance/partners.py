@@ -196,22 +196,26 @@ def record_check(session: Session, name: str, finding: str, checked_on: str = ""
                              "note": finding})
 
 
-def _latest(conn, table, column, partner_id: int):
-    return conn.execute(select(table).where(table.c.partner_id == partner_id)
-                        .order_by(column.desc(), table.c.id.desc()).limit(1)).first()
+def _by_partner(conn, table, order) -> dict[int, list]:
+    """Every row of `table`, grouped by partner, in `order` (one query for all partners)."""
+    out: dict[int, list] = {}
+    for r in conn.execute(select(table).order_by(*order)):
+        out.setdefault(r.partner_id, []).append(r)
+    return out
 
 
-def _view(conn, row, day: date, names: dict[str, str]) -> PartnerView:
-    latest = _latest(conn, partner_agreement, partner_agreement.c.valid_until, row.id)
-    check = _latest(conn, partner_check, partner_check.c.checked_on, row.id)
-    count = conn.execute(select(func.count()).select_from(disclosure)
-                         .where(disclosure.c.partner_id == row.id)).scalar()
-    current = agreement_in_force(conn, row.id, day) or latest
+def _view(row, agreements: list, checks: list, count: int, day: date,
+          names: dict[str, str]) -> PartnerView:
+    text = day.isoformat()
+    # The latest recorded agreement covering `day`, else the one that ends last.
+    current = next((a for a in reversed(agreements)
+                    if a.valid_from <= text <= a.valid_until), None)
+    shown = current or max(agreements, key=lambda a: (a.valid_until, a.id), default=None)
+    check = checks[-1] if checks else None
     return PartnerView(
         row.name, row.purpose, row.purpose_en, tuple(row.data_items.split(",")),
-        current.valid_from if current else "", current.valid_until if current else "",
-        current.scope if current else "", current.sha256 if current else "",
-        agreement_in_force(conn, row.id, day) is not None,
+        shown.valid_from if shown else "", shown.valid_until if shown else "",
+        shown.scope if shown else "", shown.sha256 if shown else "", current is not None,
         check.checked_on if check else "", check.finding if check else "",
         names.get(check.checked_by, check.checked_by) if check else "", count)
 
@@ -221,8 +225,13 @@ def partner_views(conn, day: date | None = None) -> list[PartnerView]:
 
     names = {r.username: r.display_name or r.username
              for r in conn.execute(select(user.c.username, user.c.display_name))}
-    rows = conn.execute(select(partner).order_by(partner.c.name)).all()
-    return [_view(conn, r, day or today(), names) for r in rows]
+    agreements = _by_partner(conn, partner_agreement, [partner_agreement.c.id])
+    checks = _by_partner(conn, partner_check, [partner_check.c.checked_on, partner_check.c.id])
+    counts = dict(conn.execute(select(disclosure.c.partner_id, func.count())
+                               .group_by(disclosure.c.partner_id)).all())
+    return [_view(r, agreements.get(r.id, []), checks.get(r.id, []), counts.get(r.id, 0),
+                  day or today(), names)
+            for r in conn.execute(select(partner).order_by(partner.c.name))]
 
 
 @requires(Permission.COMPLIANCE)
@@ -246,6 +255,7 @@ def check_overdue(view: PartnerView, day: date) -> bool:
 
 
 def dashboard_tiles(conn, today: date) -> list[ComplianceTile]:
+    """A branch with no partner and no export waiting has nothing here to watch."""
     views = partner_views(conn, today)
     soon = (today + timedelta(days=EXPIRY_WARNING_DAYS)).isoformat()
     expired = [v for v in views if not v.in_force]
@@ -259,7 +269,7 @@ def dashboard_tiles(conn, today: date) -> list[ComplianceTile]:
         unchecked=len(unchecked))
     tiles = [ComplianceTile("partners", str(len(views) - len(expired)),
                             _("Partners with an agreement in force"), detail,
-                            alarm=bool(expired or unchecked), tab="partners")]
+                            alarm=bool(expired or unchecked), tab="partners")] if views else []
     if waiting:
         tiles.append(ComplianceTile("exports_waiting", str(waiting),
                                     _("Exports waiting for approval"),

@@ -338,7 +338,7 @@ def build_sql(staff: str, upto: int | None = None) -> list[str]:
     for table in tables:
         out += table_sql(table)
     out += [index_sql(i) for i in indexes]
-    for name in sorted(TRIGGERS):
+    for name in sorted(triggers):  # those of the tables made up to step `upto`
         out += trigger_sql(name)
     names = [t.name for t in tables]
     out += trail_sql(names)

@@ -269,3 +269,9 @@ def test_period_summary_gathers_the_months_partner_work(branch):
     assert [r["kind"] for r in with_old] == ["agreement_ended"]
     with manager.db.read() as conn:
         assert conn.execute(select(func.count()).select_from(export_approval)).scalar() == 1
+
+
+def test_a_branch_without_partners_shows_no_tile(login):
+    with login(Role.MANAGER).db.read() as conn:
+        assert partners.dashboard_tiles(conn, date.today()) == []
+        assert partners.registered_recipients(conn) == []

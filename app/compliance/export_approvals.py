@@ -203,6 +203,13 @@ def approved_write(session: Session, kind: str, rows: int, file_name: str) -> It
                      "with `custos bulk-export request`.").format(rows=rows, limit=limit))
 
 
+def require_approval(session: Session, kind: str, rows: int, file_name: str) -> None:
+    """For an export whose bytes the caller saves (a PDF shown, then saved): the approval,
+    where one is needed, is used now, before the bytes are handed over."""
+    with approved_write(session, kind, rows, file_name):
+        pass
+
+
 def approval_rows(conn, start: str, end: str) -> list[dict]:
     """The period's export approvals for the monthly report (period_summary's shape)."""
     upto = f"{end}T99"

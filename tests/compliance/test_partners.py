@@ -275,3 +275,18 @@ def test_a_branch_without_partners_shows_no_tile(login):
     with login(Role.MANAGER).db.read() as conn:
         assert partners.dashboard_tiles(conn, date.today()) == []
         assert partners.registered_recipients(conn) == []
+
+
+def test_an_access_log_pdf_beyond_the_size_waits_for_an_approval(branch):
+    from app.exports.log_pdf import access_log_pdf
+    from app.pdf import PageFrame
+
+    manager = branch["manager"]
+    frame = PageFrame("Branch", "Access log", "manager", "2026-12-01 10:00", "en")
+    rows = [[str(i), "t", "u", "a", "r", "C1", "p", "d"] for i in range(501)]
+    with pytest.raises(Conflict, match="501 rows"):
+        access_log_pdf(manager, ["No."] * 8, rows, 501, "all", frame)
+    assert access_log_pdf(manager, ["No."] * 8, rows[:500], 501, "all", frame)[:4] == b"%PDF"
+    export_approvals.approve_export(manager, export_approvals.request_export(
+        manager, "audit", "监管检查", rows=501))
+    assert access_log_pdf(manager, ["No."] * 8, rows, 501, "all", frame)[:4] == b"%PDF"

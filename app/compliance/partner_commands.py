@@ -45,6 +45,15 @@ def cmd_partner_list(session, args) -> int:
     return EXIT_OK
 
 
+def cmd_partner_print(session, args) -> int:
+    from app.compliance.partner_register import register_pdf
+    from app.i18n import current_language
+    from app.store.atomic import write_atomic
+
+    write_atomic(Path(args.out), register_pdf(session, current_language()))
+    return EXIT_OK
+
+
 def cmd_disclose(session, args) -> int:
     from app.compliance.disclosures import disclose
 
@@ -125,6 +134,10 @@ def _partner(sub, common, with_session) -> None:
     p = group.add_parser("list", parents=[common],
                          help=_("partners, their agreements and last checks"))
     p.set_defaults(func=with_session(cmd_partner_list))
+    p = group.add_parser("print", parents=[common],
+                         help=_("the register as a PDF, in the language of --lang"))
+    p.add_argument("--out", required=True, help=_("FILE.pdf"))
+    p.set_defaults(func=with_session(cmd_partner_print))
 
 
 def _agreement_args(p) -> None:

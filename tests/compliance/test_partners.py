@@ -290,3 +290,23 @@ def test_an_access_log_pdf_beyond_the_size_waits_for_an_approval(branch):
     export_approvals.approve_export(manager, export_approvals.request_export(
         manager, "audit", "监管检查", rows=501))
     assert access_log_pdf(manager, ["No."] * 8, rows, 501, "all", frame)[:4] == b"%PDF"
+
+
+def test_the_register_prints_in_both_languages(branch, tmp_path):
+    from app.compliance.partner_register import register_pdf
+
+    manager = branch["manager"]
+    partners.record_check(manager, "号码携转中心", "抽查携转记录，未发现超范围使用")
+    texts = {}
+    for lang in ("zh_CN", "en"):
+        path = tmp_path / f"register-{lang}.pdf"
+        path.write_bytes(register_pdf(manager, lang))
+        if SHOTS:
+            (SHOTS / path.name).write_bytes(path.read_bytes())
+        texts[lang] = "".join(subprocess.run(["pdftotext", str(path), "-"], check=True,
+                                             capture_output=True, text=True).stdout.split())
+    assert "对外提供信息的合作方登记表" in texts["zh_CN"] and "已失效" in texts["zh_CN"]
+    assert "抽查携转记录" in texts["zh_CN"] and "姓名、电话号码" in texts["zh_CN"]
+    assert "Registerofexternalrecipients" in texts["en"]
+    assert "Portingnumberstootheroperators" in texts["en"] and "NOTINFORCE" in texts["en"]
+    assert len(_events(manager, "partner.register_printed")) == 2

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from app.compliance import export_approvals
 from app.security.roles import Role
+from ui.compliance import partners as ui_partners
 from ui.compliance.partners import PartnersPage
 from ui.compliance.section import ComplianceSection
 from ui.language import apply_language
@@ -78,7 +79,8 @@ def _shot(widget, name: str) -> None:
         widget.window().grab().save(str(SHOTS / f"{name}.png"))
 
 
-def test_a_manager_keeps_partners_disclosures_and_export_approvals(qtbot, login, tmp_path):
+def test_a_manager_keeps_partners_disclosures_and_export_approvals(qtbot, login, tmp_path,
+                                                                  monkeypatch):
     manager, counter = login(Role.MANAGER), login(Role.COUNTER)
     number = new_customer(counter, 3, sharing=False)
     signed = tmp_path / "协议.pdf"
@@ -122,6 +124,13 @@ def test_a_manager_keeps_partners_disclosures_and_export_approvals(qtbot, login,
     _ok(qtbot, dialog)
     assert page.export_table.item(0, 2).text() == "approved"
     _shot(page, "partners-exports-en")
+
+    target = tmp_path / "register.pdf"
+    monkeypatch.setattr(ui_partners, "ask_save_path", lambda *a: target)
+    page.pages.setCurrentIndex(0)
+    qtbot.mouseClick(page.partner_buttons["printRegister"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(idle_tasks, timeout=10_000)
+    assert target.read_bytes()[:4] == b"%PDF" and "saved" in page.status.text()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.compliance import disclosures, export_approvals, partners
+from app.compliance.partner_register import register_pdf
 from app.compliance.partners import PartnerView, check_overdue, items_text
 from app.i18n import N_, _, current_language
 from app.security import Permission, Session
@@ -28,6 +29,7 @@ from ui.compliance.section import Tab
 from ui.customers.common import fill_table, local, read_only_table, selected_row
 from ui.dialogs import hint_label
 from ui.oversight.common import AMBER, RED
+from ui.rights.common import ask_save_path, save_bytes
 from ui.sections.common import set_status
 from ui.worker import run_in_background
 
@@ -113,7 +115,8 @@ class PartnersPage(QWidget):
         self.partner_buttons = _buttons(layout, [
             ("addPartner", _("Register a partner…"), self.add_partner),
             ("newAgreement", _("New agreement…"), self.new_agreement),
-            ("recordCheck", _("Record a check…"), self.record_check)])
+            ("recordCheck", _("Record a check…"), self.record_check),
+            ("printRegister", _("Save as PDF…"), self.save_register)])
 
     def _disclosures_page(self) -> None:
         layout = self._page(_("Disclosures"), _(
@@ -226,6 +229,19 @@ class PartnersPage(QWidget):
 
     def record_check(self):
         return self._for_partner(CheckDialog, _("The supervision check was recorded."))
+
+    def save_register(self) -> None:
+        target = ask_save_path(self, _("Save as PDF"), "partners.pdf", _("PDF files (*.pdf)"))
+        if target is not None:
+            self.write_register(target)
+
+    def write_register(self, target) -> None:
+        session, lang = self.session, current_language()
+        run_in_background(
+            self, lambda _p: save_bytes(target, register_pdf(session, lang)),
+            lambda _none: set_status(self.status, _("The register was saved to {file}.")
+                                     .format(file=str(target)), ok=True),
+            lambda error: set_status(self.status, error, ok=False), label=_("Saving…"))
 
     def disclose(self):
         return self._open(DiscloseDialog(self.session, self.listing.partners, self),

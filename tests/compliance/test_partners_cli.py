@@ -49,6 +49,10 @@ def test_partners_disclosures_and_exports_from_the_command_line(run, login, tmp_
                                                     "name,phone", "0")
     assert dates == f"{YEAR - 1}-01-01..{YEAR + 1}-12-31" and checked == date.today().isoformat()
 
+    pdf = tmp_path / "partners.pdf"
+    assert run(Role.MANAGER, "partner", "print", "--out", str(pdf), "--lang", "zh_CN")[0] == 0
+    assert pdf.read_bytes()[:4] == b"%PDF"
+
     disclose = ["disclose", number, "--partner", "号码携转中心", "--purpose", "携号转网"]
     code, out, err = run(Role.COUNTER, *disclose)
     assert code == 1 and out == "" and "has not consented" in err

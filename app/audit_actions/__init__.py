@@ -22,6 +22,7 @@ from app.audit_actions import (
     customers,
     evidence,
     notice,
+    partners,
     records,
     reviews,
     system,
@@ -33,7 +34,8 @@ from app.i18n import current_language, translate
 ACTIONS: dict[str, Action] = {a.code: a for a in (*customers.ENTRIES, *records.ENTRIES,
                                                   *system.ENTRIES, *assessments.ENTRIES,
                                                   *evidence.ENTRIES, *reviews.ENTRIES,
-                                                  *breaches.ENTRIES, *notice.ENTRIES)}
+                                                  *breaches.ENTRIES, *notice.ENTRIES,
+                                                  *partners.ENTRIES)}
 
 
 class UnknownAction(ValueError):

@@ -9,6 +9,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
 from app import audit
+from app.compliance.export_approvals import require_approval
 from app.i18n import translate
 from app.pdf import PageFrame, Paragraph, Spacer, build, esc, styles, table
 from app.security.guard import requires
@@ -45,6 +46,7 @@ def log_pdf(headers: Sequence[str], rows: Sequence[Sequence[object]], total: int
 def access_log_pdf(session: Session, headers: Sequence[str], rows: Sequence[Sequence[object]],
                    total: int, filter_text: str, frame: PageFrame) -> bytes:
     data = log_pdf(headers, rows, total, filter_text, frame)
+    require_approval(session, "audit", len(rows), "access-log.pdf")
     audit.record(session.db, actor=session.username, action="export.audit",
                  detail={"rows": len(rows), "format": "pdf"})
     return data

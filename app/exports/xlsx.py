@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app import audit
+from app.compliance.export_approvals import approved_write
 from app.errors import StoreError
 from app.exports.cells import safe_row
 from app.i18n import _
@@ -54,7 +55,8 @@ def export_list(session: Session, what: str, title: str, headers: Sequence[str],
     """Write the list the person is looking at; returns the number of rows."""
     data, count = workbook_bytes(title, headers, rows)
     try:
-        write_atomic(Path(out), data)
+        with approved_write(session, what, count, Path(out).name):
+            write_atomic(Path(out), data)
     except OSError as error:
         raise StoreError(_("{name} could not be written: {problem}. Nothing was saved.").format(
             name=Path(out).name, problem=error.strerror or type(error).__name__)) from None

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak
 
 from app import audit_actions, clock
+from app.compliance.disclosures import copy_section
 from app.customers.editing import consent_note
 from app.customers.model import money
 from app.i18n import translate
@@ -144,8 +145,9 @@ def render(h: Holdings, lang: str, *, request_no: str, branch: dict[str, str],
                 audit_actions.for_customer(e["action"], e["detail"], lang),
                 lab("Purpose", e["purpose"] or "")) for e in h.access_log],
               widths=[32 * mm, 24 * mm, 78 * mm, 40 * mm]),
+        *copy_section(list(h.disclosures), lang, "9"),
         PageBreak(),
-        Paragraph(esc("9. " + tr("How your data is used")), st["h1"]),
+        Paragraph(esc("10. " + tr("How your data is used")), st["h1"]),
     ]
     for entry in h.register:
         story += [Paragraph(esc(lab("Category", entry.category)), st["h2"]),

@@ -96,9 +96,11 @@ def prepare_access_copy(session: Session, request_no: str, language: str | None 
 
 
 def registered_partners(conn) -> list[notice.Partner]:
-    """The partners the notice names. WIRE (issue 16, lead): return
-    app.compliance.partners.registered_recipients(conn) here once partners.py has landed."""
-    return []
+    """The partners the notice names: those with an agreement in force today (the
+    compliance file's register of partners)."""
+    from app.compliance.partners import registered_recipients
+
+    return registered_recipients(conn)
 
 
 @requires(Permission.REQUEST_TAKE)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.archive.tables import paper_file
 from app.audit_actions import ACTIONS
+from app.compliance.disclosures import customer_disclosures
 from app.customers.cases import customer_cases
 from app.customers.masking import full_address
 from app.customers.tables import consent_event, consumption, customer, payment, plan, service
@@ -44,6 +45,7 @@ class Holdings:
     requests: list[dict]
     access_log: list[dict]
     register: list
+    disclosures: list[dict] = ()  # to partners (app/compliance/disclosures.py): recipients
 
 
 def _services(conn, keys: FieldKeys, customer_id: int) -> list[dict]:
@@ -120,7 +122,8 @@ def gather(conn, customer_id: int, keys: FieldKeys) -> Holdings:
                                       .where(rights_request.c.customer_id == c.id)
                                       .order_by(rights_request.c.id))]
     return Holdings(identity, services, usage, payments, cases, consents, files,
-                    requests, _access_log(conn, keys, c.customer_no), load_register(conn))
+                    requests, _access_log(conn, keys, c.customer_no), load_register(conn),
+                    customer_disclosures(conn, c.id))
 
 
 def _access_log(conn, keys: FieldKeys, customer_no: str) -> list[dict]:

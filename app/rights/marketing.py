@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, func, select
 
 from app import audit
+from app.compliance.export_approvals import approved_write
 from app.customers.tables import consent_event, customer
 from app.exports.cells import safe_row
 from app.i18n import _
@@ -71,7 +72,8 @@ def export_marketing_contacts(session: Session, out: Path) -> int:
         sheet.column_dimensions[get_column_letter(i)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
-    write_atomic(Path(out), buffer.getvalue())
+    with approved_write(session, "marketing", len(rows), Path(out).name):
+        write_atomic(Path(out), buffer.getvalue())
     audit.record(session.db, actor=session.username, action="export.marketing",
                  detail={"rows": len(rows), "file": Path(out).name})
     return len(rows)

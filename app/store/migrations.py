@@ -584,6 +584,73 @@ BEGIN SELECT RAISE(ABORT, 'an approval or a replacement is recorded once'); END;
 # (app/compliance/partners.py)
 # ---
 V14_PARTNERS = """
+CREATE TABLE partner (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    purpose TEXT NOT NULL,
+    purpose_en TEXT NOT NULL DEFAULT '',
+    data_items TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE partner_agreement (
+    id INTEGER NOT NULL PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partner (id),
+    valid_from TEXT NOT NULL,
+    valid_until TEXT NOT NULL,
+    scope TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX partner_agreement_by_partner ON partner_agreement (partner_id, valid_until);
+CREATE TABLE partner_check (
+    id INTEGER NOT NULL PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partner (id),
+    checked_on TEXT NOT NULL,
+    finding TEXT NOT NULL,
+    checked_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX partner_check_by_partner ON partner_check (partner_id, checked_on);
+CREATE TABLE disclosure (
+    id INTEGER NOT NULL PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    partner_id INTEGER NOT NULL REFERENCES partner (id),
+    data_items TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    legal_basis TEXT NOT NULL DEFAULT '',
+    consent_event_id INTEGER REFERENCES consent_event (id),
+    disclosed_by TEXT NOT NULL,
+    disclosed_at TEXT NOT NULL
+);
+CREATE INDEX disclosure_by_customer ON disclosure (customer_id, disclosed_at);
+CREATE INDEX disclosure_by_time ON disclosure (disclosed_at);
+CREATE TABLE export_approval (
+    id INTEGER NOT NULL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    rows_expected INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    approved INTEGER,
+    decision_note TEXT NOT NULL DEFAULT '',
+    used_at TEXT,
+    rows_written INTEGER,
+    file_name TEXT
+);
+CREATE INDEX export_approval_by_requester ON export_approval (requested_by, kind, used_at);
+CREATE TRIGGER partner_agreement_no_change BEFORE UPDATE ON partner_agreement
+BEGIN SELECT RAISE(ABORT, 'partner agreements are kept as recorded'); END;
+CREATE TRIGGER partner_check_no_change BEFORE UPDATE ON partner_check
+BEGIN SELECT RAISE(ABORT, 'supervision checks are kept as recorded'); END;
+CREATE TRIGGER disclosure_no_update BEFORE UPDATE ON disclosure
+BEGIN SELECT RAISE(ABORT, 'the disclosure register is append-only'); END;
+CREATE TRIGGER disclosure_no_delete BEFORE DELETE ON disclosure
+BEGIN SELECT RAISE(ABORT, 'the disclosure register is append-only'); END;
 """
 
 # 14d. staff: confidentiality agreements and training (app/compliance/staff.py)

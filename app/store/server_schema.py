@@ -255,6 +255,16 @@ TRIGGERS = {
     "breach_notice_no_delete": (
         "breach_notice", "BEFORE DELETE",
         f"{_raise('the record of breach notifications is append-only')};"),
+    # The compliance file's partners (app/compliance/partners.py): what was agreed, checked
+    # and disclosed stays as recorded.
+    "partner_agreement_no_change": ("partner_agreement", "BEFORE UPDATE",
+                                    f"{_raise('partner agreements are kept as recorded')};"),
+    "partner_check_no_change": ("partner_check", "BEFORE UPDATE",
+                                f"{_raise('supervision checks are kept as recorded')};"),
+    "disclosure_no_update": ("disclosure", "BEFORE UPDATE",
+                             f"{_raise('the disclosure register is append-only')};"),
+    "disclosure_no_delete": ("disclosure", "BEFORE DELETE",
+                             f"{_raise('the disclosure register is append-only')};"),
 }
 DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
@@ -300,7 +310,9 @@ APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT
                "SELECT, INSERT, UPDATE", TRAIL: "SELECT", "audit_purge_gate": "SELECT",
                OPERATIONS: "SELECT", NOTE_HISTORY: "SELECT",
                "impact_assessment": "SELECT, INSERT, UPDATE",
-               "breach_notice": "SELECT, INSERT"}
+               "breach_notice": "SELECT, INSERT",
+               "partner_agreement": "SELECT, INSERT", "partner_check": "SELECT, INSERT",
+               "disclosure": "SELECT, INSERT"}
 # Meta entries no staff login changes: the database's identity, the chain's key and base
 # (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
 # are written once each (keyroot:*, keynext:*) and never changed.

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from app import accounts, audit, synthetic
+from app.compliance.export_approvals import approve_export, request_export
 from app.customers.editing import NewCustomer, create_customer
 from app.customers.tables import customer
 from app.errors import LoginFailed, ValidationError
@@ -113,6 +114,7 @@ def test_old_data_with_control_characters_still_exports(login, db_path, tmp_path
     assert "王\ufffd小明" in texts(_portability(counter, manager, number))
     assert formulas(_access_report(manager, tmp_path)) == []
     out = tmp_path / "marketing.xlsx"
+    approve_export(manager, request_export(manager, "marketing", "test"))  # issue 16 §3
     marketing.export_marketing_contacts(manager, out)
     assert "王\ufffd小明" in texts(out.read_bytes())
 

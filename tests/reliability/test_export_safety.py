@@ -16,6 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import update
 
 from app import synthetic
+from app.compliance.export_approvals import approve_export, request_export
 from app.customers.editing import NewCustomer, create_customer
 from app.customers.tables import customer
 from app.errors import ValidationError
@@ -123,6 +124,7 @@ def test_old_data_through_the_database_exporters(login, tmp_path) -> None:
             conn.execute(update(customer).where(customer.c.customer_no == number)
                          .values(name=name, email=email))
         out = tmp_path / "marketing.xlsx"
+        approve_export(manager, request_export(manager, "marketing", "test"))  # issue 16 §3
         assert marketing.export_marketing_contacts(manager, out) == 1
         check(out.read_bytes())
 

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.compliance.export_approvals import set_export_limit
 from app.customers.tables import customer
 from app.errors import CustosError, StoreError
 from app.exports.xlsx import export_list
@@ -20,6 +21,7 @@ from app.security.roles import Role
 
 def test_export_on_a_full_disk_leaves_nothing(login, tmp_path, monkeypatch):
     counter = login(Role.COUNTER)
+    set_export_limit(login(Role.MANAGER), 5000)  # 3,000 rows go without approval
     out = tmp_path / "out"
     out.mkdir()
     rows = [(f"C{i:09d}", "name", "110101********1234", "138****5678") for i in range(3000)]

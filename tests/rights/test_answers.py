@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app.compliance.export_approvals import approve_export, request_export
 from app.customers.cases import move_case, open_case
 from app.customers.tables import consent_event, consumption, customer, service
 from app.errors import Conflict, ValidationError
@@ -196,6 +197,7 @@ def test_marketing_export_exclusions(login, tmp_path):
     with manager.db.read() as conn:
         assert some not in {r[0] for r in marketing.marketing_contacts(conn, manager.db.fields)}
     out = tmp_path / "m.xlsx"
+    approve_export(manager, request_export(manager, "marketing", "test"))  # issue 16 §3
     count = marketing.export_marketing_contacts(manager, out)
     sheet = load_workbook(out).active
     assert sheet.max_row == count + 1 and sheet.freeze_panes == "A2"

@@ -91,3 +91,25 @@ def test_notice_as_answer_and_in_the_period_summary(login, customer_no, tmp_path
     assert [(r.what, r.request_no) for r in rows] == [("notice_answer", n),
                                                       ("notice_printed", "")]
     assert rows[0].customer_no == customer_no and earlier == []
+
+
+def test_the_printed_notice_names_the_partners_of_the_register(login, tmp_path):
+    """Wired end to end: a partner registered with an agreement in force is named by the
+    notice the counter prints; one whose agreement has ended is not."""
+    from datetime import timedelta
+
+    from app.compliance.partners import add_partner
+
+    manager = login(Role.MANAGER)
+    signed = tmp_path / "agreement.pdf"
+    signed.write_bytes(b"%PDF-1.4 signed agreement")
+    today = date.today()
+    add_partner(manager, "Acme Billing Co.", "受托计费", signed,
+                (today - timedelta(days=30)).isoformat(), (today + timedelta(days=300)).isoformat(),
+                purpose_en="Billing on our behalf")
+    add_partner(manager, "Old Print Shop", "账单印刷", signed,
+                (today - timedelta(days=400)).isoformat(), (today - timedelta(days=10)).isoformat(),
+                purpose_en="Printing bills")
+    text = _flat(answers.information_notice(login(Role.COUNTER), "en"), tmp_path)
+    assert "AcmeBillingCo." in text and "Billingonourbehalf" in text
+    assert "OldPrintShop" not in text

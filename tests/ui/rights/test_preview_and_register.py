@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
+from app.compliance.export_approvals import approve_export, request_export
 from app.errors import CustosError
 from app.rights.answers import information_notice, prepare_access_copy
 from app.rights.copies import review_copy
@@ -84,6 +85,7 @@ def test_branch_details_and_marketing_export(qtbot, wait_workers, manager, custo
 
     target = tmp_path / "contacts.xlsx"
     monkeypatch.setattr(register_section, "ask_save_path", lambda *a: target)
+    approve_export(manager, request_export(manager, "marketing", "test"))  # issue 16 §3
     section.export_button.click()
     wait_workers()
     qtbot.waitUntil(lambda: "1 customers" in section.status.text())

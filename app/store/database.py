@@ -372,19 +372,29 @@ def migrate(db: Database, current: int) -> None:
             continue
         with db.write() as conn:
             for statement in migrations.statements(script):
-                if _column_there(conn, statement):
-                    continue  # a database brought back to an earlier step keeps its columns
+                if _already_there(conn, statement):
+                    continue  # a database brought back to an earlier step keeps its objects
                 conn.exec_driver_sql(statement)
             conn.exec_driver_sql(f"PRAGMA user_version = {target}")
 
 
-def _column_there(conn: Connection, statement: str) -> bool:
-    """Is `statement` an ALTER TABLE … ADD COLUMN whose column exists already?"""
-    found = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", statement.strip(), re.I)
-    if not found:
-        return False
-    table, column = found.groups()
-    return any(row[1] == column for row in conn.exec_driver_sql(f"PRAGMA table_info({table})"))
+def _already_there(conn: Connection, statement: str) -> bool:
+    """Is `statement` an ALTER TABLE … ADD COLUMN whose column exists already, or a CREATE
+    TABLE/INDEX/TRIGGER/VIEW whose object does (a database whose version number was set
+    back: the step runs again and must not fail on what it made the first time)?"""
+    text = statement.strip()
+    found = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", text, re.I)
+    if found:
+        table, column = found.groups()
+        return any(row[1] == column
+                   for row in conn.exec_driver_sql(f"PRAGMA table_info({table})"))
+    found = re.match(r"CREATE (?:UNIQUE )?(TABLE|INDEX|TRIGGER|VIEW) (?!IF NOT EXISTS)(\w+)",
+                     text, re.I)
+    if found:
+        kind, name = found.groups()
+        return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?",
+                                    (kind.lower(), name)).first() is not None
+    return False
 
 
 def backup_before_migration(db_path: Path, key: bytes, version: int) -> Path:

@@ -125,7 +125,7 @@ class AssessmentsTab(QWidget):
                                "assessment.").format(count=lacking, total=len(standings))
                              if lacking else _("Every activity has a current impact "
                                                "assessment."))
-        self.summary.setStyleSheet(f"color: {RED if lacking else GREEN}; font-weight: 600;")
+        self.summary.setStyleSheet(f"color: {RED if lacking else GREEN}; font-weight: bold;")
         self._update_buttons()
         if sentence:
             set_status(self.status, sentence, ok=True)

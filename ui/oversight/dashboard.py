@@ -1,5 +1,5 @@
 """The Dashboard, the manager's home: a tile per figure that needs attention (each opens its
-list) and two charts. Figures come from app.oversight.dashboard in one call, on the worker,
+list), the compliance file's tiles, and two charts. Figures come from app.oversight.dashboard in one call, on the worker,
 each time the section is shown or Refresh is pressed."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,7 @@ from ui.style import ACCENT, unbroken
 from ui.worker import run_in_background
 
 BACKUP_DAYS, VERIFIED_DAYS = 1, 8  # older than this, the tile turns red
+COMPLIANCE_PAGE = 0  # the lower tabs: the compliance file's tiles, then the charts
 TILE_MIN_WIDTH = 150
 TILE_STYLE = f"""
 QFrame#tile {{ background: #ffffff; border: 1px solid #dde1e7; border-radius: 8px; }}
@@ -177,26 +179,34 @@ class DashboardSection(QWidget):
         for c in range(4):
             grid.setColumnStretch(c, 1)
         layout.addLayout(grid)
-        # The compliance file's tiles (app/compliance/tiles.py): as many as its parts offer.
-        self.compliance_title = QLabel(_("Compliance file"))
-        self.compliance_title.setObjectName("group")
-        self.compliance_title.hide()
-        layout.addWidget(self.compliance_title)
+        # Below the branch's tiles, one page at a time (the window is 760 pixels high): the
+        # compliance file's tiles (app/compliance/tiles.py, as many as its parts offer; its
+        # tab names how many need attention) and the two charts.
+        self.lower = QTabWidget()
+        self.lower.setDocumentMode(True)
+        compliance_page = QWidget()
+        compliance_layout = QVBoxLayout(compliance_page)
+        compliance_layout.setContentsMargins(0, 12, 0, 0)
         self.compliance_grid = QGridLayout()
         self.compliance_grid.setHorizontalSpacing(12)
         self.compliance_grid.setVerticalSpacing(12)
         for c in range(4):
             self.compliance_grid.setColumnStretch(c, 1)
-        layout.addLayout(self.compliance_grid)
+        compliance_layout.addLayout(self.compliance_grid)
+        compliance_layout.addStretch(1)
         self.compliance_tiles: dict[str, tuple[Tile, str]] = {}  # key -> (tile, its tab)
-
-        charts = QHBoxLayout()
+        self.lower.addTab(compliance_page, _("Compliance file"))
+        self.lower.setTabVisible(COMPLIANCE_PAGE, False)
+        trends_page = QWidget()
+        charts = QHBoxLayout(trends_page)
+        charts.setContentsMargins(0, 12, 0, 0)
         charts.setSpacing(12)
         self.cases_chart = CasesPerMonthChart()
         self.turnaround_chart = TurnaroundChart()
         charts.addWidget(self.cases_chart, 1)
         charts.addWidget(self.turnaround_chart, 1)
-        layout.addLayout(charts, 1)
+        self.lower.addTab(trends_page, _("Trends"))
+        layout.addWidget(self.lower, 1)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.hide()
@@ -265,7 +275,15 @@ class DashboardSection(QWidget):
         self._show_compliance(figures.compliance)
 
     def _show_compliance(self, offered: list[ComplianceTile]) -> None:
-        self.compliance_title.setVisible(bool(offered))
+        first_time = not self.lower.isTabVisible(COMPLIANCE_PAGE)
+        self.lower.setTabVisible(COMPLIANCE_PAGE, bool(offered))
+        alarms = sum(figure.alarm for figure in offered)
+        self.lower.setTabText(COMPLIANCE_PAGE, _("Compliance file — {count} need attention")
+                              .format(count=alarms) if alarms else _("Compliance file"))
+        self.lower.tabBar().setTabTextColor(
+            COMPLIANCE_PAGE, QColor(RED) if alarms else self.lower.palette().windowText().color())
+        if offered and first_time:
+            self.lower.setCurrentIndex(COMPLIANCE_PAGE)
         for figure in offered:
             if figure.key not in self.compliance_tiles:
                 tile = Tile(figure.key)

@@ -48,14 +48,14 @@ def breaches(conn, first, last, lang, names) -> Section:
 
     tr, rows = _tr(lang), period_summary(conn, first, last)
     table = [[r["number"], r["detected_at"], r["summary"], tr(STATES.get(r["state"], r["state"])),
-              r["customers"], r["customers_notified"], r["regulator_due"],
+              f'{r["customers_notified"]}/{r["customers"]}', r["regulator_due"],
               r["regulator_notified"] or tr("not yet"), r["closed_at"],
               _yes(r["late"], lang)] for r in rows]
     late = sum(1 for r in rows if r["late"])
     return ([(tr("Personal-data breaches"), len(rows)), (tr("Breach notifications late"), late)],
             [(tr("Personal-data breaches"),
-              [tr("No."), tr("Detected"), tr("What happened"), tr("State"), tr("Customers"),
-               tr("Customers notified"), tr("Regulator due"), tr("Regulator notified"),
+              [tr("No."), tr("Detected"), tr("What happened"), tr("State"),
+               tr("Customers notified / affected"), tr("Regulator due"), tr("Regulator notified"),
                tr("Closed"), tr("Late")], table,
               "" if rows else tr("No breach was open in this month."))])
 

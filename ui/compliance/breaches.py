@@ -55,25 +55,31 @@ class BreachesTab(QWidget):
             "detected, what happened, whom it affects, what was done. The regulator and each "
             "affected customer are notified by letter within the deadlines; an incident "
             "closes once they are, or with the reason why none was required.")))
+        # The choices about the register above the table, the actions on the chosen
+        # incident below it: one row of six buttons is wider than the window in English.
         bar = QHBoxLayout()
         self.open_only = QCheckBox(_("Open incidents only"))
         self.open_only.setChecked(True)
         self.open_only.toggled.connect(lambda _on: self.refresh())
         bar.addWidget(self.open_only)
         bar.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-                ("record", _("Record a breach…"), self.record),
-                ("edit", _("Details…"), self.edit),
-                ("regulator", _("Letter to the regulator…"), lambda: self.notify("regulator")),
-                ("customers", _("Letters to customers…"), lambda: self.notify("customers")),
-                ("close", _("Close…"), self.close_breach),
-                ("deadlines", _("Deadlines…"), self.set_deadlines)):
+        for key, text, slot, row in (
+                ("record", _("Record a breach…"), self.record, bar),
+                ("deadlines", _("Deadlines…"), self.set_deadlines, bar),
+                ("edit", _("Details…"), self.edit, actions),
+                ("regulator", _("Letter to the regulator…"), lambda: self.notify("regulator"),
+                 actions),
+                ("customers", _("Letters to customers…"), lambda: self.notify("customers"),
+                 actions),
+                ("close", _("Close…"), self.close_breach, actions)):
             button = QPushButton(text)
             button.setObjectName(f"breach-{key}")
             button.clicked.connect(slot)
             self.buttons[key] = button
-            bar.addWidget(button)
+            row.addWidget(button)
         layout.addLayout(bar)
         self.count = QLabel()
         self.count.setObjectName("hint")
@@ -86,6 +92,7 @@ class BreachesTab(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self.edit())
         layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.hide()

@@ -73,9 +73,13 @@ def test_counter_reports_but_cannot_read_the_register(login, customers):
                  lambda: breaches.close_breach(counter, n, "no reason needed at all")):
         with pytest.raises(PermissionDenied):
             call()
-    archive = login(Role.ARCHIVE)
+    archive = login(Role.ARCHIVE)  # a paper file gone missing is an incident too
+    assert breaches.report_incident(archive, _ago(minutes=5), "Paper file lost",
+                                    customers[0][0]) == n + 1
+    admin = login(Role.ADMIN)      # a backup drive lost: described, no customers named
     with pytest.raises(PermissionDenied):
-        breaches.report_incident(archive, _ago(minutes=5), "x")
+        breaches.report_incident(admin, _ago(minutes=5), "x", customers[0][0])
+    assert breaches.report_incident(admin, _ago(minutes=5), "Backup drive lost") == n + 2
     manager = login(Role.MANAGER)
     b = breaches.get_breach(manager, n)
     assert (b.handler, b.reported_by, b.customers) == (None, "counter", 1)

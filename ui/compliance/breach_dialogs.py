@@ -32,7 +32,7 @@ from app.compliance.breaches import (
     update_breach,
 )
 from app.i18n import _
-from app.security import Session
+from app.security import Permission, Session
 from ui.dialogs import FormDialog
 
 DETECTED_FORMAT = "yyyy-MM-dd HH:mm"
@@ -91,7 +91,8 @@ class BreachDialog(FormDialog):
         self.form.addRow(_("Detected at:"), self.detected)
         self.form.addRow(_("Summary:"), self.summary)
         self.form.addRow(_("What happened:"), self.what)
-        self.form.addRow(_("Customers affected:"), self.customers)
+        if session.can(Permission.CUSTOMER_FIND):  # an administrator describes, never names
+            self.form.addRow(_("Customers affected:"), self.customers)
         self.fields = {"detected": self.detected, "summary": self.summary,
                        "what_happened": self.what, "customers": self.customers}
         if manager:

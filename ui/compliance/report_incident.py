@@ -1,6 +1,7 @@
-""""Report a data incident…" in the Account menu, for everyone who works with customer
-records (counter staff above all): the register itself is the manager's, but the
-deadlines run from detection, so whoever notices an incident puts it on record at once."""
+""""Report a data incident…" in the Account menu, for everyone who works here (counter
+staff above all, but a lost paper file or backup drive is an incident too): the register
+itself is the manager's, but the deadlines run from detection, so whoever notices an
+incident puts it on record at once."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def open_report(session: Session, parent: QWidget) -> BreachDialog:
 
 
 def add_report_action(window: QWidget, menu: QMenu, session: Session) -> QAction | None:
-    if not session.can(Permission.CUSTOMER_OPEN):
+    if not session.can(Permission.OWN_ACCOUNT):
         return None
     action = QAction(_("Report a data incident…"), window)
     action.triggered.connect(lambda: open_report(session, window))

@@ -312,23 +312,32 @@ def update_breach(session: Session, number: int, row_version: int, *, what_happe
             values["handler"] = session.username
         detail: dict = {}
         if customers is not None:
-            detail["count"] = _relink(conn, b.number, customer_numbers(customers))
+            detail["count"], removed = _relink(conn, b.number, customer_numbers(customers))
+            if removed:  # the log says whom a manager took off the list, and so off the letters
+                detail["unlinked"] = removed
         _changed(session, conn, b, values, "breach.updated", detail)
         return load(conn, number)
 
 
-def _relink(conn, number: int, numbers: list[str]) -> int:
+def _relink(conn, number: int, numbers: list[str]) -> tuple[int, list[str]]:
+    """Replaces the customers linked to breach `number`; how many now, and the numbers of
+    those taken off."""
     ids = _customer_ids(conn, numbers)
     told = set(conn.execute(select(breach_notice.c.customer_id).where(
         breach_notice.c.breach_id == number)).scalars())
     if told - set(ids) - {None}:
         raise Conflict(_("A customer who has already been sent a letter stays linked to the "
                          "breach."))
+    removed = conn.execute(
+        select(customer.c.customer_no).join(breach_customer,
+                                            breach_customer.c.customer_id == customer.c.id)
+        .where(breach_customer.c.breach_id == number, customer.c.id.not_in(ids or [-1]))
+        .order_by(customer.c.customer_no)).scalars().all()
     conn.execute(breach_customer.delete().where(breach_customer.c.breach_id == number))
     if ids:
         conn.execute(breach_customer.insert(),
                      [{"breach_id": number, "customer_id": i} for i in ids])
-    return len(ids)
+    return len(ids), list(removed)
 
 
 @requires(Permission.COMPLIANCE)

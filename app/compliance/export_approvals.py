@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from app import audit, clock
 from app.compliance.partner_tables import export_approval
@@ -173,9 +173,13 @@ def list_approvals(session: Session, limit: int = 200) -> list[ApprovalView]:
 
 
 def _claim(conn, username: str, kind: str, rows: int, file_name: str) -> bool:
+    """Uses an approval of `kind` for this person's export of `rows` rows: one given for
+    as many rows or more (or for an export whose size was not said), never a small
+    approval stretched to a large file."""
     found = conn.execute(select(ea.id).where(
         ea.requested_by == username, ea.kind == kind, ea.approved == 1, ea.used_at.is_(None),
-        ea.decided_at >= _lapse_mark()).order_by(ea.id).limit(1)).scalar()
+        ea.decided_at >= _lapse_mark(), or_(ea.rows_expected == 0, ea.rows_expected >= rows))
+        .order_by(ea.id).limit(1)).scalar()
     if found is None:
         return False
     return conn.execute(update(export_approval).where(ea.id == found, ea.used_at.is_(None))

@@ -61,6 +61,9 @@ class AccountLine:
     decided_at: str | None = None
     done_by: str | None = None
     done_at: str | None = None
+    # Does the account stand as decided now? A decision marked carried out whose change is
+    # not there (undone since, or marked without being made) says so wherever it is shown.
+    in_effect: bool = True
 
     @property
     def changes(self) -> bool:
@@ -131,11 +134,14 @@ def _accounts(conn) -> dict[str, tuple[str, tuple[str, ...], str | None, bool]]:
 
 
 def _line(row, accounts) -> AccountLine:
-    name, _roles_now, last, _disabled = accounts.get(row.username, (row.username, (), None,
-                                                                    True))
+    name, roles_now, last, disabled = accounts.get(row.username, (row.username, (), None,
+                                                                  True))
+    after = _roles(row.roles_after)
+    in_effect = (disabled if row.decision == Decision.DISABLE.value
+                 else roles_now == after if row.decision == Decision.ROLES.value else True)
     return AccountLine(row.username, name, _roles(row.roles_before), last, row.decision,
-                       _roles(row.roles_after), row.note, bool(row.own_account),
-                       row.decided_at, row.done_by, row.done_at)
+                       after, row.note, bool(row.own_account), row.decided_at, row.done_by,
+                       row.done_at, in_effect)
 
 
 def read_review(conn, review_id: int) -> Review:

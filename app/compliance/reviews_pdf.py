@@ -60,8 +60,10 @@ def _done(line, names, lang: str) -> str:
         return ""
     if not line.done_at:
         return translate(N_("waiting for an administrator"), lang)
-    return translate(N_("{time} by {user}"), lang).format(time=clock.local_text(line.done_at),
+    done = translate(N_("{time} by {user}"), lang).format(time=clock.local_text(line.done_at),
                                                           user=names(line.done_by))
+    return done if line.in_effect else translate(
+        N_("{done}; the account is not as decided now"), lang).format(done=done)
 
 
 def _story(conn, review: Review, lang: str) -> list:

@@ -90,6 +90,15 @@ def test_counter_reports_but_cannot_read_the_register(login, customers):
     with pytest.raises(Conflict):  # a stale copy
         breaches.update_breach(manager, n, b.row_version - 1, what_happened="", categories=[],
                                consequences="", measures="")
+    b = breaches.update_breach(manager, n, b.row_version, what_happened="A customer saw it.",
+                               categories=["identity"], consequences="Little.",
+                               measures="Privacy filter fitted.", customers="")
+    assert b.customers == 0  # taken off the letters: the log names whom
+    with manager.db.read() as conn:
+        last = conn.execute(select(schema.audit_event.c.detail).where(
+            schema.audit_event.c.action == "breach.updated").order_by(
+            schema.audit_event.c.seq.desc()).limit(1)).scalar()
+    assert customers[0][0] in last and '"unlinked"' in last
 
 
 def test_notifications_then_closing(login, customers, tmp_path):

@@ -233,6 +233,9 @@ def test_list_exports_beyond_the_size_need_an_approval(branch, tmp_path):
     assert not (tmp_path / "b.xlsx").exists()
     number = export_approvals.request_export(manager, "audit", "季度审计", rows=4)
     export_approvals.approve_export(manager, number)
+    more = rows + [(9, "x")]  # an approval of 4 rows never lets 5 through
+    with pytest.raises(Conflict, match="5 rows"):
+        export_list(manager, "audit", "Log", ["a", "b"], more, tmp_path / "c.xlsx")
     assert export_list(manager, "audit", "Log", ["a", "b"], rows, tmp_path / "b.xlsx") == 4
 
 

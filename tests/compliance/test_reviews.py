@@ -97,6 +97,10 @@ def test_signed_review_makes_tasks_the_administrator_carries_out(login):
         reviews.carry_out(admin, review_id, "counter")
     done = {x.username: x for x in reviews.review_details(admin, review_id).lines}
     assert done["counter"].done_by == "admin" and done["manager"].decision == "keep"
+    assert done["counter"].in_effect and done["archive"].in_effect
+    users.enable_user(admin, "counter", "counter-password-2")  # undone since: said so
+    done = {x.username: x for x in reviews.review_details(admin, review_id).lines}
+    assert done["counter"].done_by == "admin" and not done["counter"].in_effect
     # the due alert was put right by the signing; the next review is due in 3 months
     assert _open_alerts(manager, "review_due") == []
     plan = reviews.schedule(manager)

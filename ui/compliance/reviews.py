@@ -67,6 +67,8 @@ def line_cells(line: AccountLine, names: StaffNames, signed: bool) -> list[str]:
     done = "" if not (line.changes and signed) else _("{time} by {user}").format(
         time=local_text(line.done_at), user=names(line.done_by)) if line.done_at else \
         _("waiting for an administrator")
+    if done and line.done_at and not line.in_effect:
+        done = _("{done}; the account is not as decided now").format(done=done)
     return [line.username, line.display_name, roles_text(line.roles), last_login(line),
             decision_text(line), line.note, done]
 
@@ -195,8 +197,8 @@ class ReviewsTab(QWidget):
             number=review.id) if review else _("No review yet."))
         fill_table(self.lines, [line_cells(x, self.names, bool(review and review.signed_at))
                                 for x in lines],
-                   colours=[FLAGGED if x.own_account else DONE if x.done_at else None
-                            for x in lines])
+                   colours=[FLAGGED if x.own_account or (x.done_at and not x.in_effect)
+                            else DONE if x.done_at else None for x in lines])
         self.lines.resizeRowsToContents()
         self._update_buttons()
 

@@ -15,7 +15,7 @@ from ui.archive.overdue_tab import OverdueTab
 from ui.language import apply_language
 from ui.main_window import MainWindow
 from ui.sections import register_capabilities
-from ui.style import WINDOW_SIZE
+from ui.style import WINDOW_SIZE, apply_style, load_fonts
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +23,21 @@ def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("layout") / "demo.custos"
     create_demo(path, customers=800, seed=11, history=50)
     return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def program_look(qapp):
+    """Measured in the program's own font and style sheet (ui.app.prepare_application),
+    not the test runner's defaults: the widths a person sees."""
+    kept = (qapp.font(), qapp.palette(), qapp.styleSheet(), qapp.style().name())
+    load_fonts(qapp)
+    apply_style(qapp)
+    yield
+    font, palette, sheet, style = kept
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+    qapp.setStyle(style)
 
 
 @pytest.fixture
@@ -77,3 +92,20 @@ def test_overdue_loans_show_every_column(window, wait_workers, qtbot, language):
     last = tab.table.model().headerData(tab.table.columnCount() - 1, Qt.Orientation.Horizontal)
     assert [p for p in clipped_columns(tab.table) if f"'{last}'" not in p] == []
     assert not [p for p in clipped_columns(tab.table) if "off-screen" in p]
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMIN])
+def test_every_compliance_tab_fits_the_window(window, wait_workers, qtbot, language, role):
+    """No tab of the compliance file asks for more width than the program's window (a row of
+    buttons did, in English, and widened the whole window)."""
+    win = window(role, language)
+    section = win.workspace.show_section("compliance")
+    assert section.parts
+    for tab in section.parts:
+        section.show_part(tab.key)
+        wait_workers()
+        qtbot.wait(20)
+        page = section.pages[tab.key]
+        assert page.minimumSizeHint().width() <= page.width(), tab.key
+        assert win.width() == WINDOW_SIZE[0], tab.key

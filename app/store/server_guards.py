@@ -71,6 +71,7 @@ DECISION = ("review_id", "username", "roles_before", "decision", "roles_after", 
             "own_account", "decided_by", "decided_at")
 ALERT_RAISED = ("rule", "actor", "created_at", "window_key", "summary")
 ALERT_ACK = ("acknowledged_by", "acknowledged_at", "note")
+OWN_APPROVAL = "an assessment is approved in the approver's own name"
 
 GUARDS: dict[str, Rule] = {
     # Anyone reports an incident (breaches.report_incident), born open; a manager handles it.
@@ -79,9 +80,15 @@ GUARDS: dict[str, Rule] = {
         update=MANAGER, delete=MANAGER),
     "breach_customer": Rule(insert=ANYONE, update=MANAGER, delete=MANAGER),
     "breach_notice": Rule(insert=MANAGER),
+    # A manager's, born awaiting approval; approved in the approver's own name (another
+    # manager approves the assessor's own, unless they are the only one: the program says).
     "impact_assessment": Rule(
         insert=f"({MANAGER} AND {unset('approved_by', 'approved_at', 'superseded_by', 'superseded_at')})",
-        update=MANAGER),
+        update=MANAGER,
+        columns=(
+            f"IF {_changed('approved_by', 'approved_at', 'sole_manager')} AND "
+            f"(NEW.approved_by IS NULL OR NOT {own('NEW.approved_by')}) THEN "
+            f"{_refuse(OWN_APPROVAL)}; END IF;")),
     "partner": MANAGERS_ONLY,
     "partner_agreement": MANAGERS_ONLY,
     "partner_check": MANAGERS_ONLY,
@@ -111,7 +118,7 @@ GUARDS: dict[str, Rule] = {
         update=f"({MANAGER} AND (signed_by IS NULL OR {own('signed_by')}))"),
     # An administrator marks a signed decision carried out, as themselves.
     "review_decision": Rule(
-        insert=f"({MANAGER} AND {unset('done_by', 'done_at')})",
+        insert=f"({MANAGER} AND {own('decided_by')} AND {unset('done_by', 'done_at')})",
         update=f"({MANAGER} OR {ADMIN})", delete=MANAGER,
         columns=(
             f"IF {_changed(*DECISION)} AND NOT {MANAGER} THEN "
@@ -131,6 +138,8 @@ GUARDS: dict[str, Rule] = {
             f"{MANAGER} OR NEW.acknowledged_by IS NULL OR NOT {own('NEW.acknowledged_by')})"
             f" THEN {_refuse('only a manager acknowledges an alert, once, as themselves')};"
             " END IF;")),
+    # The staff file's tables, when they come, are one line each here, e.g.
+    # "staff_agreement": Rule(insert=holds("manager", "admin"), update=holds(...), ...).
 }
 
 # The owner (custos init, upgrade, migrate-to-server, restore) and a superuser: not bound.

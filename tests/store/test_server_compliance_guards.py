@@ -176,6 +176,9 @@ def test_a_manager_decides_but_not_as_someone_else_and_never_for_the_requester(
                           vals=f", 'manager', {AT}"),
             ASSESS.format(version=2, cols=", superseded_by, superseded_at",
                           vals=f", 1, {AT}"),
+            "UPDATE impact_assessment SET approved_by = 'admin', approved_at = now()::text",
+            "INSERT INTO review_decision (review_id, username, roles_before, decision, note, "
+            f"decided_by, decided_at) VALUES (1, 'archive', '[]', 'keep', 'ok', 'admin', {AT})",
             "DELETE FROM alert", "DELETE FROM export_approval"):
         _refused(where, MANAGER, statement)
     for statement in (
@@ -209,6 +212,9 @@ def test_what_the_program_does_still_passes(where, pg_cluster):
              "acknowledged_at = now()::text, note = 'looked into it' WHERE id = 1")
     _allowed(where, MANAGER, "UPDATE impact_assessment SET approved_by = 'manager', "
              "approved_at = now()::text WHERE id = 1")
+    _allowed(where, MANAGER, "INSERT INTO review_decision (review_id, username, "
+             "roles_before, decision, note, decided_by, decided_at) VALUES (1, 'archive', "
+             f"'[]', 'keep', 'ok', 'manager', {AT})")
     _allowed(where, MANAGER, "UPDATE partner SET purpose_en = 'delivery' WHERE id = 1")
     _allowed(where, MANAGER, "UPDATE permission_review SET signed_at = now()::text, "
              "signed_by = 'manager', signature_seq = 7 WHERE id = 1")

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app import clock
 from app.errors import StoreError
 from app.i18n import _
-from app.store import sealing, server, server_ring, server_schema
+from app.store import sealing, server, server_guards, server_ring, server_schema
 from app.store.database import audit_key_from
 from app.store.keyring import KdfParams, KeyRing, new_recovery_code, tune_kdf
 from app.store.migrations import LATEST
@@ -148,6 +148,7 @@ def owner_transaction(address: ServerAddress, kind: str) -> Iterator:
                 f"FOR EACH ROW EXECUTE FUNCTION {server.RING_TABLE}_kept()",
                 *login_functions_sql(dbname, staff),
                 *server_schema.protect_sql(staff),
+                *server_guards.guards_sql(staff),
                 *server_ring.layout_sql(staff),
                 *ring_access_sql(staff),
             ]:
@@ -248,7 +249,8 @@ def check_schema(conn) -> None:
     one from a newer Custos is not touched."""
     version, level = schema_version(conn)
     older_ring = conn.exec_driver_sql(
-        f"SELECT to_regclass('public.{server_ring.SLOTS}') IS NULL").scalar()
+        f"SELECT to_regclass('public.{server_ring.SLOTS}') IS NULL OR "
+        f"to_regprocedure('public.{server_guards.HOLDS}(text)') IS NULL").scalar()
     if version < LATEST or level < LEVEL or older_ring:
         raise StoreError(_("The branch server's database is from an older version of Custos; "
                            "branch IT upgrades it first (custos upgrade --db ADDRESS, with the "
@@ -269,6 +271,15 @@ def upgrade_ring(cur, dbname: str, staff: str) -> None:
         for statement in server_ring.recovery_functions_sql(dbname, staff):
             cur.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
         for statement in ring_access_sql(staff):
+            cur.execute(statement)
+
+
+def upgrade_guards(cur, staff: str) -> None:
+    """Today's compliance-file rules (store/server_guards.py), made again whatever the
+    level: a database prepared by an earlier version gets them, a current one keeps them."""
+    cur.execute("SELECT to_regprocedure('public.custos_login_name(text)') IS NOT NULL")
+    if cur.fetchone()[0]:  # the login functions (custos init) that the rules use
+        for statement in server_guards.guards_sql(staff):
             cur.execute(statement)
 
 
@@ -298,6 +309,7 @@ def upgrade(address: ServerAddress) -> tuple[int, int]:
                             (str(LATEST),))
                 _set_level(cur)
             upgrade_ring(cur, address.dbname, staff)
+            upgrade_guards(cur, staff)
     except psycopg.Error as error:
         raise StoreError(_("The branch server refused the upgrade: {reason}")
                          .format(reason=str(error).strip().splitlines()[0])) from None

@@ -29,7 +29,7 @@ from app.backup.server_backup import check_restored, unpacked
 from app.backup.server_dump import owner_connection, restore_dump
 from app.errors import AccountDisabled, StoreError
 from app.i18n import _
-from app.store import migrations, server, server_ring, server_schema
+from app.store import migrations, server, server_guards, server_ring, server_schema
 from app.store.keyring import KeyRing
 from app.store.place import ServerAddress
 
@@ -84,6 +84,7 @@ def _access_sql(dbname: str, staff: str) -> list[str]:
             *(s for s in server_schema.grants_sql(tables, staff)
               if not s.startswith("CREATE FUNCTION")),  # restored from the dump already
             *ring_access_sql(staff),
+            *server_guards.guards_sql(staff),  # the dump keeps no grants (--no-acl)
             *(s.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
               for s in login_functions_sql(dbname, staff))]
 

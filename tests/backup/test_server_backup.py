@@ -10,6 +10,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from app import accounts, audit
@@ -265,6 +266,19 @@ def test_restore_fills_an_empty_database_and_the_restorer_can_let_the_others_bac
     finally:
         accounts.logout(admin)
     accounts.logout(accounts.login(target, "counter", "counter-new-password-1"))
+    # The compliance file's rules (store/server_guards.py) hold in the copy too: the
+    # dump keeps no grants, the restore gives them again.
+    name = locate(target).dbname
+    with cluster.connect(name) as conn:
+        assert conn.execute("SELECT has_function_privilege(%s, 'custos_login_holds(text)', "
+                            "'EXECUTE')", (server.staff_group(name),)).fetchone()[0]
+        assert conn.execute("SELECT relrowsecurity FROM pg_class WHERE relname = "
+                            "'export_approval'").fetchone()[0]
+    with psycopg.connect(**locate(target).conninfo(
+            server.login_name(name, "counter"),
+            server.login_password("counter", "counter-new-password-1")),
+            autocommit=True) as conn, pytest.raises(psycopg.Error):
+        conn.execute("DELETE FROM export_approval")
 
 
 def test_restore_refuses_a_database_that_is_not_empty(where, cluster, tmp_path, capsys,

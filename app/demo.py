@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from app import accounts, clock
@@ -39,6 +39,18 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(Role.MANAGER, "manager", "manager-demo-1", "张强"),
     DemoAccount(Role.ADMIN, "admin", "admin-demo-1", "刘洋"),
 )
+
+
+def sign_confidentiality(session, username: str, day: date | None = None) -> None:
+    """A made-up signed confidentiality agreement of `username` on record (no real
+    document: the checksum of a generated text), as the branch files the signed paper
+    before the account's access is approved. The demo's, and the tests' set-up."""
+    from app.compliance.staff import record_agreement
+
+    day = day or clock.now_utc().astimezone().date()
+    text = f"保密协议 Confidentiality agreement: {username}, signed {day.isoformat()}"
+    record_agreement(session, username, day.isoformat(), f"confidentiality-{username}.pdf",
+                     content=text.encode())
 
 
 def demo_signers(ring: KeyRing) -> dict:
@@ -69,6 +81,7 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
             _clear_first_login_change(session)
             for account in DEMO_ACCOUNTS:
                 if account is not admin:
+                    sign_confidentiality(session, account.username)
                     # Nobody holds the customer-data keys yet: the recovery code approves,
                     # as for a new branch's first manager. (The administrator holds none.)
                     access.approve_with_recovery(session, account.username,

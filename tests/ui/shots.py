@@ -40,10 +40,12 @@ def approve_everyone(admin, recovery_code: str) -> None:
     keys, approved with the recovery code as a new branch's first manager would be."""
     from app.accounts import access
     from app.accounts.users import list_users
+    from app.demo import sign_confidentiality
     from app.security import Role
 
     for user in list_users(admin):
         if Role.ADMIN not in user.roles:
+            sign_confidentiality(admin, user.username)
             access.approve_with_recovery(admin, user.username, recovery_code)
 
 

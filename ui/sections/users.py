@@ -21,6 +21,7 @@ from app.clock import local_text
 from app.errors import CustosError
 from app.i18n import _
 from app.security import Role, Session
+from ui.compliance.staff_dialogs import AgreementOffer
 from ui.dialogs import FormDialog, ask, hint_label
 from ui.sections.access import RecoveryApprovalDialog
 from ui.sections.common import section_title, set_status
@@ -68,6 +69,9 @@ class UsersSection(QWidget):
                              (self.recovery_button, self._approve_with_recovery)):
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        # After a refusal for lack of a signed confidentiality agreement: record it here.
+        self.agreement_offer = AgreementOffer(session, self._agreement_recorded)
+        buttons.addWidget(self.agreement_offer)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
@@ -151,7 +155,18 @@ class UsersSection(QWidget):
     def _open(self, dialog: FormDialog, done_sentence: str, keep: str | None) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._changed(done_sentence, keep))
+        dialog.failed.connect(self._refused)
+        self.agreement_offer.hide()
         dialog.open()
+
+    def _refused(self, error: CustosError) -> None:
+        """A refusal the section can help with: the sentence, and the agreement's form."""
+        if self.agreement_offer.arm(error):
+            set_status(self.status, error, ok=False)
+
+    def _agreement_recorded(self, username: str) -> None:
+        self._changed(_("The agreement of {user} was recorded.").format(user=username),
+                      username)
 
     def _disabled(self, username: str) -> None:
         self._changed(_("{user} was disabled.").format(user=username), username)

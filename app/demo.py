@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app import accounts, clock
 from app.accounts import access
+from app.compliance import staff
 from app.customers import records
 from app.demo_audit import HISTORY_DAYS, fill_history
 from app.demo_records import fill_records
@@ -86,6 +87,9 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
                     # as for a new branch's first manager. (The administrator holds none.)
                     access.approve_with_recovery(session, account.username,
                                                  created.recovery_code)
+            # Their first training on the protection of customer data, the day they began.
+            staff.record_training(session, staff.today().isoformat(), "客户信息保护与保密义务",
+                                  [a.username for a in DEMO_ACCOUNTS])
         with _history_writer(session) as writer:
             fill_history(writer, customers * 3 // 2 if history is None else history,
                          random.Random(seed + 1), customers=customers,

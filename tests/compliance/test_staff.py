@@ -197,3 +197,20 @@ def test_the_passwords_of_the_suite_work(db_path):
             assert staff.has_agreement(conn, "counter")
     finally:
         accounts.logout(counter)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_monthly_compliance_summary_lists_trainings_due(login, lang):
+    from app.reports.service import build_report
+
+    manager = login(Role.MANAGER)
+    staff.record_training(manager, (TODAY - timedelta(days=40)).isoformat(), "Phishing",
+                          "counter")
+    settings.set_training_months(manager, 1)
+    report = build_report(manager, "compliance", TODAY.strftime("%Y-%m"), lang)
+    words = {"en": ("Staff confidentiality and training", "training overdue",
+                    "Trainings due at the month's end"),
+             "zh_CN": ("员工保密与培训", "培训逾期", "月末培训到期人数")}[lang]
+    table = next(t for t in report.tables if t.heading == words[0])
+    assert [r[1:3] for r in table.rows if r[1] == words[1]] == [[words[1], "counter"]]
+    assert dict(report.summary)[words[2]] == 1

@@ -94,19 +94,20 @@ def _local_day(stamp: str | None, fallback: date) -> date:
 
 
 def staff_lines(conn, day: date) -> list[StaffLine]:
-    """Every account (disabled ones too, marked), in four queries."""
-    u, ur, a = schema.user.c, schema.user_role.c, staff_agreement.c
+    """Every account (disabled ones too, marked) as it stood on `day` (agreements signed
+    and trainings held by then: a month's report sees that month's end), in four queries."""
+    u, ur, a, t = schema.user.c, schema.user_role.c, staff_agreement.c, training_session.c
     roles: dict[int, list[str]] = {}
     for r in conn.execute(select(ur.user_id, ur.role)):
         roles.setdefault(r.user_id, []).append(r.role)
     agreements = {r.username.casefold(): r for r in conn.execute(
-        select(staff_agreement).order_by(a.signed_on, a.id))}  # the latest wins
+        select(staff_agreement).where(a.signed_on <= day.isoformat())
+        .order_by(a.signed_on, a.id))}  # the latest wins
     trained = {}
-    for r in conn.execute(select(training_attendee.c.username, training_session.c.held_on,
-                                 training_session.c.topic)
-                          .join(training_session,
-                                training_session.c.id == training_attendee.c.session_id)
-                          .order_by(training_session.c.held_on, training_session.c.id)):
+    for r in conn.execute(select(training_attendee.c.username, t.held_on, t.topic)
+                          .join(training_session, t.id == training_attendee.c.session_id)
+                          .where(t.held_on <= day.isoformat())
+                          .order_by(t.held_on, t.id)):
         trained[r.username.casefold()] = r
     months, out = training_months(conn), []
     for r in conn.execute(select(u.id, u.username, u.display_name, u.disabled, u.created_at)

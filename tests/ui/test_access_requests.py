@@ -5,6 +5,7 @@ banner of an account that waits, and the login's progress through the sealing pa
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,8 @@ def test_the_first_manager_is_approved_with_the_recovery_code(qtbot, new_databas
     wait_workers()
     assert not section.agreement_offer.isVisible()  # the form closed (and is gone)
     assert "agreement of mia was recorded" in section.status.text()
+    row = _column(section.table, 0).index("mia")
+    assert section.table.item(row, 6).text() == date.today().isoformat()  # Agreement signed
     qtbot.mouseClick(section.recovery_button, Qt.MouseButton.LeftButton)
     dialog = [d for d in section.findChildren(RecoveryApprovalDialog) if d.isVisible()][0]
     dialog.code.setText(new_database.recovery_code)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.accounts import UserInfo, disable_user, list_users
 from app.accounts.access import pending_for_admin
 from app.clock import local_text
+from app.compliance import staff
 from app.errors import CustosError
 from app.i18n import _
 from app.security import Role, Session
@@ -75,7 +76,7 @@ class UsersSection(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-        self.table = QTableWidget(0, 6)
+        self.table = QTableWidget(0, 7)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -83,7 +84,7 @@ class UsersSection(QWidget):
         self.table.verticalHeader().hide()
         self.table.setHorizontalHeaderLabels([
             _("Username"), _("Display name"), _("Roles"), _("Status"), _("Last login"),
-            _("Created")])
+            _("Created"), _("Agreement signed")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -119,11 +120,16 @@ class UsersSection(QWidget):
         except CustosError:
             self.pending = set()
         self.pending_hint.setVisible(bool(self.pending))
+        try:  # the day each signed their confidentiality agreement
+            signed = {x.username: x.agreement_on for x in staff.list_staff(self.session)}
+        except CustosError:
+            signed = {}
         self.table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
             cells = (user.username, user.display_name, roles_text(user),
                      status_text(user, user.username in self.pending),
-                     local_text(user.last_login_at), local_text(user.created_at))
+                     local_text(user.last_login_at), local_text(user.created_at),
+                     signed.get(user.username) or _("none"))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if user.disabled:

@@ -6,7 +6,8 @@
 A branch whose archive clerk's training is a year and a half old (so it is overdue) and a
 new counter clerk without a signed agreement; for English and Chinese: the manager's
 dashboard with its tile, the Staff and training tab, and the refusal on Access requests
-with the agreement's form it offers.
+with the agreement's form it offers; the administrator's Users screen with the day each
+account's agreement was signed.
 """
 
 from __future__ import annotations
@@ -76,6 +77,15 @@ def shoot(db: Path, out: Path, language: str) -> None:
     dialog.reject()
     window.close()
     accounts.logout(session)
+    admin = accounts.login(db, "admin", "admin-password")
+    window = MainWindow(admin)
+    window.resize(1300, 860)
+    window.show()
+    window.workspace.show_section("users")
+    pump(idle_tasks)
+    save(window, out, f"{language}_05_users")
+    window.close()
+    accounts.logout(admin)
 
 
 def main() -> None:

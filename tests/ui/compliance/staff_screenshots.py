@@ -13,7 +13,6 @@ account's agreement was signed.
 from __future__ import annotations
 
 import sys
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,11 +22,14 @@ sys.path.insert(0, str(HERE.parents[2]))  # run as a script
 from app import accounts  # noqa: E402
 from app.compliance import staff  # noqa: E402
 from app.security import Role  # noqa: E402
-from tests.ui.shots import branch_database, load_translations, pump, save  # noqa: E402
-from ui.app import prepare_application  # noqa: E402
+from tests.ui.shots import (  # noqa: E402
+    branch_database,
+    open_window,
+    pump,
+    save,
+    shoot_in_both_languages,
+)
 from ui.language import apply_language  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.sections import register_capabilities  # noqa: E402
 from ui.worker import idle_tasks  # noqa: E402
 
 USERS = {"manager": ("王经理", Role.MANAGER), "counter": ("李娜", Role.COUNTER),
@@ -55,10 +57,7 @@ def build(folder: Path) -> Path:
 
 def shoot(db: Path, out: Path, language: str) -> None:
     apply_language(language)
-    session = accounts.login(db, "manager", "manager-password")
-    window = MainWindow(session)
-    window.resize(1300, 860)
-    window.show()
+    session, window = open_window(db, "manager", "manager-password")
     dash = window.workspace.show_section("dashboard")
     pump(lambda: dash.figures is not None and idle_tasks())
     save(window, out, f"{language}_01_dashboard")
@@ -77,10 +76,7 @@ def shoot(db: Path, out: Path, language: str) -> None:
     dialog.reject()
     window.close()
     accounts.logout(session)
-    admin = accounts.login(db, "admin", "admin-password")
-    window = MainWindow(admin)
-    window.resize(1300, 860)
-    window.show()
+    admin, window = open_window(db, "admin", "admin-password")
     window.workspace.show_section("users")
     pump(idle_tasks)
     save(window, out, f"{language}_05_users")
@@ -88,17 +84,5 @@ def shoot(db: Path, out: Path, language: str) -> None:
     accounts.logout(admin)
 
 
-def main() -> None:
-    out = Path(sys.argv[1])
-    out.mkdir(parents=True, exist_ok=True)
-    prepare_application()
-    load_translations()
-    register_capabilities()
-    with tempfile.TemporaryDirectory() as folder:
-        db = build(Path(folder))
-        for language in ("en", "zh_CN"):
-            shoot(db, out, language)
-
-
 if __name__ == "__main__":
-    main()
+    shoot_in_both_languages(build, shoot)

@@ -15,15 +15,15 @@ from PySide6.QtCore import Qt
 from app import accounts
 from app.compliance import staff
 from app.security import Role
+from tests.compliance.screens import open_part
 from ui.compliance import staff as ui_staff
-from ui.compliance.section import ComplianceSection, visible_tabs
+from ui.compliance.section import visible_tabs
 from ui.compliance.staff import StaffPage
 from ui.language import apply_language
 from ui.oversight.common import RED
 from ui.sections.access import AccessRequestsSection
 
 SHOTS = Path(os.environ["CUSTOS_SHOTS"]) if os.environ.get("CUSTOS_SHOTS") else None
-KEPT: list = []  # the sections under test, alive until the next test
 
 
 @pytest.fixture(autouse=True)
@@ -38,15 +38,7 @@ def looks(qapp):
 
 
 def _page(qtbot, session, wait_workers) -> StaffPage:
-    KEPT.clear()
-    section = ComplianceSection(session)
-    KEPT.append(section)
-    qtbot.addWidget(section)
-    section.resize(1200, 720)
-    section.show()
-    page = section.show_part("staff")
-    wait_workers()
-    return page
+    return open_part(qtbot, session, "staff")
 
 
 def _press(qtbot, page, key: str):

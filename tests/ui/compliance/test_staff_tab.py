@@ -164,3 +164,37 @@ def test_screens_in_both_languages(qtbot, login, wait_workers, lang):
     dialog = _press(qtbot, page, "recordAgreement")
     _shot(dialog, f"staff-agreement-form-{lang}")
     dialog.reject()
+
+
+def test_enabling_again_is_refused_on_the_users_screen_which_offers_the_form(
+        qtbot, login, tmp_path, wait_workers):
+    from ui.sections.user_dialogs import TemporaryPasswordDialog
+    from ui.sections.users import UsersSection
+
+    admin = login(Role.ADMIN)
+    accounts.add_user(admin, "zoe", [Role.ARCHIVE], "temporary-password")
+    accounts.disable_user(admin, "zoe")
+    section = UsersSection(admin)
+    qtbot.addWidget(section)
+    section.show()
+    section.table.selectRow([u.username for u in section.users].index("zoe"))
+    qtbot.mouseClick(section.enable_button, Qt.MouseButton.LeftButton)
+    dialog = [d for d in section.findChildren(TemporaryPasswordDialog) if d.isVisible()][0]
+    dialog.password.setText("zoe-again-password-1")
+    dialog.again.setText("zoe-again-password-1")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_workers()
+    assert dialog.isVisible() and "zoe has no signed confidentiality" in dialog.error.text()
+    assert "custos staff agreement zoe" in section.status.text()
+    assert section.agreement_offer.isVisible()
+    dialog.reject()
+    qtbot.mouseClick(section.agreement_offer, Qt.MouseButton.LeftButton)
+    form = section.agreement_offer.dialog
+    signed = tmp_path / "zoe.pdf"
+    signed.write_bytes(b"signed by zoe")
+    form.file.setText(str(signed))
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_workers()
+    row = [u.username for u in section.users].index("zoe")
+    assert section.table.item(row, 6).text() == date.today().isoformat()
+    accounts.enable_user(admin, "zoe", "zoe-again-password-1")  # now it may

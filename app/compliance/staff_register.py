@@ -56,7 +56,7 @@ def _story(lines, sessions, months: int, names: dict, lang: str) -> list:
         Paragraph(esc(tr("Accounts, agreements and training due")), st["h2"]),
         table([tr("Person"), tr("Roles"), tr("Agreement signed"), tr("Checksum (SHA-256)"),
                tr("Last training"), tr("Training due")], _account_rows(lines, lang),
-              widths=[38 * mm, 26 * mm, 24 * mm, 34 * mm, 24 * mm, 28 * mm]),
+              widths=[36 * mm, 24 * mm, 28 * mm, 34 * mm, 24 * mm, 28 * mm]),
         Paragraph(esc(tr("Training sessions")), st["h2"]),
     ]
     sep = "、" if lang == "zh_CN" else ", "

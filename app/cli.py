@@ -430,6 +430,9 @@ def _parser() -> argparse.ArgumentParser:
     from app.compliance import partner_commands
 
     partner_commands.register(sub, common, _with_session)
+    from app.compliance import staff_commands
+
+    staff_commands.register(sub, common, _with_session)
 
     access = sub.add_parser("access", help=_("access to customer data")).add_subparsers(
         dest="access_command", metavar="ACTION", required=True)

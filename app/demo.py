@@ -11,11 +11,12 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from app import accounts, clock
 from app.accounts import access
+from app.compliance import staff
 from app.customers import records
 from app.demo_audit import HISTORY_DAYS, fill_history
 from app.demo_records import fill_records
@@ -39,6 +40,18 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(Role.MANAGER, "manager", "manager-demo-1", "张强"),
     DemoAccount(Role.ADMIN, "admin", "admin-demo-1", "刘洋"),
 )
+
+
+def sign_confidentiality(session, username: str, day: date | None = None) -> None:
+    """A made-up signed confidentiality agreement of `username` on record (no real
+    document: the checksum of a generated text), as the branch files the signed paper
+    before the account's access is approved. The demo's, and the tests' set-up."""
+    from app.compliance.staff import record_agreement
+
+    day = day or clock.now_utc().astimezone().date()
+    text = f"保密协议 Confidentiality agreement: {username}, signed {day.isoformat()}"
+    record_agreement(session, username, day.isoformat(), f"confidentiality-{username}.pdf",
+                     content=text.encode())
 
 
 def demo_signers(ring: KeyRing) -> dict:
@@ -69,10 +82,14 @@ def create_demo(path: Path, customers: int = 2000, seed: int = 2026,
             _clear_first_login_change(session)
             for account in DEMO_ACCOUNTS:
                 if account is not admin:
+                    sign_confidentiality(session, account.username)
                     # Nobody holds the customer-data keys yet: the recovery code approves,
                     # as for a new branch's first manager. (The administrator holds none.)
                     access.approve_with_recovery(session, account.username,
                                                  created.recovery_code)
+            # Their first training on the protection of customer data, the day they began.
+            staff.record_training(session, staff.today().isoformat(), "客户信息保护与保密义务",
+                                  [a.username for a in DEMO_ACCOUNTS])
         with _history_writer(session) as writer:
             fill_history(writer, customers * 3 // 2 if history is None else history,
                          random.Random(seed + 1), customers=customers,

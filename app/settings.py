@@ -22,8 +22,9 @@ BRANCH_KEYS = (BRANCH_NAME, BRANCH_ADDRESS, PRIVACY_CONTACT)
 LAST_BACKUP = "last_backup"        # "stamp|file", written by app.backup
 LAST_VERIFIED = "last_verified"    # "stamp|file"
 REQUEST_DUE_DAYS = "request_due_days"
+TRAINING_MONTHS = "training_every_months"  # staff training falls due this long after the last
 DEFAULTS = {IDLE_LOCK_MINUTES: "5", BRANCH_NAME: "", BRANCH_ADDRESS: "", PRIVACY_CONTACT: "",
-            LAST_BACKUP: "", LAST_VERIFIED: "", REQUEST_DUE_DAYS: "30"}
+            LAST_BACKUP: "", LAST_VERIFIED: "", REQUEST_DUE_DAYS: "30", TRAINING_MONTHS: "12"}
 
 
 def read(db: Database, key: str) -> str:
@@ -103,3 +104,15 @@ def set_request_due_days(session: Session, days: int) -> None:
     if not 1 <= days <= 90:
         raise ValidationError(_("A request's deadline is 1 to 90 days."), field="days")
     _write(session, {REQUEST_DUE_DAYS: str(days)})
+
+
+@requires(Permission.STAFF_RECORDS)
+def set_training_months(session: Session, months: int) -> None:
+    """How long a person's last training counts before the next is due (12 months)."""
+    try:
+        months = int(months)
+    except (TypeError, ValueError):
+        months = 0
+    if not 1 <= months <= 36:
+        raise ValidationError(_("Training falls due every 1 to 36 months."), field="months")
+    _write(session, {TRAINING_MONTHS: str(months)})

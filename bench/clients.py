@@ -37,6 +37,7 @@ def ensure_clerks(where) -> None:
     administrator makes each, each chooses its own password at first login, and the
     manager approves its access to customer data. Each step is skipped once done."""
     from app.accounts import access
+    from app.demo import sign_confidentiality
 
     names = [clerk(n) for n in range(1, CLERKS + 1)]
     admin = accounts.login(where, "admin", "admin-demo-1")
@@ -46,6 +47,7 @@ def ensure_clerks(where) -> None:
             if name not in have:
                 accounts.add_user(admin, name, [Role.COUNTER], f"{password}-first",
                                   display_name=name)
+                sign_confidentiality(admin, name)  # before a manager may approve it
     finally:
         accounts.logout(admin)
     for name, password in names:

@@ -24,6 +24,7 @@ import app.oversight.alerts  # noqa: F401 - the alert rules watch the catalogue'
 from app import accounts, audit, audit_actions, i18n
 from app.accounts import access
 from app.audit_actions.model import Action, Group
+from app.demo import sign_confidentiality
 from app.security.roles import Role
 from app.store import schema
 from app.store.keyring import FLOOR
@@ -80,7 +81,9 @@ def make_database(path: Path) -> Path:
             accounts.add_user(admin, role.value, [role], PASSWORDS[role])
         _passwords_kept(admin)
         for role in (Role.COUNTER, Role.ARCHIVE, Role.MANAGER):
-            # Their customer-data keys, as the first manager's would be approved.
+            # Their signed agreements, then their customer-data keys, as the first
+            # manager's would be approved.
+            sign_confidentiality(admin, role.value)
             access.approve_with_recovery(admin, role.value, created.recovery_code)
     finally:
         accounts.logout(admin)

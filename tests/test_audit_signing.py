@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from app import accounts, audit
+from app.demo import sign_confidentiality
 from app.errors import LoginFailed
 from app.integrity import verify_audit_log
 from app.security.roles import Role
@@ -201,6 +202,7 @@ def test_account_changes_keep_the_log_verifiable(db_path, login):
     audit.record(eve.db, actor=eve.username, action="session.locked")  # still signed with the key the account had
     accounts.logout(eve)
     accounts.disable_user(admin, "eve")
+    sign_confidentiality(admin, "eve")
     accounts.enable_user(admin, "eve", "eve-password-000")
     assert verify_audit_log(admin).intact
 

@@ -46,11 +46,17 @@ def test_user_commands(db_path, env, capsys):
     assert eve[2] == "counter,manager" and eve[3] == "must-change-password"
     assert main(["user", "disable", "eve", *base]) == 0
     assert main(["user", "disable", "eve", *base]) == 1
+    assert main(["user", "enable", "eve", *base]) == 1  # no signed agreement on record
+    err = capsys.readouterr().err
+    assert "already disabled" in err and "custos staff agreement eve" in err
+    signed = db_path.parent / "eve.pdf"
+    signed.write_bytes(b"signed by eve")
+    assert main(["staff", "agreement", "eve", "--signed", "2026-01-05", "--document",
+                 str(signed), *base]) == 0
     assert main(["user", "enable", "eve", *base]) == 0
     assert main(["user", "passwd", "eve", *base]) == 0
     assert main(["user", "roles", "eve", "--role", "archive", *base]) == 0
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "already disabled" in err
+    assert "Traceback" not in capsys.readouterr().err
 
 
 @pytest.mark.file_only
@@ -114,6 +120,10 @@ def test_access_pending_and_a_managers_approval(db_path, login, env, capsys):
     env.setenv("CUSTOS_PASSWORD", ADMIN_PW)
     env.setenv("CUSTOS_NEW_PASSWORD", "temporary-password")
     assert main(["user", "add", "zoe", "--role", "counter", *base, "--user", "admin"]) == 0
+    signed = db_path.parent / "zoe.pdf"
+    signed.write_bytes(b"signed by zoe")
+    assert main(["staff", "agreement", "zoe", "--signed", "2026-01-05", "--document",
+                 str(signed), *base, "--user", "admin"]) == 0
     env.setenv("CUSTOS_PASSWORD", "temporary-password")
     env.setenv("CUSTOS_NEW_PASSWORD", "zoes-own-password")
     assert main(["user", "passwd", "zoe", *base, "--user", "zoe"]) == 0
@@ -174,7 +184,14 @@ def test_first_manager_approved_with_the_recovery_code(tmp_path, env, capsys):
     assert main(["access", "approve", "mia", "--recovery", *base]) == 1
     assert "Traceback" not in capsys.readouterr().err
     env.setenv("CUSTOS_RECOVERY_CODE", code)
-    # Not while mia's password is the one the administrator chose.
+    # Not without her signed confidentiality agreement on record,
+    assert main(["access", "approve", "mia", "--recovery", *base]) == 1
+    assert "custos staff agreement mia" in capsys.readouterr().err
+    signed = tmp_path / "mia.pdf"
+    signed.write_bytes(b"signed by mia")
+    assert main(["staff", "agreement", "mia", "--signed", "2026-01-05", "--document",
+                 str(signed), *base]) == 0
+    # nor while mia's password is the one the administrator chose.
     assert main(["access", "approve", "mia", "--recovery", *base]) == 1
     assert "own password" in capsys.readouterr().err
     from app import accounts

@@ -22,6 +22,7 @@ import pytest
 
 from app import accounts
 from app.accounts import access
+from app.demo import sign_confidentiality
 from app.security.roles import Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,6 +155,8 @@ def add_staff(address: str, recovery_code: str) -> None:
         accounts.logout(person)
     admin = accounts.login(address, "alice", PASSWORDS["alice"])
     try:
+        for name in ROLES:  # their signed confidentiality agreements first
+            sign_confidentiality(admin, name)
         access.approve_with_recovery(admin, "carol", recovery_code)
     finally:
         accounts.logout(admin)

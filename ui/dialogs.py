@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -117,8 +117,11 @@ class FormDialog(QDialog):
     Subclasses add rows to `self.form`, list their password fields in `self.secrets`, name
     in `self.fields` the widget of each app/ field (`"consents"` → the consent box, …) so
     that an error points at it (ui.fields), and implement `prepare()`, which reads the
-    fields and returns the call to make.
+    fields and returns the call to make. `failed` carries a refusal (the sentence is shown
+    in the dialog too), for a screen that offers what would resolve it.
     """
+
+    failed = Signal(object)
 
     def __init__(self, title: str, parent: QWidget | None = None,
                  ok_text: str | None = None) -> None:
@@ -196,6 +199,7 @@ class FormDialog(QDialog):
     def _failed(self, error: CustosError) -> None:
         self.ok_button.setEnabled(True)
         self.show_error(error)
+        self.failed.emit(error)
         if self.secrets and getattr(error, "field", None) not in self.fields:
             self.secrets[0].setFocus()
 

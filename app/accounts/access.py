@@ -72,6 +72,9 @@ def pending_for_admin(session: Session) -> list[PendingAccount]:
 
 
 def _grant(session: Session, username: str, keys: FieldKeys, via: str) -> frozenset[str]:
+    from app.compliance.staff import require_agreement
+
+    require_agreement(session, username, via)  # agreements are never deleted: no race
     db = session.db
     with db.write() as conn:  # the write lock also serialises edits of the ring
         row = _user_row(conn, username)

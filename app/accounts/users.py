@@ -159,7 +159,11 @@ def disable_user(session: Session, username: str) -> None:
 
 @requires(Permission.ACCOUNTS_MANAGE)
 def enable_user(session: Session, username: str, password: str) -> None:
-    """Re-enable with a new temporary password (the old slot is gone)."""
+    """Re-enable with a new temporary password (the old slot is gone); an account that
+    reads customer data only with its signed confidentiality agreement on record."""
+    from app.compliance.staff import require_agreement
+
+    require_agreement(session, username, "enable")
     db = session.db
     with db.write() as conn:
         row = _existing(conn, username)

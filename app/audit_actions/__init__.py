@@ -25,6 +25,7 @@ from app.audit_actions import (
     partners,
     records,
     reviews,
+    staff,
     system,
 )
 from app.audit_actions.model import LABELS, Action, Group
@@ -35,7 +36,7 @@ ACTIONS: dict[str, Action] = {a.code: a for a in (*customers.ENTRIES, *records.E
                                                   *system.ENTRIES, *assessments.ENTRIES,
                                                   *evidence.ENTRIES, *reviews.ENTRIES,
                                                   *breaches.ENTRIES, *notice.ENTRIES,
-                                                  *partners.ENTRIES)}
+                                                  *partners.ENTRIES, *staff.ENTRIES)}
 
 
 class UnknownAction(ValueError):

@@ -36,6 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
         "idle_lock_minutes": N_("Lock after idle minutes"), "branch_name": N_("Branch name"),
         "branch_address": N_("Branch address"), "privacy_contact": N_("Privacy contact"),
         "request_due_days": N_("Days to answer a request"),
+        "training_every_months": N_("Months between two trainings"),
         "backup_destinations": N_("Backup folders"), "backup_daily_time": N_("Daily backup time"),
         "backup_keep_daily": N_("Daily backups kept"),
         "backup_keep_weekly": N_("Weekly backups kept"),
@@ -54,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "number_guessing": N_("number guessing"), "rollback": N_("older database"),
         "breach_due_soon": N_("breach deadline near"),
         "breach_overdue": N_("breach deadline passed"),
+        "training_due": N_("training overdue"),
     },
     "Report": {
         "cases": N_("Monthly service-case report"), "requests": N_("Rights-requests report"),

@@ -39,6 +39,7 @@ DATA_ITEMS = {
 }
 CHECK_DUE_DAYS = 365   # a partner not checked for a year shows red
 EXPIRY_WARNING_DAYS = 30
+MAX_DOCUMENT_BYTES = 50 << 20  # a scanned agreement; anything larger is the wrong file
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,30 @@ def items_text(items: str, lang: str) -> str:
     return sep.join(translate(DATA_ITEMS[i], lang) for i in items.split(",") if i in DATA_ITEMS)
 
 
-def file_digest(path: Path | str) -> tuple[str, str]:
-    """(file name, SHA-256) of the signed agreement; the file itself is not kept."""
+def file_digest(path: Path | str, field: str = "agreement") -> tuple[str, str]:
+    """(file name, SHA-256) of a signed agreement, read in pieces up to MAX_DOCUMENT_BYTES;
+    the file itself is not kept."""
     path = Path(path)
+    digest, size = hashlib.sha256(), 0
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            while piece := f.read(1 << 20):
+                size += len(piece)
+                if size > MAX_DOCUMENT_BYTES:
+                    raise ValidationError(_("The signed agreement {name} is larger than "
+                                            "{limit} MB: is it the right file?").format(
+                        name=path.name, limit=MAX_DOCUMENT_BYTES >> 20), field=field)
+                digest.update(piece)
+    except FileNotFoundError:
+        raise ValidationError(_("There is no file {name}.").format(name=str(path)),
+                              field=field) from None
     except OSError:
         raise ValidationError(_("The signed agreement {name} cannot be read.").format(
-            name=path.name), field="agreement") from None
-    if not data:
+            name=path.name), field=field) from None
+    if not size:
         raise ValidationError(_("The signed agreement {name} is empty.").format(
-            name=path.name), field="agreement")
-    return path.name, hashlib.sha256(data).hexdigest()
+            name=path.name), field=field)
+    return path.name, digest.hexdigest()
 
 
 def partner_row(conn, name: str):

@@ -44,6 +44,8 @@ RULES: dict[str, str] = {
     "breach_due_soon": N_("Personal-data breach {number}: its notifications are due by {due}"),
     "breach_overdue": N_("Personal-data breach {number}: its notifications were due by {due} "
                          "and are not all done"),
+    "training_due": N_("Training on the protection of customer data was due on {due} (last "
+                       "attended: {last})"),
 }
 
 DEFAULTS: dict[str, dict] = {
@@ -60,6 +62,7 @@ DEFAULTS: dict[str, dict] = {
     "self_review": {},
     "breach_due_soon": {},
     "breach_overdue": {},
+    "training_due": {},
 }
 
 def thresholds(conn) -> dict[str, dict]:

@@ -107,6 +107,35 @@ def partners(conn, first, last, lang, names) -> Section:
               [tr("Date"), tr("Kind"), tr("Partner"), tr("What"), tr("By")], table, "")])
 
 
+STAFF_KINDS = {"training": N_("training held"), "due": N_("training overdue"),
+               "no_agreement": N_("no confidentiality agreement")}
+
+
+def staff(conn, first, last, lang, names) -> Section:
+    from app.compliance.staff import period_summary
+
+    tr, rows = _tr(lang), period_summary(conn, first, last)
+    table = []
+    for r in rows:
+        if r.kind == "training":
+            detail = tr("{topic} ({count} attendees)").format(topic=r.topic, count=r.attendees)
+        elif r.kind == "due":
+            detail = tr("last training: {day}").format(day=r.last or tr("never"))
+        else:
+            detail = tr("reads customer data")
+        who = "" if r.kind == "training" else name_of(names, r.who)  # the trainee's
+        table.append([r.day, tr(STAFF_KINDS[r.kind]), who, detail])
+    due = sum(1 for r in rows if r.kind == "due")
+    missing = sum(1 for r in rows if r.kind == "no_agreement")
+    return ([(tr("Training sessions held"), sum(1 for r in rows if r.kind == "training")),
+             (tr("Trainings due at the month's end"), due),
+             (tr("Accounts without a confidentiality agreement"), missing)],
+            [(tr("Staff confidentiality and training"),
+              [tr("Date"), tr("What"), tr("Person"), tr("Detail")], table,
+              "" if rows else tr("No training was held or due in this month, and every "
+                                 "account reading customer data has its agreement."))])
+
+
 REVIEW_KINDS = {"signed": N_("review signed"), "due": N_("review overdue"),
                 "never_reviewed": N_("never reviewed"),
                 "waiting_alert": N_("alert about a manager's own actions, still open")}
@@ -178,4 +207,4 @@ def backups(conn, first, last, lang, names) -> Section:
 
 
 # The parts, in the order the report shows them.
-PARTS = (breaches, assessments, partners, reviews, notices, backups)
+PARTS = (breaches, assessments, partners, staff, reviews, notices, backups)

@@ -56,6 +56,7 @@ class Permission(StrEnum):
     ACCESS_GRANT = "access.grant"
     COMPLIANCE = "compliance"
     REVIEW_DECISIONS = "compliance.review_decisions"
+    STAFF_RECORDS = "compliance.staff"
 
     @property
     def label(self) -> str:
@@ -93,6 +94,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.COMPLIANCE: frozenset({M}),                # the branch's compliance file
     # Permission reviews: the manager decides, the administrator carries the changes out.
     Permission.REVIEW_DECISIONS: frozenset({M, D}),
+    # Staff agreements and training: the administrator who sets up an account records the
+    # agreement it needs before its access is approved; a manager may too.
+    Permission.STAFF_RECORDS: frozenset({M, D}),
 }
 
 # The customer-data domain keys (store/fields.py) each role's key-ring slot holds: the
@@ -108,7 +112,7 @@ ROLE_DOMAINS: dict[Role, frozenset[str]] = {
 KEYLESS = frozenset({
     Permission.RETENTION_CONFIGURE, Permission.AUDIT_VERIFY, Permission.ACCOUNTS_MANAGE,
     Permission.KEYS_MANAGE, Permission.BACKUPS, Permission.SECURITY_SETTINGS,
-    Permission.BRANCH_SETTINGS, Permission.OWN_ACCOUNT,
+    Permission.BRANCH_SETTINGS, Permission.OWN_ACCOUNT, Permission.STAFF_RECORDS,
 })
 
 
@@ -145,6 +149,7 @@ _PERMISSION_LABELS = {
     Permission.ACCESS_GRANT: N_("approve an account's access to customer data"),
     Permission.COMPLIANCE: N_("keep the branch's compliance file"),
     Permission.REVIEW_DECISIONS: N_("see permission reviews and their decisions"),
+    Permission.STAFF_RECORDS: N_("record staff confidentiality agreements and training"),
 }
 
 

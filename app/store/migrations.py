@@ -654,9 +654,45 @@ BEGIN SELECT RAISE(ABORT, 'the disclosure register is append-only'); END;
 """
 
 # 14d. staff: confidentiality agreements and training (app/compliance/staff.py)
-# ---
-# ---
+# An account's signed agreement (its file's name and SHA-256, not the file) and the training
+# sessions with their attendees are kept as recorded: never changed nor deleted.
 V14_STAFF = """
+CREATE TABLE staff_agreement (
+    id INTEGER NOT NULL PRIMARY KEY,
+    username TEXT NOT NULL,
+    signed_on TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX staff_agreement_by_user ON staff_agreement (username, signed_on);
+CREATE TABLE training_session (
+    id INTEGER NOT NULL PRIMARY KEY,
+    held_on TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX training_session_by_day ON training_session (held_on);
+CREATE TABLE training_attendee (
+    session_id INTEGER NOT NULL REFERENCES training_session (id),
+    username TEXT NOT NULL,
+    PRIMARY KEY (session_id, username)
+);
+CREATE INDEX training_attendee_by_user ON training_attendee (username);
+CREATE TRIGGER staff_agreement_no_update BEFORE UPDATE ON staff_agreement
+BEGIN SELECT RAISE(ABORT, 'confidentiality agreements are kept as recorded'); END;
+CREATE TRIGGER staff_agreement_no_delete BEFORE DELETE ON staff_agreement
+BEGIN SELECT RAISE(ABORT, 'confidentiality agreements are kept as recorded'); END;
+CREATE TRIGGER training_session_no_update BEFORE UPDATE ON training_session
+BEGIN SELECT RAISE(ABORT, 'training records are kept as recorded'); END;
+CREATE TRIGGER training_session_no_delete BEFORE DELETE ON training_session
+BEGIN SELECT RAISE(ABORT, 'training records are kept as recorded'); END;
+CREATE TRIGGER training_attendee_no_update BEFORE UPDATE ON training_attendee
+BEGIN SELECT RAISE(ABORT, 'training records are kept as recorded'); END;
+CREATE TRIGGER training_attendee_no_delete BEFORE DELETE ON training_attendee
+BEGIN SELECT RAISE(ABORT, 'training records are kept as recorded'); END;
 """
 
 # 14e. permission reviews (app/compliance/reviews.py)

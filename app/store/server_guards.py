@@ -138,8 +138,11 @@ GUARDS: dict[str, Rule] = {
             f"{MANAGER} OR NEW.acknowledged_by IS NULL OR NOT {own('NEW.acknowledged_by')})"
             f" THEN {_refuse('only a manager acknowledges an alert, once, as themselves')};"
             " END IF;")),
-    # The staff file's tables, when they come, are one line each here, e.g.
-    # "staff_agreement": Rule(insert=holds("manager", "admin"), update=holds(...), ...).
+    # The staff file (app/compliance/staff.py): agreements and trainings are recorded by a
+    # manager or an administrator and kept as recorded (no update, no delete).
+    "staff_agreement": Rule(insert=holds("manager", "admin")),
+    "training_session": Rule(insert=holds("manager", "admin")),
+    "training_attendee": Rule(insert=holds("manager", "admin")),
 }
 
 # The owner (custos init, upgrade, migrate-to-server, restore) and a superuser: not bound.

@@ -194,6 +194,8 @@ def index_sql(index: IndexDef) -> str:
 SIGNED_REVIEW = "a signed permission review can no longer be changed"
 REVIEW_SIGNED = ("(SELECT signed_at FROM permission_review WHERE id = OLD.review_id) "
                  "IS NOT NULL")
+KEPT_AGREEMENT = "confidentiality agreements are kept as recorded"
+KEPT_TRAINING = "training records are kept as recorded"
 TRIGGERS = {
     "audit_event_no_update": ("audit_event", "BEFORE UPDATE",
                               f"{_raise('the audit log is append-only')};"),
@@ -265,6 +267,12 @@ TRIGGERS = {
                              f"{_raise('the disclosure register is append-only')};"),
     "disclosure_no_delete": ("disclosure", "BEFORE DELETE",
                              f"{_raise('the disclosure register is append-only')};"),
+    # Staff (app/compliance/staff.py): agreements and training kept as recorded.
+    **{f"{table}_no_{op.lower()}": (table, f"BEFORE {op}", f"{_raise(sentence)};")
+       for table, sentence in (("staff_agreement", KEPT_AGREEMENT),
+                               ("training_session", KEPT_TRAINING),
+                               ("training_attendee", KEPT_TRAINING))
+       for op in ("UPDATE", "DELETE")},
 }
 DEFINERS = {"consent_event_no_update"}  # writes where staff may not (the note's history)
 # Tables no one may empty wholesale (TRUNCATE skips row triggers).
@@ -312,7 +320,8 @@ APPEND_ONLY = {"audit_event": "SELECT, INSERT", "consent_event": "SELECT, INSERT
                "impact_assessment": "SELECT, INSERT, UPDATE",
                "breach_notice": "SELECT, INSERT",
                "partner_agreement": "SELECT, INSERT", "partner_check": "SELECT, INSERT",
-               "disclosure": "SELECT, INSERT"}
+               "disclosure": "SELECT, INSERT", "staff_agreement": "SELECT, INSERT",
+               "training_session": "SELECT, INSERT", "training_attendee": "SELECT, INSERT"}
 # Meta entries no staff login changes: the database's identity, the chain's key and base
 # (custos_expire_audit writes the base), and the proofs of the customer-data keys, which
 # are written once each (keyroot:*, keynext:*) and never changed.

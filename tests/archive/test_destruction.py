@@ -12,6 +12,7 @@ from app import accounts
 from app.accounts import access
 from app.archive import destruction, loans, registry, transfers
 from app.archive.model import BatchStatus
+from app.demo import sign_confidentiality
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.security.roles import Role
 
@@ -172,6 +173,7 @@ def test_four_eyes_and_roles(archive, manager, counter, expired):
 def test_proposer_cannot_approve_even_with_both_roles(login, db_path, expired, manager):
     admin = login(Role.ADMIN)
     accounts.add_user(admin, "both", [Role.ARCHIVE, Role.MANAGER], "both-roles-password-1")
+    sign_confidentiality(admin, "both")
     both = accounts.login(db_path, "both", "both-roles-password-1")
     accounts.change_own_password(both, "both-roles-password-1", "both-own-password-1")
     accounts.logout(both)

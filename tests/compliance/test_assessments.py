@@ -13,6 +13,7 @@ from app import accounts, audit
 from app.accounts import access
 from app.compliance import assessments as pia
 from app.compliance.assessment_model import Draft, Risk, Standing, parse_risk, split_items
+from app.demo import sign_confidentiality
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.security.roles import Role
 from app.store import schema
@@ -42,6 +43,7 @@ def second_manager(db_path, login):
         conn.execute(schema.user.update().where(schema.user.c.username == "manager2")
                      .values(must_change_password=0))
         audit.append(conn, admin.db, actor="admin", action="test.passwords_kept")
+    sign_confidentiality(admin, "manager2")
     access.approve_access(login(Role.MANAGER), "manager2")
     return accounts.login(db_path, "manager2", SECOND_PW)
 

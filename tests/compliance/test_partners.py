@@ -18,6 +18,7 @@ from app.compliance import disclosures, export_approvals, partners
 from app.compliance.partner_tables import disclosure, export_approval
 from app.customers.consents import record_consent
 from app.customers.editing import NewCustomer, create_customer
+from app.demo import sign_confidentiality
 from app.errors import Conflict, PermissionDenied
 from app.exports.xlsx import export_list
 from app.rights import answers, copies, requests
@@ -183,6 +184,7 @@ def _second_manager(db_path, recovery_code) -> None:
     try:
         accounts.add_user(admin, "manager2", [Role.MANAGER], PASSWORDS[Role.MANAGER])
         _passwords_kept(admin)
+        sign_confidentiality(admin, "manager2")
         access.approve_with_recovery(admin, "manager2", recovery_code)
     finally:
         accounts.logout(admin)

@@ -6,29 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from openpyxl import load_workbook
 
-from app.cli import main
 from app.security.roles import Role
 
-from ..conftest import PASSWORDS
 from .test_partners import new_customer
 
 YEAR = date.today().year
-
-
-@pytest.fixture
-def run(db_path, monkeypatch, capsys):
-    """run(role, *argv) -> (exit code, stdout, stderr) as that role."""
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
-
-    def _run(role: Role, *argv: str):
-        monkeypatch.setenv("CUSTOS_PASSWORD", PASSWORDS[role])
-        code = main([*argv, "--db", str(db_path), "--user", role.value])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-    return _run
 
 
 def test_partners_disclosures_and_exports_from_the_command_line(run, login, tmp_path):

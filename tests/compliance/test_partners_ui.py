@@ -17,10 +17,10 @@ from app.compliance import export_approvals
 from app.security.roles import Role
 from ui.compliance import partners as ui_partners
 from ui.compliance.partners import PartnersPage
-from ui.compliance.section import ComplianceSection
 from ui.language import apply_language
 from ui.worker import idle_tasks
 
+from .screens import open_part
 from .test_partners import new_customer
 
 pytestmark = pytest.mark.file_only
@@ -58,19 +58,8 @@ def _press(qtbot, page, buttons: dict, key: str):
     return page.child
 
 
-KEPT: list = []  # the sections under test, alive until the next test
-
-
 def _page(qtbot, session) -> PartnersPage:
-    KEPT.clear()
-    section = ComplianceSection(session)
-    KEPT.append(section)
-    qtbot.addWidget(section)
-    section.resize(1200, 720)
-    section.show()
-    page = section.show_part("partners")
-    qtbot.waitUntil(idle_tasks, timeout=10_000)
-    return page
+    return open_part(qtbot, session, "partners")
 
 
 def _shot(widget, name: str) -> None:

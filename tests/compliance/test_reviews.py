@@ -11,6 +11,7 @@ from app import accounts, audit
 from app.accounts import users
 from app.accounts.tasks import Place, admin_tasks
 from app.compliance import reviews
+from app.demo import sign_confidentiality
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.oversight import review as oversight
 from app.security.roles import Role
@@ -186,6 +187,7 @@ def _second_manager_ready(manager, admin):
         conn.execute(schema.user.update().where(schema.user.c.username == "manager2")
                      .values(must_change_password=0))
         audit.append(conn, admin.db, actor="admin", action="test.passwords_kept")
+    sign_confidentiality(admin, "manager2")
     access.approve_access(manager, "manager2")
 
 

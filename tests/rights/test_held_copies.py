@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from app import accounts
 from app.accounts import access
 from app.cli import main
+from app.demo import sign_confidentiality
 from app.errors import Conflict, PermissionDenied
 from app.rights import answers, copies, requests
 from app.rights.tables import artefact_content, request_artefact
@@ -78,6 +79,7 @@ def test_release_needs_a_view_of_exactly_these_bytes(login, db_path, customer_no
     accounts.add_user(admin, "boss2", [Role.MANAGER], PASSWORDS[Role.MANAGER])
     with admin.db.write() as conn:
         conn.execute(schema.user.update().values(must_change_password=0))
+    sign_confidentiality(admin, "boss2")
     accounts.logout(admin)
     access.approve_access(manager, "boss2")  # its customer-data keys (sealed mode)
     other = accounts.login(db_path, "boss2", PASSWORDS[Role.MANAGER])

@@ -16,6 +16,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from app import accounts
 from app.accounts import access
+from app.demo import sign_confidentiality
 from app.errors import Conflict, LoginFailed
 from app.security.roles import Role
 from app.store import sealing
@@ -166,6 +167,7 @@ def test_a_new_account_waits_for_a_manager_and_a_reset_puts_it_back(db_path, mon
     path = make_database(db_path.parent / "new.custos")
     admin = accounts.login(path, "admin", ADMIN_PW)
     accounts.add_user(admin, "clerk2", ["counter"], "clerk2-password-long")
+    sign_confidentiality(admin, "clerk2")
     assert [p.username for p in access.pending_for_admin(admin)] == ["clerk2"]
     ring = KeyRing.load(keyring_path(path))
     assert ring.domains_of("clerk2") == frozenset()

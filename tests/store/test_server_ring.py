@@ -17,6 +17,7 @@ import pytest
 
 from app import accounts, audit, keys
 from app.accounts import access
+from app.demo import sign_confidentiality
 from app.errors import DatabaseBusy, LoginFailed, ValidationError
 from app.security.roles import Role
 from app.store import server, server_ring
@@ -116,6 +117,7 @@ def test_an_own_password_change_writes_its_own_slot_only_and_keeps_the_old(where
 def test_a_manager_approves_a_clerk_by_adding_grants_to_its_slot(where):
     admin = accounts.login(where, "admin", ADMIN_PW)
     accounts.add_user(admin, "clerk2", [Role.ARCHIVE], "clerk2-password")
+    sign_confidentiality(admin, "clerk2")
     accounts.logout(admin)
     clerk = accounts.login(where, "clerk2", "clerk2-password")
     accounts.change_own_password(clerk, "clerk2-password", "clerk2-password-2")

@@ -42,7 +42,9 @@ def main(out: Path) -> None:
     admin = accounts.login(path, "admin", "admin-password")
     accounts.add_user(admin, "li.na", [Role.MANAGER], "manager-password", "李娜")
     from app.accounts.access import approve_with_recovery
+    from app.demo import sign_confidentiality
 
+    sign_confidentiality(admin, "li.na")
     approve_with_recovery(admin, "li.na", created.recovery_code)
     accounts.add_user(admin, "zhou.yi", [Role.COUNTER], "temporary-password", "周一")
     accounts.add_user(admin, "wu.lei", [Role.ARCHIVE], "temporary-password", "吴磊")

@@ -40,10 +40,12 @@ def approve_everyone(admin, recovery_code: str) -> None:
     keys, approved with the recovery code as a new branch's first manager would be."""
     from app.accounts import access
     from app.accounts.users import list_users
+    from app.demo import sign_confidentiality
     from app.security import Role
 
     for user in list_users(admin):
         if Role.ADMIN not in user.roles:
+            sign_confidentiality(admin, user.username)
             access.approve_with_recovery(admin, user.username, recovery_code)
 
 
@@ -62,3 +64,37 @@ def branch_database(path: Path, users: dict, password: Callable[[str], str]) -> 
         conn.execute(schema.user.update().values(must_change_password=0))
     approve_everyone(admin, created.recovery_code)
     accounts.logout(admin)
+
+
+def shoot_in_both_languages(build: Callable[[Path], Path],
+                            shoot: Callable[[Path, Path, str], None]) -> None:
+    """A screenshot script's main: OUT_DIR from the command line, the program's look and its
+    sections, a branch made by `build(folder)`, then `shoot(db, out, language)` in English
+    and in Chinese."""
+    import sys
+    import tempfile
+
+    from ui.app import prepare_application
+    from ui.sections import register_capabilities
+
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    prepare_application()
+    load_translations()
+    register_capabilities()
+    with tempfile.TemporaryDirectory() as folder:
+        db = build(Path(folder))
+        for language in ("en", "zh_CN"):
+            shoot(db, out, language)
+
+
+def open_window(path: Path, user: str, password: str):
+    """(session, main window) of `user`, at the size the screenshots are taken."""
+    from app import accounts
+    from ui.main_window import MainWindow
+
+    session = accounts.login(path, user, password)
+    window = MainWindow(session)
+    window.resize(1300, 860)
+    window.show()
+    return session, window

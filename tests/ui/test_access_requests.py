@@ -5,6 +5,7 @@ banner of an account that waits, and the login's progress through the sealing pa
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from app import accounts
 from app.accounts.access import pending_accounts
 from app.accounts.login import load_ring
 from app.customers.editing import NewCustomer, create_customer
+from app.demo import sign_confidentiality
 from app.security import Role
 from app.store import sealing
 from app.store.fields import pending_sentence
@@ -46,6 +48,7 @@ def _add_clerk(login, name: str = "zoe", role: Role = Role.COUNTER,
                own_password: bool = True) -> None:
     admin = login(Role.ADMIN)
     accounts.add_user(admin, name, [role], "temporary-password", display_name="周一")
+    sign_confidentiality(admin, name)
     if own_password:
         _choose_own_password(admin.db.path, name)
 
@@ -130,9 +133,30 @@ def test_the_first_manager_is_approved_with_the_recovery_code(qtbot, new_databas
     assert "Traceback" not in dialog.error.text()
     dialog.code.setText(new_database.recovery_code)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_workers()  # refused: no signed confidentiality agreement, and the form is offered
+    assert dialog.isVisible() and "custos staff agreement mia" in dialog.error.text()
+    assert "mia" in section.status.text() and section.agreement_offer.isVisible()
+    dialog.reject()
+    signed = new_database.path.parent / "mia.pdf"
+    signed.write_bytes(b"signed by mia")
+    qtbot.mouseClick(section.agreement_offer, Qt.MouseButton.LeftButton)
+    form = section.agreement_offer.dialog
+    assert form is not None and form.person.currentData() == "mia"
+    form.file.setText(str(signed))
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_workers()
+    assert not section.agreement_offer.isVisible()  # the form closed (and is gone)
+    assert "agreement of mia was recorded" in section.status.text()
+    row = _column(section.table, 0).index("mia")
+    assert section.table.item(row, 6).text() == date.today().isoformat()  # Agreement signed
+    qtbot.mouseClick(section.recovery_button, Qt.MouseButton.LeftButton)
+    dialog = [d for d in section.findChildren(RecoveryApprovalDialog) if d.isVisible()][0]
+    dialog.code.setText(new_database.recovery_code)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.code.text() == ""
     wait_workers()
-    qtbot.waitUntil(lambda: "mia" in section.status.text())
+    qtbot.waitUntil(lambda: "mia" in section.status.text() and "read" in
+                    section.status.text())
     assert load_ring(new_database.path).domains_of("mia") == {"names", "identity"}
     row = _column(section.table, 0).index("mia")
     assert section.table.item(row, 3).text() == "Account active"

@@ -7,15 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.compliance import disclosures, export_approvals, partners
 from app.compliance.partner_register import register_pdf
 from app.compliance.partners import PartnerView, check_overdue, items_text
 from app.i18n import N_, _, current_language
 from app.security import Permission, Session
+from ui.compliance.page import ListingPage, button_bar
 from ui.compliance.partner_dialogs import (
     AddPartnerDialog,
     AgreementDialog,
@@ -29,9 +29,8 @@ from ui.compliance.section import Tab
 from ui.customers.common import fill_table, local, read_only_table, selected_row
 from ui.dialogs import hint_label
 from ui.oversight.common import AMBER, RED
-from ui.rights.common import ask_save_path, save_bytes
+from ui.rights.common import ask_save_path
 from ui.sections.common import set_status
-from ui.worker import run_in_background
 
 STATES = {"waiting": N_("waiting"), "approved": N_("approved"), "declined": N_("declined"),
           "used": N_("written"), "lapsed": N_("lapsed")}
@@ -58,34 +57,15 @@ def _load(session: Session) -> Listing:
                    export_approvals.current_export_limit(session))
 
 
-def _buttons(layout: QVBoxLayout, spec) -> dict[str, QPushButton]:
-    bar = QHBoxLayout()
-    bar.addStretch(1)
-    out = {}
-    for key, text, slot in spec:
-        button = QPushButton(text)
-        button.setObjectName(key)
-        button.clicked.connect(slot)
-        bar.addWidget(button)
-        out[key] = button
-    layout.addLayout(bar)
-    return out
-
-
-class PartnersPage(QWidget):
+class PartnersPage(ListingPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.listing = Listing([], [], [], export_approvals.DEFAULT_LIMIT)
-        self.child: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         layout.addWidget(self.pages, 1)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.hide()
         layout.addWidget(self.status)
         self._partners_page()
         self._disclosures_page()
@@ -112,7 +92,7 @@ class PartnersPage(QWidget):
             stretch=1)
         self.partner_table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.partner_table, 1)
-        self.partner_buttons = _buttons(layout, [
+        self.partner_buttons = button_bar(layout, [
             ("addPartner", _("Register a partner…"), self.add_partner),
             ("newAgreement", _("New agreement…"), self.new_agreement),
             ("recordCheck", _("Record a check…"), self.record_check),
@@ -126,7 +106,7 @@ class PartnersPage(QWidget):
             _("Time"), _("Customer"), _("Partner"), _("Data given"), _("Why"), _("Basis"),
             _("By")], stretch=4)
         layout.addWidget(self.disclosure_table, 1)
-        self.disclosure_buttons = _buttons(layout, [
+        self.disclosure_buttons = button_bar(layout, [
             ("disclose", _("Record a disclosure…"), self.disclose)])
 
     def _exports_page(self) -> None:
@@ -137,25 +117,18 @@ class PartnersPage(QWidget):
             _("Rows"), _("Why")], stretch=7)
         self.export_table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.export_table, 1)
-        self.export_buttons = _buttons(layout, [
+        self.export_buttons = button_bar(layout, [
             ("requestExport", _("Ask for approval…"), self.request_export),
             ("approveExport", _("Approve…"), lambda: self.decide(True)),
             ("declineExport", _("Decline…"), lambda: self.decide(False)),
             ("exportLimit", _("Size…"), self.set_limit)])
 
-    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
-        super().showEvent(event)
-        self.refresh()
-
     # -- the lists --------------------------------------------------------------------
 
-    def refresh(self, sentence: str = "") -> None:
-        session = self.session
-        run_in_background(self, lambda _p: _load(session), lambda found: self._show(
-            found, sentence), lambda error: set_status(self.status, error, ok=False),
-            show_after_ms=None)
+    def load(self) -> Listing:
+        return _load(self.session)
 
-    def _show(self, listing: Listing, sentence: str) -> None:
+    def show_listing(self, listing: Listing, sentence: str) -> None:
         self.listing = listing
         self._fill_partners(listing.partners)
         lang = current_language()
@@ -209,19 +182,12 @@ class PartnersPage(QWidget):
 
     # -- actions --------------------------------------------------------------------
 
-    def _open(self, dialog, sentence: str):
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.refresh(sentence))
-        self.child = dialog
-        dialog.open()
-        return dialog
-
     def add_partner(self):
-        return self._open(AddPartnerDialog(self.session, self), _("The partner was registered."))
+        return self.open_form(AddPartnerDialog(self.session, self), _("The partner was registered."))
 
     def _for_partner(self, kind, sentence: str):
         chosen = self.selected_partner()
-        return None if chosen is None else self._open(kind(self.session, chosen, self),
+        return None if chosen is None else self.open_form(kind(self.session, chosen, self),
                                                       sentence)
 
     def new_agreement(self):
@@ -237,31 +203,27 @@ class PartnersPage(QWidget):
 
     def write_register(self, target) -> None:
         session, lang = self.session, current_language()
-        run_in_background(
-            self, lambda _p: save_bytes(target, register_pdf(session, lang)),
-            lambda _none: set_status(self.status, _("The register was saved to {file}.")
-                                     .format(file=str(target)), ok=True),
-            lambda error: set_status(self.status, error, ok=False), label=_("Saving…"))
+        self.write_pdf(target, lambda: register_pdf(session, lang))
 
     def disclose(self):
-        return self._open(DiscloseDialog(self.session, self.listing.partners, self),
+        return self.open_form(DiscloseDialog(self.session, self.listing.partners, self),
                           _("The disclosure was recorded."))
 
     def request_export(self):
-        return self._open(RequestExportDialog(self.session, self),
+        return self.open_form(RequestExportDialog(self.session, self),
                           _("Your request waits for a manager's approval."))
 
     def decide(self, approve: bool):
         chosen = self.selected_approval()
         if chosen is None:
             return None
-        return self._open(DecideExportDialog(self.session, chosen.number, approve, self),
+        return self.open_form(DecideExportDialog(self.session, chosen.number, approve, self),
                           _("Export {number} was approved.").format(number=chosen.number)
                           if approve else _("Export {number} was declined.").format(
                               number=chosen.number))
 
     def set_limit(self):
-        return self._open(LimitDialog(self.session, self.listing.limit, self),
+        return self.open_form(LimitDialog(self.session, self.listing.limit, self),
                           _("The size was saved."))
 
 

@@ -37,6 +37,7 @@ from app.i18n import _
 from app.security import Role, Session
 from app.security.roles import domains_for
 from app.store.fields import pending_sentence
+from ui.compliance.staff_dialogs import AgreementOffer
 from ui.dialogs import FormDialog, hint_label
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
@@ -106,6 +107,9 @@ class AccessRequestsSection(QWidget):
         self.refresh_button.clicked.connect(lambda: self.refresh())
         row.addWidget(self.approve_button)
         row.addWidget(self.refresh_button)
+        # After a refusal for lack of a signed confidentiality agreement: record it here.
+        self.agreement_offer = AgreementOffer(session, self._agreement_recorded)
+        row.addWidget(self.agreement_offer)
         row.addStretch(1)
         layout.addLayout(row)
         self.status = QLabel()
@@ -147,6 +151,7 @@ class AccessRequestsSection(QWidget):
             return
         session, username = self.session, account.username
         self.approve_button.setEnabled(False)
+        self.agreement_offer.hide()
         run_in_background(self, lambda _p: approve_access(session, username),
                           lambda _r: self._approved(username), self._failed,
                           label=_("Approving…"))
@@ -158,7 +163,13 @@ class AccessRequestsSection(QWidget):
 
     def _failed(self, sentence: CustosError) -> None:
         set_status(self.status, sentence, ok=False)
+        self.agreement_offer.arm(sentence)
         self._update_buttons()
+
+    def _agreement_recorded(self, username: str) -> None:
+        self.refresh(keep=username)
+        set_status(self.status, _("The agreement of {user} was recorded: approve their "
+                                  "access now.").format(user=username), ok=True)
 
 
 class RecoveryApprovalDialog(FormDialog):

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 from app.accounts import UserInfo, disable_user, list_users
 from app.accounts.access import pending_for_admin
 from app.clock import local_text
+from app.compliance import staff
 from app.errors import CustosError
 from app.i18n import _
 from app.security import Role, Session
+from ui.compliance.staff_dialogs import AgreementOffer
 from ui.dialogs import FormDialog, ask, hint_label
 from ui.sections.access import RecoveryApprovalDialog
 from ui.sections.common import section_title, set_status
@@ -68,10 +70,13 @@ class UsersSection(QWidget):
                              (self.recovery_button, self._approve_with_recovery)):
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        # After a refusal for lack of a signed confidentiality agreement: record it here.
+        self.agreement_offer = AgreementOffer(session, self._agreement_recorded)
+        buttons.addWidget(self.agreement_offer)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-        self.table = QTableWidget(0, 6)
+        self.table = QTableWidget(0, 7)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -79,7 +84,7 @@ class UsersSection(QWidget):
         self.table.verticalHeader().hide()
         self.table.setHorizontalHeaderLabels([
             _("Username"), _("Display name"), _("Roles"), _("Status"), _("Last login"),
-            _("Created")])
+            _("Created"), _("Agreement signed")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -115,11 +120,16 @@ class UsersSection(QWidget):
         except CustosError:
             self.pending = set()
         self.pending_hint.setVisible(bool(self.pending))
+        try:  # the day each signed their confidentiality agreement
+            signed = {x.username: x.agreement_on for x in staff.list_staff(self.session)}
+        except CustosError:
+            signed = {}
         self.table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
             cells = (user.username, user.display_name, roles_text(user),
                      status_text(user, user.username in self.pending),
-                     local_text(user.last_login_at), local_text(user.created_at))
+                     local_text(user.last_login_at), local_text(user.created_at),
+                     signed.get(user.username) or _("none"))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if user.disabled:
@@ -151,7 +161,18 @@ class UsersSection(QWidget):
     def _open(self, dialog: FormDialog, done_sentence: str, keep: str | None) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._changed(done_sentence, keep))
+        dialog.failed.connect(self._refused)
+        self.agreement_offer.hide()
         dialog.open()
+
+    def _refused(self, error: CustosError) -> None:
+        """A refusal the section can help with: the sentence, and the agreement's form."""
+        if self.agreement_offer.arm(error):
+            set_status(self.status, error, ok=False)
+
+    def _agreement_recorded(self, username: str) -> None:
+        self._changed(_("The agreement of {user} was recorded.").format(user=username),
+                      username)
 
     def _disabled(self, username: str) -> None:
         self._changed(_("{user} was disabled.").format(user=username), username)

@@ -24,11 +24,9 @@ from app.compliance.breach_notices import notify  # noqa: E402
 from app.security import Role  # noqa: E402
 from app.settings import set_branch_details  # noqa: E402
 from tests.compliance.people import add_customers  # noqa: E402
-from tests.ui.shots import branch_database, load_translations, pump, save  # noqa: E402
-from ui.app import prepare_application  # noqa: E402
+from tests.ui.shots import branch_database, pump, save, shoot_in_both_languages  # noqa: E402
 from ui.language import apply_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.sections import register_capabilities  # noqa: E402
 from ui.worker import idle_tasks  # noqa: E402
 
 USERS = {"manager": ("王经理", Role.MANAGER), "counter": ("李娜", Role.COUNTER)}
@@ -106,17 +104,7 @@ def shoot(db: Path, out: Path, language: str, folder: Path) -> None:
     accounts.logout(counter)
 
 
-def main() -> None:
-    out = Path(sys.argv[1])
-    out.mkdir(parents=True, exist_ok=True)
-    prepare_application()
-    load_translations()
-    register_capabilities()
-    with tempfile.TemporaryDirectory() as folder:
-        db = build(Path(folder))
-        for language in ("en", "zh_CN"):
-            shoot(db, out, language, Path(folder))
-
-
 if __name__ == "__main__":
-    main()
+    with tempfile.TemporaryDirectory() as scratch:
+        shoot_in_both_languages(
+            build, lambda db, out, language: shoot(db, out, language, Path(scratch)))

@@ -20,7 +20,7 @@ from app.compliance.breach_deadlines import raise_due_alerts, read_deadlines, ur
 from app.compliance.breach_tables import breach, breach_customer, breach_notice
 from app.compliance.tiles import ComplianceTile
 from app.customers.tables import customer
-from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
 from app.security.guard import requires
 from app.security.roles import Permission
@@ -178,8 +178,9 @@ def report_incident(session: Session, detected: str, summary: str, customers=(),
     they see only its number, never the register. Customers are named only by those who
     may find customers (an administrator describes what happened instead)."""
     if customers and not session.can(Permission.CUSTOMER_FIND):
-        raise PermissionDenied(_("Your role does not find customers: describe the incident "
-                                 "and the manager links the customers it affects."))
+        raise ValidationError(_("Your role does not find customers: describe the incident "
+                                "and the manager links the customers it affects."),
+                              field="customers")
     return _insert(session, detected, summary, customers, what_happened, None,
                    "breach.reported")
 

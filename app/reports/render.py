@@ -70,8 +70,10 @@ def to_pdf(report: Report) -> bytes:
         story.append(Paragraph(esc(t.heading), st["h1"]))
         if t.note:
             story.append(Paragraph(esc(t.note), st["small"]))
-        story.append(table(t.headers, t.rows) if t.rows else
-                     Paragraph(esc(tr("Nothing in this period.")), st["body"]))
+        if t.rows:
+            story.append(table(t.headers, t.rows))
+        elif not t.note:  # a note of its own says what the empty table means
+            story.append(Paragraph(esc(tr("Nothing in this period.")), st["body"]))
     return build(story, PageFrame(report.branch, report.title, report.generated_by,
                                   report.generated_at, report.language, report.period))
 

@@ -35,7 +35,7 @@ def test_init_prints_recovery_code_once(tmp_path, env, capsys):
     assert main(["init", "--db", str(tmp_path / "n.custos"), "--admin", "boss"]) == 1
 
 
-def test_user_commands(db_path, env, capsys):
+def test_user_commands(db_path, env, capsys, tmp_path):
     env.setenv("CUSTOS_PASSWORD", ADMIN_PW)
     env.setenv("CUSTOS_NEW_PASSWORD", "new-user-password")
     base = ["--db", str(db_path), "--user", "admin"]
@@ -49,7 +49,7 @@ def test_user_commands(db_path, env, capsys):
     assert main(["user", "enable", "eve", *base]) == 1  # no signed agreement on record
     err = capsys.readouterr().err
     assert "already disabled" in err and "custos staff agreement eve" in err
-    signed = db_path.parent / "eve.pdf"
+    signed = tmp_path / "eve.pdf"
     signed.write_bytes(b"signed by eve")
     assert main(["staff", "agreement", "eve", "--signed", "2026-01-05", "--document",
                  str(signed), *base]) == 0
@@ -101,7 +101,7 @@ def test_demo_command_through_the_real_entry_point(tmp_path):
     assert all(len(r) == 3 and len(r[2]) >= 10 for r in rows)
 
 
-def test_access_pending_and_a_managers_approval(db_path, login, env, capsys):
+def test_access_pending_and_a_managers_approval(db_path, login, env, capsys, tmp_path):
     """An administrator adds a clerk; in a sealed database the clerk waits for a manager's
     approval (listed by `access pending`), then finds customers like any counter clerk."""
     from app.customers.editing import NewCustomer, create_customer
@@ -120,7 +120,7 @@ def test_access_pending_and_a_managers_approval(db_path, login, env, capsys):
     env.setenv("CUSTOS_PASSWORD", ADMIN_PW)
     env.setenv("CUSTOS_NEW_PASSWORD", "temporary-password")
     assert main(["user", "add", "zoe", "--role", "counter", *base, "--user", "admin"]) == 0
-    signed = db_path.parent / "zoe.pdf"
+    signed = tmp_path / "zoe.pdf"
     signed.write_bytes(b"signed by zoe")
     assert main(["staff", "agreement", "zoe", "--signed", "2026-01-05", "--document",
                  str(signed), *base, "--user", "admin"]) == 0

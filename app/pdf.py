@@ -210,6 +210,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]],
 PAGE_TEXT_WIDTH = A4[0] - 36 * mm - 12
 CELL_PADDING = 16                  # reportlab's left and right padding of a cell, and a little
 CJK_WORD = 4                       # characters of a Chinese word kept on one line
+SAMPLED_ROWS = 200                 # rows measured for the widths (fitted_widths)
 LONG_TEXT = 200                    # a longer text wraps rather than widen its column further
 
 
@@ -225,8 +226,9 @@ def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]],
                   size: float) -> list[str]:
     """Each column's share of the page ("12.50%", resolved by reportlab against the room
     there is): every column at least as wide as its widest word, the room left given to
-    the columns whose texts are longer."""
-    texts = [[str(h) for h in header]] + [[str(v) for v in r] for r in rows]
+    the columns whose texts are longer. Measured on the first SAMPLED_ROWS rows: a month's
+    access log runs to thousands, and its later rows are of the same kinds."""
+    texts = [[str(h) for h in header]] + [[str(v) for v in r] for r in rows[:SAMPLED_ROWS]]
     columns = list(zip(*texts, strict=False))
     least = [max(_unbreakable(c, size) for c in cells) + CELL_PADDING for cells in columns]
     want = [max(least[i], min(max(stringWidth(c, FONT, size) for c in cells), LONG_TEXT)

@@ -63,6 +63,16 @@ def _row(page, username: str) -> int:
     return [page.table.item(r, 1).text() for r in range(page.table.rowCount())].index(username)
 
 
+def _sign_through_the_offer(qtbot, section, tmp_path) -> None:
+    """Click the refusal's "Record agreement…" and record zoe's signed file in its form."""
+    qtbot.mouseClick(section.agreement_offer, Qt.MouseButton.LeftButton)
+    form = section.agreement_offer.dialog
+    signed = tmp_path / "zoe.pdf"
+    signed.write_bytes(b"signed by zoe")
+    form.file.setText(str(signed))
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+
+
 def test_both_roles_that_keep_staff_records_see_the_tab(login):
     for role, shown in ((Role.MANAGER, True), (Role.ADMIN, True), (Role.COUNTER, False),
                         (Role.ARCHIVE, False)):
@@ -129,12 +139,7 @@ def test_approval_is_refused_without_an_agreement_and_its_form_offered(qtbot, lo
     wait_workers()
     assert "zoe has no signed confidentiality agreement" in section.status.text()
     assert section.agreement_offer.isVisible() and section.table.rowCount() == 1
-    qtbot.mouseClick(section.agreement_offer, Qt.MouseButton.LeftButton)
-    form = section.agreement_offer.dialog
-    signed = tmp_path / "zoe.pdf"
-    signed.write_bytes(b"signed by zoe")
-    form.file.setText(str(signed))
-    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    _sign_through_the_offer(qtbot, section, tmp_path)
     wait_workers()
     assert "approve their access now" in section.status.text()
     qtbot.mouseClick(section.approve_button, Qt.MouseButton.LeftButton)
@@ -188,12 +193,7 @@ def test_enabling_again_is_refused_on_the_users_screen_which_offers_the_form(
     assert "custos staff agreement zoe" in section.status.text()
     assert section.agreement_offer.isVisible()
     dialog.reject()
-    qtbot.mouseClick(section.agreement_offer, Qt.MouseButton.LeftButton)
-    form = section.agreement_offer.dialog
-    signed = tmp_path / "zoe.pdf"
-    signed.write_bytes(b"signed by zoe")
-    form.file.setText(str(signed))
-    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    _sign_through_the_offer(qtbot, section, tmp_path)
     wait_workers()
     row = [u.username for u in section.users].index("zoe")
     assert section.table.item(row, 6).text() == date.today().isoformat()

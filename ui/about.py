@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import __version__, crashlog
 from app.i18n import _
+from ui.lifetime import delete_on_close
 
 
 def about_text() -> str:
@@ -19,6 +20,6 @@ def show_about(parent: QWidget | None) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Information, _("About Custos"), about_text(),
                       QMessageBox.StandardButton.Ok, parent)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    delete_on_close(box)
     box.open()
     return box

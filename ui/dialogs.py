@@ -29,6 +29,7 @@ from app.i18n import _
 from app.security import Session
 from app.security.passwords import policy_text
 from ui.fields import FieldMarks, error_label
+from ui.lifetime import delete_on_close
 from ui.worker import run_in_background
 
 __all__ = ["FormDialog", "SearchField", "ask", "error_label", "hint_label", "password_field",
@@ -38,7 +39,7 @@ __all__ = ["FormDialog", "SearchField", "ask", "error_label", "hint_label", "pas
 def _message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, sentence: str
              ) -> QMessageBox:
     box = QMessageBox(icon, title, sentence, QMessageBox.StandardButton.Ok, parent)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    delete_on_close(box)
     box.open()
     return box
 
@@ -59,7 +60,7 @@ def ask(parent: QWidget | None, question: str, yes_text: str,
     yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    delete_on_close(box)
     box.finished.connect(lambda _result: on_yes() if box.clickedButton() is yes else None)
     box.open()
     return box

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QHeaderView, QTreeView, QWidget
 
+from ui.lifetime import delete_later
+
 
 def open_file(parent: QWidget | None, title: str, start: str, filters: str) -> str:
     return _ask(QFileDialog(parent, title, start, filters))
@@ -45,4 +47,4 @@ def _ask(dialog: QFileDialog) -> str:
             return ""
         return dialog.selectedFiles()[0]
     finally:
-        dialog.deleteLater()
+        delete_later(dialog)

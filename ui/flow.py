@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.accounts import logout
@@ -19,6 +19,7 @@ from app.i18n import _
 from app.security import Session
 from ui import places
 from ui.dialogs import ChangePasswordDialog, show_error
+from ui.lifetime import delete_later, delete_on_close
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.wizard import FirstRunWizard
@@ -62,7 +63,7 @@ class SessionFlow(QObject):
         box.finished.connect(lambda _result: self.finished.emit())
 
     def _show(self, dialog: QWidget) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         self.dialog = dialog
         dialog.show()
         dialog.raise_()
@@ -130,7 +131,7 @@ class SessionFlow(QObject):
             self.window = None
         window.end_session()
         window.close()
-        window.deleteLater()
+        delete_later(window)
 
     def _switch(self, old: MainWindow, new_session: Session) -> None:
         self._retire(old)

@@ -27,6 +27,7 @@ from app.i18n import _
 from app.security import Session
 from app.store.memory import wipe
 from ui.dialogs import error_label, hint_label, password_field
+from ui.lifetime import delete_on_close
 from ui.worker import run_in_background
 
 # Windows worth showing again after unlock; popups, menus and tooltips are only closed.
@@ -235,7 +236,7 @@ class ScreenLock(QObject):
             return
         dialog = LoginDialog(self.session.db.path, demo=self.demo,
                              allow_other_database=False, parent=self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         self.login_dialog = dialog
         dialog.accepted.connect(lambda: self._switch(dialog.session))
         dialog.open()

@@ -39,6 +39,7 @@ from ui import places
 from ui.dialogs import error_label, hint_label, password_field
 from ui.files import open_file
 from ui.language import apply_language
+from ui.lifetime import delete_on_close
 from ui.worker import run_in_background
 
 
@@ -282,7 +283,7 @@ class LoginDialog(QDialog):
         from ui.recovery import RecoveryDialog
 
         dialog = RecoveryDialog(self.db_path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self._recovered(dialog.result_value))
         dialog.open()
 
@@ -310,7 +311,7 @@ class LoginDialog(QDialog):
 
         known = places.note_text(self.db_path) if is_server(self.db_path) else None
         dialog = ServerDialog(known or "", self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.use_database(dialog.result_value))
         dialog.open()
 
@@ -318,7 +319,7 @@ class LoginDialog(QDialog):
         from ui.wizard import FirstRunWizard
 
         wizard = FirstRunWizard(parent=self, offer_server=False)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(wizard)
         wizard.accepted.connect(lambda: self._created(wizard))
         wizard.open()
 

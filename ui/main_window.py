@@ -6,7 +6,7 @@ the window only asks for it through its signals and ends its own session when cl
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget
 
@@ -18,6 +18,7 @@ from ui import places
 from ui.about import show_about
 from ui.dialogs import ChangePasswordDialog, show_info
 from ui.idle import LOCK_KEY, IdleWatcher
+from ui.lifetime import delete_on_close
 from ui.lock import LockPage, ScreenLock
 from ui.navigation import Workspace
 from ui.style import WINDOW_SIZE
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
 
     def change_password(self) -> None:
         dialog = ChangePasswordDialog(self.session, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: show_info(self, _("Your password was changed.")))
         dialog.open()
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from app.errors import CustosError
 from app.i18n import _
+from ui.lifetime import delete_later
 
 Report = Callable[[str, bool], None]  # (sentence, ok)
 
@@ -35,7 +36,7 @@ def choose_and_print(parent: QWidget, title: str,
     dialog.setWindowTitle(title)
     # The printer must live until the dialog answers: the lambda keeps it.
     dialog.accepted.connect(lambda: print_to(printer))
-    dialog.finished.connect(lambda _result: dialog.deleteLater())
+    dialog.finished.connect(lambda _result: delete_later(dialog))
     QDialog.open(dialog)
     return dialog
 

@@ -21,6 +21,7 @@ from shiboken6 import isValid
 from app.crashlog import explained
 from app.errors import CustosError
 from app.i18n import _
+from ui.lifetime import delete_later
 
 Progress = Callable[[int, int], bool]
 Failed = Callable[[CustosError], None]
@@ -167,7 +168,7 @@ class Task(QObject):
         if self._dialog is not None and isValid(self._dialog):
             self._dialog.finished_work = True
             self._dialog.close()
-            self._dialog.deleteLater()
+            delete_later(self._dialog)
         self._dialog = None
         _running.discard(self)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -39,6 +38,7 @@ from ui.archive.common import (
 from ui.archive.destruction_tab import batch_headers, batch_rows
 from ui.archive.dialogs import NoteDialog
 from ui.archive.transfers_tab import transfer_headers, transfer_rows
+from ui.lifetime import delete_on_close
 from ui.sections.common import section_title, set_status
 from ui.staff import names_for
 from ui.worker import run_in_background
@@ -163,7 +163,7 @@ class ApprovalsSection(QWidget):
         dialog = NoteDialog(title(item), intro(item),
                             _("Approve") if approve else _("Refuse"),
                             _("Note (optional):") if approve else _("Why:"), call(item), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         sentence = done(item)
         dialog.accepted.connect(lambda: (set_status(self.status, sentence, ok=True),
                                          self.refresh()))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -56,6 +55,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import NoteDialog
 from ui.dialogs import hint_label
 from ui.fields import FieldMarks
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.staff import StaffPicker, names_for
 from ui.style import TAB_MARGINS
@@ -343,7 +343,7 @@ class BorrowTab(QWidget):
                             _("The request is withdrawn; the file stays in the archive."),
                             _("Cancel request"), _("Note (optional):"),
                             lambda note: cancel_loan(session, loan_id, note), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: (set_status(
             self.waiting_status, _("Loan {loan} was cancelled.").format(loan=loan_id), ok=True),
             self.refresh()))

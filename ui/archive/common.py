@@ -27,6 +27,7 @@ from app import clock
 from app.accounts.names import StaffNames
 from app.errors import CustosError
 from app.i18n import _
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.worker import run_in_background
 
@@ -195,7 +196,7 @@ def show_pdf(parent: QWidget, make: Callable[[], bytes], title: str, suggested_n
 
     def opened(data: bytes) -> None:
         dialog = PreviewDialog(data, title, suggested_name, parent=parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.open()
 
     run_in_background(parent, lambda _p: make(), opened, say(status),

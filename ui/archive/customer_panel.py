@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -21,6 +20,7 @@ from ui.archive.common import (
 )
 from ui.archive.dialogs import RequestLoanDialog
 from ui.dialogs import hint_label
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
@@ -87,7 +87,7 @@ class CustomerFilesPanel(QWidget):
         if chosen is None:
             return
         dialog = RequestLoanDialog(self.session, chosen, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         number = chosen.file_no
         dialog.accepted.connect(lambda: (set_status(
             self.status, _("Your request for file {number} went to the archive (loan "

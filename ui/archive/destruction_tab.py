@@ -34,6 +34,7 @@ from ui.archive.common import (
 )
 from ui.archive.dialogs import RecordDestructionDialog
 from ui.dialogs import ask, hint_label
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.staff import names_for
 from ui.style import TAB_MARGINS
@@ -195,7 +196,7 @@ class DestructionTab(QWidget):
             return
         dialog = RecordDestructionDialog(self.session, batch.batch_no, len(batch.file_nos),
                                          self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         number = batch.batch_no
         dialog.accepted.connect(lambda: (set_status(
             self.status, _("The destruction of batch {batch} is on record; print its record "

@@ -45,6 +45,7 @@ from ui.archive.common import (
 )
 from ui.archive.dialogs import MoveDialog, NoteDialog, RequestLoanDialog, RetentionDialog
 from ui.dialogs import FormDialog
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.staff import names_for
 from ui.worker import run_in_background
@@ -211,7 +212,7 @@ class FileDetail(QWidget):
 
     def _open(self, dialog: FormDialog, sentence: str) -> None:
         number = self.paper.file_no if self.paper else ""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: (self.changed.emit(number),
                                          set_status(self.status, sentence, ok=True)))
         dialog.open()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -51,6 +50,7 @@ from ui.archive.common import (
 from ui.archive.dialogs import NoteDialog, note_box
 from ui.dialogs import hint_label
 from ui.fields import FieldMarks
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.staff import names_for
 from ui.style import TAB_MARGINS
@@ -243,7 +243,7 @@ class ReturnTab(QWidget):
     def _note_dialog(self, title: str, intro: str, ok_text: str, prompt: str,
                      call: Callable[[str], object], sentence: str) -> None:
         dialog = NoteDialog(title, intro, ok_text, prompt, call, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self._after(sentence)(None))
         dialog.open()
 

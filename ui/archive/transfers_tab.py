@@ -3,7 +3,6 @@ open transfers, and complete an approved one on the day the file leaves."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -34,6 +33,7 @@ from ui.archive.common import (
 )
 from ui.archive.dialogs import CompleteTransferDialog
 from ui.fields import FieldMarks
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.staff import names_for
 from ui.style import TAB_MARGINS
@@ -147,7 +147,7 @@ class TransfersTab(QWidget):
         if chosen is None:
             return
         dialog = CompleteTransferDialog(self.session, chosen.id, chosen.file_no, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         number = chosen.file_no
         dialog.accepted.connect(lambda: (set_status(
             self.list_status, _("File {number} was transferred; its record stays.").format(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -53,6 +53,7 @@ from ui.backups.panels import DestinationsPanel, SchedulePanel, StatusPanel
 from ui.backups.restore_dialog import RestoreDialog, run_restore
 from ui.backups.scheduler import ensure_scheduler
 from ui.dialogs import hint_label
+from ui.lifetime import delete_on_close
 from ui.sections.common import section_title, set_status
 from ui.worker import Progress, run_in_background
 
@@ -345,7 +346,7 @@ class BackupsSection(QWidget):
         if entry is None or entry.manifest is None:
             return None
         dialog = RestoreDialog(self.session, entry.path, entry.manifest, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(self._restore_confirmed)  # bound: see KeysSection._replaced
         self.restore_dialog = dialog
         dialog.open()

@@ -30,6 +30,7 @@ from app.security import Session
 from ui.backups.common import MARGINS, card, status_label
 from ui.dialogs import FormDialog, ask, hint_label, show_error, show_info
 from ui.first_run import keep_safe_text
+from ui.lifetime import delete_on_close
 from ui.recovery_sheet import print_sheet, save_as_pdf
 from ui.sections.common import section_title, set_status
 from ui.worker import Failed, run_in_background
@@ -245,7 +246,7 @@ class KeysSection(QWidget):
 
     def rotate_data(self) -> None:
         dialog = DataKeyRotationDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: set_status(self.data_status, _(
             "The customer-data keys were rotated; old copies of the key ring open nothing "
             "written since."), ok=True))
@@ -273,7 +274,7 @@ class KeysSection(QWidget):
     def _replaced(self, code: str) -> None:
         self.replace_button.setEnabled(True)
         dialog = RecoveryCodeDialog(code, self.session.db.path.name, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         # A bound method, not a lambda holding `self`: deleting the dialog must not drop the
         # last reference to its parent while Qt is still destroying it.
         dialog.finished.connect(self._code_stored)

@@ -32,6 +32,7 @@ from ui.backups.common import (
     status_label,
 )
 from ui.dialogs import FormDialog, ask, hint_label
+from ui.lifetime import delete_on_close
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
 
@@ -207,7 +208,7 @@ class RetentionSection(QWidget):
         if rule is None:
             return None
         dialog = RuleDialog(self.session, rule, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         # A bound method, not a lambda holding `self` (see KeysSection._replaced).
         dialog.accepted.connect(self._rule_changed)
         self.rule_dialog = dialog

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -25,6 +24,7 @@ from ui.compliance.assessment_dialog import AssessmentDialog
 from ui.compliance.section import Tab
 from ui.customers.common import fill_table, read_only_table, selected_row
 from ui.dialogs import ask, hint_label
+from ui.lifetime import delete_on_close
 from ui.oversight.common import GREEN, RED
 from ui.rights.common import ask_save_path
 from ui.sections.common import set_status
@@ -150,7 +150,7 @@ class AssessmentsTab(QWidget):
         chosen = self.chosen_activity()
         dialog = AssessmentDialog(self.session, known_activities(self.session),
                                   chosen.activity if chosen else "", self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.refresh(_(
             "Impact assessment {number} recorded; it awaits a manager's approval.").format(
                 number=dialog.result_value.id)))

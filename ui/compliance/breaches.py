@@ -3,7 +3,6 @@ buttons that record, complete, notify and close an incident (a manager's work)."
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -22,6 +21,7 @@ from ui.compliance.breach_dialogs import (
 from ui.compliance.section import Tab
 from ui.customers.common import fill_table, read_only_table, selected_row
 from ui.dialogs import hint_label
+from ui.lifetime import delete_on_close
 from ui.sections.common import set_status
 from ui.worker import run_in_background
 
@@ -146,7 +146,7 @@ class BreachesTab(QWidget):
     # -- actions ------------------------------------------------------------------------
 
     def _open(self, dialog, done: str | None) -> QWidget:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         if done is not None:
             dialog.accepted.connect(lambda: self.refresh(done))
         self.child = dialog

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from app.security import Session
+from ui.lifetime import delete_on_close
 from ui.rights.common import save_bytes
 from ui.sections.common import set_status
 from ui.worker import run_in_background
@@ -62,7 +62,7 @@ class ListingPage(QWidget):
 
     def open_form(self, dialog, sentence: str):
         """Open `dialog` over the page; once it is done the listing is read again."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.refresh(sentence))
         self.child = dialog
         dialog.open()

@@ -5,7 +5,6 @@ incident puts it on record at once."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -13,12 +12,13 @@ from app.i18n import _
 from app.security import Permission, Session
 from ui.compliance.breach_dialogs import BreachDialog
 from ui.dialogs import show_info
+from ui.lifetime import delete_on_close
 
 
 def open_report(session: Session, parent: QWidget) -> BreachDialog:
     """A manager records in full; anyone else reports what they know."""
     dialog = BreachDialog(session, manager=session.can(Permission.COMPLIANCE), parent=parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    delete_on_close(dialog)
     dialog.accepted.connect(lambda: show_info(parent, _(
         "Thank you. The incident is on record as number {number}; the manager sees it in "
         "the compliance file.").format(number=dialog.result_value)))

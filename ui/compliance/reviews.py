@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -32,6 +31,7 @@ from ui.compliance.review_dialogs import DecisionDialog, ScheduleDialog, roles_t
 from ui.compliance.section import Tab
 from ui.customers.common import fill_table, read_only_table, selected_row
 from ui.dialogs import ask, hint_label
+from ui.lifetime import delete_on_close
 from ui.rights.preview import PreviewDialog
 from ui.sections.common import set_status
 from ui.worker import run_in_background
@@ -217,7 +217,7 @@ class ReviewsTab(QWidget):
     # -- actions ---------------------------------------------------------------------------
 
     def _open(self, dialog: QWidget) -> QWidget:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         self.child = dialog
         dialog.open()
         return dialog

@@ -28,6 +28,7 @@ from app.i18n import _
 from app.security import Permission, Session
 from ui.customers.common import date_field, iso
 from ui.dialogs import FormDialog
+from ui.lifetime import delete_on_close
 
 
 def _person(line: StaffLine) -> str:
@@ -160,7 +161,7 @@ class AgreementOffer(QPushButton):
         user = self.user
         dialog = AgreementDialog(self.session, staff.list_staff(self.session), user,
                                  self.window())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: (self.hide(), self.after(user)))
         self.dialog = dialog
         dialog.open()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.customers.model import CaseKind, CaseRecord, CaseStatus
@@ -21,6 +21,7 @@ from ui.customers.common import (
     read_only_table,
     selected_row,
 )
+from ui.lifetime import delete_on_close
 from ui.staff import names_for
 
 
@@ -127,7 +128,7 @@ class CaseList(QWidget):
                 _("Case {number} was moved to {status}.").format(
                     number=case.case_no,
                     status=case_status_label(dialog.target.currentData() or ""))))
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            delete_on_close(dialog)
             dialog.open()
 
     def reassign(self) -> None:
@@ -137,5 +138,5 @@ class CaseList(QWidget):
             dialog.accepted.connect(lambda: self.changed.emit(
                 _("Case {number} was assigned to {user}.").format(
                     number=case.case_no, user=dialog.assignee.currentText().strip())))
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            delete_on_close(dialog)
             dialog.open()

@@ -24,6 +24,7 @@ from ui.customers.case_list import CaseList
 from ui.customers.loading import CustomerView
 from ui.customers.page import CustomerPage
 from ui.customers.purpose import CustomerOpener
+from ui.lifetime import delete_later
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
 
@@ -146,7 +147,7 @@ class CasesSection(QWidget):
         if page is not None and isValid(page):
             page.revealed.clear()
             self.stack.removeWidget(page)
-            page.deleteLater()
+            delete_later(page)
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt's name
         super().showEvent(event)

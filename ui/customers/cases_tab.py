@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from app.customers.cases import list_cases
@@ -13,6 +12,7 @@ from app.i18n import _
 from app.security import Permission
 from ui.customers.case_dialogs import NewCaseDialog
 from ui.customers.case_list import CaseList
+from ui.lifetime import delete_on_close
 from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
@@ -43,7 +43,7 @@ class CasesTab(QWidget):
 
     def new_case(self) -> None:
         dialog = NewCaseDialog(self.session, self.page.customer_no, self.services, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.refresh(
             _("Case {number} was opened.").format(number=dialog.result_value),
             dialog.result_value))

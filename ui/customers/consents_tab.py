@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.customers.consents import ConsentEvent, consent_history, record_consent
@@ -21,6 +20,7 @@ from ui.customers.common import (
     read_only_table,
     selected_row,
 )
+from ui.lifetime import delete_on_close
 from ui.staff import names_for
 from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
@@ -131,7 +131,7 @@ class ConsentsTab(QWidget):
         if purpose is None:
             purpose = ConsentPurpose.MARKETING.value
         dialog = ConsentDialog(self.session, self.page.customer_no, granted, purpose, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.refresh(
             _("The consent was recorded.") if granted else _("The withdrawal was recorded.")))
         dialog.open()

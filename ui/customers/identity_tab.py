@@ -22,6 +22,7 @@ from app.security import Permission
 from ui.customers.common import local
 from ui.customers.identity_dialog import RectifyDialog
 from ui.customers.reveal import RevealDialog, RevealedValues
+from ui.lifetime import delete_on_close
 from ui.staff import names_for
 from ui.style import TAB_MARGINS
 
@@ -184,7 +185,7 @@ class IdentityTab(QWidget):
 
     def reveal(self, field: RevealField) -> None:
         dialog = RevealDialog(self.session, self.page.customer_no, field, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self._revealed(dialog, field))
         dialog.open()
 
@@ -204,6 +205,6 @@ class IdentityTab(QWidget):
         if self.identity is None:
             return
         dialog = RectifyDialog(self.session, self.identity, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.page.reload(_("The identity was corrected.")))
         dialog.open()

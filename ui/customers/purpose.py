@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
 from app.customers.model import Purpose
@@ -19,6 +19,7 @@ from app.i18n import _
 from app.security import Session
 from ui.customers.common import FieldFormDialog
 from ui.customers.loading import CustomerView, load_customer, try_load
+from ui.lifetime import delete_on_close
 from ui.worker import run_in_background
 
 
@@ -112,7 +113,7 @@ class CustomerOpener(QObject):
             self.opened.emit(view)
             return
         dialog = PurposeDialog(self.session, customer_no, name, suggested, self.widget)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.opened.emit(dialog.result_value))
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog

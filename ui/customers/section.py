@@ -41,6 +41,7 @@ from ui.customers.new_customer import NewCustomerDialog
 from ui.customers.page import CustomerPage
 from ui.customers.purpose import CustomerOpener
 from ui.dialogs import hint_label
+from ui.lifetime import delete_later, delete_on_close
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
 
@@ -289,13 +290,13 @@ class CustomersSection(QWidget):
         if page is not None and isValid(page):
             page.revealed.clear()
             self.stack.removeWidget(page)
-            page.deleteLater()
+            delete_later(page)
 
     def new_customer(self) -> None:
         if not self.session.can(Permission.CUSTOMER_EDIT):
             return
         dialog = NewCustomerDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self._created(dialog.result_value))
         dialog.open()
 

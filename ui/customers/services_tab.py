@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.customers.model import ServiceKind, ServiceRecord, ServiceStatus
@@ -30,6 +29,7 @@ from ui.customers.common import (
     yuan,
 )
 from ui.dialogs import ask, hint_label
+from ui.lifetime import delete_on_close
 from ui.style import TAB_MARGINS
 from ui.worker import run_in_background
 
@@ -177,7 +177,7 @@ class ServicesTab(QWidget):
                                       and service.status == ServiceStatus.SUSPENDED)
 
     def _dialog(self, dialog: FieldFormDialog, sentence: str) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self.page.reload(sentence))
         dialog.open()
 

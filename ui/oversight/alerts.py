@@ -3,7 +3,6 @@ how many events of evidence — waiting for a manager to look and acknowledge th
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +21,7 @@ from app.oversight.review import list_alerts
 from app.security import Session
 from ui.customers.common import fill_table, read_only_table, selected_row
 from ui.dialogs import FormDialog, hint_label
+from ui.lifetime import delete_on_close
 from ui.oversight.alert_dialogs import AcknowledgeDialog, EvidenceDialog, ThresholdsDialog
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
@@ -142,7 +142,7 @@ class AlertsSection(QWidget):
     # -- actions ------------------------------------------------------------------------
 
     def _open(self, dialog: QWidget) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         self.child = dialog
         dialog.open()
 

@@ -26,6 +26,7 @@ from app.imports.kinds import KINDS, Field
 from app.imports.run import ImportResult
 from ui.customers.common import fill_table, read_only_table
 from ui.dialogs import error_label, hint_label
+from ui.lifetime import delete_later
 
 KIND_LABELS = {"customers": N_("Customers"), "services": N_("Services"),
                "consumption": N_("Consumption"), "cases": N_("Cases")}
@@ -169,7 +170,7 @@ class MappingPage(QWidget):
         while self.fields.count():
             item = self.fields.takeAt(0)
             if item.widget() is not None:
-                item.widget().deleteLater()
+                delete_later(item.widget())
         self.combos = {}
         for n, field in enumerate(KINDS[kind]):
             combo = QComboBox()

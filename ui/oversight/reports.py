@@ -23,6 +23,7 @@ from app.i18n import N_, _, current_language
 from app.reports.service import TITLES, report_pdf, write_report
 from app.security import Session
 from ui.dialogs import hint_label
+from ui.lifetime import delete_on_close
 from ui.oversight.common import last_month
 from ui.rights.common import ask_save_path, language_combo
 from ui.rights.preview import PreviewDialog
@@ -142,7 +143,7 @@ class ReportsSection(QWidget):
         data, title = built
         dialog = PreviewDialog(data, f"{title} — {period}", f"{name}-{period}.pdf",
                                parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         self.preview = dialog
         dialog.open()
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.errors import CustosError
 from app.i18n import _
 from ui.dialogs import hint_label
+from ui.lifetime import delete_later
 from ui.printing import PrintFailed, choose_and_print, print_on
 from ui.rights.common import ask_save_path, save_bytes
 from ui.rights.pdf_pages import page_count, render_page, render_pages
@@ -126,7 +127,7 @@ class PreviewDialog(QDialog):
         while self.page_labels:
             label = self.page_labels.pop()
             self.sheet_layout.removeWidget(label)
-            label.deleteLater()
+            delete_later(label)
         for image in images:
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(ratio)

@@ -30,6 +30,7 @@ from app.rights.model import LEGACY_BASES, Category, LegalBasis, RegisterEntry, 
 from app.rights.register import register_entries, update_entry
 from app.security import Permission, Session
 from ui.dialogs import error_label, hint_label
+from ui.lifetime import delete_on_close
 from ui.rights.common import ask_save_path, text_box
 from ui.rights.preview import PreviewDialog
 from ui.rights.register_dialogs import BranchDetailsDialog, NoticeLanguageDialog
@@ -215,7 +216,7 @@ class RegisterSection(QWidget):
         layout.addWidget(self.status)
 
     def _open(self, dialog: QWidget) -> QWidget:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         self.child = dialog
         dialog.open()
         return dialog

@@ -35,6 +35,7 @@ from app.rights.model import Artefact, ArtefactKind, RequestKind, RequestStatus,
 from app.rights.requests import get_request
 from app.security import Session
 from ui.dialogs import hint_label
+from ui.lifetime import delete_later, delete_on_close
 from ui.rights.actions import build_actions, refresh_actions
 from ui.rights.common import (
     ANSWER_STEPS,
@@ -156,7 +157,7 @@ class RequestPage(QDialog):
         while self.facts.count():
             item = self.facts.takeAt(0)
             if item.widget() is not None:
-                item.widget().deleteLater()
+                delete_later(item.widget())
         due = r.due_date
         if self.is_open():
             left = days_left(r.due_date)
@@ -272,7 +273,7 @@ class RequestPage(QDialog):
         return self.show_child(dialog)
 
     def show_child(self, dialog: QDialog) -> QDialog:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         self.child = dialog
         dialog.open()
         return dialog

@@ -24,6 +24,7 @@ from app.errors import CustosError
 from app.i18n import _
 from app.rights.queue import RequestLine, request_counts, request_id_of, request_ids
 from app.security import Session
+from ui.lifetime import delete_on_close
 from ui.rights.intake import IntakeDialog
 from ui.rights.request_list import RequestListModel
 from ui.rights.request_page import RequestPage
@@ -144,7 +145,7 @@ class RequestsSection(QWidget):
 
     def open_request(self, request_no: str) -> RequestPage:
         page = RequestPage(self.session, request_no, self)
-        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(page)
         page.changed.connect(lambda: self.refresh(request_no))
         page.finished.connect(lambda _result: self._page_closed(page))
         self.page = page
@@ -158,7 +159,7 @@ class RequestsSection(QWidget):
 
     def new_request(self) -> IntakeDialog:
         dialog = IntakeDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self._taken(dialog.result_value))
         self.intake = dialog
         dialog.open()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app.clock import local_text
 from app.rights.model import RequestStatus, RightsRequest
+from ui.lifetime import delete_later
 from ui.rights.common import DONE, MUTED, OVERDUE
 from ui.style import ACCENT
 
@@ -26,7 +27,7 @@ class Timeline(QWidget):
         while self.labels:
             label = self.labels.pop()
             self.row.removeWidget(label)
-            label.deleteLater()
+            delete_later(label)
         while self.row.count():
             self.row.takeAt(0)
         status = RequestStatus(request.status)

@@ -22,6 +22,7 @@ from app.accounts.tasks import Place, Task, admin_tasks
 from app.i18n import _
 from app.security import Session
 from ui.dialogs import hint_label
+from ui.lifetime import delete_later
 from ui.sections.common import section_title, set_status
 from ui.worker import run_in_background
 
@@ -106,7 +107,7 @@ class TasksSection(QWidget):
         self.status.hide()
         for card in self.cards:
             self.list.removeWidget(card)
-            card.deleteLater()
+            delete_later(card)
         self.cards = [TaskCard(task, self.go_to) for task in tasks]
         for index, card in enumerate(self.cards):
             self.list.insertWidget(index, card)

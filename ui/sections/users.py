@@ -24,6 +24,7 @@ from app.i18n import _
 from app.security import Role, Session
 from ui.compliance.staff_dialogs import AgreementOffer
 from ui.dialogs import FormDialog, ask, hint_label
+from ui.lifetime import delete_on_close
 from ui.sections.access import RecoveryApprovalDialog
 from ui.sections.common import section_title, set_status
 from ui.sections.user_dialogs import AddUserDialog, RolesDialog, TemporaryPasswordDialog
@@ -159,7 +160,7 @@ class UsersSection(QWidget):
     # -- changes ------------------------------------------------------------------------
 
     def _open(self, dialog: FormDialog, done_sentence: str, keep: str | None) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.accepted.connect(lambda: self._changed(done_sentence, keep))
         dialog.failed.connect(self._refused)
         self.agreement_offer.hide()
@@ -190,7 +191,7 @@ class UsersSection(QWidget):
         dialog.accepted.connect(lambda: self._changed(
             _("{user} was added; they choose their own password at first login.")
             .format(user=dialog.username.text().strip()), dialog.username.text().strip()))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_on_close(dialog)
         dialog.open()
 
     def _roles(self) -> None:

@@ -11,6 +11,7 @@ the demo manager), added once to each dataset: eight counters, not one account e
 from __future__ import annotations
 
 import multiprocessing
+import random
 import statistics
 import time
 import traceback
@@ -82,8 +83,10 @@ def _append(session, picks: list, i: int) -> None:
 WORK = {"search": _search, "open": _open, "append": _append}
 
 
-def _client(where, number: int, work: str, picks: list, rounds: int, barrier, out) -> None:
-    """One client: log in, warm up, wait for the others, then time `rounds` operations."""
+def _client(where, number: int, work: str, picks: list, rounds: int, barrier, out,
+            pace_ms: float = 0.0) -> None:
+    """One client: log in, warm up, wait for the others, then time `rounds` operations,
+    back to back, or (pace_ms) one starting every pace_ms, as a counter PC asks."""
     try:
         name, password = clerk(number)
         session = accounts.login(where, name, password)
@@ -94,7 +97,11 @@ def _client(where, number: int, work: str, picks: list, rounds: int, barrier, ou
                 fn(session, picks, offset + rounds + i)
             barrier.wait()
             began, times = time.perf_counter(), []
+            pace = random.Random(number)
             for i in range(rounds):
+                if pace_ms:  # the next call's turn, jittered so the clients do not march
+                    turn = began + (i + pace.uniform(0.0, 0.5)) * pace_ms / 1000
+                    time.sleep(max(0.0, turn - time.perf_counter()))
                 start = time.perf_counter()
                 fn(session, picks, offset + i)
                 times.append((time.perf_counter() - start) * 1000)
@@ -106,14 +113,14 @@ def _client(where, number: int, work: str, picks: list, rounds: int, barrier, ou
         barrier.abort()
 
 
-def run(where, work: str, clients: int, rounds: int, picks: list | None = None
-        ) -> tuple[list[float], float]:
+def run(where, work: str, clients: int, rounds: int, picks: list | None = None,
+        pace_ms: float = 0.0) -> tuple[list[float], float]:
     """`clients` processes doing `work` `rounds` times each, all at once: every sample (ms)
     and the seconds from the first start to the last finish."""
     ctx = multiprocessing.get_context("spawn")  # no inherited connections or keys
     barrier, out = ctx.Barrier(clients), ctx.Queue()
     procs = [ctx.Process(target=_client, args=(str(where), n, work, picks or [], rounds,
-                                               barrier, out))
+                                               barrier, out, pace_ms))
              for n in range(1, clients + 1)]
     for p in procs:
         p.start()
@@ -150,9 +157,10 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[18]
 
 
-def latencies(where, picks: list, clients: int, rounds: int) -> dict[str, float]:
+def latencies(where, picks: list, clients: int, rounds: int, pace_ms: float = 0.0
+              ) -> dict[str, float]:
     """Search p95 (the seven kinds in turn) and open p95, `clients` at once (ms)."""
-    return {work: p95(run(where, work, clients, rounds, picks)[0])
+    return {work: p95(run(where, work, clients, rounds, picks, pace_ms)[0])
             for work in ("search", "open")}
 
 

@@ -1,7 +1,10 @@
 """The branch server in `make bench` (issue 14): one durable PostgreSQL cluster per size
-(scripts/pgcluster.py, fsync on), kept in .bench/pg-<size>/ and filled once with the demo
-generator as the file datasets are; the bench reaches it over TCP with TLS verify-full
-against the cluster's CA, as a counter PC would. The cluster runs only while the bench does.
+(scripts/pgcluster.py, fsync on), kept in .bench/pg-<size>/ and filled once by moving the
+size's file dataset there with `custos migrate-to-server`, as a one-PC branch moves to its
+server: both stores then hold the very same customers, keys and log, and filling L takes
+minutes (the demo generator writing to the server took 25 minutes at M). The bench reaches
+it over TCP with TLS verify-full against the cluster's CA, as a counter PC would. The
+cluster runs only while the bench does.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -74,11 +79,11 @@ def _fresh_demo(cluster: Cluster, dbname: str, customers: int, seed: int) -> Non
         create_demo(owner, customers=customers, seed=seed)
 
 
-def dataset(cluster: Cluster, customers: int, version: int) -> str:
-    """The demo at `customers` on the cluster (generated once, like the file datasets;
-    a fill that did not finish is made again): its client address."""
+def dataset(cluster: Cluster, source: Path, version: int) -> str:
+    """The file dataset `source` moved to the cluster (once; a move cut short is made
+    again): its client address."""
     mark = cluster.folder / MARK
-    want = {"customers": customers, "version": version, "seed": 2026}
+    want = {"from": source.name, "version": version}
     try:
         done = json.loads(mark.read_text()) == want
     except (OSError, ValueError):
@@ -86,14 +91,28 @@ def dataset(cluster: Cluster, customers: int, version: int) -> str:
     if done and not _upgraded(cluster, DBNAME):
         done = False
     if not done:
-        print(f"generating {customers:,} customers on the server in {cluster.folder} "
-              "(once)…", flush=True)
+        print(f"moving {source.name} to the server in {cluster.folder} "
+              "(custos migrate-to-server, once)…", flush=True)
         start = time.perf_counter()
-        mark.unlink(missing_ok=True)  # a fill cut short is not taken for a dataset
-        _fresh_demo(cluster, DBNAME, customers, 2026)
+        mark.unlink(missing_ok=True)  # a move cut short is not taken for a dataset
+        cluster.dropdb(DBNAME)
+        cluster.createdb(DBNAME)
+        _migrate(cluster, source)
         mark.write_text(json.dumps(want))
-        print(f"  generated in {time.perf_counter() - start:,.0f} s", flush=True)
+        print(f"  moved in {time.perf_counter() - start:,.0f} s", flush=True)
     return client_address(cluster)
+
+
+def _migrate(cluster: Cluster, source: Path) -> None:
+    """As branch IT would: the owner login in PGUSER/PGPASSWORD, the file's administrator's
+    password in CUSTOS_PASSWORD."""
+    env = {**os.environ, "PGUSER": cluster.superuser,
+           "PGPASSWORD": cluster.superuser_password or "", "CUSTOS_PASSWORD": "admin-demo-1"}
+    done = subprocess.run([sys.executable, "-m", "app.cli", "migrate-to-server", "--from",
+                           str(source), "--db", client_address(cluster), "--user", "admin"],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"custos migrate-to-server failed: {done.stderr.strip()[-2000:]}")
 
 
 def _upgraded(cluster: Cluster, dbname: str) -> bool:

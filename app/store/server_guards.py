@@ -8,7 +8,9 @@ are the ones a login cannot step around. One table, GUARDS, says them: per table
 add a row and what a new row must look like, who may change or delete one, and (a trigger,
 which sees the row as it was) which columns only whom may change. Expressions are SQL on
 the row; `holds('manager')` is true for the login of an enabled account holding the role,
-`own('col')` when the column names the login's own account.
+`own('col')` when the column names the login's own account: whoever records something
+(reported_by, sent_by, added_by, recorded_by, checked_by, disclosed_by, assessed_by,
+started_by, updated_by, closed_by) records it in their own name.
 
 The table owner (custos init, upgrade, migrate-to-server, restore) is not bound by them:
 owners bypass row-level security (never FORCEd here) and the column triggers let the owner
@@ -62,7 +64,11 @@ class Rule:
 MANAGER = holds("manager")
 ADMIN = holds("admin")
 ANYONE = "true"
-MANAGERS_ONLY = Rule(insert=MANAGER, update=MANAGER, delete=MANAGER)
+
+def managers_only(recorder: str) -> Rule:
+    """A manager's table; a new row names its manager as who recorded it."""
+    return Rule(insert=f"({MANAGER} AND {own(recorder)})", update=MANAGER, delete=MANAGER)
+
 
 EXPORT_REQUEST = ("kind", "rows_expected", "reason", "requested_by", "requested_at")
 EXPORT_DECISION = ("approved", "decided_by", "decided_at", "decision_note")
@@ -72,29 +78,40 @@ DECISION = ("review_id", "username", "roles_before", "decision", "roles_after", 
 ALERT_RAISED = ("rule", "actor", "created_at", "window_key", "summary")
 ALERT_ACK = ("acknowledged_by", "acknowledged_at", "note")
 OWN_APPROVAL = "an assessment is approved in the approver's own name"
+HANDLED = "an incident is handled and closed in the manager's own name"
 
 GUARDS: dict[str, Rule] = {
     # Anyone reports an incident (breaches.report_incident), born open; a manager handles it.
     "breach": Rule(
-        insert=f"(state = 'open' AND {unset('closed_by', 'closed_at', 'close_reason')})",
-        update=MANAGER, delete=MANAGER),
+        insert=(f"(state = 'open' AND {unset('closed_by', 'closed_at', 'close_reason')} "
+                f"AND {own('reported_by')} AND (updated_by IS NULL OR {own('updated_by')}))"),
+        update=MANAGER, delete=MANAGER,
+        columns=(
+            f"IF {_changed('reported_by', 'reported_at')} THEN "
+            f"{_refuse('an incident stays reported by whoever reported it')}; END IF; "
+            f"IF NEW.updated_by IS NULL OR NOT {own('NEW.updated_by')} OR "
+            f"({_changed('closed_by')} AND NOT {own('NEW.closed_by')}) THEN "
+            f"{_refuse(HANDLED)};"
+            " END IF;")),
     "breach_customer": Rule(insert=ANYONE, update=MANAGER, delete=MANAGER),
-    "breach_notice": Rule(insert=MANAGER),
+    "breach_notice": Rule(insert=f"({MANAGER} AND {own('sent_by')})"),
     # A manager's, born awaiting approval; approved in the approver's own name (another
     # manager approves the assessor's own, unless they are the only one: the program says).
     "impact_assessment": Rule(
-        insert=f"({MANAGER} AND {unset('approved_by', 'approved_at', 'superseded_by', 'superseded_at')})",
+        insert=(f"({MANAGER} AND {own('assessed_by')} AND "
+                f"{unset('approved_by', 'approved_at', 'superseded_by', 'superseded_at')})"),
         update=MANAGER,
         columns=(
             f"IF {_changed('approved_by', 'approved_at', 'sole_manager')} AND "
             f"(NEW.approved_by IS NULL OR NOT {own('NEW.approved_by')}) THEN "
             f"{_refuse(OWN_APPROVAL)}; END IF;")),
-    "partner": MANAGERS_ONLY,
-    "partner_agreement": MANAGERS_ONLY,
-    "partner_check": MANAGERS_ONLY,
+    "partner": managers_only("added_by"),
+    "partner_agreement": managers_only("recorded_by"),
+    "partner_check": managers_only("checked_by"),
     # Counter staff record a disclosure the customer consented to; a legal basis instead
     # of consent is a manager's to claim.
-    "disclosure": Rule(insert=f"({MANAGER} OR ({holds('counter')} AND legal_basis = ''))"),
+    "disclosure": Rule(insert=(f"({own('disclosed_by')} AND ({MANAGER} OR "
+                               f"({holds('counter')} AND legal_basis = '')))")),
     # Whoever exports asks, as themselves; a manager decides, once; the requester alone
     # uses the approval, once.
     "export_approval": Rule(
@@ -114,7 +131,8 @@ GUARDS: dict[str, Rule] = {
             f"{_refuse('only the one who asked uses an approved export, once')}; END IF;")),
     # A manager starts, decides and signs a review (as themselves); it is born unsigned.
     "permission_review": Rule(
-        insert=f"({MANAGER} AND {unset('signed_at', 'signed_by', 'signature_seq')})",
+        insert=(f"({MANAGER} AND {own('started_by')} AND "
+                f"{unset('signed_at', 'signed_by', 'signature_seq')})"),
         update=f"({MANAGER} AND (signed_by IS NULL OR {own('signed_by')}))"),
     # An administrator marks a signed decision carried out, as themselves.
     "review_decision": Rule(
@@ -140,8 +158,8 @@ GUARDS: dict[str, Rule] = {
             " END IF;")),
     # The staff file (app/compliance/staff.py): agreements and trainings are recorded by a
     # manager or an administrator and kept as recorded (no update, no delete).
-    "staff_agreement": Rule(insert=holds("manager", "admin")),
-    "training_session": Rule(insert=holds("manager", "admin")),
+    "staff_agreement": Rule(insert=f"({holds('manager', 'admin')} AND {own('recorded_by')})"),
+    "training_session": Rule(insert=f"({holds('manager', 'admin')} AND {own('recorded_by')})"),
     "training_attendee": Rule(insert=holds("manager", "admin")),
 }
 

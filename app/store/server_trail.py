@@ -35,11 +35,13 @@ TRAIL = "server_change"
 OPERATIONS = "server_operation"
 NOTE_HISTORY = "consent_note_history"
 EXEMPT = ("audit_event",)  # signed and chained: stamped instead of trailed
-# The trail's level, in meta (`server_trail`): 1 was issue 14's first trail, which trusted
-# a transaction setting any login could say; 2 is this one. `custos upgrade` brings a
-# database to it; a login on an older level is refused (accounts/server_init.check_schema).
+# The server's level, in meta (`server_trail`): 1 was issue 14's first trail, which trusted
+# a transaction setting any login could say; 2 is this trail; 3 adds the compliance file's
+# rule that whoever records something records it in their own name (server_guards).
+# `custos upgrade` brings a database to it; a login on an older level is refused
+# (accounts/server_init.check_schema).
 LEVEL_KEY = "server_trail"
-LEVEL = 2
+LEVEL = 3
 # Functions run with a search path no session can put a table in front of (a staff login's
 # own temporary table named like ours, say): the catalogue, then our schema; pg_temp last.
 SAFE_PATH = "pg_catalog, public, pg_temp"

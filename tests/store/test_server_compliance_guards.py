@@ -20,14 +20,14 @@ COUNTER, ARCHIVE, MANAGER, ADMIN = Role.COUNTER, Role.ARCHIVE, Role.MANAGER, Rol
 AT = "'2026-11-01T09:00:00Z'"
 BREACH = ("INSERT INTO breach (detected_at, summary, regulator_due, customers_due, "
           f"reported_by, reported_at{{cols}}) VALUES ({AT}, 'laptop lost', {AT}, {AT}, "
-          f"'counter', {AT}{{vals}})")
+          f"{{who}}, {AT}{{vals}})")
 EXPORT = ("INSERT INTO export_approval (kind, reason, requested_by, requested_at{cols}) "
           f"VALUES ('marketing', 'mailing', {{who}}, {AT}{{vals}})")
 ALERT = ("INSERT INTO alert (rule, actor, created_at, window_key, evidence, summary{cols}) "
          f"VALUES ('after_hours', 'archive', {AT}, {{window}}, '[]', '{{{{}}}}'{{vals}})")
 DISCLOSE = ("INSERT INTO disclosure (customer_id, partner_id, data_items, purpose, legal_basis, "
             f"disclosed_by, disclosed_at) VALUES ({{customer}}, 1, 'name', 'delivery', "
-            f"{{basis}}, 'counter', {AT})")
+            f"{{basis}}, {{who}}, {AT})")
 ASSESS = ("INSERT INTO impact_assessment (activity, version, purpose, necessity, data_items, "
           "risks, measures, conclusion, assessed_by, assessed_on, review_by, recorded_at"
           f"{{cols}}) VALUES ('marketing', {{version}}, 'p', 'n', '[]', '[]', 'm', 'c', "
@@ -46,7 +46,7 @@ def where(server_db, pg_cluster):
     with _owner(pg_cluster, server_db) as conn:
         customer = conn.execute("SELECT min(id) FROM customer").fetchone()[0]
         for statement in (
-                BREACH.format(cols=", id", vals=", 1"),
+                BREACH.format(who="'counter'", cols=", id", vals=", 1"),
                 f"INSERT INTO breach_customer VALUES (1, {customer})",
                 "INSERT INTO partner (id, name, purpose, data_items, added_by, added_at) "
                 f"VALUES (1, 'Courier Ltd', 'delivery', 'name', 'manager', {AT})",
@@ -103,7 +103,7 @@ CLERKS_MAY_NOT = [
     "UPDATE breach SET summary = 'nothing happened'",
     "DELETE FROM breach_customer",
     "UPDATE breach_customer SET breach_id = breach_id",
-    BREACH.format(cols=", state, closed_by, closed_at",
+    BREACH.format(who="'counter'", cols=", state, closed_by, closed_at",
                   vals=", 'closed', 'counter', '2026-11-02T00:00:00Z'"),
     "INSERT INTO breach_notice (breach_id, recipient, file_name, sha256, sent_by, sent_at) "
     f"VALUES (1, 'regulator', 'x.pdf', 'ab', 'counter', {AT})",
@@ -147,10 +147,11 @@ def test_a_clerks_login_cannot_write_the_compliance_file_by_hand(where, pg_clust
     before = _snapshot(pg_cluster, where)
     customer = _customer_id(pg_cluster, where)
     for statement in [*CLERKS_MAY_NOT,
-                      DISCLOSE.format(customer=customer, basis="'a law says so'")]:
+                      DISCLOSE.format(customer=customer, basis="'a law says so'",
+                                      who=f"'{role.value}'")]:
         _refused(where, role, statement)
     if role is ARCHIVE:  # a disclosure is recorded at the counter (or by a manager)
-        _refused(where, role, DISCLOSE.format(customer=customer, basis="''"))
+        _refused(where, role, DISCLOSE.format(customer=customer, basis="''", who="'archive'"))
     assert _snapshot(pg_cluster, where) == before
 
 
@@ -196,16 +197,18 @@ def test_what_the_program_does_still_passes(where, pg_cluster):
     customer = _customer_id(pg_cluster, where)
     # anyone: an incident reported (born open), customers linked, an alert raised and its
     # evidence grown, an export asked for as oneself
-    _allowed(where, ARCHIVE, BREACH.format(cols=", id", vals=", 2"))
+    _allowed(where, ARCHIVE, BREACH.format(who="'archive'", cols=", id", vals=", 2"))
     _allowed(where, COUNTER, f"INSERT INTO breach_customer VALUES (2, {customer})")
     _allowed(where, COUNTER, ALERT.format(window="'w3'", cols="", vals=""))
     _allowed(where, ARCHIVE, "UPDATE alert SET evidence = '[1, 2]' WHERE id = 1")
     _allowed(where, ARCHIVE, EXPORT.format(who="'archive'", cols="", vals=""))
-    _allowed(where, COUNTER, DISCLOSE.format(customer=customer, basis="''"))
+    _allowed(where, COUNTER, DISCLOSE.format(customer=customer, basis="''", who="'counter'"))
     # a manager: handles the breach, decides the export, acknowledges the alert
-    _allowed(where, MANAGER, "UPDATE breach SET measures = 'wiped remotely' WHERE id = 1")
+    _allowed(where, MANAGER, "UPDATE breach SET measures = 'wiped remotely', "
+             "updated_by = 'manager' WHERE id = 1")
     _allowed(where, MANAGER, "DELETE FROM breach_customer WHERE breach_id = 2")
-    _allowed(where, MANAGER, DISCLOSE.format(customer=customer, basis="'court order'"))
+    _allowed(where, MANAGER, DISCLOSE.format(customer=customer, basis="'court order'",
+                                             who="'manager'"))
     _allowed(where, MANAGER, "UPDATE export_approval SET approved = 1, "
              "decided_by = 'manager', decided_at = '2999-01-01T00:00:00Z' WHERE id = 1")
     _allowed(where, MANAGER, "UPDATE alert SET acknowledged_by = 'manager', "
@@ -229,7 +232,8 @@ def test_what_the_program_does_still_passes(where, pg_cluster):
 def test_a_disabled_managers_login_is_a_clerks(where, pg_cluster):
     with _owner(pg_cluster, where) as conn:
         conn.execute("UPDATE \"user\" SET disabled = 1 WHERE username = 'manager'")
-    _refused(where, MANAGER, "UPDATE breach SET measures = 'x' WHERE id = 1")
+    _refused(where, MANAGER, "UPDATE breach SET measures = 'x', updated_by = 'manager' "
+             "WHERE id = 1")
 
 
 def _as_before_guards(cluster, where: str) -> None:
@@ -273,3 +277,39 @@ def test_custos_upgrade_gives_an_older_database_the_rules(server_fresh, pg_clust
     accounts.logout(accounts.login(where, "counter", PASSWORDS[COUNTER]))
     _refused(where, COUNTER, "INSERT INTO partner (name, purpose, data_items, added_by, "
              f"added_at) VALUES ('Broker', 'resale', 'name', 'counter', {AT})")
+
+
+def test_whoever_records_something_records_it_in_their_own_name(where, pg_cluster):
+    """The actor columns name the login's own account: nobody records in another's name."""
+    customer = _customer_id(pg_cluster, where)
+    before = _snapshot(pg_cluster, where)
+    _refused(where, COUNTER, BREACH.format(who="'manager'", cols="", vals=""))
+    _refused(where, COUNTER, DISCLOSE.format(customer=customer, basis="''", who="'manager'"))
+    for statement in (
+            "UPDATE breach SET measures = 'nothing to do' WHERE id = 1",  # as it was
+            "UPDATE breach SET measures = 'nothing to do', updated_by = 'admin' WHERE id = 1",
+            "UPDATE breach SET reported_by = 'archive', updated_by = 'manager' WHERE id = 1",
+            "UPDATE breach SET state = 'closed', closed_by = 'admin', "
+            "closed_at = now()::text, close_reason = 'r', updated_by = 'manager' WHERE id = 1",
+            "INSERT INTO breach_notice (breach_id, recipient, file_name, sha256, sent_by, "
+            f"sent_at) VALUES (1, 'regulator', 'x.pdf', 'ab', 'admin', {AT})",
+            "INSERT INTO partner (name, purpose, data_items, added_by, added_at) "
+            f"VALUES ('Broker', 'resale', 'name', 'admin', {AT})",
+            "INSERT INTO partner_check (partner_id, checked_on, finding, checked_by, "
+            f"recorded_at) VALUES (1, '2026-11-01', 'fine', 'admin', {AT})",
+            DISCLOSE.format(customer=customer, basis="'court order'", who="'counter'"),
+            ASSESS.format(version=2, cols="", vals="").replace("'manager', '2026-11-01'",
+                                                               "'admin', '2026-11-01'"),
+            "INSERT INTO permission_review (started_at, started_by) VALUES (now()::text, "
+            "'admin')",
+            "INSERT INTO staff_agreement (username, signed_on, file_name, sha256, "
+            f"recorded_by, recorded_at) VALUES ('counter', '2026-11-01', 'a.pdf', 'ab', "
+            f"'admin', {AT})"):
+        _refused(where, MANAGER, statement)
+    assert _snapshot(pg_cluster, where) == before
+    _allowed(where, MANAGER, "INSERT INTO staff_agreement (username, signed_on, file_name, "
+             f"sha256, recorded_by, recorded_at) VALUES ('counter', '2026-11-01', 'a.pdf', "
+             f"'ab', 'manager', {AT})")
+    _allowed(where, MANAGER, "UPDATE breach SET state = 'closed', closed_by = 'manager', "
+             "closed_at = now()::text, close_reason = 'r', updated_by = 'manager' "
+             "WHERE id = 1")

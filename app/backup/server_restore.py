@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg
 
 from app import audit
-from app.accounts.server_init import upgrade_ring
+from app.accounts.server_init import settle, upgrade_ring
 from app.backup.archive_file import DUMP_NAME, Manifest, one_line, read_manifest, read_ring
 from app.backup.server_backup import check_restored, unpacked
 from app.backup.server_dump import owner_connection, restore_dump
@@ -140,6 +140,7 @@ def restore(path: Path, address: ServerAddress, username: str, password: str) ->
                                    "and create it again.").format(name=address.dbname,
                                                                  problem=problem))
             missing = _give_access(owner, address.dbname, username, password)
+            settle(address, owner)  # statistics for the restored tables now
         except psycopg.OperationalError:
             raise server.unreachable() from None
         finally:

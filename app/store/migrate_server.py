@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.accounts.login import SERVER_LOGIN, load_ring
-from app.accounts.server_init import SERVER_SALT, make_login, owner_transaction
+from app.accounts.server_init import SERVER_SALT, make_login, owner_transaction, settle
 from app.errors import PermissionDenied, StoreError
 from app.i18n import _
 from app.store import migrations, sealing, server, server_ring, server_schema
@@ -71,6 +71,7 @@ def migrate(source: Path, address: ServerAddress, admin: str, password: str,
             _logins(conn, cur, address, admin, password, moved)
     finally:
         conn.close()
+    settle(address)  # the planner learns the moved tables now, not when autovacuum comes
     return moved
 
 

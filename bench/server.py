@@ -23,7 +23,7 @@ from scripts.pgcluster import STATE_FILE, Cluster, find_bindir, server_major
 
 DBNAME = "custos"
 IMPORT_DB = "custos_import"
-MARK = "dataset.json"  # written once the demo fill has finished
+MARK = "dataset.json"  # written once the move has finished
 
 
 @contextmanager
@@ -106,8 +106,7 @@ def dataset(cluster: Cluster, source: Path, version: int) -> str:
 def _migrate(cluster: Cluster, source: Path) -> None:
     """As branch IT would: the owner login in PGUSER/PGPASSWORD, the file's administrator's
     password in CUSTOS_PASSWORD."""
-    env = {**os.environ, "PGUSER": cluster.superuser,
-           "PGPASSWORD": cluster.superuser_password or "", "CUSTOS_PASSWORD": "admin-demo-1"}
+    env = {**os.environ, **cluster.env(), "CUSTOS_PASSWORD": "admin-demo-1"}
     done = subprocess.run([sys.executable, "-m", "app.cli", "migrate-to-server", "--from",
                            str(source), "--db", client_address(cluster), "--user", "admin"],
                           env=env, capture_output=True, text=True)
